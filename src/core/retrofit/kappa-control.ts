@@ -1,0 +1,47 @@
+import { randomKappaSampler } from '../op/randomized';
+
+/**
+ * The one κ shared by every JumpReLU layer of a retrofitted model. Changing it changes the next forward
+ * pass: no rebuild, no recompile (the kernels take κ as a uniform).
+ */
+export class KappaControl {
+  private fixed: number;
+  private sampler: (() => number) | null = null;
+  private randomB = 0;
+
+  constructor(kappa = 0) {
+    this.fixed = checkKappa(kappa);
+  }
+
+  get kappa(): number {
+    return this.fixed;
+  }
+
+  /** Fixed κ for every layer and pass; leaves randomized mode. */
+  setKappa(kappa: number): void {
+    this.fixed = checkKappa(kappa);
+    this.sampler = null;
+  }
+
+  /** Randomized JumpReLU: each layer and forward pass draws κ ~ U[0.6·b, b] from a seeded stream. */
+  setRandomized(b: number, seed: number): void {
+    this.randomB = checkKappa(b);
+    this.sampler = randomKappaSampler(this.randomB, seed);
+  }
+
+  get randomized(): { b: number } | null {
+    return this.sampler ? { b: this.randomB } : null;
+  }
+
+  /** κ for one layer's forward pass. */
+  draw(): number {
+    return this.sampler ? this.sampler() : this.fixed;
+  }
+}
+
+function checkKappa(k: number): number {
+  if (typeof k !== 'number' || !Number.isFinite(k) || k < 0) {
+    throw new Error(`κ must be a finite number ≥ 0, got ${String(k)}`);
+  }
+  return k;
+}

@@ -1,0 +1,41 @@
+/**
+ * Diagnostics page: the kernel parity table on one backend of this browser. Used by the e2e tests for
+ * webgl/webgpu (which cannot run in Node) and by users who want to check their own GPU.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
+import { registerJumpRelu } from '../core/op/register';
+import { runParity, type ParityReport } from '../core/op/parity';
+import { WASM_PATHS } from '../lib/wasm-assets';
+
+declare global {
+  interface Window { __parity?: ParityReport | { error: string } }
+}
+
+async function main(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('backend') ?? 'wasm';
+  const status = document.getElementById('status')!;
+  const out = document.getElementById('report')!;
+  if (!(BACKENDS as readonly string[]).includes(asked)) throw new Error(`unknown backend "${asked}"; use one of ${BACKENDS.join(', ')}`);
+  registerJumpRelu();
+  const choice = await selectBackend({ prefer: asked as BackendName, wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
+  if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
+  // Small tensors only: software WebGPU/WebGL here are orders of magnitude slower than wasm.
+  const large = params.get('large') === '1';
+  const before = tf.memory().numTensors;
+  const report = await runParity({ large });
+  const leaked = tf.memory().numTensors - before;
+  window.__parity = report;
+  status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
+  status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
+  out.textContent = JSON.stringify({ ...report, adapter: choice.adapter, reasons: choice.reasons, leakedTensors: leaked }, null, 2);
+}
+
+main().catch((e: unknown) => {
+  const msg = e instanceof Error ? e.message : String(e);
+  window.__parity = { error: msg };
+  const s = document.getElementById('status')!;
+  s.textContent = msg;
+  s.className = 'bad';
+});

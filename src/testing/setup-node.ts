@@ -1,0 +1,4 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { registerJumpRelu } from '../core/op/register';
+
+registerJumpRelu();
