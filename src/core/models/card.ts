@@ -1,0 +1,49 @@
+import type { DatasetName } from '../data/manifest';
+
+/** The model card shipped as public/models/<id>/card.json and rendered in the app. */
+export interface ModelCard {
+  version: 1;
+  id: string;
+  name: string;
+  dataset: DatasetName;
+  architecture: 'LeNetLike' | 'AlexLike';
+  variant: 'base' | 'robust';
+  /** Conv-channel multiplier relative to the paper's network (1 = full width). */
+  width: number;
+  description: string;
+  training: {
+    framework: string;
+    command: string;
+    seed: number;
+    epochs: number;
+    recipe: Record<string, unknown>;
+    /** Test accuracy per epoch as measured by the trainer (PyTorch) on the full official test set. */
+    history: { epoch: number; loss: number; test_acc: number; seconds: number }[];
+    /** PyTorch accuracy of the retrofitted network on the full test set, per κ. */
+    torchAccuracyByKappa: Record<string, number>;
+  };
+  /** Measured by the project's own TF.js evaluation (wasm backend) on the shipped shard. */
+  evaluation: {
+    shard: string;
+    count: number;
+    backend: string;
+    testAccuracy: number;
+    accuracyByKappa: Record<string, number>;
+  };
+  kappa: { default: number; paper: number; min: number; max: number; step: number };
+  files: Record<string, { sha256: string; bytes: number }>;
+  notes: string[];
+}
+
+export interface ModelIndexEntry {
+  id: string;
+  dataset: DatasetName;
+  architecture: ModelCard['architecture'];
+  variant: ModelCard['variant'];
+  name: string;
+}
+
+export interface ModelIndex {
+  version: 1;
+  models: ModelIndexEntry[];
+}
