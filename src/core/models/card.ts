@@ -19,8 +19,9 @@ export interface ModelCard {
     recipe: Record<string, unknown>;
     /** Test accuracy per epoch as measured by the trainer (PyTorch) on the full official test set. */
     history: { epoch: number; loss: number; test_acc: number; seconds: number }[];
-    /** PyTorch accuracy of the retrofitted network on the full test set, per κ. */
+    /** PyTorch accuracy of the retrofitted network on the full official test set, per κ. */
     torchAccuracyByKappa: Record<string, number>;
+    torchTestCount: number;
   };
   /** Measured by the project's own TF.js evaluation (wasm backend) on the shipped shard. */
   evaluation: {
@@ -28,7 +29,8 @@ export interface ModelCard {
     count: number;
     backend: string;
     testAccuracy: number;
-    accuracyByKappa: Record<string, number>;
+    /** Clean accuracy of the retrofitted model per κ, ascending κ: what a given κ costs for this model. */
+    accuracyByKappa: { kappa: number; accuracy: number }[];
   };
   kappa: { default: number; paper: number; min: number; max: number; step: number };
   files: Record<string, { sha256: string; bytes: number }>;

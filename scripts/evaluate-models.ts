@@ -1,0 +1,66 @@
+/**
+ * Completes each exported model's card: TF.js (wasm, Node) accuracy on the shipped test shard, per κ of
+ * the retrofitted model, and the checksums of the files the app loads. Writes public/models/index.json.
+ *
+ *   npm run evaluate-models            # every model with a card.draft.json or card.json
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NORMALIZATION } from '../src/core/data/normalization';
+import { loadShardNode } from '../src/core/data/shard-node';
+import type { ModelCard, ModelIndex } from '../src/core/models/card';
+import { MODELS_DIR } from '../src/core/models/load-node';
+import { accuracyOf, predictShard } from '../src/core/models/predict';
+import { registerJumpRelu } from '../src/core/op/register';
+import { retrofit } from '../src/core/retrofit/retrofit';
+
+const FILES = ['model.json', 'weights.bin'];
+const ORDER = ['mnist-lenetlike-base', 'mnist-lenetlike-robust', 'cifar10-alexlike-base', 'cifar10-alexlike-robust'];
+
+async function main(): Promise<void> {
+  registerJumpRelu();
+  await tf.setBackend('wasm');
+  const ids = readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+  const index: ModelIndex = { version: 1, models: [] };
+  for (const id of ids) {
+    const dir = join(MODELS_DIR, id);
+    const draftPath = existsSync(join(dir, 'card.draft.json')) ? join(dir, 'card.draft.json') : join(dir, 'card.json');
+    const card = JSON.parse(readFileSync(draftPath, 'utf8')) as ModelCard;
+    card.files = Object.fromEntries(FILES.map((f) => {
+      const bytes = readFileSync(join(dir, f));
+      return [f, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }];
+    }));
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+    const w = readFileSync(join(dir, 'weights.bin'));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.length) as ArrayBuffer }));
+    const shard = await loadShardNode(card.dataset);
+    const norm = NORMALIZATION[card.dataset];
+    const r = await retrofit(model, 0);
+    const grid = Object.keys(card.training.torchAccuracyByKappa).map(Number).sort((a, b) => a - b);
+    const accuracyByKappa: { kappa: number; accuracy: number }[] = [];
+    for (const kappa of grid) {
+      r.control.setKappa(kappa);
+      accuracyByKappa.push({ kappa, accuracy: accuracyOf(await predictShard(r.model, shard, norm), shard.labels) });
+    }
+    const base = accuracyOf(await predictShard(model, shard, norm), shard.labels);
+    card.evaluation = { shard: `data/${shard.manifest.file}`, count: shard.manifest.count, backend: 'wasm (TF.js 4.22, Node)',
+      testAccuracy: base, accuracyByKappa };
+    writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 1) + '\n');
+    if (draftPath.endsWith('card.draft.json')) rmSync(draftPath);
+    index.models.push({ id, dataset: card.dataset, architecture: card.architecture, variant: card.variant, name: card.name });
+    console.log(`${id}: TF.js accuracy ${(100 * base).toFixed(2)}% on ${shard.manifest.count}; by κ ${accuracyByKappa.map((a) => `${a.kappa}: ${(100 * a.accuracy).toFixed(2)}%`).join(', ')}`);
+    model.dispose();
+    r.model.dispose();
+  }
+  writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify(index, null, 1) + '\n');
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

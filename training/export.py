@@ -1,0 +1,146 @@
+"""Exports trained PyTorch weights (training/out/<id>.pt) to the TF.js layers format under public/models/<id>/:
+model.json (Keras-style Sequential topology + weights manifest), weights.bin (little-endian float32) and a
+draft card.json (training half; `npm run evaluate-models` measures accuracy in TF.js and adds checksums).
+Also writes training/reference/<id>.json: the PyTorch logits of the first 16 shard images, which a test
+compares with TF.js's.
+
+    /usr/bin/python3 training/export.py mnist-lenetlike-base [more ids]
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from train import NORM, OUT, RECIPES, ROOT, build  # noqa: E402
+
+PAPER = {
+    'mnist': dict(kappa=1.0, base_acc=0.9955, robust_acc=0.9950, kmax=2.0, step=0.05),
+    'cifar10': dict(kappa=0.4, base_acc=0.8946, robust_acc=0.8793, kmax=1.0, step=0.01),
+}
+
+
+def conv(name, filters, k, act, input_shape=None):
+    c = dict(name=name, trainable=True, dtype='float32', filters=filters, kernel_size=[k, k], strides=[1, 1],
+             padding='valid', data_format='channels_last', dilation_rate=[1, 1], activation=act, use_bias=True)
+    if input_shape:
+        c['batch_input_shape'] = [None, *input_shape]
+    return dict(class_name='Conv2D', config=c)
+
+
+def dense(name, units, act):
+    return dict(class_name='Dense', config=dict(name=name, trainable=True, dtype='float32', units=units,
+                                                activation=act, use_bias=True))
+
+
+def pool(name):
+    return dict(class_name='MaxPooling2D', config=dict(name=name, trainable=True, dtype='float32', pool_size=[2, 2],
+                                                       strides=[2, 2], padding='valid', data_format='channels_last'))
+
+
+def simple(cls, name, **kw):
+    return dict(class_name=cls, config=dict(name=name, trainable=True, dtype='float32', **kw))
+
+
+def conv_w(m):
+    return [m.weight.detach().numpy().transpose(2, 3, 1, 0), m.bias.detach().numpy()]  # OIHW → HWIO
+
+
+def dense_w(m, chw=None):
+    w = m.weight.detach().numpy()  # [out, in]
+    if chw:  # PyTorch flattens C,H,W; TF.js flattens H,W,C
+        c, h, wd = chw
+        w = w.reshape(w.shape[0], c, h, wd).transpose(0, 2, 3, 1).reshape(w.shape[0], -1)
+    return [w.T, m.bias.detach().numpy()]
+
+
+def topology_and_weights(net, r):
+    """ReLUs appear in two forms, as in real Keras models: fused `activation` and standalone Activation layers."""
+    if r['arch'] == 'LeNetLike':
+        layers = [conv('conv1', 10, 5, 'linear', [28, 28, 1]), pool('pool1'), simple('Activation', 'relu1', activation='relu'),
+                  conv('conv2', 20, 5, 'linear'), pool('pool2'), simple('Activation', 'relu2', activation='relu'),
+                  simple('Dropout', 'dropout', rate=0.5), simple('Flatten', 'flatten'),
+                  dense('fc1', 120, 'relu'), dense('fc2', 90, 'relu'), dense('fc3', 10, 'linear')]
+        weights = [('conv1', conv_w(net.conv1)), ('conv2', conv_w(net.conv2)), ('fc1', dense_w(net.fc1, (20, 4, 4))),
+                   ('fc2', dense_w(net.fc2)), ('fc3', dense_w(net.fc3))]
+    else:
+        c1, c2 = net.conv1.out_channels, net.conv3.out_channels
+        layers = [conv('conv1', c1, 3, 'relu', [32, 32, 3]), conv('conv2', c1, 3, 'relu'), pool('pool1'),
+                  conv('conv3', c2, 3, 'relu'), conv('conv4', c2, 3, 'relu'), pool('pool2'),
+                  simple('Dropout', 'dropout', rate=0.5), simple('Flatten', 'flatten'),
+                  dense('fc1', 256, 'relu'), dense('fc2', 256, 'relu'), dense('fc3', 10, 'linear')]
+        weights = [('conv1', conv_w(net.conv1)), ('conv2', conv_w(net.conv2)), ('conv3', conv_w(net.conv3)),
+                   ('conv4', conv_w(net.conv4)), ('fc1', dense_w(net.fc1, (c2, 5, 5))), ('fc2', dense_w(net.fc2)),
+                   ('fc3', dense_w(net.fc3))]
+    return layers, weights
+
+
+def export(model_id):
+    r = RECIPES[model_id]
+    meta = json.load(open(os.path.join(OUT, f'{model_id}.json')))
+    net = build(r)
+    net.load_state_dict(torch.load(os.path.join(OUT, f'{model_id}.pt')))
+    net.eval()
+    layers, weights = topology_and_weights(net, r)
+    out_dir = os.path.join(ROOT, 'public', 'models', model_id)
+    os.makedirs(out_dir, exist_ok=True)
+    specs, blobs = [], []
+    for lname, (k, b) in weights:
+        for suffix, arr in (('kernel', k), ('bias', b)):
+            arr = np.ascontiguousarray(arr, dtype='<f4')
+            specs.append(dict(name=f'{lname}/{suffix}', shape=list(arr.shape), dtype='float32'))
+            blobs.append(arr.tobytes())
+    with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
+        f.write(b''.join(blobs))
+    model_json = dict(format='layers-model', generatedBy='jumprelu-lab training/export.py', convertedBy=None,
+                      modelTopology=dict(class_name='Sequential', config=dict(name=model_id.replace('-', '_'), layers=layers),
+                                         keras_version='tfjs-layers 4.22.0', backend='tensor_flow.js'),
+                      weightsManifest=[dict(paths=['weights.bin'], weights=specs)])
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(model_json, f)
+
+    ds = r['dataset']
+    paper = PAPER[ds]
+    variant = 'robust' if r['adv'] else 'base'
+    width_note = [] if r['width'] == 1.0 else [
+        f"Conv channels at {r['width']:g}× the paper's width (a first step: full width trains at ~3.7 min/epoch on "
+        '2 CPU cores); dense layers at full width.']
+    card = dict(
+        version=1, id=model_id,
+        name=f"{r['arch']} ({'MNIST' if ds == 'mnist' else 'CIFAR-10'}, {variant})",
+        dataset=ds, architecture=r['arch'], variant=variant, width=r['width'],
+        description=(f"{r['arch']} trained with ReLU by this project's trainer"
+                     + (f"; FGSM adversarial training with mixed batches (ratio {r['adv']['ratio']}, ε {r['adv']['eps']} in "
+                        'normalised units), as in the paper' if r['adv'] else '') + '. Inputs normalised with '
+                     f"mean {NORM[ds][0]} / std {NORM[ds][1]}."),
+        training=dict(framework=f"PyTorch {meta['torch_version']} (Debian python3-torch), CPU",
+                      command=f'/usr/bin/python3 training/train.py {model_id} && /usr/bin/python3 training/export.py {model_id} && npm run evaluate-models',
+                      seed=0, epochs=r['epochs'], recipe=r, history=meta['history'],
+                      torchAccuracyByKappa=meta['torch_test_accuracy_by_kappa'], torchTestCount=meta['test_count']),
+        evaluation=None,
+        kappa=dict(default=paper['kappa'], paper=paper['kappa'], min=0.0, max=paper['kmax'], step=paper['step']),
+        files={}, notes=width_note,
+        paperCleanAccuracy=paper['robust_acc' if r['adv'] else 'base_acc'],
+    )
+    with open(os.path.join(out_dir, 'card.draft.json'), 'w') as f:
+        json.dump(card, f, indent=1)
+
+    # Reference logits for the exporter test: first 16 images of the shipped shard.
+    shard = json.load(open(os.path.join(ROOT, 'public', 'data', f'{ds}-test.json')))
+    h, w, c = shard['shape']
+    raw = np.fromfile(os.path.join(ROOT, 'public', 'data', shard['file']), dtype=np.uint8, count=16 * h * w * c)
+    x = torch.from_numpy(raw.reshape(16, h, w, c)).permute(0, 3, 1, 2).float() / 255.0
+    mean, std = (torch.tensor(v).view(1, -1, 1, 1) for v in NORM[ds])
+    with torch.no_grad():
+        logits = net((x - mean) / std).numpy()
+    os.makedirs(os.path.join(ROOT, 'training', 'reference'), exist_ok=True)
+    with open(os.path.join(ROOT, 'training', 'reference', f'{model_id}.json'), 'w') as f:
+        json.dump(dict(id=model_id, count=16, logits=[[float(v) for v in row] for row in logits]), f)
+    print(f'exported {model_id} → public/models/{model_id}/')
+
+
+if __name__ == '__main__':
+    for mid in sys.argv[1:]:
+        export(mid)
