@@ -1,0 +1,175 @@
+/**
+ * The only code that talks to the worker. It watches the store for intents (a model chosen, κ moved, an
+ * attack started or cancelled, a backend picked), sends the matching request, and writes results back
+ * with setState. Components only call store actions.
+ */
+import * as Comlink from 'comlink';
+import { CANCELLED, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
+import { clampKappa } from './slices/kappa-slice';
+import { evalKey, FULL_SHARD } from './slices/evaluation-slice';
+import type { AppState } from './slices/types';
+import type { AppStore } from './store';
+import type { WorkerClient } from './worker-client';
+
+export interface BridgeOptions {
+  /** The page's base URL (models/ and data/ live under it). */
+  baseUrl: string;
+  backend: BackendName | null;
+  /** Model to open first; falls back to the first MNIST base model. */
+  modelId?: string | null;
+  /** κ to apply once that model is loaded, instead of the card's default. */
+  kappa?: number | null;
+}
+
+export function isCancellation(e: unknown): boolean {
+  return e instanceof Error && (e.message === CANCELLED || e.name === 'AbortError' || /\baborted\b/i.test(e.message));
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export function currentSetting(s: AppState): KappaSetting {
+  return { kappa: s.kappa, randomized: s.randomized, seed: s.seed };
+}
+
+export function attackParamsFor(s: AppState, attackId: string): Record<string, ParamValue> {
+  const d = s.attacks.find((a) => a.id === attackId);
+  const out: Record<string, ParamValue> = {};
+  for (const p of d?.params ?? []) out[p.key] = p.default;
+  return { ...out, ...s.attackParams[attackId] };
+}
+
+function backendNotices(store: AppStore, info: BackendInfo): void {
+  const { addNotice } = store.getState();
+  if (info.choice.requestedFailed) {
+    addNotice(`The requested backend "${info.choice.requested}" could not start; running on ${info.choice.backend} instead.`, 'error');
+  }
+  if (info.fallbackNotice) addNotice(info.fallbackNotice, 'error');
+  if (!info.selfCheck.ok) addNotice(`JumpReLU self-check failed on ${info.choice.backend}: ${info.selfCheck.detail}. Results may be wrong.`, 'error');
+}
+
+/** Connects store and worker; returns a function that disconnects (and stops listening). */
+export function connectBridge(store: AppStore, client: WorkerClient, opts: BridgeOptions): () => void {
+  const { api } = client;
+  const set = store.setState;
+  const get = store.getState;
+  let requestSeq = 0;
+  let loadTicket = 0;
+  let evalTicket = 0;
+  let attackRequestId = 0;
+  let pendingKappa = opts.kappa ?? null;
+  let stopped = false;
+
+  const load = async (): Promise<void> => {
+    const id = get().modelId;
+    if (!id) return;
+    const ticket = ++loadTicket;
+    evalTicket++;
+    set({ loadStatus: 'loading', loadProgress: { done: 0, total: 1 }, loadError: null, gallery: [], evalStatus: 'idle', evalProgress: null });
+    try {
+      const info = await api.loadModel(id, Comlink.proxy((p) => { if (ticket === loadTicket) set({ loadProgress: p }); }));
+      if (ticket !== loadTicket || stopped) return;
+      const kappa = clampKappa(pendingKappa ?? info.card.kappa.default, info.card.kappa);
+      pendingKappa = null;
+      set({ loadStatus: 'ready', card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, loadProgress: null });
+    } catch (e) {
+      if (ticket === loadTicket && !stopped) set({ loadStatus: 'error', loadError: message(e), loadProgress: null });
+    }
+  };
+
+  const evaluate = async (): Promise<void> => {
+    const s = get();
+    if (s.loadStatus !== 'ready' || !s.modelId || !s.dataset) return;
+    const modelId = s.modelId;
+    const size = s.sampleSize === FULL_SHARD ? s.dataset.count : s.sampleSize;
+    const current = currentSetting(s);
+    const baseline: KappaSetting = { kappa: 0, randomized: false, seed: s.seed };
+    // Current κ first (the gallery updates sooner), then κ = 0 for the "drop vs ReLU" figure.
+    const wanted = [current, baseline].filter((k, i, all) =>
+      !s.evalCache[evalKey(modelId, k, s.sampleSize)] && (i === 0 || evalKey(modelId, k, 0) !== evalKey(modelId, all[0], 0)));
+    const ticket = ++evalTicket;
+    if (!wanted.length) { set({ evalStatus: 'idle', evalProgress: null, evalError: null }); return; }
+    set({ evalStatus: 'running', evalProgress: { done: 0, total: size }, evalError: null });
+    const galleryIndices = s.gallery.map((g) => g.index);
+    for (const setting of wanted) {
+      const requestId = ++requestSeq;
+      try {
+        const result = await api.evaluate(requestId, { ...setting, modelId, sampleSize: size, galleryIndices },
+          Comlink.proxy((p) => { if (ticket === evalTicket) set({ evalProgress: p }); }));
+        const key = evalKey(modelId, setting, s.sampleSize);
+        set((st) => ({ evalCache: { ...st.evalCache, [key]: result } }));
+      } catch (e) {
+        if (ticket === evalTicket && !isCancellation(e)) set({ evalStatus: 'error', evalError: message(e), evalProgress: null });
+        return;
+      }
+      if (ticket !== evalTicket) return;
+    }
+    set({ evalStatus: 'idle', evalProgress: null });
+  };
+
+  const attack = async (): Promise<void> => {
+    const s = get();
+    const runId = s.attackRunId;
+    if (!s.modelId || s.selectedImage === null || s.loadStatus !== 'ready') {
+      set({ attackStatus: 'error', attackError: 'Load a model and pick an image first.' });
+      return;
+    }
+    const req: AttackRequest = {
+      ...currentSetting(s), modelId: s.modelId, imageIndex: s.selectedImage, attackId: s.attackId,
+      params: attackParamsFor(s, s.attackId), threat: s.threat,
+    };
+    const requestId = ++requestSeq;
+    attackRequestId = requestId;
+    try {
+      const result = await api.attack(requestId, req,
+        Comlink.proxy((p) => { if (get().attackRunId === runId) set({ attackProgress: p }); }));
+      if (get().attackRunId === runId) set({ attackStatus: 'done', attackResult: result, attackProgress: null });
+    } catch (e) {
+      if (get().attackRunId !== runId) return;
+      if (isCancellation(e)) set({ attackStatus: 'cancelled', attackProgress: null });
+      else set({ attackStatus: 'error', attackError: message(e), attackProgress: null });
+    }
+  };
+
+  const switchBackend = async (): Promise<void> => {
+    const name = get().requestedBackend;
+    if (!name) return;
+    loadTicket++;
+    evalTicket++;
+    try {
+      const info = await api.switchBackend(name);
+      set({ backend: info, backendStatus: 'ready', backendError: null, evalCache: {} });
+      backendNotices(store, info);
+      get().retryLoad();
+    } catch (e) {
+      set({ backendStatus: 'error', backendError: message(e) });
+    }
+  };
+
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (stopped) return;
+    if (s.backendNonce !== prev.backendNonce) void switchBackend();
+    if (s.loadNonce !== prev.loadNonce) void load();
+    if (s.loadStatus === 'ready' && (s.loadStatus !== prev.loadStatus || s.kappa !== prev.kappa
+      || s.randomized !== prev.randomized || s.seed !== prev.seed || s.sampleSize !== prev.sampleSize)) void evaluate();
+    if (s.attackRunId !== prev.attackRunId && s.attackStatus === 'running') void attack();
+    if (s.attackStatus === 'cancelling' && prev.attackStatus !== 'cancelling') void api.cancel(attackRequestId);
+  });
+
+  void api.start(opts.backend, opts.baseUrl).then((r) => {
+    if (stopped) return;
+    set({ backend: r.backend, backendStatus: 'ready', models: r.models, attacks: r.attacks, requestedBackend: opts.backend });
+    backendNotices(store, r.backend);
+    const wanted = r.models.find((m) => m.id === opts.modelId);
+    if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
+    const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];
+    if (first) get().selectModel(first.id);
+    else set({ loadStatus: 'error', loadError: 'The model index lists no models.' });
+  }).catch((e: unknown) => {
+    if (!stopped) set({ backendStatus: 'error', backendError: message(e) });
+  });
+
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}

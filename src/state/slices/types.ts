@@ -1,0 +1,88 @@
+/** The combined store's state, declared slice by slice so each slice creator can see the whole store. */
+import type { StateCreator } from 'zustand';
+import type {
+  AttackDescriptor, AttackResult, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard,
+  ModelIndexEntry, ParamValue, Progress, ThreatModel,
+} from '../../worker/protocol';
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface ModelSlice {
+  models: ModelIndexEntry[];
+  modelId: string | null;
+  loadStatus: LoadStatus;
+  loadProgress: Progress | null;
+  loadError: string | null;
+  /** Bumped by retry and backend switches: the bridge (re)loads whenever it changes. */
+  loadNonce: number;
+  card: ModelCard | null;
+  dataset: DatasetInfo | null;
+  gallery: GalleryImage[];
+  selectModel(id: string): void;
+  retryLoad(): void;
+}
+
+export interface KappaSlice {
+  kappa: number;
+  randomized: boolean;
+  seed: number;
+  setKappa(kappa: number): void;
+  setRandomized(on: boolean): void;
+  setSeed(seed: number): void;
+}
+
+export type EvalStatus = 'idle' | 'running' | 'error';
+
+export interface EvaluationSlice {
+  sampleSize: number;
+  /** Results by evalKey(model, κ setting, sample size): revisiting a κ is instant. */
+  evalCache: Record<string, EvalResult>;
+  evalStatus: EvalStatus;
+  evalProgress: Progress | null;
+  evalError: string | null;
+  setSampleSize(n: number): void;
+}
+
+export type AttackStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
+
+export interface AttackSlice {
+  attacks: AttackDescriptor[];
+  selectedImage: number | null;
+  attackId: string;
+  /** Edited parameters per attack id; missing keys take the attack's defaults. */
+  attackParams: Record<string, Record<string, ParamValue>>;
+  threat: ThreatModel;
+  attackStatus: AttackStatus;
+  /** Bumped by every start: the bridge runs the attack for the newest id only. */
+  attackRunId: number;
+  attackProgress: Progress | null;
+  attackResult: AttackResult | null;
+  attackError: string | null;
+  selectImage(index: number | null): void;
+  setAttackId(id: string): void;
+  setAttackParam(key: string, value: ParamValue): void;
+  resetAttackParams(): void;
+  setThreat(t: ThreatModel): void;
+  startAttack(): void;
+  cancelAttack(): void;
+}
+
+export type BackendStatus = 'starting' | 'ready' | 'switching' | 'error';
+
+export interface UiSlice {
+  backend: BackendInfo | null;
+  backendStatus: BackendStatus;
+  backendError: string | null;
+  /** The backend the user asked for (?backend= or the picker); null = automatic choice. */
+  requestedBackend: BackendName | null;
+  /** Bumped when the user picks a backend. */
+  backendNonce: number;
+  notices: { id: number; text: string; tone: 'info' | 'warn' | 'error' }[];
+  requestBackend(name: BackendName): void;
+  addNotice(text: string, tone?: 'info' | 'warn' | 'error'): void;
+  dismissNotice(id: number): void;
+}
+
+export type AppState = ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice;
+
+export type SliceCreator<S> = StateCreator<AppState, [], [], S>;

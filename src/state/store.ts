@@ -1,0 +1,22 @@
+/** One store from typed slices (zustand slices pattern); created per app instance, never at module level. */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createAttackSlice } from './slices/attack-slice';
+import { createEvaluationSlice } from './slices/evaluation-slice';
+import { createKappaSlice } from './slices/kappa-slice';
+import { createModelSlice } from './slices/model-slice';
+import type { AppState } from './slices/types';
+import { createUiSlice } from './slices/ui-slice';
+
+export type { AppState };
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(initial: Partial<AppState> = {}): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createModelSlice(...a),
+    ...createKappaSlice(...a),
+    ...createEvaluationSlice(...a),
+    ...createAttackSlice(...a),
+    ...createUiSlice(...a),
+    ...initial,
+  }));
+}

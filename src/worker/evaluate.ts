@@ -1,0 +1,72 @@
+/**
+ * Clean accuracy on the first `sampleSize` shard images, in batches so progress streams and a cancel is
+ * honoured within one batch. The gallery is predicted first: it is what the student is looking at.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Shard } from '../core/data/shard';
+import { normalizePixels } from '../core/data/normalization';
+import type { Classifier } from '../core/models/classifier';
+import { CANCELLED, type EvalRequest, type EvalResult, type GalleryPrediction, type ProgressFn } from './protocol';
+
+export const EVAL_BATCH = 250;
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error(CANCELLED);
+}
+
+/** Normalised batch of shard images at the given indices. */
+export function shardBatch(shard: Shard, indices: number[], classifier: Classifier): tf.Tensor4D {
+  const [h, w, c] = shard.manifest.shape;
+  const size = h * w * c;
+  const pixels = new Uint8Array(indices.length * size);
+  indices.forEach((idx, i) => pixels.set(shard.images.subarray(idx * size, (idx + 1) * size), i * size));
+  return normalizePixels(pixels, [indices.length, h, w, c], classifier.normalization);
+}
+
+async function predict(classifier: Classifier, x: tf.Tensor4D): Promise<{ pred: Int32Array; conf: Float32Array }> {
+  const [p, c] = tf.tidy(() => {
+    const probs = tf.softmax(classifier.logits(x));
+    return [tf.argMax(probs, 1), tf.max(probs, 1)];
+  });
+  try {
+    return { pred: (await p.data()) as Int32Array, conf: (await c.data()) as Float32Array };
+  } finally {
+    tf.dispose([p, c]);
+  }
+}
+
+export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req: EvalRequest,
+  signal: AbortSignal, onProgress: ProgressFn): Promise<EvalResult> {
+  const t0 = performance.now();
+  const total = Math.max(1, Math.min(req.sampleSize, shard.manifest.count));
+  const galleryIdx = req.galleryIndices.filter((i) => i >= 0 && i < shard.manifest.count);
+
+  let gallery: GalleryPrediction[] = [];
+  if (galleryIdx.length) {
+    const x = shardBatch(shard, galleryIdx, classifier);
+    try {
+      const { pred, conf } = await predict(classifier, x);
+      gallery = galleryIdx.map((index, i) => ({
+        index, predicted: pred[i], confidence: conf[i], correct: pred[i] === shard.labels[index],
+      }));
+    } finally {
+      x.dispose();
+    }
+  }
+  throwIfAborted(signal);
+
+  let correct = 0;
+  for (let start = 0; start < total; start += EVAL_BATCH) {
+    const idx = Array.from({ length: Math.min(EVAL_BATCH, total - start) }, (_, i) => start + i);
+    const x = shardBatch(shard, idx, classifier);
+    try {
+      const { pred } = await predict(classifier, x);
+      idx.forEach((index, i) => { if (pred[i] === shard.labels[index]) correct++; });
+    } finally {
+      x.dispose();
+    }
+    throwIfAborted(signal);
+    onProgress({ done: start + idx.length, total });
+  }
+  return { request: req, correct, total, accuracy: correct / total, gallery, ms: performance.now() - t0 };
+}

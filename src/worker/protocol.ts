@@ -1,0 +1,187 @@
+/**
+ * The typed contract between the UI and the compute worker. Everything that crosses the boundary is a
+ * plain structured-cloneable value (no tensors); pixel data travels as typed arrays. Both sides import
+ * only types from here, so the UI bundle never pulls in TF.js through this file.
+ */
+import type { BackendChoice, BackendName } from '../core/backend/select';
+import type { DatasetName } from '../core/data/manifest';
+import type { ModelCard, ModelIndexEntry } from '../core/models/card';
+
+export type { BackendName, DatasetName, ModelCard, ModelIndexEntry };
+
+export interface SelfCheck {
+  ok: boolean;
+  /** What was compared, and the first disagreement if any. */
+  detail: string;
+  ms: number;
+}
+
+export interface BackendInfo {
+  choice: BackendChoice;
+  selfCheck: SelfCheck;
+  /** Set when the self-check failed on the chosen backend and the worker fell back to another. */
+  fallbackNotice: string | null;
+}
+
+export interface DatasetInfo {
+  dataset: DatasetName;
+  classNames: string[];
+  /** Per-image [h, w, c]. */
+  shape: [number, number, number];
+  count: number;
+}
+
+export interface GalleryImage {
+  /** Index of the image in the shard. */
+  index: number;
+  label: number;
+  /** h·w·c uint8 pixels, HWC. */
+  pixels: Uint8Array;
+}
+
+export interface LoadedModelInfo {
+  card: ModelCard;
+  dataset: DatasetInfo;
+  gallery: GalleryImage[];
+}
+
+export interface KappaSetting {
+  kappa: number;
+  /** Randomized JumpReLU: each layer and pass draws κ ~ U[0.6·κ, κ] from `seed`. */
+  randomized: boolean;
+  seed: number;
+}
+
+export interface EvalRequest extends KappaSetting {
+  modelId: string;
+  /** Number of test images evaluated, taken from the start of the shard (clamped to its size). */
+  sampleSize: number;
+  /** Shard indices of the gallery images, predicted first so the gallery updates before the accuracy. */
+  galleryIndices: number[];
+}
+
+export interface GalleryPrediction {
+  index: number;
+  predicted: number;
+  /** Softmax probability of the predicted class. */
+  confidence: number;
+  correct: boolean;
+}
+
+export interface EvalResult {
+  request: EvalRequest;
+  correct: number;
+  total: number;
+  accuracy: number;
+  gallery: GalleryPrediction[];
+  ms: number;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** Short words for the progress bar, e.g. "unprotected model, iteration 3 of 40". */
+  label?: string;
+}
+
+export type ProgressFn = (p: Progress) => void;
+
+export type ParamValue = number | boolean | string;
+
+export interface ParamSpec {
+  key: string;
+  label: string;
+  kind: 'number' | 'integer' | 'boolean' | 'enum';
+  default: ParamValue;
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: string[];
+  /** One line: meaning, unit, paper value. */
+  doc?: string;
+}
+
+export interface AttackDescriptor {
+  id: string;
+  label: string;
+  /** The norm the attack minimises or bounds; also the norm of the ρ shown for it. */
+  norm: 'l2' | 'linf';
+  params: ParamSpec[];
+  summary: string;
+}
+
+export type ThreatModel = 'white-box' | 'gray-box';
+
+export interface AttackRequest extends KappaSetting {
+  modelId: string;
+  imageIndex: number;
+  attackId: string;
+  params: Record<string, ParamValue>;
+  threat: ThreatModel;
+}
+
+export interface Prediction {
+  predicted: number;
+  top: { cls: number; p: number }[];
+}
+
+export interface AttackSide {
+  /** κ of the model this side is evaluated on (0 = unprotected ReLU). */
+  kappa: number;
+  randomized: boolean;
+  clean: Prediction;
+  adversarial: Prediction;
+  /** The adversarial image in pixel space [0, 1], HWC float. */
+  advPixels: Float32Array;
+  /** |Δx| per pixel in pixel units (max over channels), h·w. */
+  deltaAbs: Float32Array;
+  /** Norms of Δ in the normalised input space, as the paper measures them. */
+  l2: number;
+  linf: number;
+  /** ‖Δ‖ / ‖x‖ in the attack's norm (paper eq. 12, one image). */
+  rho: number;
+  iterations: number;
+  /** The adversarial image is misclassified by this side's model. */
+  success: boolean;
+  /** The clean image was already misclassified, so it was not attacked (zero perturbation). */
+  skipped: boolean;
+  /** Where the adversarial was crafted: on this model, or transferred from κ = 0 (gray-box). */
+  craftedOn: 'self' | 'kappa-0';
+}
+
+export interface AttackResult {
+  request: AttackRequest;
+  label: number;
+  cleanPixels: Float32Array;
+  unprotected: AttackSide;
+  protected: AttackSide;
+  norm: 'l2' | 'linf';
+  ms: number;
+}
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  backend: string;
+}
+
+export interface StartResult {
+  backend: BackendInfo;
+  models: ModelIndexEntry[];
+  attacks: AttackDescriptor[];
+}
+
+/** Thrown across the boundary as a plain Error whose message starts with this tag. */
+export const CANCELLED = 'cancelled';
+
+/** What the worker exposes through comlink. Callbacks arrive wrapped in Comlink.proxy. */
+export interface WorkerApi {
+  /** `baseUrl`: the page's base, against which models/ and data/ are resolved. */
+  start(backend: BackendName | null, baseUrl: string): Promise<StartResult>;
+  switchBackend(backend: BackendName): Promise<BackendInfo>;
+  loadModel(id: string, onProgress: ProgressFn): Promise<LoadedModelInfo>;
+  evaluate(requestId: number, req: EvalRequest, onProgress: ProgressFn): Promise<EvalResult>;
+  attack(requestId: number, req: AttackRequest, onProgress: ProgressFn): Promise<AttackResult>;
+  cancel(requestId: number): void;
+  memory(): MemoryInfo;
+}
