@@ -1,0 +1,35 @@
+/**
+ * The attack registry: every attack by id, with its kind, distance and documented defaults. The UI
+ * builds its pickers and sliders from this list; the reproduction script and metrics look attacks up here.
+ */
+import { deepFoolL2, deepFoolLinf } from './deepfool';
+import { fgsm } from './fgsm';
+import { ifgsm } from './ifgsm';
+import { pgd } from './pgd';
+import { trustRegionL2, trustRegionLinf } from './trust-region';
+
+/** Keys equal each attack's `id` (checked by the registry test). */
+export const ATTACKS = {
+  fgsm,
+  ifgsm,
+  pgd,
+  'deepfool-l2': deepFoolL2,
+  'deepfool-linf': deepFoolLinf,
+  'trust-region-l2': trustRegionL2,
+  'trust-region-linf': trustRegionLinf,
+} as const;
+
+export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];
+export type AttackId = keyof typeof ATTACKS;
+
+export const ATTACK_IDS = Object.keys(ATTACKS) as AttackId[];
+
+export function getAttack(id: string): RegisteredAttack {
+  const attack = (ATTACKS as Record<string, RegisteredAttack>)[id];
+  if (!attack) throw new Error(`unknown attack "${id}" (known: ${ATTACK_IDS.join(', ')})`);
+  return attack;
+}
+
+export { runAttack } from './run-attack';
+export type { AttackOptions } from './run-attack';
+export type * from './types';

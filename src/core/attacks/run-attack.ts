@@ -1,0 +1,114 @@
+/**
+ * The shared driver (foolbox's `__call__`): every chore lives here so attacks implement only their steps.
+ *  1. reject unknown option keys (a typo must not silently run the defaults);
+ *  2. fix the clip range for the whole batch ('paper' or 'pixel');
+ *  3. skip images the classifier already gets wrong — not attacked, zero perturbation, success;
+ *  4. run the attack on the rest, clip, write them back into batch order;
+ *  5. predictions, success and per-image norms on the result.
+ * Abort: the returned promise rejects with `AttackAbortedError` (name 'AbortError'); no tensors leak.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Classifier } from '../models/classifier';
+import { throwIfAborted, yieldAndCheck } from './abort';
+import { argmaxRows, gatherRows, scatterRows, take } from './batch';
+import { applyClip, clipRange } from './clip-range';
+import { perturbationNorms } from './perturbation-norms';
+import type { AttackContext, AttackDefinition, AttackResult, RunOptions } from './types';
+
+const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress']);
+
+export type AttackOptions<O extends object> = Partial<O> & RunOptions;
+
+/** Merges user options over an attack's defaults; throws on keys the attack does not know. */
+export function resolveOptions<O extends object>(attack: AttackDefinition<O>, options: AttackOptions<O>): O {
+  const own: Partial<O> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (RUN_OPTION_KEYS.has(key)) continue;
+    if (!(key in attack.defaults)) {
+      throw new Error(`${attack.id}: unknown option "${key}" (known: ${Object.keys(attack.defaults).join(', ')})`);
+    }
+    if (value !== undefined) (own as Record<string, unknown>)[key] = value;
+  }
+  return { ...attack.defaults, ...own };
+}
+
+/** Top-1 predictions of a classifier on a batch, as JS ints. */
+export async function predict(classifier: Classifier, x: tf.Tensor4D): Promise<Int32Array> {
+  return Int32Array.from(await take(tf.tidy(() => argmaxRows(classifier.logits(x)))));
+}
+
+export function toLabelArray(labels: ArrayLike<number>, n: number): Int32Array {
+  if (labels.length !== n) throw new Error(`labels: expected ${n}, got ${labels.length}`);
+  return Int32Array.from(labels);
+}
+
+export async function runAttack<O extends object>(
+  attack: AttackDefinition<O>,
+  classifier: Classifier,
+  x: tf.Tensor4D,
+  labels: ArrayLike<number>,
+  options: AttackOptions<O> = {},
+): Promise<AttackResult> {
+  const resolved = resolveOptions(attack, options);
+  const { signal, onProgress } = options;
+  throwIfAborted(signal);
+  const n = x.shape[0];
+  const y = toLabelArray(labels, n);
+  const range = await clipRange(options.clip ?? 'paper', x, classifier.normalization);
+
+  const clean = await predict(classifier, x);
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (clean[i] === y[i]) rows.push(i);
+
+  let last = { iteration: 0, maxIterations: 0 };
+  const ctx: AttackContext = {
+    classifier,
+    clip: (t) => applyClip(t, range),
+    tick: async (iteration, maxIterations, active) => {
+      last = { iteration, maxIterations };
+      onProgress?.({ iteration, maxIterations, active, done: n - active });
+      await yieldAndCheck(signal);
+    },
+  };
+
+  const iterations = new Int32Array(n);
+  let adversarial: tf.Tensor4D;
+  if (rows.length === 0) {
+    adversarial = tf.clone(x);
+  } else {
+    const xs = gatherRows(x, rows);
+    let out: tf.Tensor4D | null = null;
+    try {
+      const ys = tf.tensor1d(rows.map((r) => y[r]), 'int32');
+      try {
+        const result = await attack.run(ctx, xs, ys, resolved);
+        out = result.adversarial;
+        rows.forEach((r, j) => (iterations[r] = result.iterations[j]));
+      } finally {
+        ys.dispose();
+      }
+      const clipped = applyClip(out, range);
+      adversarial = scatterRows(x, rows, clipped);
+      clipped.dispose();
+    } finally {
+      xs.dispose();
+      out?.dispose();
+    }
+  }
+
+  try {
+    const predictions = await predict(classifier, adversarial);
+    const success = new Uint8Array(n);
+    const skipped = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      success[i] = predictions[i] !== y[i] ? 1 : 0;
+      skipped[i] = clean[i] !== y[i] ? 1 : 0;
+    }
+    const norms = await perturbationNorms(x, adversarial);
+    onProgress?.({ ...last, active: 0, done: n });
+    return { adversarial, iterations, success, skipped, predictions, ...norms };
+  } catch (err) {
+    adversarial.dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Small classifiers with known geometry for the attack tests (test-only; not imported by app code).
+ *  - `affineClassifier`: logits = W·vec(x) + b, so the minimal adversarial distance has a closed form.
+ *  - `tinyJumpNetwork`: dense → JumpReLU(κ) → dense, to check gradients through the custom op.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Normalization } from '../data/normalization';
+import type { Classifier } from '../models/classifier';
+import { jumpRelu } from '../op/jump-relu';
+
+export interface AffineClassifier extends Classifier {
+  weights: tf.Tensor2D;
+  bias: tf.Tensor1D;
+  dispose(): void;
+}
+
+/** Pixel range of this normalisation is [−2, 2]: generous room for small perturbations. */
+export const TEST_NORMALIZATION: Normalization = { mean: [0.5], std: [0.25] };
+
+export function affineClassifier(inputShape: [number, number, number], numClasses: number, seed: number): AffineClassifier {
+  const d = inputShape[0] * inputShape[1] * inputShape[2];
+  const weights = tf.randomNormal([d, numClasses], 0, 1, 'float32', seed) as tf.Tensor2D;
+  const bias = tf.randomNormal([numClasses], 0, 0.5, 'float32', seed + 1) as tf.Tensor1D;
+  return {
+    weights,
+    bias,
+    numClasses,
+    inputShape,
+    normalization: TEST_NORMALIZATION,
+    logits: (x) => tf.tidy(() => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], d]), weights), bias) as tf.Tensor2D),
+    dispose: () => {
+      weights.dispose();
+      bias.dispose();
+    },
+  };
+}
+
+export interface TinyJumpNetwork extends Classifier {
+  kappa: number;
+  /** Hidden pre-activations, to tell whether a finite-difference probe crossed a kink. */
+  hidden(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+export function tinyJumpNetwork(inputShape: [number, number, number], hiddenUnits: number, numClasses: number, kappa: number, seed: number): TinyJumpNetwork {
+  const d = inputShape[0] * inputShape[1] * inputShape[2];
+  const w1 = tf.randomNormal([d, hiddenUnits], 0, 1 / Math.sqrt(d), 'float32', seed);
+  const b1 = tf.randomNormal([hiddenUnits], 0, 0.5, 'float32', seed + 1);
+  const w2 = tf.randomNormal([hiddenUnits, numClasses], 0, 1, 'float32', seed + 2);
+  const net: TinyJumpNetwork = {
+    kappa,
+    numClasses,
+    inputShape,
+    normalization: TEST_NORMALIZATION,
+    hidden: (x) => tf.tidy(() => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], d]), w1), b1) as tf.Tensor2D),
+    logits: (x) => tf.tidy(() => tf.matMul(jumpRelu(net.hidden(x), net.kappa), w2) as tf.Tensor2D),
+    dispose: () => tf.dispose([w1, b1, w2]),
+  };
+  return net;
+}

@@ -1,0 +1,124 @@
+/**
+ * Trust Region attack — Yao, Gholami, Xu, Keutzer, Mahoney, "Trust Region Based Adversarial Attack on
+ * Neural Networks", arXiv:1812.06371 (CVPR 2019). Distance: L2 (`trustRegionL2`) or L∞
+ * (`trustRegionLinf`). Minimization attack; the paper uses it as a cheap stand-in for Carlini–Wagner.
+ *
+ * The target class is chosen once, up front, by the DeepFool linearisation (nearest linearised
+ * boundary among all other classes). Each step is a first-order move towards that class's boundary,
+ * (1 + overshoot)·(margin + 1e-4)/‖∇(f_t − f_y)‖_q, capped by the trust radius (L2 step length or
+ * L∞ per-pixel step). Fixed radius as in the JumpReLU paper; optionally adaptive: after a step, the ratio
+ * of the actual to the predicted (linear) margin decrease grows the radius ×1.2 when > 0.9 and shrinks
+ * it ÷1.2 when < 0.5. An image stops as soon as its prediction differs from its label.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
+import { nearestBoundary } from './deepfool';
+import { logitDifferenceSum, logitsAndGradient } from './gradients';
+import { NORMS } from './norms';
+import type { Distance, MinimizationAttack } from './types';
+import { checkIterations, checkNonNegative, checkPositive } from './validate';
+
+export interface TrustRegionOptions {
+  steps: number;
+  radius: number;
+  overshoot: number;
+  adaptiveRadius: boolean;
+}
+
+export const TRUST_REGION_DEFAULTS = {
+  /** Maximum steps per image. Paper: 1000 (MNIST and CIFAR-10). */
+  steps: 1000,
+  /** Trust radius: L2 step length or L∞ per-pixel step, normalised input units. Paper: 0.01. */
+  radius: 0.01,
+  /** Overshoot (dimensionless); the linearised step is scaled by 1 + overshoot. Paper: 0.02 (×1.02). */
+  overshoot: 0.02,
+  /** Adapt the radius from the actual/predicted decrease ratio (>0.9: ×1.2, <0.5: ÷1.2). Paper: fixed. */
+  adaptiveRadius: false,
+} as const satisfies TrustRegionOptions;
+
+const DISTANCE_PAD = 1e-4;
+const GROW = 1.2;
+const GOOD_RATIO = 0.9;
+const POOR_RATIO = 0.5;
+
+function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOptions> {
+  const id = distance === 'l2' ? 'trust-region-l2' : 'trust-region-linf';
+  return {
+    id,
+    name: distance === 'l2' ? 'Trust Region L2' : 'Trust Region L∞',
+    kind: 'minimization',
+    distance,
+    defaults: TRUST_REGION_DEFAULTS,
+    async run(ctx, x, labels, { steps, radius, overshoot, adaptiveRadius }) {
+      checkIterations(id, 'steps', steps);
+      checkPositive(id, 'radius', radius);
+      checkNonNegative(id, 'overshoot', overshoot);
+      const norm = NORMS[distance];
+      const numClasses = ctx.classifier.numClasses;
+      const n = x.shape[0];
+      const y = Int32Array.from(await labels.data());
+      const target = Int32Array.from(
+        await take(tf.tidy(() => nearestBoundary(ctx, x, labels, ctx.classifier.logits(x), norm, numClasses - 1).target)),
+      );
+      const iterations = new Int32Array(n);
+      const radii = new Float32Array(n).fill(radius);
+      const lastMargin = new Float32Array(n);
+      const lastPredicted = new Float32Array(n); // 0 = no step taken yet
+      let active = Array.from({ length: n }, (_, i) => i);
+      let xAdv = tf.clone(x);
+      try {
+        for (let t = 0; t < steps && active.length > 0; t++) {
+          await ctx.tick(t, steps, active.length);
+          const rows = active;
+          const xa = gatherRows(xAdv, rows);
+          const ya = tf.tensor1d(rows.map((r) => y[r]), 'int32');
+          const ta = tf.tensor1d(rows.map((r) => target[r]), 'int32');
+          const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, logitDifferenceSum(ta, ya, numClasses));
+          const stats = await take(
+            tf.tidy(() => {
+              const margin = tf.sub(tf.sum(tf.mul(logits, tf.oneHot(ya, numClasses)), 1), tf.sum(tf.mul(logits, tf.oneHot(ta, numClasses)), 1));
+              return tf.stack([tf.cast(argmaxRows(logits), 'float32'), margin, norm.dualNorm(gradient)]);
+            }),
+          );
+          ya.dispose();
+          ta.dispose();
+          logits.dispose();
+          const a = rows.length;
+          const stepSize = new Float32Array(a);
+          for (let j = 0; j < a; j++) {
+            const r = rows[j];
+            if (stats[j] !== y[r]) continue; // fooled by the previous step: no further move
+            const margin = stats[a + j];
+            const dual = stats[2 * a + j];
+            if (adaptiveRadius && lastPredicted[r] > 0) {
+              const ratio = (lastMargin[r] - margin) / lastPredicted[r];
+              if (ratio > GOOD_RATIO) radii[r] *= GROW;
+              else if (ratio < POOR_RATIO) radii[r] /= GROW;
+            }
+            const linearised = dual > 0 ? ((1 + overshoot) * (margin + DISTANCE_PAD)) / dual : Infinity;
+            stepSize[j] = Math.min(linearised, radii[r]);
+            lastMargin[r] = margin;
+            lastPredicted[r] = stepSize[j] * dual;
+          }
+          const next = tf.tidy(() => {
+            const moved = ctx.clip(tf.add(xa, tf.mul(norm.stepDirection(gradient), perImage(tf.tensor1d(stepSize), 4))) as tf.Tensor4D);
+            return scatterRows(xAdv, rows, moved);
+          });
+          xa.dispose();
+          gradient.dispose();
+          xAdv.dispose();
+          xAdv = next;
+          active = rows.filter((r, j) => stats[j] === y[r]);
+          for (const r of active) iterations[r]++;
+        }
+      } catch (err) {
+        xAdv.dispose();
+        throw err;
+      }
+      return { adversarial: xAdv, iterations };
+    },
+  };
+}
+
+export const trustRegionL2 = makeTrustRegion('l2');
+export const trustRegionLinf = makeTrustRegion('linf');
