@@ -12,6 +12,9 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
     expect(r.gradient.maxAbsError).toBeLessThan(2e-3);
+    // κ is a uniform: moving it never compiles a program (null on backends that compile none).
+    expect(r.kappaPrograms.outputsChanged).toBe(true);
+    if (backend === 'webgl' || backend === 'webgpu') expect(r.kappaPrograms.programsCreated).toBe(0);
     await expect(page.locator('#status')).toHaveText(/All checks pass/);
     expect(errors).toEqual([]);
   });

@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
 import { registerJumpRelu } from '../core/op/register';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
@@ -29,7 +31,9 @@ async function main(): Promise<void> {
   window.__parity = report;
   status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
   status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
-  out.textContent = JSON.stringify({ ...report, adapter: choice.adapter, reasons: choice.reasons, leakedTensors: leaked }, null, 2);
+  const wasmSimdKernel = report.backend === 'wasm' ? wasmKernelUsesSimd(tf.backend() as BackendWasm) : null;
+  out.textContent = JSON.stringify({ ...report, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
+    wasmSimdKernel, crossOriginIsolated: self.crossOriginIsolated, leakedTensors: leaked }, null, 2);
 }
 
 main().catch((e: unknown) => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { NODE_BACKENDS, useBackend } from '../../testing/backends';
 import { jumpRelu, jumpReluReference } from './jump-relu';
-import { parityCases, runGradientCheck, runKernelCase } from './parity';
+import { parityCases, runGradientCheck, runKappaProgramCheck, runKernelCase } from './parity';
 
 describe.each(NODE_BACKENDS)('JumpRelu kernel on %s', (backend) => {
   it.each(parityCases({ large: true }).map((c) => [c.name, c] as const))('%s matches the JS reference', async (_name, c) => {
@@ -45,5 +45,16 @@ describe('jumpRelu input checks', () => {
   it('reference compares against κ rounded to float32', () => {
     const k = 0.1; // 0.1 is not representable: fround(0.1) > 0.1
     expect(jumpReluReference([Math.fround(0.1)], k)[0]).toBe(0);
+  });
+});
+
+describe.each(NODE_BACKENDS)('κ changes on %s', (backend) => {
+  it('change the output, compile nothing, leak nothing', async () => {
+    await useBackend(backend);
+    const before = tf.memory().numTensors;
+    const r = await runKappaProgramCheck();
+    expect(r.outputsChanged).toBe(true);
+    expect(r.programsCreated ?? 0).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -90,10 +90,46 @@ export async function runGradientCheck(seed = 5, n = 257, kappa = 0.4, h = 1e-2)
   return { ok: maxAbsError < 2e-3, maxAbsError, checked: n };
 }
 
+/**
+ * Compiled GPU programs held by the active backend (WebGL binaries, WebGPU pipelines), or null on backends
+ * that compile nothing. Reads private caches: this is a diagnostic, not an API.
+ */
+export function compiledProgramCount(): number | null {
+  const b = tf.backend() as unknown as { binaryCache?: object; pipelineCache?: object };
+  const cache = b.binaryCache ?? b.pipelineCache;
+  return cache ? Object.keys(cache).length : null;
+}
+
+export interface KappaProgramResult {
+  /** Programs compiled by 20 κ changes after a first call (must be 0: κ is a uniform). */
+  programsCreated: number | null;
+  /** The outputs did change with κ (so the test is not vacuous). */
+  outputsChanged: boolean;
+}
+
+export async function runKappaProgramCheck(): Promise<KappaProgramResult> {
+  const x = tf.tensor1d(randomValues(64, 17, 2));
+  const first = jumpRelu(x, 0.05);
+  const firstValues = await first.data();
+  first.dispose();
+  const before = compiledProgramCount();
+  let outputsChanged = false;
+  for (let i = 1; i <= 20; i++) {
+    const y = jumpRelu(x, 0.05 + i * 0.07);
+    const v = await y.data();
+    y.dispose();
+    outputsChanged ||= v.some((val, j) => val !== firstValues[j]);
+  }
+  x.dispose();
+  const after = compiledProgramCount();
+  return { programsCreated: before === null || after === null ? null : after - before, outputsChanged };
+}
+
 export interface ParityReport {
   backend: string;
   cases: CaseResult[];
   gradient: GradResult;
+  kappaPrograms: KappaProgramResult;
   ok: boolean;
 }
 
@@ -101,5 +137,7 @@ export async function runParity(opts: { large: boolean }): Promise<ParityReport>
   const cases: CaseResult[] = [];
   for (const c of parityCases(opts)) cases.push(await runKernelCase(c));
   const gradient = await runGradientCheck();
-  return { backend: tf.getBackend(), cases, gradient, ok: cases.every((c) => c.ok) && gradient.ok };
+  const kappaPrograms = await runKappaProgramCheck();
+  const ok = cases.every((c) => c.ok) && gradient.ok && kappaPrograms.outputsChanged && !kappaPrograms.programsCreated;
+  return { backend: tf.getBackend(), cases, gradient, kappaPrograms, ok };
 }
