@@ -16,7 +16,9 @@ export interface ClipRange {
 export async function clipRange(mode: ClipMode, x: tf.Tensor4D, normalization: Normalization): Promise<ClipRange> {
   if (mode === 'pixel') return pixelRange(normalization);
   if (mode !== 'paper') throw new Error(`unknown clip mode "${String(mode)}" (expected 'paper' or 'pixel')`);
-  const [lo, hi] = await tf.tidy(() => tf.stack([tf.min(x), tf.max(x)])).data().then((v) => [v[0], v[1]]);
+  const both = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
+  const [lo, hi] = await both.data();
+  both.dispose();
   return { lo: [lo], hi: [hi] };
 }
 
