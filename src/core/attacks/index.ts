@@ -30,6 +30,6 @@ export function getAttack(id: string): RegisteredAttack {
   return attack;
 }
 
-export { runAttack } from './run-attack';
+export { runAnyAttack, runAttack } from './run-attack';
 export type { AttackOptions } from './run-attack';
 export type * from './types';

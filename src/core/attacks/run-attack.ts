@@ -112,3 +112,17 @@ export async function runAttack<O extends object>(
     throw err;
   }
 }
+
+/**
+ * For an attack picked at run time (registry, UI picker, URL): the option keys and values can only be
+ * checked at run time, which `runAttack` does.
+ */
+export function runAnyAttack(
+  attack: AttackDefinition<object>,
+  classifier: Classifier,
+  x: tf.Tensor4D,
+  labels: ArrayLike<number>,
+  options: Record<string, unknown> & RunOptions = {},
+): Promise<AttackResult> {
+  return runAttack(attack, classifier, x, labels, options as AttackOptions<object>);
+}
