@@ -1,0 +1,43 @@
+/**
+ * A Classifier view of a retrofitted model at one κ setting. Several views may share one model (the
+ * gray-box and transfer experiments attack one κ and evaluate another), so every forward pass sets κ
+ * first instead of relying on whatever the shared control was last set to.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Normalization } from '../data/normalization';
+import type { Classifier } from '../models/classifier';
+import type { RetrofittedModel } from '../retrofit/retrofit';
+
+/** A fixed κ, or randomized JumpReLU (paper appendix C): κ ~ U[0.6·b, b] per layer and forward pass. */
+export type KappaSetting = number | { randomized: { b: number; seed: number } };
+
+export interface RetrofitClassifier extends Classifier {
+  readonly kappa: KappaSetting;
+}
+
+export function kappaLabel(k: KappaSetting): string {
+  return typeof k === 'number' ? String(k) : `U[${0.6 * k.randomized.b}, ${k.randomized.b}]`;
+}
+
+export function classifierFromRetrofit(r: RetrofittedModel, normalization: Normalization, kappa: KappaSetting): RetrofitClassifier {
+  const inShape = r.model.inputs[0].shape;
+  const outShape = r.model.outputs[0].shape;
+  if (inShape.length !== 4 || outShape.length !== 2 || outShape[1] == null) {
+    throw new Error(`classifierFromRetrofit: expected an image classifier [n, h, w, c] → [n, classes], got ${JSON.stringify(inShape)} → ${JSON.stringify(outShape)}`);
+  }
+  // Each forward pass of a randomized view reseeds from its own counter: fresh draws per pass, and the
+  // same sequence of draws every time the same experiment is rerun.
+  let passes = 0;
+  return {
+    kappa,
+    numClasses: outShape[1],
+    inputShape: inShape.slice(1) as [number, number, number],
+    normalization,
+    logits(x) {
+      if (typeof kappa === 'number') r.control.setKappa(kappa);
+      else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
+      // apply (not predict) so the call is recorded on the gradient tape.
+      return r.model.apply(x, { training: false }) as tf.Tensor2D;
+    },
+  };
+}
