@@ -1,3 +1,13 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import './app.css';
+import { AppProviders } from './providers';
 
-createRoot(document.getElementById('root')!).render(<h1>JumpReLU Lab</h1>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AppProviders>
+      <App />
+    </AppProviders>
+  </StrictMode>,
+);

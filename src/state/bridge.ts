@@ -35,7 +35,8 @@ export function attackParamsFor(s: AppState, attackId: string): Record<string, P
   const d = s.attacks.find((a) => a.id === attackId);
   const out: Record<string, ParamValue> = {};
   for (const p of d?.params ?? []) out[p.key] = p.default;
-  return { ...out, ...s.attackParams[attackId] };
+  const paper = s.dataset ? d?.paperByDataset[s.dataset.dataset] : undefined;
+  return { ...out, ...paper, ...s.attackParams[attackId] };
 }
 
 function backendNotices(store: AppStore, info: BackendInfo): void {

@@ -86,7 +86,8 @@ export interface Progress {
 
 export type ProgressFn = (p: Progress) => void;
 
-export type ParamValue = number | boolean | string;
+/** null: "not set" where an option allows it (e.g. DeepFool candidates = all classes). */
+export type ParamValue = number | boolean | string | null;
 
 export interface ParamSpec {
   key: string;
@@ -99,6 +100,8 @@ export interface ParamSpec {
   options?: string[];
   /** One line: meaning, unit, paper value. */
   doc?: string;
+  /** An empty input means null. */
+  nullable?: boolean;
 }
 
 export interface AttackDescriptor {
@@ -107,6 +110,8 @@ export interface AttackDescriptor {
   /** The norm the attack minimises or bounds; also the norm of the ρ shown for it. */
   norm: 'l2' | 'linf';
   params: ParamSpec[];
+  /** The paper's values where they depend on the data set (e.g. 40 steps on MNIST, 7 on CIFAR-10). */
+  paperByDataset: Partial<Record<DatasetName, Record<string, ParamValue>>>;
   summary: string;
 }
 

@@ -1,0 +1,38 @@
+/** Page layout: header, notices, then the four steps a student walks through. */
+import { AttackPanel } from '../features/attack/attack-panel';
+import { BackendPanel } from '../features/backend/backend-panel';
+import { Gallery } from '../features/gallery/gallery';
+import { KappaPanel } from '../features/kappa/kappa-panel';
+import { ModelPicker } from '../features/model-picker/model-picker';
+import { Notices } from './notices';
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="top">
+        <div>
+          <h1>JumpReLU Lab</h1>
+          <p className="tagline">
+            A retrofit defence against adversarial attacks (Erichson, Yao &amp; Mahoney, 2019): replace every ReLU of a trained
+            network by a <em>jump</em> at κ and see how much harder it becomes to fool — all computed in your browser.
+          </p>
+        </div>
+        <BackendPanel />
+      </header>
+      <Notices />
+      <main>
+        <div className="left">
+          <ModelPicker />
+          <KappaPanel />
+        </div>
+        <div className="right">
+          <Gallery />
+        </div>
+        <div className="wide">
+          <AttackPanel />
+        </div>
+      </main>
+      <footer className="muted">Runs entirely in your browser: no server, no tracking. Models and test images are served with the page.</footer>
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/** Attack the selected image on the unprotected and the retrofitted model, and compare the two. */
+import { useShallow } from 'zustand/react/shallow';
+import { ProgressBar } from '../../components/progress-bar';
+import { PixelImage } from '../../components/pixel-image';
+import { attackParamsFor } from '../../state/bridge';
+import { useAppStore } from '../../state/react';
+import type { ParamSpec, ParamValue, ThreatModel } from '../../worker/protocol';
+import { AttackResultView } from './attack-result';
+
+function ParamInput({ spec, value, onChange, disabled }: { spec: ParamSpec; value: ParamValue; onChange: (v: ParamValue) => void; disabled: boolean }) {
+  const id = `param-${spec.key}`;
+  let input;
+  if (spec.kind === 'boolean') {
+    input = <input id={id} type="checkbox" checked={Boolean(value)} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />;
+  } else if (spec.kind === 'enum') {
+    input = (
+      <select id={id} value={String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        {(spec.options ?? []).map((o) => <option key={o} value={o}>{o}</option>)}
+      </select>
+    );
+  } else {
+    input = (
+      <input id={id} type="number" value={value === null ? '' : String(value)} min={spec.min} max={spec.max} step={spec.step ?? 'any'}
+        disabled={disabled} placeholder={spec.nullable ? 'all' : undefined}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (e.target.value === '' && spec.nullable) onChange(null);
+          else if (e.target.value !== '' && Number.isFinite(v)) onChange(spec.kind === 'integer' ? Math.round(v) : v);
+        }} />
+    );
+  }
+  return (
+    <div className="param">
+      <label htmlFor={id}>{spec.label}</label>
+      {input}
+      <small className="muted">{spec.doc}{spec.default === null ? '' : ` (default ${String(spec.default)})`}</small>
+    </div>
+  );
+}
+
+export function AttackPanel() {
+  const selected = useAppStore((s) => s.selectedImage);
+  const dataset = useAppStore((s) => s.dataset);
+  const gallery = useAppStore((s) => s.gallery);
+  const attacks = useAppStore((s) => s.attacks);
+  const attackId = useAppStore((s) => s.attackId);
+  const threat = useAppStore((s) => s.threat);
+  const status = useAppStore((s) => s.attackStatus);
+  const progress = useAppStore((s) => s.attackProgress);
+  const error = useAppStore((s) => s.attackError);
+  const kappa = useAppStore((s) => s.kappa);
+  const params = useAppStore(useShallow((s) => attackParamsFor(s, s.attackId)));
+  const actions = useAppStore(useShallow((s) => ({
+    setAttackId: s.setAttackId, setThreat: s.setThreat, setAttackParam: s.setAttackParam, resetAttackParams: s.resetAttackParams,
+    startAttack: s.startAttack, cancelAttack: s.cancelAttack, selectImage: s.selectImage,
+  })));
+  if (selected === null || !dataset) {
+    return (
+      <section className="panel attack" aria-labelledby="attack-h">
+        <h2 id="attack-h">4 · Attack</h2>
+        <p className="muted">Click a test image above to attack it.</p>
+      </section>
+    );
+  }
+  const image = gallery.find((g) => g.index === selected);
+  const desc = attacks.find((a) => a.id === attackId);
+  const running = status === 'running' || status === 'cancelling';
+  return (
+    <section className="panel attack" aria-labelledby="attack-h">
+      <h2 id="attack-h">4 · Attack test image #{selected}</h2>
+      <div className="attack-controls">
+        {image ? <PixelImage pixels={image.pixels} shape={dataset.shape} size={96} label={`selected image ${selected}`} /> : null}
+        <div>
+          <label>Attack{' '}
+            <select value={attackId} disabled={running} aria-label="attack" onChange={(e) => actions.setAttackId(e.target.value)}>
+              {attacks.map((a) => <option key={a.id} value={a.id}>{a.label}</option>)}
+            </select>
+          </label>
+          {desc ? <p className="explain">{desc.summary}</p> : null}
+          <fieldset className="threat">
+            <legend>Threat model</legend>
+            {(['white-box', 'gray-box'] as ThreatModel[]).map((t) => (
+              <label key={t}>
+                <input type="radio" name="threat" value={t} checked={threat === t} disabled={running} onChange={() => actions.setThreat(t)} />{' '}
+                {t === 'white-box' ? `white-box: craft on each model itself (κ = 0 and κ = ${kappa})` : `gray-box: craft on κ = 0, then show it to κ = ${kappa}`}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        <div className="params">
+          {desc?.params.map((p) => <ParamInput key={p.key} spec={p} value={params[p.key]} disabled={running}
+            onChange={(v) => actions.setAttackParam(p.key, v)} />)}
+          {desc?.params.length ? <button type="button" className="link" disabled={running} onClick={actions.resetAttackParams}>reset to paper defaults</button> : null}
+        </div>
+      </div>
+      <div className="attack-actions">
+        <button type="button" className="primary" disabled={running} onClick={actions.startAttack}>Run {desc?.label ?? 'attack'}</button>
+        <button type="button" disabled={!running} onClick={actions.cancelAttack}>Cancel</button>
+        <button type="button" className="link" onClick={() => actions.selectImage(null)}>close</button>
+        {status === 'cancelled' ? <span className="muted" data-testid="attack-status">Attack cancelled.</span> : null}
+        {status === 'cancelling' ? <span className="muted" data-testid="attack-status">Cancelling…</span> : null}
+      </div>
+      {running && progress ? <ProgressBar done={progress.done} total={progress.total} label={progress.label} /> : null}
+      {running && !progress ? <ProgressBar done={0} total={1} label="starting…" /> : null}
+      {status === 'error' ? <div className="error" role="alert">Attack failed: {error}</div> : null}
+      <AttackResultView />
+    </section>
+  );
+}

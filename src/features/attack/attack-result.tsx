@@ -1,0 +1,88 @@
+/**
+ * The paper's Figures 5 and 6 for one image: clean, adversarial and |Δx| for the unprotected (κ = 0) and the
+ * retrofitted model side by side. Both perturbation maps share one colour scale so their sizes compare.
+ */
+import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
+import { useAppStore } from '../../state/react';
+import type { AttackResult, AttackSide, Prediction } from '../../worker/protocol';
+
+const IMG = 168;
+
+function Top({ p, names, label }: { p: Prediction; names: string[]; label: number }) {
+  return (
+    <ol className="top">
+      {p.top.map((t) => (
+        <li key={t.cls} className={t.cls === label ? 'true-class' : ''}>
+          <span className="cls">{names[t.cls]}</span>
+          <span className="bar"><span style={{ width: `${100 * t.p}%` }} /></span>
+          <span className="p">{(100 * t.p).toFixed(1)}%</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Column({ r, side, title, names, max, shape }: {
+  r: AttackResult; side: AttackSide; title: string; names: string[]; max: number; shape: [number, number, number];
+}) {
+  const [h, w] = shape;
+  const normName = r.norm === 'l2' ? 'L2' : 'L∞';
+  return (
+    <div className="side" data-testid={side.kappa === 0 && !side.randomized ? 'side-unprotected' : 'side-protected'}>
+      <h3>{title}</h3>
+      <div className="triple">
+        <figure>
+          <PixelImage pixels={r.cleanPixels} shape={shape} size={IMG} label="clean image" />
+          <figcaption>clean → <strong>{names[side.clean.predicted]}</strong></figcaption>
+          <Top p={side.clean} names={names} label={r.label} />
+        </figure>
+        <figure>
+          <PixelImage pixels={side.advPixels} shape={shape} size={IMG} label="adversarial image" />
+          <figcaption>adversarial → <strong className={side.success ? 'bad' : 'ok'}>{names[side.adversarial.predicted]}</strong></figcaption>
+          <Top p={side.adversarial} names={names} label={r.label} />
+        </figure>
+        <figure>
+          <RedsMap values={side.deltaAbs} height={h} width={w} max={max} size={IMG} label="perturbation magnitude" />
+          <figcaption>|Δx| (perturbation)</figcaption>
+        </figure>
+      </div>
+      <table className="numbers">
+        <tbody>
+          <tr><th>result</th><td data-testid="success">{side.skipped ? 'already wrong — not attacked'
+            : side.success ? `fooled: ${names[r.label]} → ${names[side.adversarial.predicted]}` : 'not fooled (attack failed)'}</td></tr>
+          <tr><th>‖Δ‖₂</th><td>{side.l2.toFixed(3)} <small>(normalised units)</small></td></tr>
+          <tr><th>‖Δ‖∞</th><td>{side.linf.toFixed(3)} <small>(normalised units)</small></td></tr>
+          <tr><th>ρ ({normName})</th><td data-testid="rho">{(100 * side.rho).toFixed(1)} % <small>of ‖x‖</small></td></tr>
+          <tr><th>iterations</th><td>{side.iterations}{side.craftedOn === 'kappa-0' ? ' (crafted on κ = 0)' : ''}</td></tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function AttackResultView() {
+  const r = useAppStore((s) => s.attackResult);
+  const dataset = useAppStore((s) => s.dataset);
+  if (!r || !dataset) return null;
+  const names = dataset.classNames;
+  let max = 0;
+  for (const v of r.unprotected.deltaAbs) if (v > max) max = v;
+  for (const v of r.protected.deltaAbs) if (v > max) max = v;
+  const ratio = r.unprotected.rho > 0 ? r.protected.rho / r.unprotected.rho : null;
+  const k = r.request.kappa;
+  return (
+    <div className="result" data-testid="attack-result">
+      <p className="summary">
+        True class: <strong>{names[r.label]}</strong>. {r.request.threat === 'gray-box' ? 'Gray-box' : 'White-box'} attack, {r.ms.toFixed(0)} ms.
+        {ratio !== null && r.protected.success ? <> The retrofitted model needed <strong>{ratio.toFixed(2)}×</strong> the perturbation.</> : null}
+        {!r.protected.success && !r.protected.skipped ? <> The retrofitted model was <strong>not fooled</strong>.</> : null}
+      </p>
+      <div className="sides">
+        <Column r={r} side={r.unprotected} title="Unprotected (ReLU, κ = 0)" names={names} max={max} shape={dataset.shape} />
+        <Column r={r} side={r.protected} title={`Retrofitted (JumpReLU, κ = ${k}${r.request.randomized ? ', randomized' : ''})`}
+          names={names} max={max} shape={dataset.shape} />
+      </div>
+      <RedsLegend max={max} unit="pixel units (0–1), same scale for both maps" />
+    </div>
+  );
+}

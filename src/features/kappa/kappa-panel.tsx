@@ -1,0 +1,89 @@
+/** The κ slider and typed input, the randomized toggle, and the live clean accuracy at that κ. */
+import { useState } from 'react';
+import { ProgressBar } from '../../components/progress-bar';
+import { FULL_SHARD } from '../../state/slices/evaluation-slice';
+import { useAppStore } from '../../state/react';
+import { selectBaselineEval, selectCurrentEval, selectLatestEval } from '../../state/selectors';
+
+const SIZES = [500, 1000, FULL_SHARD];
+
+function KappaInput({ kappa, min, max, step, onCommit }: { kappa: number; min: number; max: number; step: number; onCommit: (k: number) => void }) {
+  // A draft lets the user type "0." or clear the box without the value snapping back mid-edit.
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft !== null && draft.trim() !== '' && Number.isFinite(Number(draft))) onCommit(Number(draft));
+    setDraft(null);
+  };
+  return (
+    <input type="number" className="kappa-number" aria-label="κ value" min={min} max={max} step={step}
+      value={draft ?? String(kappa)} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+      onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} />
+  );
+}
+
+export function KappaPanel() {
+  const card = useAppStore((s) => s.card);
+  const kappa = useAppStore((s) => s.kappa);
+  const randomized = useAppStore((s) => s.randomized);
+  const sampleSize = useAppStore((s) => s.sampleSize);
+  const datasetCount = useAppStore((s) => s.dataset?.count ?? 0);
+  const setKappa = useAppStore((s) => s.setKappa);
+  const setRandomized = useAppStore((s) => s.setRandomized);
+  const setSampleSize = useAppStore((s) => s.setSampleSize);
+  const current = useAppStore(selectCurrentEval);
+  const latest = useAppStore(selectLatestEval);
+  const baseline = useAppStore(selectBaselineEval);
+  const evalStatus = useAppStore((s) => s.evalStatus);
+  const evalProgress = useAppStore((s) => s.evalProgress);
+  const evalError = useAppStore((s) => s.evalError);
+  if (!card) return <section className="panel"><h2>2 · Threshold κ</h2><p className="muted">Waiting for a model…</p></section>;
+  const { min, max, step, paper } = card.kappa;
+  const shown = current ?? latest;
+  const drop = current && baseline ? 100 * (baseline.accuracy - current.accuracy) : null;
+  return (
+    <section className="panel" aria-labelledby="kappa-h">
+      <h2 id="kappa-h">2 · Threshold κ</h2>
+      <p className="explain">
+        JumpReLU passes a neuron's value only if it exceeds κ, otherwise outputs 0; κ = 0 is the ordinary ReLU the
+        network was trained with. Raising κ retrofits a defence without retraining — watch what it costs in clean accuracy.
+      </p>
+      <div className="kappa-row">
+        <label htmlFor="kappa-slider" className="kappa-label">κ</label>
+        <input id="kappa-slider" type="range" min={min} max={max} step={step} value={kappa}
+          aria-valuetext={`κ = ${kappa}`} onChange={(e) => setKappa(Number(e.target.value))} />
+        <KappaInput key={kappa} kappa={kappa} min={min} max={max} step={step} onCommit={setKappa} />
+        <button type="button" onClick={() => setKappa(0)}>ReLU (κ = 0)</button>
+        <button type="button" onClick={() => setKappa(paper)}>paper κ = {paper}</button>
+      </div>
+      <div className="kappa-row">
+        <label><input type="checkbox" checked={randomized} onChange={(e) => setRandomized(e.target.checked)} />{' '}
+          randomized: each layer draws κ ~ U[0.6·κ, κ] on every pass</label>
+        <label>Evaluate on{' '}
+          <select value={sampleSize} aria-label="evaluation sample size" onChange={(e) => setSampleSize(Number(e.target.value))}>
+            {SIZES.map((n) => <option key={n} value={n}>{n === FULL_SHARD ? `all ${datasetCount.toLocaleString()}` : n} test images</option>)}
+          </select>
+        </label>
+      </div>
+      <div className="accuracy" aria-live="polite">
+        <div className="acc-big" data-testid="accuracy" data-kappa={current ? String(current.request.kappa) : ''}
+          data-stale={current ? 'false' : 'true'}>
+          {shown ? `${(100 * shown.accuracy).toFixed(2)} %` : '…'}
+        </div>
+        <div className="acc-text">
+          clean accuracy at κ = {kappa}{randomized ? ' (randomized)' : ''}
+          {shown ? <> · {shown.correct.toLocaleString()} / {shown.total.toLocaleString()} correct</> : null}
+          {drop !== null ? (
+            <div data-testid="drop" className={drop > 0.5 ? 'warn' : ''}>
+              {kappa === 0 && !randomized ? 'this is the ReLU baseline'
+                : `${drop >= 0 ? '−' : '+'}${Math.abs(drop).toFixed(2)} percentage points vs κ = 0 (${(100 * baseline!.accuracy).toFixed(2)} %)`}
+            </div>
+          ) : null}
+          {current ? <div className="muted">computed in {current.ms.toFixed(0)} ms{current ? '' : ''}</div> : null}
+        </div>
+      </div>
+      {evalStatus === 'running' && evalProgress
+        ? <ProgressBar done={evalProgress.done} total={evalProgress.total} label={`evaluating ${evalProgress.done} / ${evalProgress.total}`} /> : null}
+      {evalStatus === 'error' ? <div className="error" role="alert">Evaluation failed: {evalError}</div> : null}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+/** Dataset → architecture → variant, the chosen model's card, load progress, and a retry on failure. */
+import { useShallow } from 'zustand/react/shallow';
+import { ProgressBar } from '../../components/progress-bar';
+import { useAppStore } from '../../state/react';
+import type { ModelIndexEntry } from '../../worker/protocol';
+
+const DATASET_LABEL: Record<string, string> = { mnist: 'MNIST (handwritten digits)', cifar10: 'CIFAR-10 (small photos)' };
+const pct = (x: number | undefined): string => (x === undefined ? '–' : `${(100 * x).toFixed(2)} %`);
+
+function pick(models: ModelIndexEntry[], want: Partial<ModelIndexEntry>): ModelIndexEntry | undefined {
+  return models.find((m) => (Object.keys(want) as (keyof ModelIndexEntry)[]).every((k) => m[k] === want[k]))
+    ?? models.find((m) => m.dataset === want.dataset) ?? models[0];
+}
+
+export function ModelPicker() {
+  const models = useAppStore((s) => s.models);
+  const modelId = useAppStore((s) => s.modelId);
+  const { loadStatus, loadProgress, loadError } = useAppStore(useShallow((s) => ({
+    loadStatus: s.loadStatus, loadProgress: s.loadProgress, loadError: s.loadError,
+  })));
+  const selectModel = useAppStore((s) => s.selectModel);
+  const retryLoad = useAppStore((s) => s.retryLoad);
+  const current = models.find((m) => m.id === modelId);
+  const datasets = [...new Set(models.map((m) => m.dataset))];
+  const archs = [...new Set(models.filter((m) => m.dataset === current?.dataset).map((m) => m.architecture))];
+  const variants = models.filter((m) => m.dataset === current?.dataset && m.architecture === current?.architecture);
+  const go = (want: Partial<ModelIndexEntry>) => {
+    const m = pick(models, { ...current, ...want });
+    if (m) selectModel(m.id);
+  };
+  return (
+    <section className="panel" aria-labelledby="model-h">
+      <h2 id="model-h">1 · Model</h2>
+      <div className="picker-row">
+        <label>Dataset
+          <select value={current?.dataset ?? ''} onChange={(e) => go({ dataset: e.target.value as ModelIndexEntry['dataset'] })}>
+            {datasets.map((d) => <option key={d} value={d}>{DATASET_LABEL[d] ?? d}</option>)}
+          </select>
+        </label>
+        <label>Network
+          <select value={current?.architecture ?? ''} onChange={(e) => go({ architecture: e.target.value as ModelIndexEntry['architecture'] })}>
+            {archs.map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+        </label>
+        <label>Training
+          <select value={current?.variant ?? ''} aria-label="Variant" onChange={(e) => go({ variant: e.target.value as ModelIndexEntry['variant'] })}>
+            {variants.map((m) => <option key={m.variant} value={m.variant}>{m.variant === 'robust' ? 'robust (FGSM adversarial training)' : 'base (plain training)'}</option>)}
+          </select>
+        </label>
+      </div>
+      {loadStatus === 'loading' && loadProgress
+        ? <ProgressBar done={loadProgress.done} total={loadProgress.total} label={`Loading ${loadProgress.label ?? ''}…`} /> : null}
+      {loadStatus === 'error' ? (
+        <div className="error" role="alert">
+          <strong>The model could not be loaded.</strong> {loadError}{' '}
+          <button type="button" onClick={retryLoad}>Retry</button>
+        </div>
+      ) : null}
+      <ModelCardView />
+    </section>
+  );
+}
+
+function ModelCardView() {
+  const card = useAppStore((s) => s.card);
+  if (!card) return null;
+  const { evaluation: ev, kappa } = card;
+  return (
+    <details className="card" open data-testid="model-card">
+      <summary><strong>{card.name}</strong></summary>
+      <p>{card.description}</p>
+      <dl>
+        <dt>Test accuracy (κ = 0)</dt><dd>{pct(ev?.testAccuracy)} on {ev?.count?.toLocaleString() ?? '?'} images</dd>
+        <dt>Paper κ</dt><dd>{kappa.paper}</dd>
+        <dt>Slider range</dt><dd>{kappa.min} – {kappa.max} (step {kappa.step})</dd>
+        <dt>Training</dt><dd>{card.training.epochs} epochs, {card.training.framework}</dd>
+      </dl>
+      {ev?.accuracyByKappa?.length ? (
+        <table className="mini">
+          <caption>What κ costs: clean accuracy on all {ev.count.toLocaleString()} test images</caption>
+          <thead><tr><th>κ</th>{ev.accuracyByKappa.map((e) => <th key={e.kappa}>{e.kappa}</th>)}</tr></thead>
+          <tbody><tr><td>acc</td>{ev.accuracyByKappa.map((e) => <td key={e.kappa}>{pct(e.accuracy)}</td>)}</tr></tbody>
+        </table>
+      ) : null}
+      {card.notes?.length ? <ul className="notes">{card.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
+    </details>
+  );
+}
