@@ -27,5 +27,4 @@ export default defineConfig({
       },
     },
   },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 });

@@ -1,54 +1,70 @@
 /**
- * `npm run bench`: speed, always as a ratio against a baseline measured in the same run.
- * Part 1 (Node: cpu, wasm): our JumpRelu kernel vs TF.js's built-in Relu on the same tensor.
- * Writes bench/results.json so changes are comparable. Not part of the tests: no timed assertions.
+ * `npm run bench`: speed, always as a ratio against a baseline measured in the same run, never as a timed
+ * assertion. JumpRelu kernel vs TF.js's built-in Relu on the same tensor:
+ *  - Node: cpu and wasm backends, directly;
+ *  - Chromium (Debian's, headless, via Playwright and a Vite dev server): wasm, webgl, webgpu through the
+ *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
+ * Writes bench/results.json so changes are comparable across commits.
+ *
+ *   npm run bench [-- --no-browser]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { chromium } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { jumpRelu } from '../src/core/op/jump-relu';
+import { createServer } from 'vite';
+import { benchKernel, type KernelBenchRow } from '../src/core/op/kernel-bench';
 import { registerJumpRelu } from '../src/core/op/register';
+import { CHROMIUM } from '../playwright.config';
 
-interface Row { backend: string; what: string; size: number; baselineMs: number; oursMs: number; ratio: number }
+type Row = KernelBenchRow & { where: string; note?: string };
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Interleaves baseline and candidate so drift (thermal, other load) hits both alike. */
-async function compare(base: () => tf.Tensor, ours: () => tf.Tensor, reps: number): Promise<[number, number]> {
-  const time = async (f: () => tf.Tensor): Promise<number> => {
-    const t0 = performance.now();
-    const y = f();
-    await y.data();
-    const dt = performance.now() - t0;
-    y.dispose();
-    return dt;
-  };
-  for (let i = 0; i < 5; i++) { await time(base); await time(ours); }
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    if (i % 2) { a.push(await time(base)); b.push(await time(ours)); } else { b.push(await time(ours)); a.push(await time(base)); }
-  }
-  return [median(a), median(b)];
-}
-
-async function main(): Promise<void> {
+async function nodeRows(): Promise<Row[]> {
   registerJumpRelu();
   const rows: Row[] = [];
   for (const backend of ['wasm', 'cpu']) {
     await tf.setBackend(backend);
     await tf.ready();
-    if (tf.getBackend() !== backend) { console.log(`${backend}: unavailable`); continue; }
-    for (const size of [1 << 16, 1 << 20]) {
-      const x = tf.randomNormal([size], 0, 1, 'float32', 1);
-      const [baselineMs, oursMs] = await compare(() => tf.relu(x), () => jumpRelu(x, 0.5), backend === 'cpu' ? 41 : 101);
-      x.dispose();
-      rows.push({ backend, what: 'JumpRelu kernel vs tf.relu', size, baselineMs, oursMs, ratio: oursMs / baselineMs });
-    }
+    for (const size of [1 << 16, 1 << 20]) rows.push({ ...(await benchKernel(size)), where: 'node' });
   }
-  console.table(rows.map((r) => ({ ...r, baselineMs: r.baselineMs.toFixed(3), oursMs: r.oursMs.toFixed(3), ratio: r.ratio.toFixed(3) })));
+  return rows;
+}
+
+async function browserRows(): Promise<Row[]> {
+  const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const rows: Row[] = [];
+  try {
+    for (const backend of ['wasm', 'webgl', 'webgpu']) {
+      const page = await browser.newPage();
+      // Probe the adapter first: a software GPU gets one small size (it is ~1000× slower).
+      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=4096`);
+      const probe = await page.waitForFunction(() => window.__bench, undefined, { timeout: 300_000 }).then((h) => h.jsonValue());
+      if ('error' in probe) { rows.push({ backend, where: 'chromium', size: 0, reluMs: NaN, jumpReluMs: NaN, ratio: NaN, note: probe.error }); continue; }
+      const adapter = probe.adapter as { isFallbackAdapter?: boolean; architecture?: string } | null;
+      const software = backend !== 'wasm' && (!adapter || adapter.isFallbackAdapter || /swiftshader/i.test(adapter.architecture ?? ''));
+      const sizes = software ? '65536' : '65536,1048576';
+      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=${sizes}`);
+      const res = await page.waitForFunction(() => window.__bench, undefined, { timeout: 600_000 }).then((h) => h.jsonValue());
+      if ('error' in res) throw new Error(res.error);
+      for (const r of res.rows) rows.push({ ...r, where: 'chromium', ...(software ? { note: 'software rasteriser (no GPU here)' } : {}) });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const rows = [...(await nodeRows()), ...(process.argv.includes('--no-browser') ? [] : await browserRows())];
+  console.table(rows.map((r) => ({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs.toFixed(4),
+    jumpReluMs: r.jumpReluMs.toFixed(4), ratio: r.ratio.toFixed(3), note: r.note ?? '' })));
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows }, null, 1) + '\n');
+  console.log('wrote bench/results.json');
 }
 
 main().catch((e: unknown) => { console.error(e); process.exit(1); });

@@ -7,11 +7,15 @@ import { BACKENDS, selectBackend, type BackendName } from '../core/backend/selec
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
 import { registerJumpRelu } from '../core/op/register';
+import { benchKernel, type KernelBenchRow } from '../core/op/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
 
 declare global {
-  interface Window { __parity?: ParityReport | { error: string } }
+  interface Window {
+    __parity?: ParityReport | { error: string };
+    __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
+  }
 }
 
 async function main(): Promise<void> {
@@ -23,6 +27,16 @@ async function main(): Promise<void> {
   registerJumpRelu();
   const choice = await selectBackend({ prefer: asked as BackendName, wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
   if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
+  if (params.has('bench')) {
+    // Benchmark mode (npm run bench): kernel vs Relu at the sizes asked for.
+    const sizes = (params.get('bench') || '65536').split(',').map(Number);
+    const rows = [];
+    for (const size of sizes) rows.push(await benchKernel(size));
+    window.__bench = { rows, adapter: choice.adapter, wasm: choice.wasm };
+    status.textContent = 'Benchmark done.';
+    out.textContent = JSON.stringify(window.__bench, null, 2);
+    return;
+  }
   // Small tensors only: software WebGPU/WebGL here are orders of magnitude slower than wasm.
   const large = params.get('large') === '1';
   const before = tf.memory().numTensors;
@@ -39,6 +53,7 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
   window.__parity = { error: msg };
+  window.__bench = { error: msg };
   const s = document.getElementById('status')!;
   s.textContent = msg;
   s.className = 'bad';

@@ -1,0 +1,46 @@
+/**
+ * JumpRelu kernel vs TF.js's Relu on the same tensor, on the active backend. Shared by `npm run bench`
+ * (Node backends directly; browser backends through the diagnostics page). Baseline and candidate are
+ * interleaved in blocks so drift hits both alike; GPU work is synchronised once per block.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { jumpRelu } from './jump-relu';
+
+export interface KernelBenchRow {
+  backend: string;
+  size: number;
+  reluMs: number;
+  jumpReluMs: number;
+  ratio: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function block(f: () => tf.Tensor, perBlock: number): Promise<number> {
+  const t0 = performance.now();
+  let last: tf.Tensor | null = null;
+  for (let i = 0; i < perBlock; i++) {
+    last?.dispose();
+    last = f();
+  }
+  await last!.data();
+  last!.dispose();
+  return (performance.now() - t0) / perBlock;
+}
+
+export async function benchKernel(size: number, blocks = 15, perBlock = 10): Promise<KernelBenchRow> {
+  const x = tf.randomNormal([size], 0, 1, 'float32', 1);
+  const relu = () => tf.relu(x);
+  const ours = () => jumpRelu(x, 0.5);
+  await block(relu, 3);
+  await block(ours, 3);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < blocks; i++) {
+    if (i % 2) { a.push(await block(relu, perBlock)); b.push(await block(ours, perBlock)); } else { b.push(await block(ours, perBlock)); a.push(await block(relu, perBlock)); }
+  }
+  x.dispose();
+  const reluMs = median(a);
+  const jumpReluMs = median(b);
+  return { backend: tf.getBackend(), size, reluMs, jumpReluMs, ratio: jumpReluMs / reluMs };
+}
