@@ -1,0 +1,136 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/**
+ * The interactive app on the wasm backend (fast and deterministic here): load, κ slider, attack, cancel,
+ * worker memory, main-thread long tasks and console errors. Screenshots go to artifacts/screenshots/.
+ */
+const SHOTS = 'artifacts/screenshots';
+
+interface Watch { errors: string[]; longTasks: () => Promise<number[]>; resetLongTasks: () => Promise<void> }
+
+async function open(page: Page, query = '?backend=wasm'): Promise<Watch> {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  await page.goto(query);
+  return {
+    errors,
+    longTasks: () => page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks),
+    resetLongTasks: () => page.evaluate(() => { (window as unknown as { __longTasks: number[] }).__longTasks = []; }),
+  };
+}
+
+/** Waits until the accuracy shown is the fresh one for the current κ and nothing is being evaluated. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const s = window.__jumprelu?.getState();
+    return s?.loadStatus === 'ready' && s.evalStatus === 'idle'
+      && document.querySelector('[data-testid=accuracy]')?.getAttribute('data-stale') === 'false';
+  }, undefined, { timeout: 90_000 });
+}
+
+const memory = (page: Page) => page.evaluate(() => window.__jumprelu!.memory());
+const predictions = (page: Page) => page.locator('[data-testid=prediction]').allTextContents();
+
+test('fresh load, κ slider changes accuracy and predictions, no long tasks', async ({ page }) => {
+  const w = await open(page);
+  await expect(page.getByTestId('backend')).toContainText('wasm');
+  await expect(page.getByTestId('backend')).toContainText('self-check passed');
+  await expect(page.getByTestId('model-card')).toBeVisible();
+  await expect(page.locator('.thumb')).toHaveCount(24);
+  await settled(page);
+  await expect(page.getByTestId('accuracy')).toHaveText(/\d+\.\d\d %/);
+  await page.screenshot({ path: `${SHOTS}/01-fresh-load.png`, fullPage: true });
+
+  await w.resetLongTasks();
+  await page.getByRole('button', { name: 'ReLU (κ = 0)' }).click();
+  await expect(page.getByTestId('accuracy')).toHaveAttribute('data-kappa', '0');
+  await settled(page);
+  const acc0 = await page.getByTestId('accuracy').textContent();
+  const preds0 = await predictions(page);
+
+  const paper = await page.evaluate(() => window.__jumprelu!.getState().card!.kappa.paper);
+  await page.getByRole('button', { name: /^paper κ/ }).click();
+  await expect(page.getByTestId('accuracy')).toHaveAttribute('data-kappa', String(paper));
+  await settled(page);
+  const accPaper = await page.getByTestId('accuracy').textContent();
+  const predsPaper = await predictions(page);
+  // Accuracy or the gallery's confidences must move: the network is different at κ > 0.
+  expect(`${acc0}|${preds0.join()}`).not.toBe(`${accPaper}|${predsPaper.join()}`);
+  await expect(page.getByTestId('drop')).toContainText('percentage points vs κ = 0');
+
+  // Keyboard: arrow keys step κ by the card's step.
+  const step = await page.evaluate(() => window.__jumprelu!.getState().card!.kappa.step);
+  await page.locator('#kappa-slider').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('accuracy')).toHaveAttribute('data-kappa', String(Number((paper + step).toFixed(6))));
+  await settled(page);
+  // Revisiting a κ comes from the cache: instant, no evaluation.
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('accuracy')).toHaveAttribute('data-kappa', String(paper));
+  await expect(page.getByTestId('accuracy')).toHaveText(accPaper!);
+  await page.screenshot({ path: `${SHOTS}/02-paper-kappa.png`, fullPage: true });
+
+  const long = await w.longTasks();
+  expect(long, `main-thread long tasks (ms): ${long.join(', ')}`).toEqual([]);
+  expect(w.errors).toEqual([]);
+});
+
+test('attack an image, cancel an attack, worker memory stays flat', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = await open(page);
+  await settled(page);
+  const base = await memory(page);
+
+  // 20 slider moves, fired faster than evaluations finish: each new κ cancels the one in flight.
+  const slider = page.locator('#kappa-slider');
+  for (let i = 0; i < 20; i++) await slider.fill(String([0.1, 0.35, 0.6, 0.85, 1.2][i % 5] + 0.05 * Math.floor(i / 5)));
+  await settled(page);
+  expect((await memory(page)).numTensors).toBe(base.numTensors);
+
+  await w.resetLongTasks();
+  await page.locator('.thumb').first().click();
+  await page.getByLabel('attack', { exact: true }).selectOption('deepfool-l2');
+  await page.getByRole('button', { name: /^Run DeepFool L2/ }).click();
+  const result = page.getByTestId('attack-result');
+  await expect(result).toBeVisible({ timeout: 90_000 });
+  for (const side of ['side-unprotected', 'side-protected']) {
+    await expect(result.getByTestId(side).locator('canvas')).toHaveCount(3);
+    await expect(result.getByTestId(side).getByTestId('rho')).toHaveText(/\d+\.\d %/);
+    await expect(result.getByTestId(side).getByTestId('success')).not.toBeEmpty();
+  }
+  await expect(result).toContainText('pixel units');
+  await page.screenshot({ path: `${SHOTS}/03-deepfool.png`, fullPage: true });
+  const long = await w.longTasks();
+  expect(long, `main-thread long tasks during the attack (ms): ${long.join(', ')}`).toEqual([]);
+
+  // Cancel: Trust Region with the paper's 1000 steps is long enough to stop midway.
+  await page.getByLabel('attack', { exact: true }).selectOption('trust-region-l2');
+  await page.getByRole('button', { name: /^Run Trust Region L2/ }).click();
+  await expect(page.getByRole('progressbar').last()).toBeVisible();
+  await page.waitForFunction(() => (window.__jumprelu?.getState().attackProgress?.done ?? 0) > 2);
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('attack-status')).toHaveText('Attack cancelled.', { timeout: 10_000 });
+  expect(Date.now() - t0).toBeLessThan(5_000);
+  await page.screenshot({ path: `${SHOTS}/04-cancelled.png`, fullPage: true });
+
+  // Five more attacks (DeepFool, fewer steps) on different images.
+  await page.getByLabel('attack', { exact: true }).selectOption('deepfool-linf');
+  for (let i = 1; i <= 5; i++) {
+    await page.locator('.thumb').nth(i).click();
+    await page.getByRole('button', { name: /^Run DeepFool/ }).click();
+    await expect(page.getByTestId('attack-result')).toBeVisible({ timeout: 90_000 });
+  }
+  await page.getByRole('button', { name: 'paper κ', exact: false }).click();
+  await settled(page);
+  expect((await memory(page)).numTensors).toBe(base.numTensors);
+  expect(w.errors).toEqual([]);
+});
