@@ -40,13 +40,13 @@ async function browserRows(): Promise<Row[]> {
       const page = await browser.newPage();
       // Probe the adapter first: a software GPU gets one small size (it is ~1000× slower).
       await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=4096`);
-      const probe = await page.waitForFunction(() => window.__bench, undefined, { timeout: 300_000 }).then((h) => h.jsonValue());
+      const probe = (await page.waitForFunction(() => window.__bench, undefined, { timeout: 300_000 }).then((h) => h.jsonValue()))!;
       if ('error' in probe) { rows.push({ backend, where: 'chromium', size: 0, reluMs: NaN, jumpReluMs: NaN, ratio: NaN, note: probe.error }); continue; }
       const adapter = probe.adapter as { isFallbackAdapter?: boolean; architecture?: string } | null;
       const software = backend !== 'wasm' && (!adapter || adapter.isFallbackAdapter || /swiftshader/i.test(adapter.architecture ?? ''));
       const sizes = software ? '65536' : '65536,1048576';
       await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=${sizes}`);
-      const res = await page.waitForFunction(() => window.__bench, undefined, { timeout: 600_000 }).then((h) => h.jsonValue());
+      const res = (await page.waitForFunction(() => window.__bench, undefined, { timeout: 600_000 }).then((h) => h.jsonValue()))!;
       if ('error' in res) throw new Error(res.error);
       for (const r of res.rows) rows.push({ ...r, where: 'chromium', ...(software ? { note: 'software rasteriser (no GPU here)' } : {}) });
       await page.close();

@@ -20,7 +20,7 @@ export async function compileVariants(): Promise<{ plain: string; shared: string
     const { buffer } = mod.toBinary({});
     mod.destroy();
     // wabt's validator rejects shared memories whatever the flags: let the engine validate instead.
-    if (!WebAssembly.validate(buffer)) throw new Error('jump-relu.wat: the compiled module does not validate');
+    if (!WebAssembly.validate(new Uint8Array(buffer))) throw new Error('jump-relu.wat: the compiled module does not validate');
     return Buffer.from(buffer).toString('base64');
   };
   const sharedSrc = src.replace('(memory 1)', '(memory 1 65536 shared)');

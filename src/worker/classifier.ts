@@ -21,7 +21,7 @@ export function kappaClassifier(net: RetrofittedModel, dataset: DatasetName, sha
   return {
     logits(x: tf.Tensor4D): tf.Tensor2D {
       apply();
-      return net.model.apply(x, { training: false }) as tf.Tensor2D;
+      return net.forward(x) as tf.Tensor2D;
     },
     numClasses,
     inputShape: shape,

@@ -14,7 +14,6 @@ import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { WASM_PATHS } from '../lib/wasm-assets';
 import { attackImpls, type AttackImpl } from './attack-registry';
 import { runAttackPair } from './attack-runner';
-import { registerWasmGradientShim } from './wasm-gradient-shim';
 import { kappaClassifier } from './classifier';
 import { evaluateAccuracy } from './evaluate';
 import {
@@ -64,7 +63,6 @@ export class ComputeSession implements WorkerApi {
   async start(backend: BackendName | null, baseUrl: string): Promise<StartResult> {
     this.baseUrl = baseUrl;
     registerJumpRelu();
-    registerWasmGradientShim();
     const info = await this.chooseBackend(backend);
     const index = await loadModelIndex(fetchSource, this.url('models/'));
     this.impls = attackImpls();

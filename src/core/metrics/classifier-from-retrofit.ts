@@ -36,8 +36,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
     logits(x) {
       if (typeof kappa === 'number') r.control.setKappa(kappa);
       else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
-      // apply (not predict) so the call is recorded on the gradient tape.
-      return r.model.apply(x, { training: false }) as tf.Tensor2D;
+      return r.forward(x) as tf.Tensor2D;
     },
   };
 }

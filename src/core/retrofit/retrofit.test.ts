@@ -161,3 +161,29 @@ describe('retrofit refuses non-ReLU networks', () => {
     expect(tf.max(tf.abs(tf.sub(got, hk))).dataSync()[0]).toBeLessThan(1e-6);
   });
 });
+
+describe.each(['cpu', 'wasm'])('plain-op forward on %s', (backend) => {
+  it('equals the layers model at several κ, and ∇x needs no weight gradients', async () => {
+    await useBackend(backend);
+    const model = mixedReluModel();
+    const r = await retrofit(model, 0);
+    const x = tf.randomNormal([4, 8, 8, 2], 0, 1, 'float32', 5) as tf.Tensor4D;
+    for (const k of [0, 0.2, 0.6]) {
+      r.control.setKappa(k);
+      const a = r.model.predict(x) as tf.Tensor;
+      const b = r.forward(x);
+      expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-6);
+      tf.dispose([a, b]);
+    }
+    // On wasm this would throw (no Conv2DBackpropFilter kernel) if the weight gradient were computed.
+    const before = tf.memory().numTensors;
+    const g = tf.grad((t: tf.Tensor) => tf.sum(r.forward(t)))(x);
+    expect(g.shape).toEqual(x.shape);
+    expect(Number.isFinite(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]))).toBe(true);
+    g.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(x);
+    r.model.dispose();
+    model.dispose();
+  });
+});

@@ -9,9 +9,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { JumpReLU } from './jump-relu-layer';
 import { KappaControl } from './kappa-control';
+import { plainForward } from './plain-forward';
 
 export interface RetrofittedModel {
   model: tf.LayersModel;
+  /**
+   * Logits of normalised inputs with plain ops (see plain-forward.ts): use this for attacks and metrics —
+   * its gradient w.r.t. x skips the weight gradients. Falls back to `model.apply` for unsupported layers.
+   */
+  forward: (x: tf.Tensor) => tf.Tensor;
   /** Shared by every JumpReLU layer: `control.setKappa(k)` changes the whole network in place. */
   control: KappaControl;
   /** Names of the JumpReLU layers, in topological order. */
@@ -122,5 +128,7 @@ export function shareKappa(model: tf.LayersModel, kappa?: number): RetrofittedMo
   const jumps = model.layers.filter((l): l is JumpReLU => l instanceof JumpReLU);
   const control = new KappaControl(kappa ?? jumps[0]?.control.kappa ?? 0);
   for (const j of jumps) j.control = control;
-  return { model, control, jumpLayers: jumps.map((j) => j.name) };
+  const plain = plainForward(model, control);
+  const forward = plain ?? ((x: tf.Tensor) => model.apply(x, { training: false }) as tf.Tensor);
+  return { model, control, forward, jumpLayers: jumps.map((j) => j.name) };
 }
