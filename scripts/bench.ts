@@ -6,7 +6,7 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -16,6 +16,7 @@ import { createServer } from 'vite';
 import { benchKernel, type KernelBenchRow } from '../src/core/op/kernel-bench';
 import { registerJumpRelu } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
+import { benchModels } from './bench-models';
 
 type Row = KernelBenchRow & { where: string; note?: string };
 
@@ -58,12 +59,25 @@ async function browserRows(): Promise<Row[]> {
   return rows;
 }
 
+const fmt = (o: object): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v]));
+
 async function main(): Promise<void> {
-  const rows = [...(await nodeRows()), ...(process.argv.includes('--no-browser') ? [] : await browserRows())];
-  console.table(rows.map((r) => ({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs.toFixed(4),
-    jumpReluMs: r.jumpReluMs.toFixed(4), ratio: r.ratio.toFixed(3), note: r.note ?? '' })));
+  const args = process.argv.slice(2);
+  const rows = [...(await nodeRows()), ...(args.includes('--no-browser') ? [] : await browserRows())];
+  console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu):');
+  console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs,
+    jumpReluMs: r.jumpReluMs, ratio: r.ratio, note: r.note ?? '' })));
+  const models = args.includes('--kernel-only') ? null
+    : await benchModels(['wasm', 'cpu'], { deepfoolImages: 100, singleImages: args.includes('--quick') ? 5 : 20 });
+  if (models) {
+    console.log('Full forward pass, retrofitted (JumpReLU at the card κ) vs original ReLU model (ratio = retrofitted / original):');
+    console.table(models.forward.map(fmt));
+    console.log('DeepFool L2 (paper settings) images/s, batched (100) vs one image at a time:');
+    console.table(models.deepfool.map(fmt));
+  }
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models }, null, 1) + '\n');
   console.log('wrote bench/results.json');
 }
 

@@ -35,17 +35,18 @@ NORM = {
 # One recipe per shipped model. SGD momentum 0.9 as the authors: with Adam the same LeNetLike pays far more
 # clean accuracy for κ = 1 (../shared/docs/paper-notes.md). No weight decay on MNIST for the same reason.
 RECIPES = {
-    'mnist-lenetlike-base': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=30, batch=64, lr=0.05,
-                                 momentum=0.9, weight_decay=0.0, milestones=[15, 25], gamma=0.1, shift=1,
+    # lr 0.01: 99.44%, and κ = 1 costs 0.02 points. The same net at lr 0.05 (entry below) reached 99.36% but
+    # κ = 1 cost 0.31 points: the recipe sets the activation scale, hence what a given κ costs.
+    'mnist-lenetlike-base': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=40, batch=64, lr=0.01,
+                                 momentum=0.9, weight_decay=0.0, milestones=[25, 35], gamma=0.1, shift=1,
                                  flip=False, adv=None, kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
+    'mnist-lenetlike-base-lr05': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=30, batch=64, lr=0.05,
+                                      momentum=0.9, weight_decay=0.0, milestones=[15, 25], gamma=0.1, shift=1,
+                                      flip=False, adv=None, kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
     'mnist-lenetlike-robust': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=30, batch=64, lr=0.05,
                                    momentum=0.9, weight_decay=0.0, milestones=[15, 25], gamma=0.1, shift=1,
                                    flip=False, adv=dict(ratio=0.3, eps=0.3),
                                    kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
-    # Candidate base recipe: the lower learning rate keeps activations larger relative to κ (smaller κ cost).
-    'mnist-lenetlike-base-lr01': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=40, batch=64, lr=0.01,
-                                      momentum=0.9, weight_decay=0.0, milestones=[25, 35], gamma=0.1, shift=1,
-                                      flip=False, adv=None, kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
     'cifar10-alexlike-base': dict(dataset='cifar10', arch='AlexLike', width=0.5, epochs=30, batch=128, lr=0.05,
                                   momentum=0.9, weight_decay=5e-4, schedule='cosine', shift=4, flip=True,
                                   adv=None, kappa_grid=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8]),
