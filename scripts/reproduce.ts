@@ -1,0 +1,133 @@
+/**
+ * Reproduces the paper's Tables 2 (white-box) and 1 (gray-box) for a shipped model, in Node on the wasm
+ * backend, and writes them as JSON (the app's reference results).
+ *
+ *   npm run reproduce -- --dataset mnist --model mnist-lenetlike-base --kappa 0,1 --n 1000 --out results.json --seed 0
+ *
+ * Options: --dataset mnist|cifar10, --model <id>, --kappa <list>, --n <images>, --seed <int> (0 = the
+ * first n test images; other seeds pick a seeded random subset), --out <file>, --batch <int>,
+ * --clip paper|pixel, --randomized <b> (adds a randomized JumpReLU white-box row, κ ~ U[0.6b, b]),
+ * --tr-steps <int> (override the Trust Region step budget, paper 1000), --no-gray.
+ * Deterministic for a given seed: the attacks have no randomness except the seeded randomized κ.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { DatasetName } from '../src/core/data/manifest';
+import { NORMALIZATION } from '../src/core/data/normalization';
+import { loadShardNode } from '../src/core/data/shard-node';
+import { loadModelNode } from '../src/core/models/load-node';
+import { registerJumpRelu } from '../src/core/op/register';
+import { retrofit } from '../src/core/retrofit/retrofit';
+import type { KappaSetting } from '../src/core/metrics/classifier-from-retrofit';
+import { makeEvalSet } from '../src/core/metrics/eval-set';
+import { formatTable } from '../src/core/metrics/format-table';
+import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
+import { robustnessTable } from '../src/core/metrics/robustness-table';
+
+function fail(message: string): never {
+  console.error(`reproduce: ${message}`);
+  process.exit(2);
+}
+
+function num(name: string, value: string | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const v = Number(value);
+  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) fail(`--${name} must be a${integer ? 'n integer' : ' number'}, got "${value}"`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dataset: { type: 'string', default: 'mnist' },
+      model: { type: 'string' },
+      kappa: { type: 'string' },
+      n: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      batch: { type: 'string' },
+      clip: { type: 'string', default: 'paper' },
+      randomized: { type: 'string' },
+      'tr-steps': { type: 'string' },
+      'no-gray': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const dataset = values.dataset as DatasetName;
+  if (!(dataset in NORMALIZATION)) fail(`--dataset must be mnist or cifar10, got "${values.dataset}"`);
+  const modelId = values.model ?? `${dataset === 'mnist' ? 'mnist-lenetlike' : 'cifar10-alexlike'}-base`;
+  const kappas = (values.kappa ?? (dataset === 'mnist' ? '0,1' : '0,0.4')).split(',').map((k) => num('kappa', k.trim(), 0));
+  if (kappas.some((k) => k < 0)) fail('--kappa values must be ≥ 0');
+  const n = num('n', values.n, 1000, true);
+  const seed = num('seed', values.seed, 0, true);
+  const batchSize = num('batch', values.batch, 250, true);
+  if (values.clip !== 'paper' && values.clip !== 'pixel') fail('--clip must be paper or pixel');
+  const clip = values.clip;
+
+  await tf.setBackend('wasm');
+  await tf.ready();
+  registerJumpRelu();
+
+  const normalization = NORMALIZATION[dataset];
+  const { model, card } = await loadModelNode(modelId);
+  if (card.dataset !== dataset) fail(`model ${modelId} is a ${card.dataset} model, not ${dataset}`);
+  const shard = await loadShardNode(dataset);
+  const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, n, seed);
+  const retrofitted = await retrofit(model, 0);
+
+  const protocol = PAPER_PROTOCOL[dataset].map((c) =>
+    c.key === 'trust-region' && values['tr-steps'] !== undefined ? { ...c, options: { ...c.options, steps: num('tr-steps', values['tr-steps'], 1000, true) } } : c,
+  );
+  const settings: KappaSetting[] = [...kappas];
+  if (values.randomized !== undefined) settings.push({ randomized: { b: num('randomized', values.randomized, 0), seed } });
+
+  console.error(`reproduce: ${modelId} on ${set.labels.length} ${dataset} test images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, clip ${clip}, backend ${tf.getBackend()}`);
+  const started = Date.now();
+  let lastStage = '';
+  const table = await robustnessTable({ retrofitted, normalization, set }, settings, protocol, {
+    batchSize,
+    clip,
+    grayBox: !values['no-gray'],
+    onProgress: (p) => {
+      if (p.stage !== lastStage) {
+        lastStage = p.stage;
+        console.error(`  [${p.stageIndex + 1}/${p.stages}] ${p.stage}  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      }
+    },
+  });
+  const seconds = (Date.now() - started) / 1000;
+
+  console.log(formatTable(table.whiteBox, protocol, `White-box (Table 2): ${modelId}, n = ${table.count}`));
+  if (table.grayBox.length) {
+    console.log('');
+    console.log(formatTable(table.grayBox, protocol, `Gray-box (Table 1): crafted on κ = 0, evaluated at κ; ${modelId}, n = ${table.count}`));
+  }
+  console.log(`\n${seconds.toFixed(0)} s on ${tf.getBackend()}`);
+
+  if (values.out) {
+    const result = {
+      version: 1,
+      model: modelId,
+      dataset,
+      count: table.count,
+      seed,
+      clip,
+      backend: tf.getBackend(),
+      shard: shard.manifest.file,
+      protocol,
+      whiteBox: table.whiteBox,
+      grayBox: table.grayBox,
+      seconds,
+    };
+    await writeFile(values.out, `${JSON.stringify(result, null, 1)}\n`);
+    console.error(`reproduce: wrote ${values.out}`);
+  }
+  set.x.dispose();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
