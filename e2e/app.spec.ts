@@ -134,3 +134,35 @@ test('attack an image, cancel an attack, worker memory stays flat', async ({ pag
   expect((await memory(page)).numTensors).toBe(base.numTensors);
   expect(w.errors).toEqual([]);
 });
+
+test('permalink round trip, and a malformed link still opens a working page', async ({ page, context }) => {
+  const w = await open(page);
+  await settled(page);
+  const input = page.getByLabel('κ value');
+  await input.fill('0.5');
+  await input.press('Enter');
+  await page.locator('.thumb').nth(3).click();
+  await page.getByLabel('attack', { exact: true }).selectOption('ifgsm');
+  await page.locator('input[name=threat][value=gray-box]').check();
+  await expect.poll(() => page.url()).toMatch(/kappa=0\.5.*img=3.*attack=ifgsm.*threat=gray/);
+  const link = page.url();
+
+  const second = await context.newPage();
+  const w2 = await open(second, link);
+  await settled(second);
+  await expect(second.getByLabel('κ value')).toHaveValue('0.5');
+  await expect(second.getByRole('heading', { name: /Attack test image #3/ })).toBeVisible();
+  await expect(second.getByLabel('attack', { exact: true })).toHaveValue('ifgsm');
+  await expect(second.locator('input[name=threat][value=gray-box]')).toBeChecked();
+  expect(second.url()).toBe(link);
+  await second.close();
+
+  const bad = await context.newPage();
+  const w3 = await open(bad, '?backend=wasm&kappa=abc&model=no-such-model&attack=zzz&img=99999999&v=7&%%%=1');
+  await settled(bad);
+  await expect(bad.getByTestId('notice').first()).toBeVisible();
+  await expect(bad.getByTestId('notice')).toHaveCount(5); // v, kappa, img (decode); model, attack (bridge)
+  await expect(bad.getByTestId('accuracy')).toHaveText(/\d+\.\d\d %/);
+  await bad.screenshot({ path: `${SHOTS}/05-malformed-link.png`, fullPage: true });
+  expect([...w.errors, ...w2.errors, ...w3.errors]).toEqual([]);
+});

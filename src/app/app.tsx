@@ -1,6 +1,7 @@
 /** Page layout: header, notices, then the four steps a student walks through. */
 import { AttackPanel } from '../features/attack/attack-panel';
 import { BackendPanel } from '../features/backend/backend-panel';
+import { CopyLink } from '../features/share/copy-link';
 import { Gallery } from '../features/gallery/gallery';
 import { KappaPanel } from '../features/kappa/kappa-panel';
 import { ModelPicker } from '../features/model-picker/model-picker';
@@ -17,7 +18,10 @@ export function App() {
             network by a <em>jump</em> at κ and see how much harder it becomes to fool — all computed in your browser.
           </p>
         </div>
-        <BackendPanel />
+        <div className="header-side">
+          <BackendPanel />
+          <CopyLink />
+        </div>
       </header>
       <Notices />
       <main>

@@ -4,9 +4,9 @@ import { connectBridge } from '../state/bridge';
 import { StoreProvider } from '../state/react';
 import { createAppStore, type AppState } from '../state/store';
 import { startWorker } from '../state/worker-client';
-import type { BackendName, MemoryInfo } from '../worker/protocol';
-
-const BACKENDS: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+import { decode } from '../state/url-schema';
+import { connectUrlSync, storeFromUrl } from '../state/url-sync';
+import type { MemoryInfo } from '../worker/protocol';
 
 /** Test and console hook: read the store and the worker's tf.memory() without touching the UI. */
 export interface DebugHandle {
@@ -18,31 +18,26 @@ declare global {
   interface Window { __jumprelu?: DebugHandle }
 }
 
-function startOptions(search: string) {
-  const q = new URLSearchParams(search);
-  const b = q.get('backend');
-  const k = q.get('kappa');
-  return {
-    backend: b && (BACKENDS as string[]).includes(b) ? (b as BackendName) : null,
-    badBackend: b && !(BACKENDS as string[]).includes(b) ? b : null,
-    modelId: q.get('model'),
-    kappa: k !== null && Number.isFinite(Number(k)) ? Number(k) : null,
-  };
-}
-
 export function AppProviders({ children }: { children: ReactNode }) {
-  const [store] = useState(() => createAppStore());
+  // The link is read once, when the app mounts; from then on the store is the source of truth.
+  const [{ store, link }] = useState(() => {
+    const decoded = decode(location.search);
+    return { store: createAppStore(storeFromUrl(decoded.state)), link: decoded };
+  });
   useEffect(() => {
-    const opts = startOptions(location.search);
-    if (opts.badBackend) store.getState().addNotice(`Unknown backend "${opts.badBackend}" in the link; choosing automatically.`, 'warn');
+    for (const w of link.warnings) store.getState().addNotice(w, 'warn');
     const client = startWorker();
-    const disconnect = connectBridge(store, client, { ...opts, baseUrl: new URL('./', document.baseURI).href });
+    const disconnect = connectBridge(store, client, {
+      baseUrl: new URL('./', document.baseURI).href, backend: link.state.backend, modelId: link.state.model,
+    });
+    const disconnectUrl = connectUrlSync(store, window);
     window.__jumprelu = { getState: store.getState, memory: () => client.api.memory() };
     return () => {
+      disconnectUrl();
       disconnect();
       client.terminate();
       delete window.__jumprelu;
     };
-  }, [store]);
+  }, [store, link]);
   return <StoreProvider store={store}>{children}</StoreProvider>;
 }

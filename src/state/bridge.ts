@@ -17,8 +17,6 @@ export interface BridgeOptions {
   backend: BackendName | null;
   /** Model to open first; falls back to the first MNIST base model. */
   modelId?: string | null;
-  /** κ to apply once that model is loaded, instead of the card's default. */
-  kappa?: number | null;
 }
 
 export function isCancellation(e: unknown): boolean {
@@ -57,7 +55,6 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
   let loadTicket = 0;
   let evalTicket = 0;
   let attackRequestId = 0;
-  let pendingKappa = opts.kappa ?? null;
   let stopped = false;
 
   const load = async (): Promise<void> => {
@@ -69,9 +66,17 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     try {
       const info = await api.loadModel(id, Comlink.proxy((p) => { if (ticket === loadTicket) set({ loadProgress: p }); }));
       if (ticket !== loadTicket || stopped) return;
-      const kappa = clampKappa(pendingKappa ?? info.card.kappa.default, info.card.kappa);
-      pendingKappa = null;
-      set({ loadStatus: 'ready', card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, loadProgress: null });
+      const wanted = get().pendingKappa;
+      const kappa = clampKappa(wanted ?? info.card.kappa.default, info.card.kappa);
+      if (wanted !== null && Math.abs(wanted - kappa) > 1e-9) {
+        get().addNotice(`κ = ${wanted} is outside this model's range ${info.card.kappa.min}–${info.card.kappa.max} (step ${info.card.kappa.step}); using κ = ${kappa}.`, 'warn');
+      }
+      const image = get().selectedImage;
+      if (image !== null && image >= info.dataset.count) {
+        get().addNotice(`Image #${image} is not in the ${info.dataset.count.toLocaleString()}-image test set; no image selected.`, 'warn');
+        set({ selectedImage: null });
+      }
+      set({ loadStatus: 'ready', card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, pendingKappa: null, loadProgress: null });
     } catch (e) {
       if (ticket === loadTicket && !stopped) set({ loadStatus: 'error', loadError: message(e), loadProgress: null });
     }
@@ -160,6 +165,10 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     if (stopped) return;
     set({ backend: r.backend, backendStatus: 'ready', models: r.models, attacks: r.attacks, requestedBackend: opts.backend });
     backendNotices(store, r.backend);
+    if (!r.attacks.some((a) => a.id === get().attackId) && r.attacks[0]) {
+      get().addNotice(`Unknown attack "${get().attackId}"; using ${r.attacks[0].label}.`, 'warn');
+      set({ attackId: r.attacks[0].id, attackParams: {} });
+    }
     const wanted = r.models.find((m) => m.id === opts.modelId);
     if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];

@@ -63,6 +63,8 @@ function Column({ r, side, title, names, max, shape }: {
 export function AttackResultView() {
   const r = useAppStore((s) => s.attackResult);
   const dataset = useAppStore((s) => s.dataset);
+  const attackLabel = useAppStore((s) => s.attacks.find((a) => a.id === r?.request.attackId)?.label ?? r?.request.attackId);
+  const kappaNow = useAppStore((s) => s.kappa);
   if (!r || !dataset) return null;
   const names = dataset.classNames;
   let max = 0;
@@ -73,10 +75,11 @@ export function AttackResultView() {
   return (
     <div className="result" data-testid="attack-result">
       <p className="summary">
-        True class: <strong>{names[r.label]}</strong>. {r.request.threat === 'gray-box' ? 'Gray-box' : 'White-box'} attack, {r.ms.toFixed(0)} ms.
+        True class: <strong>{names[r.label]}</strong>. {attackLabel}, {r.request.threat}, {(r.ms / 1000).toFixed(1)} s.
         {ratio !== null && r.protected.success ? <> The retrofitted model needed <strong>{ratio.toFixed(2)}×</strong> the perturbation.</> : null}
         {!r.protected.success && !r.protected.skipped ? <> The retrofitted model was <strong>not fooled</strong>.</> : null}
       </p>
+      {kappaNow !== k ? <p className="warn">Computed at κ = {k}; κ is now {kappaNow}. Run the attack again to update.</p> : null}
       <div className="sides">
         <Column r={r} side={r.unprotected} title="Unprotected (ReLU, κ = 0)" names={names} max={max} shape={dataset.shape} />
         <Column r={r} side={r.protected} title={`Retrofitted (JumpReLU, κ = ${k}${r.request.randomized ? ', randomized' : ''})`}

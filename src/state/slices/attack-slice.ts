@@ -23,7 +23,7 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   setThreat: (t) => set({ threat: t }),
   startAttack: () => {
     if (get().selectedImage === null) return;
-    set((s) => ({ attackStatus: 'running', attackRunId: s.attackRunId + 1, attackProgress: null, attackError: null }));
+    set((s) => ({ attackStatus: 'running', attackRunId: s.attackRunId + 1, attackProgress: null, attackError: null, attackResult: null }));
   },
   cancelAttack: () => {
     if (get().attackStatus === 'running') set({ attackStatus: 'cancelling' });

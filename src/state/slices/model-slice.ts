@@ -10,9 +10,15 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   card: null,
   dataset: null,
   gallery: [],
+  pendingKappa: null,
   selectModel: (id) => {
     if (id === get().modelId && get().loadStatus !== 'error') return;
-    set((s) => ({ modelId: id, loadNonce: s.loadNonce + 1, selectedImage: null, attackResult: null, attackStatus: 'idle' }));
+    // The first selection keeps an image chosen by a link; switching models clears it (other test set).
+    const first = get().modelId === null;
+    set((s) => ({
+      modelId: id, loadNonce: s.loadNonce + 1, attackResult: null, attackStatus: 'idle',
+      ...(first ? {} : { selectedImage: null }),
+    }));
   },
   retryLoad: () => set((s) => ({ loadNonce: s.loadNonce + 1 })),
 });

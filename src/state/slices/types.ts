@@ -18,6 +18,8 @@ export interface ModelSlice {
   card: ModelCard | null;
   dataset: DatasetInfo | null;
   gallery: GalleryImage[];
+  /** κ to apply when the next model finishes loading (from a link), instead of the card's default. */
+  pendingKappa: number | null;
   selectModel(id: string): void;
   retryLoad(): void;
 }
