@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
+import { plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
 /** A fixed κ, or randomized JumpReLU (paper appendix C): κ ~ U[0.6·b, b] per layer and forward pass. */
@@ -28,6 +29,9 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
   // Each forward pass of a randomized view reseeds from its own counter: fresh draws per pass, and the
   // same sequence of draws every time the same experiment is rerun.
   let passes = 0;
+  // Plain ops give ∇x without the weight gradients that fused layer ops compute eagerly (faster, and
+  // the only way on wasm, which lacks Conv2DBackpropFilter); `apply` covers unsupported topologies.
+  const forward = plainForward(r.model, r.control) ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
   return {
     kappa,
     numClasses: outShape[1],
@@ -36,7 +40,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
     logits(x) {
       if (typeof kappa === 'number') r.control.setKappa(kappa);
       else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
-      return r.forward(x) as tf.Tensor2D;
+      return forward(x) as tf.Tensor2D;
     },
   };
 }
