@@ -76,8 +76,13 @@ export function AttackResultView() {
     <div className="result" data-testid="attack-result">
       <p className="summary">
         True class: <strong>{names[r.label]}</strong>. {attackLabel}, {r.request.threat}, {(r.ms / 1000).toFixed(1)} s.
-        {ratio !== null && r.protected.success ? <> The retrofitted model needed <strong>{ratio.toFixed(2)}×</strong> the perturbation.</> : null}
-        {!r.protected.success && !r.protected.skipped ? <> The retrofitted model was <strong>not fooled</strong>.</> : null}
+        {r.request.threat === 'gray-box' ? (
+          <> The same adversarial image, crafted on κ = 0, {r.protected.success ? <strong>also fools</strong> : <strong>does not fool</strong>} the retrofitted model.</>
+        ) : ratio !== null && r.protected.success ? (
+          <> To be fooled, the retrofitted model needed <strong>{ratio.toFixed(2)}×</strong> the relative perturbation ρ.</>
+        ) : !r.protected.success && !r.protected.skipped ? (
+          <> The retrofitted model was <strong>not fooled</strong> within the attack's budget.</>
+        ) : null}
       </p>
       {kappaNow !== k ? <p className="warn">Computed at κ = {k}; κ is now {kappaNow}. Run the attack again to update.</p> : null}
       <div className="sides">

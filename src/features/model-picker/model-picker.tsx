@@ -8,7 +8,7 @@ const DATASET_LABEL: Record<string, string> = { mnist: 'MNIST (handwritten digit
 const pct = (x: number | undefined): string => (x === undefined ? '–' : `${(100 * x).toFixed(2)} %`);
 
 function pick(models: ModelIndexEntry[], want: Partial<ModelIndexEntry>): ModelIndexEntry | undefined {
-  return models.find((m) => (Object.keys(want) as (keyof ModelIndexEntry)[]).every((k) => m[k] === want[k]))
+  return models.find((m) => (Object.keys(want) as (keyof ModelIndexEntry)[]).every((k) => want[k] === undefined || m[k] === want[k]))
     ?? models.find((m) => m.dataset === want.dataset) ?? models[0];
 }
 
@@ -25,7 +25,7 @@ export function ModelPicker() {
   const archs = [...new Set(models.filter((m) => m.dataset === current?.dataset).map((m) => m.architecture))];
   const variants = models.filter((m) => m.dataset === current?.dataset && m.architecture === current?.architecture);
   const go = (want: Partial<ModelIndexEntry>) => {
-    const m = pick(models, { ...current, ...want });
+    const m = pick(models, { dataset: current?.dataset, architecture: current?.architecture, variant: current?.variant, ...want });
     if (m) selectModel(m.id);
   };
   return (
