@@ -55,6 +55,7 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
   let loadTicket = 0;
   let evalTicket = 0;
   let attackRequestId = 0;
+  let evalRequestId = 0;
   let stopped = false;
 
   const load = async (): Promise<void> => {
@@ -78,7 +79,7 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
       }
       set({ loadStatus: 'ready', card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, pendingKappa: null, loadProgress: null });
     } catch (e) {
-      if (ticket === loadTicket && !stopped) set({ loadStatus: 'error', loadError: message(e), loadProgress: null });
+      if (ticket === loadTicket && !stopped && !isCancellation(e)) set({ loadStatus: 'error', loadError: message(e), loadProgress: null });
     }
   };
 
@@ -93,11 +94,17 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     const wanted = [current, baseline].filter((k, i, all) =>
       !s.evalCache[evalKey(modelId, k, s.sampleSize)] && (i === 0 || evalKey(modelId, k, 0) !== evalKey(modelId, all[0], 0)));
     const ticket = ++evalTicket;
-    if (!wanted.length) { set({ evalStatus: 'idle', evalProgress: null, evalError: null }); return; }
+    if (!wanted.length) {
+      // Everything needed is cached: stop whatever the worker is still computing for an older κ.
+      if (evalRequestId) void api.cancel(evalRequestId);
+      set({ evalStatus: 'idle', evalProgress: null, evalError: null });
+      return;
+    }
     set({ evalStatus: 'running', evalProgress: { done: 0, total: size }, evalError: null });
     const galleryIndices = s.gallery.map((g) => g.index);
     for (const setting of wanted) {
       const requestId = ++requestSeq;
+      evalRequestId = requestId;
       try {
         const result = await api.evaluate(requestId, { ...setting, modelId, sampleSize: size, galleryIndices },
           Comlink.proxy((p) => { if (ticket === evalTicket) set({ evalProgress: p }); }));

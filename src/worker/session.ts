@@ -54,6 +54,8 @@ export class ComputeSession implements WorkerApi {
   private readonly controllers = new Map<number, { kind: 'eval' | 'attack'; ctl: AbortController }>();
   private evalChain: Promise<unknown> = Promise.resolve();
   private attackChain: Promise<unknown> = Promise.resolve();
+  private loadChain: Promise<unknown> = Promise.resolve();
+  private loadToken = 0;
   private impls: AttackImpl[] = [];
 
   private url(path: string): string {
@@ -85,7 +87,8 @@ export class ComputeSession implements WorkerApi {
 
   async switchBackend(backend: BackendName): Promise<BackendInfo> {
     this.abortAll();
-    await Promise.allSettled([this.evalChain, this.attackChain]);
+    this.loadToken++;
+    await Promise.allSettled([this.evalChain, this.attackChain, this.loadChain]);
     this.unload();
     return this.chooseBackend(backend);
   }
@@ -105,8 +108,18 @@ export class ComputeSession implements WorkerApi {
     return s;
   }
 
-  async loadModel(id: string, onProgress: ProgressFn): Promise<LoadedModelInfo> {
+  /** Loads run one at a time; a load superseded by a newer one discards its model and reports cancelled. */
+  loadModel(id: string, onProgress: ProgressFn): Promise<LoadedModelInfo> {
+    const token = ++this.loadToken;
     this.abortAll();
+    const run = this.loadChain.catch(() => undefined).then(() => this.doLoad(id, token, onProgress));
+    this.loadChain = run;
+    return run;
+  }
+
+  private async doLoad(id: string, token: number, onProgress: ProgressFn): Promise<LoadedModelInfo> {
+    const superseded = () => token !== this.loadToken;
+    if (superseded()) throw new Error(CANCELLED);
     await Promise.allSettled([this.evalChain, this.attackChain]);
     this.unload();
     onProgress({ done: 0, total: 1, label: 'model files' });
@@ -117,6 +130,10 @@ export class ComputeSession implements WorkerApi {
     const net = await retrofit(model, 0);
     // The clone shares the weight buffers (reference-counted), so the ReLU original can go.
     model.dispose();
+    if (superseded()) {
+      net.model.dispose();
+      throw new Error(CANCELLED);
+    }
     this.loaded = { id, card, net, shard };
     onProgress({ done: 1, total: 1 });
     const m = shard.manifest;
