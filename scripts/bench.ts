@@ -11,11 +11,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { chromium } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { benchKernel, type KernelBenchRow } from '../src/core/op/kernel-bench';
 import { registerJumpRelu } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
+import { benchApp, type AppBenchRow } from './bench-app';
 import { benchModels } from './bench-models';
 
 type Row = KernelBenchRow & { where: string; note?: string };
@@ -31,11 +32,12 @@ async function nodeRows(): Promise<Row[]> {
   return rows;
 }
 
-async function browserRows(): Promise<Row[]> {
+async function browserRows(): Promise<{ kernel: Row[]; app: AppBenchRow[] }> {
   const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   const rows: Row[] = [];
+  const app: AppBenchRow[] = [];
   try {
     for (const backend of ['wasm', 'webgl', 'webgpu']) {
       const page = await browser.newPage();
@@ -52,11 +54,17 @@ async function browserRows(): Promise<Row[]> {
       for (const r of res.rows) rows.push({ ...r, where: 'chromium', ...(software ? { note: 'software rasteriser (no GPU here)' } : {}) });
       await page.close();
     }
+    // κ moves through the real app: 15 distinct κ values (no cache hits), 1,000 images each.
+    const kappas = (max: number) => Array.from({ length: 15 }, (_, i) => Number(((i + 1) * max / 16).toFixed(3)));
+    app.push(...await benchApp(browser, 'http://127.0.0.1:5199/', [
+      { model: 'mnist-lenetlike-base', images: 1000, kappas: kappas(1.5) },
+      { model: 'cifar10-alexlike-base', images: 1000, kappas: kappas(0.8) },
+    ].filter((r) => existsSync(`public/models/${r.model}/card.json`))));
   } finally {
     await browser.close();
     await server.close();
   }
-  return rows;
+  return { kernel: rows, app };
 }
 
 const fmt = (o: object): Record<string, string | number> =>
@@ -64,7 +72,8 @@ const fmt = (o: object): Record<string, string | number> =>
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const rows = [...(await nodeRows()), ...(args.includes('--no-browser') ? [] : await browserRows())];
+  const browser = args.includes('--no-browser') ? { kernel: [], app: [] } : await browserRows();
+  const rows = [...(await nodeRows()), ...browser.kernel];
   console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu):');
   console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs,
     jumpReluMs: r.jumpReluMs, ratio: r.ratio, note: r.note ?? '' })));
@@ -76,8 +85,12 @@ async function main(): Promise<void> {
     console.log('DeepFool L2 (paper settings) images/s, batched (100) vs one image at a time:');
     console.table(models.deepfool.map(fmt));
   }
+  if (browser.app.length) {
+    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end and worker compute, ms:');
+    console.table(browser.app.map(fmt));
+  }
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app }, null, 1) + '\n');
   console.log('wrote bench/results.json');
 }
 

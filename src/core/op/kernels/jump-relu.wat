@@ -1,5 +1,6 @@
 ;; JumpReLU over float32 arrays in the TF.js wasm backend's own memory, 4 lanes at a time (wasm SIMD).
 ;; Same semantics as jumpReluReference: keep v where v > k or v is NaN, else 0; k is κ as float32.
+;; Per lane: v & ~(v <= k). NaN compares false, so its lane is kept.
 ;; The memory import line is rewritten for the threaded (shared-memory) build by
 ;; scripts/build-wasm-kernel.ts, which compiles this file into jump-relu.wasm-bytes.ts.
 (module
@@ -16,11 +17,9 @@
         (local.set $v (v128.load align=4 (i32.add (local.get $src) (local.get $p))))
         (local.set $w (v128.load offset=16 align=4 (i32.add (local.get $src) (local.get $p))))
         (v128.store align=4 (i32.add (local.get $dst) (local.get $p))
-          (v128.and (local.get $v)
-            (v128.or (f32x4.gt (local.get $v) (local.get $kv)) (f32x4.ne (local.get $v) (local.get $v)))))
+          (v128.andnot (local.get $v) (f32x4.le (local.get $v) (local.get $kv))))
         (v128.store offset=16 align=4 (i32.add (local.get $dst) (local.get $p))
-          (v128.and (local.get $w)
-            (v128.or (f32x4.gt (local.get $w) (local.get $kv)) (f32x4.ne (local.get $w) (local.get $w)))))
+          (v128.andnot (local.get $w) (f32x4.le (local.get $w) (local.get $kv))))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $vec)))
     (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $n))
@@ -28,8 +27,7 @@
         (local.set $p (i32.shl (local.get $i) (i32.const 2)))
         (local.set $v (v128.load align=4 (i32.add (local.get $src) (local.get $p))))
         (v128.store align=4 (i32.add (local.get $dst) (local.get $p))
-          (v128.and (local.get $v)
-            (v128.or (f32x4.gt (local.get $v) (local.get $kv)) (f32x4.ne (local.get $v) (local.get $v)))))
+          (v128.andnot (local.get $v) (f32x4.le (local.get $v) (local.get $kv))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))))
     (block $sdone
       (loop $tail
