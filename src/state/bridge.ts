@@ -4,7 +4,9 @@
  * with setState. Components only call store actions.
  */
 import * as Comlink from 'comlink';
-import { CANCELLED, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
+import { CANCELLED, type AnalysisKind, type AnalysisResult, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
+import { analysisRequest } from './analysis-requests';
+import { ANALYSIS_PANELS } from './panels';
 import { clampKappa } from './slices/kappa-slice';
 import { evalKey, FULL_SHARD } from './slices/evaluation-slice';
 import type { AppState } from './slices/types';
@@ -143,6 +145,45 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     }
   };
 
+  const analysisIds: Partial<Record<AnalysisKind, number>> = {};
+  const patchRun = (kind: AnalysisKind, runId: number, p: Partial<AppState['analysis'][AnalysisKind]>) => {
+    if (get().analysis[kind].runId !== runId) return;
+    set((st) => ({ analysis: { ...st.analysis, [kind]: { ...st.analysis[kind], ...p } } }));
+  };
+
+  const analyse = async (kind: AnalysisKind): Promise<void> => {
+    const s = get();
+    const runId = s.analysis[kind].runId;
+    const req = analysisRequest(kind, s);
+    if (!req) {
+      patchRun(kind, runId, { status: 'error', error: 'Load a model first.' });
+      return;
+    }
+    const requestId = ++requestSeq;
+    analysisIds[kind] = requestId;
+    try {
+      const result: AnalysisResult = await api.analysis(requestId, req, Comlink.proxy((p) => patchRun(kind, runId, { progress: p })));
+      patchRun(kind, runId, { status: 'done', result: result as never, progress: null });
+    } catch (e) {
+      if (isCancellation(e)) patchRun(kind, runId, { status: 'cancelled', progress: null });
+      else patchRun(kind, runId, { status: 'error', error: message(e), progress: null });
+    }
+  };
+
+  let referenceTicket = 0;
+  const loadReference = async (): Promise<void> => {
+    const modelId = get().modelId;
+    if (!modelId) return;
+    const ticket = ++referenceTicket;
+    set({ reference: { modelId, status: 'loading', data: null, error: null } });
+    try {
+      const data = await api.reference(modelId);
+      if (ticket === referenceTicket) set({ reference: { modelId, status: data ? 'ready' : 'absent', data, error: null } });
+    } catch (e) {
+      if (ticket === referenceTicket) set({ reference: { modelId, status: 'error', data: null, error: message(e) } });
+    }
+  };
+
   const switchBackend = async (): Promise<void> => {
     const name = get().requestedBackend;
     if (!name) return;
@@ -166,6 +207,13 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
       || s.randomized !== prev.randomized || s.seed !== prev.seed || s.sampleSize !== prev.sampleSize)) void evaluate();
     if (s.attackRunId !== prev.attackRunId && s.attackStatus === 'running') void attack();
     if (s.attackStatus === 'cancelling' && prev.attackStatus !== 'cancelling') void api.cancel(attackRequestId);
+    for (const kind of ANALYSIS_PANELS) {
+      const run = s.analysis[kind];
+      const was = prev.analysis[kind];
+      if (run.runId !== was.runId && run.status === 'running') void analyse(kind);
+      if (run.status === 'cancelling' && was.status !== 'cancelling' && analysisIds[kind]) void api.cancel(analysisIds[kind]);
+    }
+    if (s.loadStatus === 'ready' && s.modelId !== s.reference.modelId && s.reference.status !== 'loading') void loadReference();
   });
 
   void api.start(opts.backend, opts.baseUrl).then((r) => {

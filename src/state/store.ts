@@ -1,5 +1,6 @@
 /** One store from typed slices (zustand slices pattern); created per app instance, never at module level. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createAnalysisSlice } from './slices/analysis-slice';
 import { createAttackSlice } from './slices/attack-slice';
 import { createEvaluationSlice } from './slices/evaluation-slice';
 import { createKappaSlice } from './slices/kappa-slice';
@@ -17,6 +18,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     ...createEvaluationSlice(...a),
     ...createAttackSlice(...a),
     ...createUiSlice(...a),
+    ...createAnalysisSlice(...a),
     ...initial,
   }));
 }

@@ -8,11 +8,45 @@ describe('url schema', () => {
     const s: UrlState = {
       model: 'cifar10-alexlike-robust', kappa: 0.45, randomized: true, seed: 1234, sampleSize: FULL_SHARD, image: 17,
       attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
-      backend: 'webgl',
+      backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
+      tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
+      transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40,
     };
     const { state, warnings } = decode(encode(s));
     expect(warnings).toEqual([]);
     expect(state).toEqual(s);
+  });
+
+  it('round-trips each new field on its own (everything else default)', () => {
+    const cases: Partial<UrlState>[] = [
+      { panels: ['table'] }, { panels: [] }, { embed: ['attack'] }, { embed: ['model', 'slider', 'gallery', 'attack', 'tradeoff', 'table', 'transfer', 'iterations', 'tuner'] },
+      { tradeoffRhoN: 10 }, { tradeoffCleanN: 8000 }, { tradeoffMax: 1.5 }, { tradeoffStep: 0.25 }, { tableN: 1000 },
+      { tableTrSteps: 0 }, { tableTrSteps: 2000 }, { transferN: 10 }, { transferSteps: 1 }, { iterN: 1000 }, { iterSteps: 1000 },
+      { tuneBudget: 0 }, { tuneBudget: 2.5 }, { tuneRhoN: 999 },
+    ];
+    for (const c of cases) {
+      const s = { ...defaultUrlState(), ...c };
+      const { state, warnings } = decode(encode(s));
+      expect(warnings, JSON.stringify(c)).toEqual([]);
+      expect(state, JSON.stringify(c)).toEqual(s);
+    }
+  });
+
+  it('keeps panel lists canonical and rejects unknown panels', () => {
+    expect(decode('?embed=gallery,slider').state.embed).toEqual(['slider', 'gallery']);
+    expect(encode({ ...defaultUrlState(), panels: ['tuner', 'tradeoff'] })).toBe('?v=1&panels=tradeoff%2Ctuner');
+    const bad = decode('?embed=slider,hack&panels=nope');
+    expect(bad.state.embed).toBeNull();
+    expect(bad.state.panels).toEqual([]);
+    expect(bad.warnings).toHaveLength(2);
+  });
+
+  it('clamps out-of-range analysis settings with a notice', () => {
+    const { state, warnings } = decode('?ton=5&tcn=99999&budget=-1&trs=5000&tmax=0&its=2.5&tstep=abc');
+    expect(state).toMatchObject({ tradeoffRhoN: 10, tradeoffCleanN: 8000, tuneBudget: 0, tableTrSteps: 2000, tradeoffMax: 0.01 });
+    expect(state.iterSteps).toBe(defaultUrlState().iterSteps); // not an integer: invalid, not clamped
+    expect(state.tradeoffStep).toBeNull();
+    expect(warnings).toHaveLength(7);
   });
 
   it('writes only what differs from the defaults', () => {
@@ -33,5 +67,13 @@ describe('url schema', () => {
       const { state } = decode(`?${q}`);
       expect(decode(encode(state)).state).toEqual(state);
     }), { numRuns: 500 });
+    const keys = ['panels', 'embed', 'ton', 'tcn', 'tmax', 'tstep', 'tabn', 'trs', 'txn', 'txs', 'itn', 'its', 'budget', 'tun'];
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.double().map(String), fc.integer().map(String),
+      fc.subarray(['slider', 'gallery', 'tradeoff', 'table', 'x']).map((a) => a.join(','))))), (pairs) => {
+      const { state } = decode(`?${new URLSearchParams(pairs)}`);
+      const again = decode(encode(state));
+      expect(again.warnings).toEqual([]);
+      expect(again.state).toEqual(state);
+    }), { numRuns: 1000 });
   });
 });

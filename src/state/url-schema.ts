@@ -4,11 +4,12 @@
  * differs from the default, so links stay short. Pure: no window, no history (see url-sync.ts).
  */
 import type { BackendName, ParamValue, ThreatModel } from '../worker/protocol';
+import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
 import { FULL_SHARD } from './slices/evaluation-slice';
 
 export const URL_VERSION = 1;
 
-export interface UrlState {
+export interface UrlState extends AnalysisParams {
   /** null: the app's default model. */
   model: string | null;
   /** null: the model card's default κ. */
@@ -22,9 +23,17 @@ export interface UrlState {
   /** Only the parameters that differ from the attack's defaults. */
   params: Record<string, ParamValue>;
   backend: BackendName | null;
+  /** Analysis panels open in the full app. */
+  panels: AnalysisPanelId[];
+  /** Embed mode: the panels shown without the app chrome; null = the full app. */
+  embed: EmbedPanelId[] | null;
 }
 
-type Codec<T> = { parse(raw: string): T | undefined; format(v: T): string };
+/**
+ * parse: is the text a value of the right type (undefined = invalid → default + warning); clamp: bring a
+ * well-formed value into range (a change is reported as a warning too); format: the inverse of parse.
+ */
+type Codec<T> = { parse(raw: string): T | undefined; format(v: T): string; clamp?(v: T): T };
 
 const num = (lo: number, hi: number): Codec<number> => ({
   parse: (r) => { const v = Number(r); return r.trim() !== '' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined; },
@@ -43,6 +52,25 @@ const enumOf = <T extends string>(map: Record<string, T>): Codec<T> => ({
 const nullable = <T>(c: Codec<T>): Codec<T | null> => ({
   parse: (r) => (r === '' ? undefined : c.parse(r)),
   format: (v) => (v === null ? '' : c.format(v)),
+  clamp: c.clamp ? (v) => (v === null ? null : c.clamp!(v)) : undefined,
+});
+/** A number of the right kind, clamped into [lo, hi] (and snapped to whole numbers when `integer`). */
+const ranged = (lo: number, hi: number, integer: boolean): Codec<number> => ({
+  parse: (r) => {
+    const v = Number(r);
+    return r.trim() !== '' && Number.isFinite(v) && (!integer || /^-?\d+$/.test(r.trim())) ? v : undefined;
+  },
+  format: (v) => String(Number(v.toFixed(6))),
+  clamp: (v) => Math.min(hi, Math.max(lo, integer ? Math.round(v) : Number(v.toFixed(6)))),
+});
+/** A comma-separated set drawn from `allowed`, kept in `allowed`'s order so equal sets give equal links. */
+const setOf = <T extends string>(allowed: readonly T[]): Codec<T[]> => ({
+  parse: (r) => {
+    const parts = r === '' ? [] : r.split(',');
+    if (parts.some((p) => !(allowed as readonly string[]).includes(p))) return undefined;
+    return allowed.filter((a) => parts.includes(a));
+  },
+  format: (v) => allowed.filter((a) => v.includes(a)).join(','),
 });
 
 const SAMPLE_SIZE: Codec<number> = {
@@ -65,13 +93,27 @@ export const URL_FIELDS = [
   field('attack', 'attack', id, 'deepfool-l2'),
   field('threat', 'threat', enumOf<ThreatModel>({ white: 'white-box', gray: 'gray-box' }), 'white-box'),
   field('backend', 'backend', nullable(enumOf<BackendName>({ webgpu: 'webgpu', wasm: 'wasm', webgl: 'webgl', cpu: 'cpu' })), null),
+  field('panels', 'panels', setOf(ANALYSIS_PANELS), []),
+  field('embed', 'embed', nullable(setOf(EMBED_PANELS)), null),
+  field('ton', 'tradeoffRhoN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tradeoffRhoN),
+  field('tcn', 'tradeoffCleanN', ranged(100, 8000, true), ANALYSIS_DEFAULTS.tradeoffCleanN),
+  field('tmax', 'tradeoffMax', nullable(ranged(0.01, 100, false)), ANALYSIS_DEFAULTS.tradeoffMax),
+  field('tstep', 'tradeoffStep', nullable(ranged(0.01, 10, false)), ANALYSIS_DEFAULTS.tradeoffStep),
+  field('tabn', 'tableN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tableN),
+  field('trs', 'tableTrSteps', ranged(0, 2000, true), ANALYSIS_DEFAULTS.tableTrSteps),
+  field('txn', 'transferN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.transferN),
+  field('txs', 'transferSteps', ranged(1, 1000, true), ANALYSIS_DEFAULTS.transferSteps),
+  field('itn', 'iterN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.iterN),
+  field('its', 'iterSteps', ranged(1, 1000, true), ANALYSIS_DEFAULTS.iterSteps),
+  field('budget', 'tuneBudget', ranged(0, 100, false), ANALYSIS_DEFAULTS.tuneBudget),
+  field('tun', 'tuneRhoN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tuneRhoN),
 ] as const;
 
 const PARAM_PREFIX = 'p.';
 
 export function defaultUrlState(): UrlState {
   const s = { params: {} } as unknown as Record<string, unknown>;
-  for (const f of URL_FIELDS) s[f.prop] = f.default;
+  for (const f of URL_FIELDS) s[f.prop] = Array.isArray(f.default) ? [...f.default] : f.default;
   return s as unknown as UrlState;
 }
 
@@ -97,9 +139,15 @@ export function decode(search: string): { state: UrlState; warnings: string[] } 
   for (const f of URL_FIELDS) {
     const raw = q.get(f.key);
     if (raw === null) continue;
-    const parsed = (f.codec as Codec<unknown>).parse(raw);
-    if (parsed === undefined) warnings.push(`Ignored ${f.key}=${raw.slice(0, 40)}: not a valid value; using the default.`);
-    else state[f.prop] = parsed;
+    const codec = f.codec as Codec<unknown>;
+    const parsed = codec.parse(raw);
+    if (parsed === undefined) {
+      warnings.push(`Ignored ${f.key}=${raw.slice(0, 40)}: not a valid value; using the default.`);
+      continue;
+    }
+    const clamped = codec.clamp ? codec.clamp(parsed) : parsed;
+    if (codec.format(clamped) !== codec.format(parsed)) warnings.push(`${f.key}=${raw.slice(0, 40)} is out of range; using ${codec.format(clamped)}.`);
+    state[f.prop] = clamped;
   }
   const params: Record<string, ParamValue> = {};
   for (const [k, raw] of q) {
@@ -117,8 +165,10 @@ export function encode(state: UrlState): string {
   const q = new URLSearchParams();
   q.set('v', String(URL_VERSION));
   for (const f of URL_FIELDS) {
-    const value = state[f.prop];
-    if (value !== f.default) q.set(f.key, (f.codec as Codec<unknown>).format(value));
+    const codec = f.codec as Codec<unknown>;
+    // Compared as text: list fields are fresh arrays, equal in content but never identical.
+    const text = codec.format(state[f.prop]);
+    if (text !== codec.format(f.default)) q.set(f.key, text);
   }
   for (const [k, v] of Object.entries(state.params)) q.set(`${PARAM_PREFIX}${k}`, v === null ? 'null' : String(v));
   return `?${q.toString()}`;

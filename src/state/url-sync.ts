@@ -6,7 +6,14 @@
 import { attackParamsFor } from './bridge';
 import type { AppState } from './slices/types';
 import type { AppStore } from './store';
+import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
 import { decode, encode, type UrlState } from './url-schema';
+
+function analysisParamsOf(u: UrlState): AnalysisParams {
+  const out = { ...ANALYSIS_DEFAULTS } as Record<keyof AnalysisParams, AnalysisParams[keyof AnalysisParams]>;
+  for (const k of Object.keys(ANALYSIS_DEFAULTS) as (keyof AnalysisParams)[]) out[k] = u[k];
+  return out as AnalysisParams;
+}
 
 export function urlStateFromStore(s: AppState): UrlState {
   const attack = s.attacks.find((a) => a.id === s.attackId);
@@ -19,6 +26,7 @@ export function urlStateFromStore(s: AppState): UrlState {
   return {
     model: s.modelId, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
     image: s.selectedImage, attack: s.attackId, threat: s.threat, params, backend: s.requestedBackend,
+    panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
 }
 
@@ -28,6 +36,7 @@ export function storeFromUrl(u: UrlState): Partial<AppState> {
     randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image,
     attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
     requestedBackend: u.backend, pendingKappa: u.kappa,
+    openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
   };
 }
 
@@ -63,7 +72,7 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
       || s.threat !== prev.threat;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
       || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.card !== prev.card
-      || s.requestedBackend !== prev.requestedBackend;
+      || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams;
     if (!any) return;
     if (discrete && prev.card) pendingPush = true;
     if (timer) clearTimeout(timer);

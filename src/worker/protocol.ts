@@ -6,6 +6,8 @@
 import type { BackendChoice, BackendName } from '../core/backend/select';
 import type { DatasetName } from '../core/data/manifest';
 import type { ModelCard, ModelIndexEntry } from '../core/models/card';
+import type { ColumnKey } from '../core/metrics/paper-protocol';
+import type { TableCell } from '../core/metrics/robustness-table';
 
 export type { BackendName, DatasetName, ModelCard, ModelIndexEntry };
 
@@ -176,6 +178,104 @@ export interface StartResult {
   attacks: AttackDescriptor[];
 }
 
+// ---- Analysis panels (paper Figures 4, 7, 8 and Tables 1, 2; κ tuner) -------------------------------------
+
+export type { ColumnKey, TableCell };
+
+export type AnalysisKind = 'tradeoff' | 'table' | 'transfer' | 'iterations' | 'tuner';
+
+/**
+ * Which shard images the analyses may use. The validation split (the last images of the shard) is reserved
+ * for the κ tuner; every other analysis samples only from the evaluation split, so the κ it proposes is
+ * never measured on the images it was chosen on.
+ */
+export interface SplitInfo {
+  evaluation: { start: number; count: number };
+  validation: { start: number; count: number };
+}
+
+export interface TradeoffRequest { kind: 'tradeoff'; modelId: string; kappas: number[]; rhoSample: number; cleanSample: number }
+/** κ = 0 and `kappa` (randomized when `randomized`), white-box and gray-box. trSteps 0 skips Trust Region. */
+export interface TableRequest extends KappaSetting { kind: 'table'; modelId: string; sample: number; trSteps: number }
+export interface TransferRequest { kind: 'transfer'; modelId: string; kappas: number[]; sample: number; steps: number }
+export interface IterationsRequest { kind: 'iterations'; modelId: string; kappas: number[]; sample: number; steps: number }
+/** budget: clean-accuracy points (percentage points) the proposed κ may lose against κ = 0 on validation. */
+export interface TuneRequest { kind: 'tuner'; modelId: string; budget: number; rhoSample: number }
+
+export type AnalysisRequest = TradeoffRequest | TableRequest | TransferRequest | IterationsRequest | TuneRequest;
+
+export interface TradeoffPoint {
+  kappa: number;
+  /** Clean accuracy on `cleanCount` evaluation images. */
+  clean: number;
+  /** Mean minimal DeepFool-L2 ρ on `rhoCount` evaluation images (paper eq. 12). */
+  rho: number;
+  /** Fraction of the attacked images DeepFool fooled (ρ is only meaningful when this is ≈ 1). */
+  foolRate: number;
+}
+
+export interface TradeoffResult { kind: 'tradeoff'; request: TradeoffRequest; points: TradeoffPoint[]; cleanCount: number; rhoCount: number; split: SplitInfo; ms: number }
+
+export interface TableRowView {
+  /** The κ setting: a number, or the randomized upper bound b. */
+  kappa: number;
+  randomized: boolean;
+  clean: number;
+  cells: Partial<Record<ColumnKey, TableCell>>;
+}
+
+export interface TableResult {
+  kind: 'table'; request: TableRequest; count: number; whiteBox: TableRowView[]; grayBox: TableRowView[];
+  columns: { key: ColumnKey; title: string }[]; split: SplitInfo; ms: number;
+}
+
+export interface TransferResult {
+  kind: 'transfer'; request: TransferRequest; kappas: number[];
+  /** accuracy[source][target]. */
+  accuracy: number[][]; count: number; split: SplitInfo; ms: number;
+}
+
+export interface IterationsResult {
+  kind: 'iterations'; request: IterationsRequest;
+  /** accuracy[t] after t IFGSM steps, t = 0 … steps. */
+  curves: { kappa: number; accuracy: number[] }[]; count: number; split: SplitInfo; ms: number;
+}
+
+export interface TuneResult {
+  kind: 'tuner'; request: TuneRequest;
+  /** Clean accuracy on the validation split at every κ of the card's grid, ascending κ. */
+  validation: { kappa: number; accuracy: number }[];
+  validationCount: number;
+  baseline: number;
+  proposed: number;
+  /** Mean DeepFool-L2 ρ on `rhoCount` evaluation images at κ = 0 and at the proposed κ. */
+  rho: { baseline: number; proposed: number };
+  /** Clean accuracy on the evaluation sample used for ρ, at κ = 0 and the proposed κ. */
+  clean: { baseline: number; proposed: number };
+  rhoCount: number;
+  /** The same rule applied to every shipped model's card (accuracyByKappa, full test set): κ differs per model. */
+  byModel: { id: string; name: string; proposed: number | null; grid: number[] }[];
+  split: SplitInfo;
+  ms: number;
+}
+
+export type AnalysisResult = TradeoffResult | TableResult | TransferResult | IterationsResult | TuneResult;
+
+/** Results written by `npm run reproduce` (scripts/reproduce.ts) to public/reference/<model-id>.json. */
+export interface ReferenceRow { kappa: number; randomized: boolean; clean: number; cells: Partial<Record<ColumnKey, TableCell>> }
+export interface ReferenceResults {
+  model: string;
+  count: number;
+  seed: number;
+  backend: string;
+  whiteBox: ReferenceRow[];
+  grayBox: ReferenceRow[];
+  /** Optional extra experiments, when the reproduction command writes them. */
+  sweep?: { kappa: number; clean: number; rho: number }[];
+  transfer?: { kappas: number[]; accuracy: number[][] };
+  iterations?: { kappa: number; accuracy: number[] }[];
+}
+
 /** Thrown across the boundary as a plain Error whose message starts with this tag. */
 export const CANCELLED = 'cancelled';
 
@@ -187,6 +287,10 @@ export interface WorkerApi {
   loadModel(id: string, onProgress: ProgressFn): Promise<LoadedModelInfo>;
   evaluate(requestId: number, req: EvalRequest, onProgress: ProgressFn): Promise<EvalResult>;
   attack(requestId: number, req: AttackRequest, onProgress: ProgressFn): Promise<AttackResult>;
+  /** One analysis at a time; a new one of the same kind supersedes the old. Cancel with `cancel(requestId)`. */
+  analysis(requestId: number, req: AnalysisRequest, onProgress: ProgressFn): Promise<AnalysisResult>;
+  /** The reproduction command's results for a model, or null when public/reference/<id>.json is absent. */
+  reference(modelId: string): Promise<ReferenceResults | null>;
   cancel(requestId: number): void;
   memory(): MemoryInfo;
 }

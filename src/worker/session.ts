@@ -12,12 +12,14 @@ import { runParity } from '../core/op/parity';
 import { registerJumpRelu } from '../core/op/register';
 import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { WASM_PATHS } from '../lib/wasm-assets';
+import { runAnalysis } from './analysis';
 import { attackImpls, type AttackImpl } from './attack-registry';
 import { runAttackPair } from './attack-runner';
 import { kappaClassifier } from './classifier';
 import { evaluateAccuracy } from './evaluate';
+import { loadReference } from './reference';
 import {
-  CANCELLED, type AttackRequest, type AttackResult, type BackendInfo, type DatasetInfo, type EvalRequest,
+  CANCELLED, type AnalysisRequest, type AnalysisResult, type ReferenceResults, type AttackRequest, type AttackResult, type BackendInfo, type DatasetInfo, type EvalRequest,
   type EvalResult, type KappaSetting, type LoadedModelInfo, type MemoryInfo, type ProgressFn, type SelfCheck,
   type StartResult, type WorkerApi,
 } from './protocol';
@@ -51,9 +53,10 @@ export class ComputeSession implements WorkerApi {
   private baseUrl = '';
   private loaded: Loaded | null = null;
   private readonly shards = new Map<string, Promise<Shard>>();
-  private readonly controllers = new Map<number, { kind: 'eval' | 'attack'; ctl: AbortController }>();
+  private readonly controllers = new Map<number, { kind: 'eval' | 'attack' | `analysis-${string}`; ctl: AbortController }>();
   private evalChain: Promise<unknown> = Promise.resolve();
   private attackChain: Promise<unknown> = Promise.resolve();
+  private analysisChain: Promise<unknown> = Promise.resolve();
   private loadChain: Promise<unknown> = Promise.resolve();
   private loadToken = 0;
   private impls: AttackImpl[] = [];
@@ -88,7 +91,7 @@ export class ComputeSession implements WorkerApi {
   async switchBackend(backend: BackendName): Promise<BackendInfo> {
     this.abortAll();
     this.loadToken++;
-    await Promise.allSettled([this.evalChain, this.attackChain, this.loadChain]);
+    await Promise.allSettled([this.evalChain, this.attackChain, this.analysisChain, this.loadChain]);
     this.unload();
     return this.chooseBackend(backend);
   }
@@ -120,7 +123,7 @@ export class ComputeSession implements WorkerApi {
   private async doLoad(id: string, token: number, onProgress: ProgressFn): Promise<LoadedModelInfo> {
     const superseded = () => token !== this.loadToken;
     if (superseded()) throw new Error(CANCELLED);
-    await Promise.allSettled([this.evalChain, this.attackChain]);
+    await Promise.allSettled([this.evalChain, this.attackChain, this.analysisChain]);
     this.unload();
     onProgress({ done: 0, total: 1, label: 'model files' });
     const { card, model } = await loadModel(fetchSource, this.url('models/'), id,
@@ -155,7 +158,7 @@ export class ComputeSession implements WorkerApi {
     return kappaClassifier(l.net, m.dataset, m.shape, m.classNames.length, setting);
   }
 
-  private track(requestId: number, kind: 'eval' | 'attack'): AbortController {
+  private track(requestId: number, kind: 'eval' | 'attack' | `analysis-${string}`): AbortController {
     const ctl = new AbortController();
     this.controllers.set(requestId, { kind, ctl });
     return ctl;
@@ -189,6 +192,45 @@ export class ComputeSession implements WorkerApi {
     }).finally(() => this.controllers.delete(requestId));
     this.attackChain = run;
     return run;
+  }
+
+  /**
+   * Analyses run one after another (they share the model's κ control and the CPU with each other); a new
+   * request of one kind supersedes a queued or running one of the same kind.
+   */
+  analysis(requestId: number, req: AnalysisRequest, onProgress: ProgressFn): Promise<AnalysisResult> {
+    const kind = `analysis-${req.kind}` as const;
+    for (const [, c] of this.controllers) if (c.kind === kind) c.ctl.abort();
+    const ctl = this.track(requestId, kind);
+    const run = this.analysisChain.catch(() => undefined).then(async () => {
+      if (ctl.signal.aborted) throw new Error(CANCELLED);
+      const l = this.requireModel(req.modelId);
+      onProgress({ done: 0, total: 1, label: 'starting' });
+      return runAnalysis({
+        net: l.net, card: l.card, shard: l.shard, signal: ctl.signal, onProgress,
+        allCards: () => this.allCards(),
+      }, req);
+    }).finally(() => this.controllers.delete(requestId));
+    this.analysisChain = run;
+    return run;
+  }
+
+  private async allCards(): Promise<ModelCard[]> {
+    const dir = this.url('models/');
+    const index = await loadModelIndex(fetchSource, dir);
+    const cards = await Promise.all(index.models.map(async (m) => {
+      try {
+        return JSON.parse(new TextDecoder().decode(await fetchSource(`${dir}/${m.id}/card.json`))) as ModelCard;
+      } catch {
+        return null;
+      }
+    }));
+    return cards.filter((c): c is ModelCard => c !== null);
+  }
+
+  reference(modelId: string): Promise<ReferenceResults | null> {
+    if (!/^[a-z0-9-]+$/.test(modelId)) return Promise.resolve(null);
+    return loadReference(`${this.url('reference/')}/${modelId}.json`);
   }
 
   cancel(requestId: number): void {

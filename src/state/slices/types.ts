@@ -1,7 +1,8 @@
 /** The combined store's state, declared slice by slice so each slice creator can see the whole store. */
 import type { StateCreator } from 'zustand';
+import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
 import type {
-  AttackDescriptor, AttackResult, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard,
+  AnalysisKind, AnalysisResult, ReferenceResults, AttackDescriptor, AttackResult, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard,
   ModelIndexEntry, ParamValue, Progress, ThreatModel,
 } from '../../worker/protocol';
 
@@ -85,6 +86,41 @@ export interface UiSlice {
   dismissNotice(id: number): void;
 }
 
-export type AppState = ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice;
+export type AnalysisStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
+export type AnalysisResultOf<K extends AnalysisKind> = Extract<AnalysisResult, { kind: K }>;
+
+export interface AnalysisRun<K extends AnalysisKind = AnalysisKind> {
+  status: AnalysisStatus;
+  /** Bumped by every start: the bridge runs the newest only. */
+  runId: number;
+  progress: Progress | null;
+  result: AnalysisResultOf<K> | null;
+  error: string | null;
+}
+
+export type AnalysisRuns = { [K in AnalysisKind]: AnalysisRun<K> };
+
+export interface ReferenceState {
+  modelId: string | null;
+  status: 'idle' | 'loading' | 'ready' | 'absent' | 'error';
+  data: ReferenceResults | null;
+  error: string | null;
+}
+
+export interface AnalysisSlice {
+  analysis: AnalysisRuns;
+  /** Analysis panels open in the full app (in the URL). */
+  openPanels: AnalysisPanelId[];
+  /** Panels an embed shows; null = the full app. Read from the link once; never changed by the app. */
+  embed: EmbedPanelId[] | null;
+  analysisParams: AnalysisParams;
+  reference: ReferenceState;
+  runAnalysis(kind: AnalysisKind): void;
+  cancelAnalysis(kind: AnalysisKind): void;
+  setAnalysisParam<K extends keyof AnalysisParams>(key: K, value: AnalysisParams[K]): void;
+  togglePanel(id: AnalysisPanelId, open?: boolean): void;
+}
+
+export type AppState = ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice;
 
 export type SliceCreator<S> = StateCreator<AppState, [], [], S>;

@@ -1,0 +1,227 @@
+/**
+ * The analysis panels' experiments, run on the loaded model through the compute core's metrics (Figure 4
+ * trade-off, Tables 1/2, Figure 7 transfer, Figure 8 iterations) plus the κ tuner. Every run samples its
+ * images from the evaluation split only (see splits.ts), owns the tensors it creates and disposes them
+ * whether it finishes, fails or is cancelled.
+ */
+import { accuracy } from '../core/metrics/accuracy';
+import { accuracyVsIterations } from '../core/metrics/accuracy-vs-iterations';
+import { classifierFromRetrofit, type KappaSetting as CoreKappa } from '../core/metrics/classifier-from-retrofit';
+import { makeEvalSet, type EvalSet } from '../core/metrics/eval-set';
+import type { ExperimentProgress, ExperimentSubject } from '../core/metrics/experiment';
+import { kappaSweep } from '../core/metrics/kappa-sweep';
+import { PAPER_PROTOCOL, type TableProtocol } from '../core/metrics/paper-protocol';
+import { robustnessTable, type TableRow } from '../core/metrics/robustness-table';
+import { transferMatrix } from '../core/metrics/transfer-matrix';
+import type { Shard } from '../core/data/shard';
+import { NORMALIZATION } from '../core/data/normalization';
+import type { ModelCard } from '../core/models/card';
+import type { RetrofittedModel } from '../core/retrofit/retrofit';
+import { kappaGrid, proposeKappa } from './kappa-tuner';
+import {
+  CANCELLED, type AnalysisRequest, type AnalysisResult, type IterationsRequest, type IterationsResult, type ProgressFn,
+  type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
+  type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
+} from './protocol';
+import { splitFor, splitSource } from './splits';
+
+export interface AnalysisContext {
+  net: RetrofittedModel;
+  card: ModelCard;
+  shard: Shard;
+  signal: AbortSignal;
+  onProgress: ProgressFn;
+  /** Every shipped model's card (for the tuner's per-model comparison). */
+  allCards(): Promise<ModelCard[]>;
+}
+
+/** Images per attack batch: small enough that progress moves and a cancel lands within seconds. */
+const BATCH = 50;
+/** The analyses only show a few hundred images; the cap keeps a typo in a link from starting an hour-long run. */
+export const MAX_SAMPLE = 2000;
+
+const DF2 = (p: TableProtocol) => p.filter((c) => c.key === 'deepfool-l2');
+
+/** Maps a sequence of phases (each reporting its own 0–1 progress) onto one progress bar. */
+function phases(onProgress: ProgressFn, weights: number[]) {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let offset = 0;
+  let current = 0;
+  return {
+    next(i: number) {
+      offset = weights.slice(0, i).reduce((a, b) => a + b, 0);
+      current = weights[i];
+    },
+    report(fraction: number, label: string) {
+      onProgress({ done: offset + current * Math.min(1, Math.max(0, fraction)), total, label });
+    },
+    experiment(p: ExperimentProgress) {
+      const f = p.stages ? (p.stageIndex + (p.total ? p.done / p.total : 0)) / p.stages : 0;
+      this.report(f, `${p.stage} (${p.done} / ${p.total} images)`);
+    },
+  };
+}
+
+function evalSet(ctx: AnalysisContext, split: SplitInfo, n: number): EvalSet {
+  const m = ctx.shard.manifest;
+  const source = splitSource(ctx.shard.images, ctx.shard.labels, m.shape, split.evaluation);
+  return makeEvalSet(source, NORMALIZATION[m.dataset], Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
+}
+
+function coreKappa(kappa: number, randomized: boolean, seed: number): CoreKappa {
+  return randomized && kappa > 0 ? { randomized: { b: kappa, seed } } : kappa;
+}
+
+function rowView(r: TableRow): TableRowView {
+  const k = r.kappa;
+  return typeof k === 'number'
+    ? { kappa: k, randomized: false, clean: r.clean, cells: r.cells }
+    : { kappa: k.randomized.b, randomized: true, clean: r.clean, cells: r.cells };
+}
+
+async function withSets<T>(sets: EvalSet[], run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    for (const s of sets) s.x.dispose();
+  }
+}
+
+async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest, split: SplitInfo): Promise<TradeoffResult> {
+  const t0 = performance.now();
+  const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
+  const p = phases(ctx.onProgress, [0.15, 0.85]);
+  const cleanSet = evalSet(ctx, split, req.cleanSample);
+  const rhoSet = evalSet(ctx, split, req.rhoSample);
+  return withSets([cleanSet, rhoSet], async () => {
+    const norm = NORMALIZATION[ctx.card.dataset];
+    const clean: number[] = [];
+    p.next(0);
+    for (let i = 0; i < kappas.length; i++) {
+      p.report(i / kappas.length, `clean accuracy at κ = ${kappas[i]}`);
+      const view = classifierFromRetrofit(ctx.net, norm, kappas[i]);
+      clean.push((await accuracy(view, cleanSet, { signal: ctx.signal })).accuracy);
+    }
+    p.next(1);
+    const sweep = await kappaSweep({ retrofitted: ctx.net, normalization: norm, set: rhoSet }, kappas,
+      DF2(PAPER_PROTOCOL[ctx.card.dataset]), { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    const points = sweep.map((s, i) => ({
+      kappa: kappas[i], clean: clean[i], rho: s.rho['deepfool-l2'] ?? NaN, foolRate: 1 - (s.accuracy['deepfool-l2'] ?? NaN) / Math.max(1e-9, s.clean),
+    }));
+    // foolRate above is relative to the correctly classified images, which is what ρ averages over.
+    for (const pt of points) pt.foolRate = Math.min(1, Math.max(0, pt.foolRate));
+    return {
+      kind: 'tradeoff', request: req, points, cleanCount: cleanSet.labels.length, rhoCount: rhoSet.labels.length,
+      split, ms: performance.now() - t0,
+    };
+  });
+}
+
+async function table(ctx: AnalysisContext, req: TableRequest, split: SplitInfo): Promise<TableResult> {
+  const t0 = performance.now();
+  const set = evalSet(ctx, split, req.sample);
+  return withSets([set], async () => {
+    const protocol = PAPER_PROTOCOL[ctx.card.dataset]
+      .filter((c) => c.key !== 'trust-region' || req.trSteps > 0)
+      .map((c) => (c.key === 'trust-region' ? { ...c, options: { ...c.options, steps: req.trSteps } } : c));
+    const current = coreKappa(req.kappa, req.randomized, req.seed);
+    const kappas: CoreKappa[] = current === 0 ? [0] : [0, current];
+    const p = phases(ctx.onProgress, [1]);
+    p.next(0);
+    const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set };
+    const t = await robustnessTable(subject, kappas, protocol, {
+      batchSize: BATCH, signal: ctx.signal, grayBox: true, onProgress: (e) => p.experiment(e),
+    });
+    return {
+      kind: 'table', request: req, count: t.count, whiteBox: t.whiteBox.map(rowView), grayBox: t.grayBox.map(rowView),
+      columns: protocol.map((c) => ({ key: c.key, title: c.title })), split, ms: performance.now() - t0,
+    };
+  });
+}
+
+async function transfer(ctx: AnalysisContext, req: TransferRequest, split: SplitInfo): Promise<TransferResult> {
+  const t0 = performance.now();
+  const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
+  const set = evalSet(ctx, split, req.sample);
+  return withSets([set], async () => {
+    const p = phases(ctx.onProgress, [1]);
+    p.next(0);
+    const m = await transferMatrix({ retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set }, kappas,
+      { attack: 'ifgsm', options: { epsilon: 0.01, steps: req.steps } },
+      { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    return { kind: 'transfer', request: req, kappas, accuracy: m.accuracy, count: set.labels.length, split, ms: performance.now() - t0 };
+  });
+}
+
+async function iterations(ctx: AnalysisContext, req: IterationsRequest, split: SplitInfo): Promise<IterationsResult> {
+  const t0 = performance.now();
+  const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
+  const set = evalSet(ctx, split, req.sample);
+  return withSets([set], async () => {
+    const p = phases(ctx.onProgress, [1]);
+    p.next(0);
+    const curves = await accuracyVsIterations({ retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set }, kappas,
+      { epsilon: 0.01, steps: req.steps }, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    return {
+      kind: 'iterations', request: req, curves: curves.map((c, i) => ({ kappa: kappas[i], accuracy: c.accuracy })),
+      count: set.labels.length, split, ms: performance.now() - t0,
+    };
+  });
+}
+
+async function tune(ctx: AnalysisContext, req: TuneRequest, split: SplitInfo): Promise<TuneResult> {
+  const t0 = performance.now();
+  const m = ctx.shard.manifest;
+  const norm = NORMALIZATION[m.dataset];
+  const { min, max, step } = ctx.card.kappa;
+  const grid = kappaGrid(Math.min(0, min), max, step);
+  const valSource = splitSource(ctx.shard.images, ctx.shard.labels, m.shape, split.validation);
+  const valSet = makeEvalSet(valSource, norm, split.validation.count, 0);
+  const rhoSet = evalSet(ctx, split, req.rhoSample);
+  return withSets([valSet, rhoSet], async () => {
+    const p = phases(ctx.onProgress, [0.4, 0.6]);
+    p.next(0);
+    const validation: { kappa: number; accuracy: number }[] = [];
+    for (let i = 0; i < grid.length; i++) {
+      p.report(i / grid.length, `validation accuracy at κ = ${grid[i]} (${valSet.labels.length} images)`);
+      const view = classifierFromRetrofit(ctx.net, norm, grid[i]);
+      const acc = (await accuracy(view, valSet, { signal: ctx.signal })).accuracy;
+      validation.push({ kappa: grid[i], accuracy: acc });
+      // Past the first κ that breaks the budget the rule cannot change its answer: stop early.
+      if (proposeKappa(validation, req.budget) !== validation.at(-1)!.kappa && i > 0) break;
+    }
+    const baseline = validation[0].accuracy;
+    const proposed = proposeKappa(validation, req.budget) ?? 0;
+    p.next(1);
+    const sweep = await kappaSweep({ retrofitted: ctx.net, normalization: norm, set: rhoSet }, proposed === 0 ? [0] : [0, proposed],
+      DF2(PAPER_PROTOCOL[m.dataset]), { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    const last = sweep[sweep.length - 1];
+    const cards = await ctx.allCards().catch(() => [] as ModelCard[]);
+    const byModel = cards.map((c) => {
+      const pts = c.evaluation?.accuracyByKappa ?? [];
+      return { id: c.id, name: c.name, proposed: proposeKappa(pts, req.budget), grid: pts.map((q) => q.kappa) };
+    });
+    return {
+      kind: 'tuner', request: req, validation, validationCount: valSet.labels.length, baseline, proposed,
+      rho: { baseline: sweep[0].rho['deepfool-l2'] ?? NaN, proposed: last.rho['deepfool-l2'] ?? NaN },
+      clean: { baseline: sweep[0].clean, proposed: last.clean },
+      rhoCount: rhoSet.labels.length, byModel, split, ms: performance.now() - t0,
+    };
+  });
+}
+
+export async function runAnalysis(ctx: AnalysisContext, req: AnalysisRequest): Promise<AnalysisResult> {
+  const split = splitFor(ctx.shard.manifest.dataset, ctx.shard.manifest.count);
+  try {
+    switch (req.kind) {
+      case 'tradeoff': return await tradeoff(ctx, req, split);
+      case 'table': return await table(ctx, req, split);
+      case 'transfer': return await transfer(ctx, req, split);
+      case 'iterations': return await iterations(ctx, req, split);
+      case 'tuner': return await tune(ctx, req, split);
+    }
+  } catch (e) {
+    if (ctx.signal.aborted) throw new Error(CANCELLED);
+    throw e;
+  }
+}

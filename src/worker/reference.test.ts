@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseReference } from './reference';
+
+const cell = { accuracy: 0.5, rho: 0.2, foolRate: 0.5, meanIterations: 3 };
+
+describe('reference results (npm run reproduce output)', () => {
+  it('reads white-box and gray-box rows, randomized κ included', () => {
+    const r = parseReference({
+      version: 1, model: 'm', dataset: 'mnist', count: 100, seed: 0, clip: 'paper', backend: 'wasm', protocol: [],
+      whiteBox: [
+        { mode: 'white-box', kappa: 0, kappaLabel: '0', clean: 0.99, cells: { pgd: cell, 'deepfool-l2': cell } },
+        { mode: 'white-box', kappa: { randomized: { b: 1, seed: 3 } }, kappaLabel: 'U', clean: 0.98, cells: { pgd: cell } },
+      ],
+      grayBox: [{ mode: 'gray-box', kappa: 1, kappaLabel: '1', clean: 0.99, cells: { pgd: cell } }],
+      seconds: 12,
+    }, 'x.json');
+    expect(r.count).toBe(100);
+    expect(r.whiteBox[1]).toMatchObject({ kappa: 1, randomized: true, clean: 0.98 });
+    expect(r.whiteBox[0].cells['deepfool-l2']?.rho).toBe(0.2);
+    expect(r.grayBox[0].kappa).toBe(1);
+  });
+
+  it('rejects a file that is not a reproduce result, naming it', () => {
+    expect(() => parseReference({ version: 2 }, 'public/reference/m.json')).toThrow(/public\/reference\/m\.json/);
+    expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f')).toThrow();
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
+ * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
+ * malformed one is an error naming it. Optional sections (sweep, transfer, iterations) are read when a
+ * newer reproduce writes them.
+ */
+import { z } from 'zod';
+import type { ReferenceResults, ReferenceRow } from './protocol';
+
+const cell = z.object({
+  accuracy: z.number(),
+  rho: z.number(),
+  foolRate: z.number().nullable().optional(),
+  meanIterations: z.number().nullable().optional(),
+});
+
+const kappa = z.union([z.number(), z.object({ randomized: z.object({ b: z.number(), seed: z.number() }) })]);
+
+const row = z.object({
+  kappa,
+  clean: z.number(),
+  cells: z.object({
+    pgd: cell.optional(), 'deepfool-linf': cell.optional(), 'deepfool-l2': cell.optional(), 'trust-region': cell.optional(),
+  }),
+});
+
+const file = z.object({
+  version: z.literal(1),
+  model: z.string(),
+  count: z.number().int().positive(),
+  seed: z.number().int().optional(),
+  backend: z.string().optional(),
+  whiteBox: z.array(row),
+  grayBox: z.array(row).optional(),
+  sweep: z.array(z.object({ kappa: z.number(), clean: z.number(), rho: z.union([z.number(), z.record(z.string(), z.number())]) })).optional(),
+  transfer: z.object({ kappas: z.array(kappa), accuracy: z.array(z.array(z.number())) }).optional(),
+  iterations: z.array(z.object({ kappa, accuracy: z.array(z.number()) })).optional(),
+});
+
+const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
+
+function toRow(r: z.infer<typeof row>): ReferenceRow {
+  const cells: ReferenceRow['cells'] = {};
+  for (const [k, c] of Object.entries(r.cells)) {
+    if (c) cells[k as keyof ReferenceRow['cells']] = { accuracy: c.accuracy, rho: c.rho, foolRate: c.foolRate ?? NaN, meanIterations: c.meanIterations ?? NaN };
+  }
+  return { kappa: kappaNumber(r.kappa), randomized: typeof r.kappa !== 'number', clean: r.clean, cells };
+}
+
+export function parseReference(json: unknown, path: string): ReferenceResults {
+  const parsed = file.safeParse(json);
+  if (!parsed.success) throw new Error(`${path}: not a reproduce result (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  const f = parsed.data;
+  return {
+    model: f.model, count: f.count, seed: f.seed ?? 0, backend: f.backend ?? 'unknown',
+    whiteBox: f.whiteBox.map(toRow), grayBox: (f.grayBox ?? []).map(toRow),
+    sweep: f.sweep?.map((s) => ({ kappa: s.kappa, clean: s.clean, rho: typeof s.rho === 'number' ? s.rho : (s.rho['deepfool-l2'] ?? NaN) })),
+    transfer: f.transfer ? { kappas: f.transfer.kappas.map(kappaNumber), accuracy: f.transfer.accuracy } : undefined,
+    iterations: f.iterations?.map((c) => ({ kappa: kappaNumber(c.kappa), accuracy: c.accuracy })),
+  };
+}
+
+/** null when the file does not exist (the normal case before anyone ran `npm run reproduce`). */
+export async function loadReference(url: string): Promise<ReferenceResults | null> {
+  const res = await fetch(url);
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  const text = await res.text();
+  // Some static servers answer a missing file with the SPA's index.html: treat that as absent too.
+  if (/^\s*</.test(text)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${url}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseReference(json, url);
+}
