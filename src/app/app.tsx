@@ -1,13 +1,19 @@
 /** Page layout: header, notices, then the four steps a student walks through. */
+import { AnalysisSection } from '../features/analysis/analysis-section';
 import { AttackPanel } from '../features/attack/attack-panel';
 import { BackendPanel } from '../features/backend/backend-panel';
+import { EmbedDialog } from '../features/embed/embed-dialog';
 import { CopyLink } from '../features/share/copy-link';
 import { Gallery } from '../features/gallery/gallery';
 import { KappaPanel } from '../features/kappa/kappa-panel';
 import { ModelPicker } from '../features/model-picker/model-picker';
+import { useAppStore } from '../state/react';
+import { EmbedLayout } from './embed-layout';
 import { Notices } from './notices';
 
 export function App() {
+  const embed = useAppStore((s) => s.embed);
+  if (embed) return <EmbedLayout panels={embed} />;
   return (
     <div className="app">
       <header className="top">
@@ -20,7 +26,7 @@ export function App() {
         </div>
         <div className="header-side">
           <BackendPanel />
-          <CopyLink />
+          <div className="share-row"><CopyLink /><EmbedDialog /></div>
         </div>
       </header>
       <Notices />
@@ -34,6 +40,9 @@ export function App() {
         </div>
         <div className="wide">
           <AttackPanel />
+        </div>
+        <div className="wide">
+          <AnalysisSection />
         </div>
       </main>
       <footer className="muted">Runs entirely in your browser: no server, no tracking. Models and test images are served with the page.</footer>

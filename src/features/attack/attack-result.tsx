@@ -2,6 +2,7 @@
  * The paper's Figures 5 and 6 for one image: clean, adversarial and |Δx| for the unprotected (κ = 0) and the
  * retrofitted model side by side. Both perturbation maps share one colour scale so their sizes compare.
  */
+import { downloadBlob, pixelsToPng } from '../../components/export';
 import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
 import { useAppStore } from '../../state/react';
 import type { AttackResult, AttackSide, Prediction } from '../../worker/protocol';
@@ -38,7 +39,10 @@ function Column({ r, side, title, names, max, shape }: {
         </figure>
         <figure>
           <PixelImage pixels={side.advPixels} shape={shape} size={IMG} label="adversarial image" />
-          <figcaption>adversarial → <strong className={side.success ? 'bad' : 'ok'}>{names[side.adversarial.predicted]}</strong></figcaption>
+          <figcaption>adversarial → <strong className={side.success ? 'bad' : 'ok'}>{names[side.adversarial.predicted]}</strong>{' '}
+            <button type="button" className="link" title="The adversarial image at its native resolution"
+              onClick={() => void pixelsToPng(side.advPixels, shape).then((b) => downloadBlob(
+                `adversarial-${r.request.attackId}-img${r.request.imageIndex}-kappa${side.kappa}.png`, b))}>PNG</button></figcaption>
           <Top p={side.adversarial} names={names} label={r.label} />
         </figure>
         <figure>

@@ -1,0 +1,31 @@
+/**
+ * Embed mode (?embed=slider,gallery …): the chosen panels only, without header and footer, sized by the
+ * host through the height messages, with a link to the full app. Composing features is the app layer's job.
+ */
+import type { ComponentType } from 'react';
+import { AttackPanel } from '../features/attack/attack-panel';
+import { ANALYSIS_COMPONENTS } from '../features/analysis/analysis-section';
+import { HeightReporter, OpenInLab } from '../features/embed/open-in-lab';
+import { Gallery } from '../features/gallery/gallery';
+import { KappaPanel } from '../features/kappa/kappa-panel';
+import { ModelPicker } from '../features/model-picker/model-picker';
+import type { EmbedPanelId } from '../state/panels';
+import { Notices } from './notices';
+
+const EMBED_COMPONENTS: Record<EmbedPanelId, ComponentType> = {
+  model: ModelPicker, slider: KappaPanel, gallery: Gallery, attack: AttackPanel, ...ANALYSIS_COMPONENTS,
+};
+
+export function EmbedLayout({ panels }: { panels: EmbedPanelId[] }) {
+  return (
+    <div className="embed" data-testid="embed">
+      <HeightReporter />
+      <Notices />
+      {panels.length ? panels.map((id) => {
+        const Panel = EMBED_COMPONENTS[id];
+        return <Panel key={id} />;
+      }) : <p className="muted">No panels chosen for this embed.</p>}
+      <div className="embed-foot"><OpenInLab /><span className="muted small">JumpReLU Lab — runs in your browser</span></div>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * What every analysis panel shares: title and explanation, its settings, Run / Cancel with progress, the
+ * error or cancelled state, and the exports (chart as PNG, data as CSV). Panels supply the chart and the
+ * data; the frame never knows what an experiment computes.
+ */
+import { useRef, useState, type ReactNode } from 'react';
+import { downloadBlob, downloadText, svgToPng } from '../../components/export';
+import { ProgressBar } from '../../components/progress-bar';
+import { useAppStore } from '../../state/react';
+import type { AnalysisParams } from '../../state/panels';
+import type { AnalysisKind } from '../../worker/protocol';
+import { toCsv, type CsvValue } from './csv';
+
+export interface CsvData {
+  header: string[];
+  rows: CsvValue[][];
+}
+
+interface FrameProps {
+  kind: AnalysisKind;
+  title: string;
+  explain: ReactNode;
+  settings?: ReactNode;
+  /** Label of the run button, e.g. "Compute trade-off". */
+  runLabel: string;
+  /** Rough cost, shown before the first run so nobody starts a 5-minute job by surprise. */
+  cost?: string;
+  /** null while there is nothing to export. */
+  csv: CsvData | null;
+  fileBase: string;
+  /** Reference results (npm run reproduce) or their absence. */
+  reference?: ReactNode;
+  children?: ReactNode;
+}
+
+export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, csv, fileBase, reference, children }: FrameProps) {
+  const run = useAppStore((s) => s.analysis[kind]);
+  const ready = useAppStore((s) => s.loadStatus === 'ready');
+  const start = useAppStore((s) => s.runAnalysis);
+  const cancel = useAppStore((s) => s.cancelAnalysis);
+  const chartRef = useRef<HTMLDivElement>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const busy = run.status === 'running' || run.status === 'cancelling';
+
+  const png = () => {
+    const svg = chartRef.current?.querySelector('svg.chart-svg, svg.recharts-surface') as SVGSVGElement | null;
+    if (!svg) return;
+    setExportError(null);
+    svgToPng(svg).then((b) => downloadBlob(`${fileBase}.png`, b), (e: unknown) => setExportError((e as Error).message));
+  };
+
+  return (
+    <section className="panel analysis" aria-labelledby={`${kind}-h`} data-testid={`panel-${kind}`}>
+      <h2 id={`${kind}-h`}>{title}</h2>
+      <div className="explain">{explain}</div>
+      {settings ? <div className="analysis-settings">{settings}</div> : null}
+      <div className="attack-actions">
+        <button type="button" className="primary" disabled={!ready || busy} onClick={() => start(kind)}>{runLabel}</button>
+        {busy ? <button type="button" onClick={() => cancel(kind)} disabled={run.status === 'cancelling'}>Cancel</button> : null}
+        {cost && !busy ? <span className="muted">{cost}</span> : null}
+        <span className="spacer" />
+        <button type="button" disabled={!csv} onClick={() => csv && downloadText(`${fileBase}.csv`, toCsv(csv.header, csv.rows))}>Download CSV</button>
+        <button type="button" disabled={!csv} onClick={png}>Download PNG</button>
+      </div>
+      {busy ? (
+        <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1}
+          label={run.status === 'cancelling' ? 'cancelling…' : run.progress?.label ?? 'waiting for the worker…'} />
+      ) : null}
+      {run.status === 'cancelled' ? <p className="muted" role="status">Cancelled.</p> : null}
+      {run.status === 'error' ? <div className="error" role="alert">Failed: {run.error}</div> : null}
+      {exportError ? <div className="error" role="alert">Export failed: {exportError}</div> : null}
+      <div ref={chartRef} className="chart-box">{children}</div>
+      {reference}
+    </section>
+  );
+}
+
+/** A labelled number box bound to one analysis setting (the URL carries it; the schema clamps links). */
+export function ParamInput<K extends keyof AnalysisParams>({ name, label, min, max, step, nullLabel }: {
+  name: K; label: string; min: number; max: number; step: number; nullLabel?: string;
+}) {
+  const value = useAppStore((s) => s.analysisParams[name]) as number | null;
+  const setParam = useAppStore((s) => s.setAnalysisParam);
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft === null) return;
+    const t = draft.trim();
+    if (t === '' && nullLabel) setParam(name, null as AnalysisParams[K]);
+    else if (Number.isFinite(Number(t)) && t !== '') {
+      const v = Math.min(max, Math.max(min, Number(t)));
+      setParam(name, (step >= 1 ? Math.round(v) : v) as AnalysisParams[K]);
+    }
+    setDraft(null);
+  };
+  return (
+    <label className="param-inline">
+      {label}
+      <input type="number" min={min} max={max} step={step} placeholder={nullLabel} aria-label={label}
+        value={draft ?? (value === null ? '' : String(value))} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+        onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} />
+    </label>
+  );
+}
+
+export const pct = (v: number | undefined | null, digits = 1): string =>
+  v === undefined || v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(digits)}%`;
+
+/** The line that says where reference numbers come from, or that there are none. */
+export function ReferenceNote({ children }: { children?: ReactNode }) {
+  const ref = useAppStore((s) => s.reference);
+  const modelId = useAppStore((s) => s.modelId);
+  if (ref.modelId !== modelId || ref.status === 'loading' || ref.status === 'idle') return null;
+  if (ref.status === 'absent') {
+    return <p className="muted small" data-testid="reference-absent">No reference results for this model yet (run <code>npm run reproduce -- --model {modelId} --out public/reference/{modelId}.json</code>).</p>;
+  }
+  if (ref.status === 'error') return <p className="warn small">Reference results could not be read: {ref.error}</p>;
+  return <div className="reference small" data-testid="reference">{children}</div>;
+}

@@ -1,0 +1,58 @@
+/**
+ * The paper's published numbers (Erichson, Yao & Mahoney 2019), for showing beside ours. Percentages as
+ * fractions. Table 2 (white-box) reports clean and PGD accuracy and the mean relative perturbation ρ of
+ * DF∞, DF2 and TR; Table 1 (gray-box, crafted on the ReLU network marked *) reports accuracy in every
+ * column. Only the two networks this app can train and ship (LeNetLike, AlexLike) are listed.
+ */
+import type { ColumnKey } from '../../worker/protocol';
+
+export interface PaperRow {
+  kappa: number;
+  clean: number;
+  /** Table 2: PGD accuracy, then ρ for the DeepFool and TR columns. Table 1: accuracy in every column. */
+  cells: Record<ColumnKey, number>;
+}
+
+export interface PaperModelNumbers {
+  /** e.g. "LeNetLike base (MNIST)". */
+  name: string;
+  /** The paper's κ for this network. */
+  kappa: number;
+  whiteBox: PaperRow[];
+  grayBox: PaperRow[];
+}
+
+const row = (kappa: number, clean: number, pgd: number, dfInf: number, df2: number, tr: number): PaperRow =>
+  ({ kappa, clean, cells: { pgd, 'deepfool-linf': dfInf, 'deepfool-l2': df2, 'trust-region': tr } });
+
+/** Keyed by architecture and variant (the model card's `architecture`-`variant`). */
+export const PAPER_NUMBERS: Record<string, PaperModelNumbers> = {
+  'LeNetLike-base': {
+    name: 'LeNetLike base (MNIST)', kappa: 1,
+    // Table 2, white-box.
+    whiteBox: [row(0, 0.9955, 0.6669, 0.179, 0.218, 0.189), row(1, 0.9953, 0.8321, 0.341, 0.449, 0.25)],
+    // Table 1a, gray-box: ReLU (Base)* and JumpReLU (Base).
+    grayBox: [row(0, 0.9955, 0.6669, 0, 0, 0), row(1, 0.9953, 0.9165, 0.8139, 0.5893, 0.589)],
+  },
+  'LeNetLike-robust': {
+    name: 'LeNetLike robust (MNIST)', kappa: 1,
+    whiteBox: [row(0, 0.995, 0.9139, 0.284, 0.314, 0.247), row(1, 0.9947, 0.9436, 0.466, 0.533, 0.328)],
+    // Table 1a, gray-box: ReLU (Robust)* and JumpReLU (Robust).
+    grayBox: [row(0, 0.995, 0.9139, 0, 0, 0), row(1, 0.9947, 0.9707, 0.7084, 0.4517, 0.5324)],
+  },
+  'AlexLike-base': {
+    name: 'AlexLike base (CIFAR-10)', kappa: 0.4,
+    whiteBox: [row(0, 0.8946, 0.0638, 0.012, 0.015, 0.013), row(0.4, 0.8752, 0.1856, 0.098, 0.106, 0.017)],
+    // Table 1b.
+    grayBox: [row(0, 0.8946, 0.0638, 0, 0, 0), row(0.4, 0.8752, 0.4575, 0.6182, 0.6055, 0.5308)],
+  },
+  'AlexLike-robust': {
+    name: 'AlexLike robust (CIFAR-10)', kappa: 0.4,
+    whiteBox: [row(0, 0.8793, 0.5188, 0.036, 0.042, 0.036), row(0.4, 0.8619, 0.567, 0.132, 0.141, 0.043)],
+    grayBox: [row(0, 0.8793, 0.5188, 0, 0, 0), row(0.4, 0.8619, 0.6765, 0.5228, 0.469, 0.5152)],
+  },
+};
+
+export function paperNumbersFor(architecture: string, variant: string): PaperModelNumbers | null {
+  return PAPER_NUMBERS[`${architecture}-${variant}`] ?? null;
+}
