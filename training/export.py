@@ -117,7 +117,7 @@ def export(model_id):
                      f"mean {NORM[ds][0]} / std {NORM[ds][1]}."),
         training=dict(framework=f"PyTorch {meta['torch_version']} (Debian python3-torch), CPU",
                       command=f'/usr/bin/python3 training/train.py {model_id} && /usr/bin/python3 training/export.py {model_id} && npm run evaluate-models',
-                      seed=0, epochs=r['epochs'], recipe=r, history=meta['history'],
+                      seed=0, epochs=len(meta['history']), recipe=r, history=meta['history'],
                       torchAccuracyByKappa=meta['torch_test_accuracy_by_kappa'], torchTestCount=meta['test_count']),
         evaluation=None,
         kappa=dict(default=paper['kappa'], paper=paper['kappa'], min=0.0, max=paper['kmax'], step=paper['step']),

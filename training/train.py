@@ -111,7 +111,18 @@ def accuracy(model, x, y, kappa=0.0, bs=1000):
     return correct / len(x)
 
 
+def total_epochs(r):
+    return r['epochs'] + sum(c['epochs'] for c in r.get('restarts', []))
+
+
 def lr_at(r, epoch, step, steps):
+    # Warm restarts (SGDR): after the main schedule, further cosine cycles from a lower peak.
+    start = r['epochs']
+    for c in r.get('restarts', []):
+        if start <= epoch < start + c['epochs']:
+            t = (epoch - start + step / steps) / c['epochs']
+            return c['lr'] * 0.5 * (1 + math.cos(math.pi * t))
+        start += c['epochs']
     if r.get('schedule') == 'cosine':
         t = (epoch + step / steps) / r['epochs']
         warm = min(1.0, (epoch * steps + step + 1) / steps)  # one epoch of linear warm-up
@@ -143,7 +154,7 @@ def train(model_id, threads):
         print(f'{model_id}: resuming after epoch {start}', flush=True)
     n = len(xtr)
     steps = n // r['batch']
-    for epoch in range(start, r['epochs']):
+    for epoch in range(start, total_epochs(r)):
         t0 = time.time()
         model.train()
         perm = torch.randperm(n, generator=gen)
@@ -164,7 +175,7 @@ def train(model_id, threads):
             tot_loss += loss.item()
         acc = accuracy(model, xte, yte)
         history.append(dict(epoch=epoch + 1, loss=tot_loss / steps, test_acc=acc, seconds=time.time() - t0))
-        print(f'{model_id} epoch {epoch + 1}/{r["epochs"]} loss {tot_loss / steps:.4f} test {acc:.4%} '
+        print(f'{model_id} epoch {epoch + 1}/{total_epochs(r)} loss {tot_loss / steps:.4f} test {acc:.4%} '
               f'({time.time() - t0:.0f}s)', flush=True)
         torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), gen=gen.get_state(),
                         rng=torch.get_rng_state(), epoch=epoch + 1, history=history), ck + '.tmp')
