@@ -1,0 +1,185 @@
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type Page } from '@playwright/test';
+import { parseCsv } from '../src/features/analysis/csv';
+
+/**
+ * Analysis panels and embedding on the wasm backend, with small samples so the whole file stays within a
+ * few minutes on a busy 2-core machine: the trade-off curve (compute, CSV = plotted numbers, click sets κ,
+ * worker tensors back to baseline), the κ tuner, and the embed inside an iframe on another origin.
+ */
+const SHOTS = 'artifacts/screenshots';
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const s = window.__jumprelu?.getState();
+    return s?.loadStatus === 'ready' && s.evalStatus === 'idle';
+  }, undefined, { timeout: 90_000 });
+}
+
+const memory = (page: Page) => page.evaluate(() => window.__jumprelu!.memory());
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+test('trade-off curve: computes, exports the plotted numbers as CSV, clicking sets κ, no tensor leak', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  // Four κ points, 20 images for ρ, 300 for accuracy: seconds, not minutes.
+  await page.goto('?backend=wasm&panels=tradeoff&ton=20&tcn=300&tmax=1.5&tstep=0.5');
+  await ready(page);
+  const panel = page.getByTestId('panel-tradeoff');
+  await expect(panel).toBeVisible();
+  const before = await memory(page);
+
+  await panel.getByRole('button', { name: 'Compute trade-off' }).click();
+  await expect(panel.getByRole('progressbar')).toBeVisible();
+  await expect(panel.getByTestId('tradeoff-data')).toBeVisible({ timeout: 120_000 });
+  await expect(panel.locator('.recharts-line')).toHaveCount(2);
+  expect((await memory(page)).numTensors).toBe(before.numTensors);
+
+  // What the chart plots, as the store holds it and as the data table under the chart prints it.
+  const points = await page.evaluate(() => window.__jumprelu!.getState().analysis.tradeoff.result!.points);
+  expect(points.map((p) => p.kappa)).toEqual([0, 0.5, 1, 1.5]);
+  const shown = await panel.getByTestId('tradeoff-data').locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent ?? '')));
+
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('jumprelu-tradeoff.csv');
+  const csv = parseCsv(await readFile((await download.path())!, 'utf8'));
+  expect(csv[0]).toEqual(['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'clean_n', 'rho_n']);
+  const body = csv.slice(1);
+  expect(body).toHaveLength(points.length);
+  body.forEach((row, i) => {
+    expect(Number(row[0])).toBe(points[i].kappa);
+    expect(Number(row[1])).toBeCloseTo(points[i].clean, 12);
+    expect(Number(row[2])).toBeCloseTo(points[i].rho, 12);
+    expect(Number(row[4])).toBe(300);
+    expect(Number(row[5])).toBe(20);
+    // The table prints the plotted values rounded: the CSV agrees with it to that precision.
+    expect(shown[i]).toEqual([row[0], `${(100 * Number(row[1])).toFixed(2)}%`, `${(100 * Number(row[2])).toFixed(2)}%`]);
+  });
+  // ρ grows with κ on this model (the paper's Figure 4 claim), at least from κ = 0 to κ = 1.
+  expect(points[2].rho).toBeGreaterThan(points[0].rho);
+
+  const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download PNG' }).click()]);
+  const bytes = await readFile((await png.path())!);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+
+  // Clicking the curve at the first point sets κ = 0; the reference line follows.
+  expect(await page.evaluate(() => window.__jumprelu!.getState().kappa)).not.toBe(0);
+  // Recharts resolves the clicked point from the pointer's hover state, so move there first like a user does.
+  const box = (await panel.locator('.recharts-line-dots').first().locator('circle').first().boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2 + 3, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().kappa)).toBe(0);
+  await expect(panel.getByTestId('tradeoff-chart').locator('text', { hasText: /^κ = 0$/ })).toHaveCount(1);
+  await expect(page).toHaveURL(/panels=tradeoff/);
+  await page.screenshot({ path: `${SHOTS}/10-tradeoff.png`, fullPage: true });
+
+  // Cancel: a second run stops, reports cancelled, and leaves no tensors behind.
+  await panel.getByRole('button', { name: 'Compute trade-off' }).click();
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await expect(panel.getByText('Cancelled.')).toBeVisible({ timeout: 30_000 });
+  await expect.poll(async () => (await memory(page)).numTensors, { timeout: 15_000 }).toBe(before.numTensors);
+  expect(errors).toEqual([]);
+});
+
+test('κ tuner proposes a κ within budget on the validation split', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('?backend=wasm&panels=tuner&tun=20&budget=0.5');
+  await ready(page);
+  const panel = page.getByTestId('panel-tuner');
+  const before = await memory(page);
+  await panel.getByRole('button', { name: 'Tune κ' }).click();
+  await expect(panel.getByTestId('tuner-kappa')).toBeVisible({ timeout: 120_000 });
+  const r = await page.evaluate(() => window.__jumprelu!.getState().analysis.tuner.result!);
+  // The validation split is the shard's last 2,000 images; the evaluation split ends before it.
+  expect(r.split.validation).toEqual({ start: 8000, count: 2000 });
+  expect(r.split.evaluation.start + r.split.evaluation.count).toBeLessThanOrEqual(r.split.validation.start);
+  expect(r.proposed).toBeGreaterThan(0);
+  const at = r.validation.find((p) => p.kappa === r.proposed)!;
+  expect(r.baseline - at.accuracy).toBeLessThanOrEqual(0.005 + 1e-9);
+  expect(r.rho.proposed).toBeGreaterThan(r.rho.baseline);
+  await expect(panel.getByTestId('tuner-by-model').locator('tbody tr')).toHaveCount(2);
+  await panel.getByRole('button', { name: `Use κ = ${r.proposed}` }).click();
+  await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().kappa)).toBe(r.proposed);
+  expect((await memory(page)).numTensors).toBe(before.numTensors);
+  await page.screenshot({ path: `${SHOTS}/11-tuner.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('embed renders inside an iframe on another origin, reports its height, links to the full app', async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  const lab = new URL(baseURL!);
+  const embedSrc = new URL('?backend=wasm&embed=slider,gallery&kappa=0.5', lab).href;
+  // The host page lives on another origin (different host name and port) with no isolation headers, like a course site.
+  const host: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>course page</title><h1>Week 3: adversarial examples</h1>
+<iframe id="lab" src="${embedSrc}" title="JumpReLU Lab" width="100%" height="300" style="border:0" allow="cross-origin-isolated"></iframe>
+<script>
+window.heights = [];
+addEventListener('message', function (e) {
+  if (e.origin !== ${JSON.stringify(lab.origin)} || !e.data || e.data.type !== 'jumprelu-lab:resize') return;
+  window.heights.push(e.data.height);
+  document.getElementById('lab').style.height = e.data.height + 'px';
+});
+</script>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, 'localhost', resolve));
+  try {
+    const port = (host.address() as AddressInfo).port;
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await page.goto(`http://localhost:${port}/`);
+    const frame = page.frameLocator('#lab');
+    await expect(frame.getByTestId('embed')).toBeVisible();
+    await expect(frame.locator('#kappa-slider')).toBeVisible();
+    await expect(frame.locator('.thumb')).toHaveCount(24, { timeout: 90_000 });
+    await expect(frame.getByTestId('accuracy')).toHaveText(/\d+\.\d\d %/, { timeout: 90_000 });
+    // No app chrome in the embed.
+    await expect(frame.locator('header.top')).toHaveCount(0);
+    await expect(frame.getByRole('heading', { name: 'JumpReLU Lab' })).toHaveCount(0);
+
+    // The host got height messages and the frame now fits its content (no inner scrollbar).
+    await expect.poll(() => page.evaluate(() => (window as unknown as { heights: number[] }).heights.length)).toBeGreaterThan(0);
+    const fits = await page.evaluate(() => {
+      const f = document.getElementById('lab') as HTMLIFrameElement;
+      const h = (window as unknown as { heights: number[] }).heights;
+      return { frame: f.getBoundingClientRect().height, last: h[h.length - 1] };
+    });
+    expect(fits.last).toBeGreaterThan(300);
+    expect(Math.abs(fits.frame - fits.last)).toBeLessThan(2);
+
+    const href = await frame.getByTestId('open-in-lab').getAttribute('href');
+    const full = new URL(href!);
+    expect(full.origin).toBe(lab.origin);
+    expect(full.searchParams.get('embed')).toBeNull();
+    expect(full.searchParams.get('kappa')).toBe('0.5');
+    expect(full.searchParams.get('backend')).toBe('wasm');
+    await page.screenshot({ path: `${SHOTS}/12-embed-cross-origin.png`, fullPage: true });
+  } finally {
+    await new Promise<void>((resolve) => host.close(() => resolve()));
+  }
+  expect(errors).toEqual([]);
+});
+
+test('Embed dialog produces an iframe snippet for the current view', async ({ page }) => {
+  await page.goto('?backend=wasm&kappa=0.5');
+  await ready(page);
+  await page.getByRole('button', { name: 'Embed' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Trade-off curve (Figure 4)').check();
+  const snippet = await dialog.getByTestId('embed-snippet').inputValue();
+  const src = /src="([^"]+)"/.exec(snippet)![1].replace(/&amp;/g, '&');
+  const u = new URL(src);
+  expect(u.searchParams.get('embed')).toBe('slider,gallery,tradeoff');
+  expect(u.searchParams.get('kappa')).toBe('0.5');
+  expect(snippet).toContain('jumprelu-lab:resize');
+});
