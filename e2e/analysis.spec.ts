@@ -183,3 +183,40 @@ test('Embed dialog produces an iframe snippet for the current view', async ({ pa
   expect(u.searchParams.get('kappa')).toBe('0.5');
   expect(snippet).toContain('jumprelu-lab:resize');
 });
+
+test('robustness tables, transfer matrix and iteration curves compute on tiny samples', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  await page.goto('?backend=wasm&panels=table,transfer,iterations&tabn=10&txn=10&txs=20&itn=10&its=20');
+  await ready(page);
+  const before = await memory(page);
+
+  const table = page.getByTestId('panel-table');
+  await table.getByRole('button', { name: 'Compute tables' }).click();
+  await expect(table.getByTestId('table-white-box')).toBeVisible({ timeout: 120_000 });
+  await expect(table.getByTestId('table-gray-box')).toBeVisible();
+  // Ours and the paper's rows for κ = 0 and κ = 1 (LeNetLike base has paper numbers).
+  await expect(table.getByTestId('table-white-box').locator('tr.ours')).toHaveCount(2);
+  await expect(table.getByTestId('table-white-box').locator('tr.paper')).toHaveCount(2);
+  await expect(table.getByTestId('table-white-box')).toContainText('17.9%');
+
+  const transfer = page.getByTestId('panel-transfer');
+  await transfer.getByRole('button', { name: 'Compute matrix' }).click();
+  await expect(transfer.getByTestId('transfer-heatmap')).toBeVisible({ timeout: 120_000 });
+  const m = await page.evaluate(() => window.__jumprelu!.getState().analysis.transfer.result!);
+  expect(m.accuracy).toHaveLength(m.kappas.length);
+  await expect(transfer.getByTestId('transfer-heatmap').locator('rect')).toHaveCount(m.kappas.length ** 2);
+
+  const iters = page.getByTestId('panel-iterations');
+  await iters.getByRole('button', { name: 'Compute curves' }).click();
+  await expect(iters.getByTestId('iterations-chart').locator('.recharts-line')).toHaveCount(2, { timeout: 120_000 });
+  const curves = await page.evaluate(() => window.__jumprelu!.getState().analysis.iterations.result!.curves);
+  for (const c of curves) {
+    expect(c.accuracy).toHaveLength(21);
+    // Accuracy can only fall as IFGSM takes more steps.
+    for (let t = 1; t < c.accuracy.length; t++) expect(c.accuracy[t]).toBeLessThanOrEqual(c.accuracy[t - 1]);
+  }
+  expect((await memory(page)).numTensors).toBe(before.numTensors);
+  await page.screenshot({ path: `${SHOTS}/13-tables-transfer-iterations.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});

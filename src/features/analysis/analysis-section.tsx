@@ -17,7 +17,7 @@ export function AnalysisSection() {
   const toggle = useAppStore((s) => s.togglePanel);
   return (
     <section className="analysis-section" aria-labelledby="analysis-h">
-      <h2 id="analysis-h">4 · The paper's experiments, live</h2>
+      <h2 id="analysis-h">5 · The paper's experiments, live</h2>
       <div className="panel-toggles" role="group" aria-label="analysis panels">
         {ANALYSIS_PANELS.map((id) => (
           <label key={id} className="toggle">
