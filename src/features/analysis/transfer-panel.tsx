@@ -17,7 +17,8 @@ export function Heatmap({ kappas, accuracy, label }: { kappas: number[]; accurac
   const cell = 56;
   const left = 70;
   const top = 40;
-  const w = left + cell * kappas.length + 10;
+  // Wide enough for the caption under the grid, however few κ there are.
+  const w = Math.max(left + cell * kappas.length + 10, 440);
   const h = top + cell * kappas.length + 50;
   return (
     <svg className="chart-svg" width={w} height={h} role="img" aria-label={label} data-testid="transfer-heatmap">
