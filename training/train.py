@@ -49,10 +49,14 @@ RECIPES = {
                                    kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
     'cifar10-alexlike-base': dict(dataset='cifar10', arch='AlexLike', width=0.5, epochs=30, batch=128, lr=0.05,
                                   momentum=0.9, weight_decay=5e-4, schedule='cosine', shift=4, flip=True,
-                                  adv=None, kappa_grid=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8]),
-    'cifar10-alexlike-robust': dict(dataset='cifar10', arch='AlexLike', width=0.5, epochs=24, batch=128,
-                                    lr=0.05, momentum=0.9, weight_decay=5e-4, schedule='cosine', shift=4,
-                                    flip=True, adv=dict(ratio=0.6, eps=0.031),
+                                  adv=None, kappa_grid=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8],
+                                  # 30 epochs gave 83.43%; one warm restart adds what CPU time allows.
+                                  restarts=[dict(epochs=10, lr=0.02)]),
+    # FGSM adversarial fine-tuning of the base model (mixed batches as the paper, ratio 0.6, ε 0.031): training
+    # from scratch does not fit the CPU budget of one session.
+    'cifar10-alexlike-robust': dict(dataset='cifar10', arch='AlexLike', width=0.5, epochs=10, batch=128,
+                                    lr=0.02, momentum=0.9, weight_decay=5e-4, schedule='cosine', shift=4,
+                                    flip=True, adv=dict(ratio=0.6, eps=0.031), init='cifar10-alexlike-base',
                                     kappa_grid=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8]),
 }
 
@@ -144,6 +148,9 @@ def train(model_id, threads):
     os.makedirs(OUT, exist_ok=True)
     ck = os.path.join(CKPT, f'{model_id}.pt')
     start, history = 0, []
+    if r.get('init') and not os.path.exists(ck):
+        model.load_state_dict(torch.load(os.path.join(OUT, f"{r['init']}.pt")))
+        print(f"{model_id}: starting from {r['init']}", flush=True)
     if os.path.exists(ck):
         s = torch.load(ck)
         model.load_state_dict(s['model'])
