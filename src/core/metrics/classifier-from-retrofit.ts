@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
+import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
 import { plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
@@ -17,7 +18,7 @@ export interface RetrofitClassifier extends Classifier {
 }
 
 export function kappaLabel(k: KappaSetting): string {
-  return typeof k === 'number' ? String(k) : `U[${0.6 * k.randomized.b}, ${k.randomized.b}]`;
+  return typeof k === 'number' ? String(k) : `U[${Number((RANDOMIZED_LOWER_FRACTION * k.randomized.b).toPrecision(6))}, ${k.randomized.b}]`;
 }
 
 export function classifierFromRetrofit(r: RetrofittedModel, normalization: Normalization, kappa: KappaSetting): RetrofitClassifier {

@@ -179,6 +179,15 @@ describe('metrics', () => {
     expect(curve.accuracy[12]).toBeCloseTo(1 - direct.success.reduce((a, v) => a + v, 0) / 20, 9);
   });
 
+  it('randomized JumpReLU rows (Table 4): white-box on a randomized view, labelled by its range', async () => {
+    const t = await robustnessTable(subject, [{ randomized: { b: 1.5, seed: 3 } }], SMALL.slice(0, 2), { batchSize: 20, grayBox: false });
+    expect(t.grayBox).toEqual([]);
+    expect(t.whiteBox[0].kappaLabel).toBe('U[0.9, 1.5]');
+    expect(t.whiteBox[0].cells.pgd!.accuracy).toBeLessThanOrEqual(t.whiteBox[0].clean + 0.1);
+    expect(t.whiteBox[0].cells['deepfool-linf']!.rho).toBeGreaterThan(0);
+    r.control.setKappa(0);
+  });
+
   it('experiments abort promptly with AbortError and leak nothing', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
