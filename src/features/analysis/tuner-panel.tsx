@@ -11,6 +11,7 @@ export function TunerPanel() {
   const setKappa = useAppStore((s) => s.setKappa);
   const kappa = useAppStore((s) => s.kappa);
   const paperKappa = useAppStore((s) => s.card?.kappa.paper);
+  const maxKappa = useAppStore((s) => s.card?.kappa.max);
   const csv: CsvData | null = result ? {
     header: ['kappa', 'validation_accuracy', 'loss_points_vs_kappa0', 'within_budget', 'validation_n'],
     rows: result.validation.map((p) => [p.kappa, p.accuracy, 100 * (result.baseline - p.accuracy), p.kappa <= result.proposed, result.validationCount]),
@@ -41,6 +42,11 @@ export function TunerPanel() {
             <strong>{pct(result.rho.proposed)}</strong>{gain ? <> ({gain.toFixed(2)}×)</> : null}; clean {pct(result.clean.baseline, 1)} → {pct(result.clean.proposed, 1)}.
             {paperKappa !== undefined ? <> The paper's κ for this network is {paperKappa}.</> : null}
           </p>
+          {result.proposed === maxKappa ? <p className="warn small">The search reached the top of this model's κ range ({maxKappa}) without
+            breaking the budget; the budget alone does not bound κ here.</p> : null}
+          {result.rho.proposed <= result.rho.baseline ? <p className="warn small" data-testid="tuner-no-gain">At κ = {result.proposed} the
+            DeepFool ρ did not grow: an accuracy budget alone can pick a κ past the robustness peak. Check the trade-off curve and
+            pick the κ where ρ is largest within budget.</p> : null}
           <table className="mini" data-testid="tuner-by-model">
             <caption>The same rule on each shipped model's card (accuracy per κ on the full test set, coarse grid)</caption>
             <thead><tr><th>model</th><th>proposed κ</th><th>grid</th></tr></thead>
