@@ -43,20 +43,26 @@ RECIPES = {
     'mnist-lenetlike-base-lr05': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=30, batch=64, lr=0.05,
                                       momentum=0.9, weight_decay=0.0, milestones=[15, 25], gamma=0.1, shift=1,
                                       flip=False, adv=None, kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
-    'mnist-lenetlike-robust': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=30, batch=64, lr=0.05,
-                                   momentum=0.9, weight_decay=0.0, milestones=[15, 25], gamma=0.1, shift=1,
+    # Same lr 0.01 recipe as the base; the lr 0.05 robust model (entry below: 99.25%) lost IFGSM accuracy at κ = 1.
+    'mnist-lenetlike-robust': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=40, batch=64, lr=0.01,
+                                   momentum=0.9, weight_decay=0.0, milestones=[25, 35], gamma=0.1, shift=1,
                                    flip=False, adv=dict(ratio=0.3, eps=0.3),
                                    kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
+    'mnist-lenetlike-robust-lr05': dict(dataset='mnist', arch='LeNetLike', width=1.0, epochs=30, batch=64, lr=0.05,
+                                        momentum=0.9, weight_decay=0.0, milestones=[15, 25], gamma=0.1, shift=1,
+                                        flip=False, adv=dict(ratio=0.3, eps=0.3),
+                                        kappa_grid=[0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]),
     'cifar10-alexlike-base': dict(dataset='cifar10', arch='AlexLike', width=0.5, epochs=30, batch=128, lr=0.05,
                                   momentum=0.9, weight_decay=5e-4, schedule='cosine', shift=4, flip=True,
                                   adv=None, kappa_grid=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8],
-                                  # 30 epochs gave 83.43%; one warm restart adds what CPU time allows.
-                                  restarts=[dict(epochs=10, lr=0.02)]),
+                                  # 30 epochs: 83.43%; + a 10-epoch warm restart: 84.51%; + another: see the card.
+                                  restarts=[dict(epochs=10, lr=0.02), dict(epochs=10, lr=0.01)]),
     # FGSM adversarial fine-tuning of the base model (mixed batches as the paper, ratio 0.6, ε 0.031): training
     # from scratch does not fit the CPU budget of one session.
     'cifar10-alexlike-robust': dict(dataset='cifar10', arch='AlexLike', width=0.5, epochs=10, batch=128,
                                     lr=0.02, momentum=0.9, weight_decay=5e-4, schedule='cosine', shift=4,
-                                    flip=True, adv=dict(ratio=0.6, eps=0.031), init='cifar10-alexlike-base',
+                                    flip=True, adv=dict(ratio=0.6, eps=0.031),
+                                    init='cifar10-alexlike-base-40ep',  # the base after its first warm restart
                                     kappa_grid=[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8]),
 }
 
@@ -117,6 +123,13 @@ def accuracy(model, x, y, kappa=0.0, bs=1000):
 
 def total_epochs(r):
     return r['epochs'] + sum(c['epochs'] for c in r.get('restarts', []))
+
+
+def cycle_ends(r):
+    ends = [r['epochs']]
+    for c in r.get('restarts', []):
+        ends.append(ends[-1] + c['epochs'])
+    return ends
 
 
 def lr_at(r, epoch, step, steps):
@@ -184,6 +197,8 @@ def train(model_id, threads):
         history.append(dict(epoch=epoch + 1, loss=tot_loss / steps, test_acc=acc, seconds=time.time() - t0))
         print(f'{model_id} epoch {epoch + 1}/{total_epochs(r)} loss {tot_loss / steps:.4f} test {acc:.4%} '
               f'({time.time() - t0:.0f}s)', flush=True)
+        if r.get('restarts') and epoch + 1 in cycle_ends(r):  # snapshots other recipes can start from
+            torch.save(model.state_dict(), os.path.join(OUT, f'{model_id}-{epoch + 1}ep.pt'))
         torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), gen=gen.get_state(),
                         rng=torch.get_rng_state(), epoch=epoch + 1, history=history), ck + '.tmp')
         os.replace(ck + '.tmp', ck)
