@@ -79,6 +79,13 @@ test('fresh load, κ slider changes accuracy and predictions, no long tasks', as
   const long = await w.longTasks();
   expect(long, `main-thread long tasks (ms): ${long.join(', ')}`).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/02-paper-kappa.png`, fullPage: true });
+
+  // The whole shard: a partial accuracy streams into the progress bar while it runs.
+  const partialSeen = page.waitForFunction(() => [...document.querySelectorAll('[role=progressbar]')]
+    .some((e) => /so far \d+\.\d\d %/.test(e.getAttribute('aria-label') ?? '')), undefined, { polling: 'raf' });
+  await page.getByLabel('evaluation sample size').selectOption({ index: 2 });
+  await partialSeen;
+  await settled(page);
   expect(w.errors).toEqual([]);
 });
 

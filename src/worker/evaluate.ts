@@ -66,7 +66,7 @@ export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req
       x.dispose();
     }
     throwIfAborted(signal);
-    onProgress({ done: start + idx.length, total });
+    onProgress({ done: start + idx.length, total, correct });
   }
   return { request: req, correct, total, accuracy: correct / total, gallery, ms: performance.now() - t0 };
 }

@@ -84,6 +84,8 @@ export interface Progress {
   total: number;
   /** Short words for the progress bar, e.g. "unprotected model, iteration 3 of 40". */
   label?: string;
+  /** Evaluations: correct answers among the `done` images so far (a partial result to show while it runs). */
+  correct?: number;
 }
 
 export type ProgressFn = (p: Progress) => void;

@@ -78,11 +78,13 @@ export function KappaPanel() {
                 : `${drop >= 0 ? '−' : '+'}${Math.abs(drop).toFixed(2)} percentage points vs κ = 0 (${(100 * baseline!.accuracy).toFixed(2)} %)`}
             </div>
           ) : null}
-          {current ? <div className="muted">computed in {current.ms.toFixed(0)} ms{current ? '' : ''}</div> : null}
+          {current ? <div className="muted">computed in {current.ms.toFixed(0)} ms</div> : null}
         </div>
       </div>
       {evalStatus === 'running' && evalProgress
-        ? <ProgressBar done={evalProgress.done} total={evalProgress.total} label={`evaluating ${evalProgress.done} / ${evalProgress.total}`} /> : null}
+        ? <ProgressBar done={evalProgress.done} total={evalProgress.total}
+          label={`evaluating ${evalProgress.done} / ${evalProgress.total}${evalProgress.correct !== undefined && evalProgress.done > 0
+            ? ` · so far ${(100 * evalProgress.correct / evalProgress.done).toFixed(2)} %` : ''}`} /> : null}
       {evalStatus === 'error' ? <div className="error" role="alert">Evaluation failed: {evalError}</div> : null}
     </section>
   );
