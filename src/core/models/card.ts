@@ -29,6 +29,8 @@ export interface ModelCard {
     count: number;
     backend: string;
     testAccuracy: number;
+    /** The same TF.js evaluation on the whole official test set (from the data-preparation cache). */
+    fullTest?: { count: number; accuracy: number };
     /** Clean accuracy of the retrofitted model per κ, ascending κ: what a given κ costs for this model. */
     accuracyByKappa: { kappa: number; accuracy: number }[];
   };

@@ -70,7 +70,9 @@ function ModelCardView() {
       <summary><strong>{card.name}</strong></summary>
       <p>{card.description}</p>
       <dl>
-        <dt>Test accuracy (κ = 0)</dt><dd>{pct(ev?.testAccuracy)} on {ev?.count?.toLocaleString() ?? '?'} images</dd>
+        <dt>Test accuracy (κ = 0)</dt><dd>{pct(ev?.testAccuracy)} on the {ev?.count?.toLocaleString() ?? '?'} shipped images
+          {ev?.fullTest && ev.fullTest.count !== ev.count
+            ? <> · {pct(ev.fullTest.accuracy)} on the full official test set ({ev.fullTest.count.toLocaleString()})</> : null}</dd>
         <dt>Paper κ</dt><dd>{kappa.paper}</dd>
         <dt>Slider range</dt><dd>{kappa.min} – {kappa.max} (step {kappa.step})</dd>
         <dt>Training</dt><dd>{card.training.epochs} epochs, {card.training.framework}</dd>
