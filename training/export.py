@@ -121,7 +121,9 @@ def export(model_id):
                       torchAccuracyByKappa=meta['torch_test_accuracy_by_kappa'], torchTestCount=meta['test_count']),
         evaluation=None,
         kappa=dict(default=paper['kappa'], paper=paper['kappa'], min=0.0, max=paper['kmax'], step=paper['step']),
-        files={}, notes=width_note,
+        files={}, notes=width_note + ([
+            f"Adversarial fine-tuning of {r['init']} for {r['epochs']} epochs (FGSM mixed batches); the paper trains its "
+            'robust models from scratch, which did not fit one session of CPU time.'] if r.get('init') else []),
         paperCleanAccuracy=paper['robust_acc' if r['adv'] else 'base_acc'],
     )
     with open(os.path.join(out_dir, 'card.draft.json'), 'w') as f:
