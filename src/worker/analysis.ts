@@ -8,7 +8,7 @@ import { accuracy } from '../core/metrics/accuracy';
 import { accuracyVsIterations } from '../core/metrics/accuracy-vs-iterations';
 import { classifierFromRetrofit, type KappaSetting as CoreKappa } from '../core/metrics/classifier-from-retrofit';
 import { makeEvalSet, type EvalSet } from '../core/metrics/eval-set';
-import type { ExperimentProgress, ExperimentSubject } from '../core/metrics/experiment';
+import type { ExperimentOptions, ExperimentProgress, ExperimentSubject } from '../core/metrics/experiment';
 import { kappaSweep } from '../core/metrics/kappa-sweep';
 import { PAPER_PROTOCOL, type TableProtocol } from '../core/metrics/paper-protocol';
 import { robustnessTable, type TableRow } from '../core/metrics/robustness-table';
@@ -139,34 +139,38 @@ async function table(ctx: AnalysisContext, req: TableRequest, split: SplitInfo):
   });
 }
 
-async function transfer(ctx: AnalysisContext, req: TransferRequest, split: SplitInfo): Promise<TransferResult> {
+/**
+ * The shape the transfer and iterations runs share: sorted distinct κ values, one evaluation set, one
+ * progress phase, tensors released however the run ends.
+ */
+async function overKappas<T>(ctx: AnalysisContext, split: SplitInfo, sample: number, requested: number[],
+  run: (subject: ExperimentSubject, kappas: number[], opts: ExperimentOptions) => Promise<T>,
+): Promise<{ out: T; kappas: number[]; count: number; ms: number }> {
   const t0 = performance.now();
-  const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
-  const set = evalSet(ctx, split, req.sample);
+  const kappas = [...new Set(requested)].sort((a, b) => a - b);
+  const set = evalSet(ctx, split, sample);
   return withSets([set], async () => {
     const p = phases(ctx.onProgress, [1]);
     p.next(0);
-    const m = await transferMatrix({ retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set }, kappas,
-      { attack: 'ifgsm', options: { epsilon: 0.01, steps: req.steps } },
-      { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
-    return { kind: 'transfer', request: req, kappas, accuracy: m.accuracy, count: set.labels.length, split, ms: performance.now() - t0 };
+    const out = await run({ retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set }, kappas,
+      { batchSize: BATCH, signal: ctx.signal, onProgress: (e: ExperimentProgress) => p.experiment(e) });
+    return { out, kappas, count: set.labels.length, ms: performance.now() - t0 };
   });
 }
 
+async function transfer(ctx: AnalysisContext, req: TransferRequest, split: SplitInfo): Promise<TransferResult> {
+  const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
+    transferMatrix(subject, kappas, { attack: 'ifgsm', options: { epsilon: 0.01, steps: req.steps } }, opts));
+  return { kind: 'transfer', request: req, kappas: r.kappas, accuracy: r.out.accuracy, count: r.count, split, ms: r.ms };
+}
+
 async function iterations(ctx: AnalysisContext, req: IterationsRequest, split: SplitInfo): Promise<IterationsResult> {
-  const t0 = performance.now();
-  const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
-  const set = evalSet(ctx, split, req.sample);
-  return withSets([set], async () => {
-    const p = phases(ctx.onProgress, [1]);
-    p.next(0);
-    const curves = await accuracyVsIterations({ retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set }, kappas,
-      { epsilon: 0.01, steps: req.steps }, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
-    return {
-      kind: 'iterations', request: req, curves: curves.map((c, i) => ({ kappa: kappas[i], accuracy: c.accuracy })),
-      count: set.labels.length, split, ms: performance.now() - t0,
-    };
-  });
+  const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
+    accuracyVsIterations(subject, kappas, { epsilon: 0.01, steps: req.steps }, opts));
+  return {
+    kind: 'iterations', request: req, curves: r.out.map((c, i) => ({ kappa: r.kappas[i], accuracy: c.accuracy })),
+    count: r.count, split, ms: r.ms,
+  };
 }
 
 async function tune(ctx: AnalysisContext, req: TuneRequest, split: SplitInfo): Promise<TuneResult> {
