@@ -5,8 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../core/backend/select';
 import { fetchSource } from '../core/data/fetch-source';
+import { NORMALIZATION } from '../core/data/normalization';
 import { loadShard, SHARD_NAMES, type Shard } from '../core/data/shard';
 import { loadModel, loadModelIndex } from '../core/models/load';
+import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit';
 import type { ModelCard } from '../core/models/card';
 import { runParity } from '../core/op/parity';
 import { registerJumpRelu } from '../core/op/register';
@@ -15,7 +17,6 @@ import { WASM_PATHS } from '../lib/wasm-assets';
 import { runAnalysis } from './analysis';
 import { attackImpls, type AttackImpl } from './attack-registry';
 import { runAttackPair } from './attack-runner';
-import { kappaClassifier } from './classifier';
 import { evaluateAccuracy } from './evaluate';
 import { loadReference } from './reference';
 import {
@@ -49,11 +50,13 @@ async function selfCheck(): Promise<SelfCheck> {
   }
 }
 
+type TrackedKind = 'eval' | 'attack' | `analysis-${string}`;
+
 export class ComputeSession implements WorkerApi {
   private baseUrl = '';
   private loaded: Loaded | null = null;
   private readonly shards = new Map<string, Promise<Shard>>();
-  private readonly controllers = new Map<number, { kind: 'eval' | 'attack' | `analysis-${string}`; ctl: AbortController }>();
+  private readonly controllers = new Map<number, { kind: TrackedKind; ctl: AbortController }>();
   private evalChain: Promise<unknown> = Promise.resolve();
   private attackChain: Promise<unknown> = Promise.resolve();
   private analysisChain: Promise<unknown> = Promise.resolve();
@@ -153,66 +156,65 @@ export class ComputeSession implements WorkerApi {
     return this.loaded;
   }
 
+  /** The protocol's κ setting as the core's: randomized mode draws κ ~ U[0.6κ, κ] from `seed`. */
   private classifier(l: Loaded, setting: KappaSetting) {
-    const m = l.shard.manifest;
-    return kappaClassifier(l.net, m.dataset, m.shape, m.classNames.length, setting);
+    const kappa = setting.randomized && setting.kappa > 0 ? { randomized: { b: setting.kappa, seed: setting.seed } } : setting.kappa;
+    return classifierFromRetrofit(l.net, NORMALIZATION[l.shard.manifest.dataset], kappa);
   }
 
-  private track(requestId: number, kind: 'eval' | 'attack' | `analysis-${string}`): AbortController {
+  private track(requestId: number, kind: TrackedKind): AbortController {
     const ctl = new AbortController();
     this.controllers.set(requestId, { kind, ctl });
     return ctl;
   }
 
-  /** A new evaluation supersedes every earlier one: the slider has moved on. */
-  evaluate(requestId: number, req: EvalRequest, onProgress: ProgressFn): Promise<EvalResult> {
-    for (const [, c] of this.controllers) if (c.kind === 'eval') c.ctl.abort();
-    const ctl = this.track(requestId, 'eval');
-    const run = this.evalChain.catch(() => undefined).then(async () => {
+  /**
+   * The mechanism every long request shares: a new request of a kind aborts the earlier ones of that kind,
+   * runs after whatever is queued on its chain (they share the model's κ control and the CPU), and
+   * unregisters its controller however it ends.
+   */
+  private exclusive<T>(requestId: number, kind: TrackedKind, chain: 'evalChain' | 'attackChain' | 'analysisChain',
+    body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    for (const [, c] of this.controllers) if (c.kind === kind) c.ctl.abort();
+    const ctl = this.track(requestId, kind);
+    const run = this[chain].catch(() => undefined).then(async () => {
       if (ctl.signal.aborted) throw new Error(CANCELLED);
-      const l = this.requireModel(req.modelId);
-      return evaluateAccuracy(this.classifier(l, req), l.shard, req, ctl.signal, onProgress);
+      return body(ctl.signal);
     }).finally(() => this.controllers.delete(requestId));
-    this.evalChain = run;
+    this[chain] = run;
     return run;
   }
 
+  /** A new evaluation supersedes every earlier one: the slider has moved on. */
+  evaluate(requestId: number, req: EvalRequest, onProgress: ProgressFn): Promise<EvalResult> {
+    return this.exclusive(requestId, 'eval', 'evalChain', (signal) => {
+      const l = this.requireModel(req.modelId);
+      return evaluateAccuracy(this.classifier(l, req), l.shard, req, signal, onProgress);
+    });
+  }
+
   attack(requestId: number, req: AttackRequest, onProgress: ProgressFn): Promise<AttackResult> {
-    for (const [, c] of this.controllers) if (c.kind === 'attack') c.ctl.abort();
-    const ctl = this.track(requestId, 'attack');
-    const run = this.attackChain.catch(() => undefined).then(async () => {
-      if (ctl.signal.aborted) throw new Error(CANCELLED);
+    return this.exclusive(requestId, 'attack', 'attackChain', async (signal) => {
       const l = this.requireModel(req.modelId);
       const impl = this.impls.find((a) => a.descriptor.id === req.attackId);
       if (!impl) throw new Error(`unknown attack "${req.attackId}"`);
       if (req.imageIndex < 0 || req.imageIndex >= l.shard.manifest.count) throw new Error(`image ${req.imageIndex} is not in the test shard`);
       const unprotected = this.classifier(l, { kappa: 0, randomized: false, seed: req.seed });
       const prot = this.classifier(l, req);
-      return runAttackPair(impl, l.shard, req, { unprotected, protected: prot }, ctl.signal, onProgress);
-    }).finally(() => this.controllers.delete(requestId));
-    this.attackChain = run;
-    return run;
+      return runAttackPair(impl, l.shard, req, { unprotected, protected: prot }, signal, onProgress);
+    });
   }
 
-  /**
-   * Analyses run one after another (they share the model's κ control and the CPU with each other); a new
-   * request of one kind supersedes a queued or running one of the same kind.
-   */
+  /** Analyses run one after another; a new request of one kind supersedes a queued or running one of it. */
   analysis(requestId: number, req: AnalysisRequest, onProgress: ProgressFn): Promise<AnalysisResult> {
-    const kind = `analysis-${req.kind}` as const;
-    for (const [, c] of this.controllers) if (c.kind === kind) c.ctl.abort();
-    const ctl = this.track(requestId, kind);
-    const run = this.analysisChain.catch(() => undefined).then(async () => {
-      if (ctl.signal.aborted) throw new Error(CANCELLED);
+    return this.exclusive(requestId, `analysis-${req.kind}`, 'analysisChain', async (signal) => {
       const l = this.requireModel(req.modelId);
       onProgress({ done: 0, total: 1, label: 'starting' });
       return runAnalysis({
-        net: l.net, card: l.card, shard: l.shard, signal: ctl.signal, onProgress,
+        net: l.net, card: l.card, shard: l.shard, signal, onProgress,
         allCards: () => this.allCards(),
       }, req);
-    }).finally(() => this.controllers.delete(requestId));
-    this.analysisChain = run;
-    return run;
+    });
   }
 
   private async allCards(): Promise<ModelCard[]> {
