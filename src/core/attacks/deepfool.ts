@@ -7,8 +7,8 @@
  * between the true class y and a candidate k: distance max(0, f_y − f_k) / ‖∇f_k − ∇f_y‖_q, q the dual
  * norm (2 for L2, 1 for L∞), along the normalised gradient difference (L2) or its sign (L∞).
  * Candidates are the other classes ordered by the current logits, re-sorted every step.
- * Batched: one gradient of the summed per-image logit difference per candidate rank; an image leaves
- * the active set as soon as its prediction differs from its label.
+ * Batched: every candidate's gradient comes from one pass over the batch tiled per candidate; an image
+ * leaves the active set as soon as its prediction differs from its label.
  *
  * Overshoot — two rules, selectable because they give different ρ:
  *  - 'paper' (the JumpReLU authors' code): every step is scaled by (1 + overshoot) from the current
@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
-import { logitDifferenceSum, logitsAndGradient } from './gradients';
+import { candidateGradients } from './gradients';
 import { NORMS } from './norms';
 import type { NormStrategy } from './norms';
 import type { AttackContext, Distance, MinimizationAttack } from './types';
@@ -47,8 +47,17 @@ export const DEEPFOOL_DEFAULTS = {
 const DISTANCE_PAD = 1e-4;
 
 /**
+ * Input elements per tiled gradient pass (images × candidates × pixels): bounds the pass's memory
+ * (CIFAR AlexLike: 9 images × 9 candidates per pass, ~150 MB) while keeping batches large.
+ */
+const MAX_TILED_ELEMENTS = 1 << 18;
+
+/**
  * Per image, the candidate class whose linearised boundary is nearest: its distance and the gradient
- * difference ∇f_k − ∇f_y. Shared with the Trust Region attack (which picks its target this way).
+ * difference ∇f_k − ∇f_y. Candidates are the top `candidates` other classes by `logits`, in that order;
+ * ties in distance go to the earlier one. All candidates' gradients come from one tiled pass per chunk of
+ * images (`candidateGradients`), and the distances use that pass's logits. Shared with the Trust Region
+ * attack (which picks its target this way).
  */
 export function nearestBoundary(
   ctx: AttackContext,
@@ -58,34 +67,58 @@ export function nearestBoundary(
   norm: NormStrategy,
   candidates: number,
 ): { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D } {
-  return tf.tidy(() => {
-    const numClasses = ctx.classifier.numClasses;
-    const isLabel = tf.oneHot(labels, numClasses).toBool();
-    const others = tf.where(isLabel, tf.fill(logits.shape, -Infinity), logits) as tf.Tensor2D;
-    const order = tf.topk(others, candidates).indices; // [n, K], by current logits
-    const labelLogit = tf.sum(tf.mul(logits, tf.oneHot(labels, numClasses)), 1);
-    let best: { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D } | null = null;
-    for (let r = 0; r < candidates; r++) {
-      const k = tf.reshape(tf.slice(order, [0, r], [-1, 1]), [-1]) as tf.Tensor1D;
-      const { logits: l, gradient: w } = logitsAndGradient(ctx.classifier, x, logitDifferenceSum(k, labels, numClasses));
-      l.dispose();
-      const gap = tf.relu(tf.sub(labelLogit, tf.sum(tf.mul(logits, tf.oneHot(k, numClasses)), 1)));
-      const distance = tf.div(gap, tf.add(norm.dualNorm(w), 1e-12)) as tf.Tensor1D;
-      if (best === null) {
-        best = { distance, direction: w, target: k };
-      } else {
-        const closer: tf.Tensor1D = tf.less(distance, best.distance);
-        const pick = perImage(tf.cast(closer, 'float32') as tf.Tensor1D, 4);
-        best = {
-          distance: tf.where(closer, distance, best.distance),
-          direction: tf.add(tf.mul(w, pick), tf.mul(best.direction, tf.sub(1, pick))) as tf.Tensor4D,
-          target: tf.where(closer, k, best.target),
-        };
-      }
+  if (candidates < 1) throw new Error('deepfool: needs at least one candidate class');
+  const n = x.shape[0];
+  const perImageElements = x.size / Math.max(n, 1);
+  const chunk = Math.max(1, Math.floor(MAX_TILED_ELEMENTS / (candidates * perImageElements)));
+  const parts: { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D }[] = [];
+  try {
+    for (let start = 0; start < n; start += chunk) {
+      const m = Math.min(chunk, n - start);
+      parts.push(tf.tidy(() => {
+        const xs = m === n ? x : tf.slice(x, [start, 0, 0, 0], [m, -1, -1, -1]);
+        const ys = m === n ? labels : tf.slice(labels, [start], [m]);
+        const ls = m === n ? logits : tf.slice(logits, [start, 0], [m, -1]);
+        return nearestInChunk(ctx, xs, ys, ls, norm, candidates);
+      }));
     }
-    if (best === null) throw new Error('deepfool: needs at least one candidate class');
-    return best;
-  });
+    if (parts.length === 1) return parts[0];
+    return tf.tidy(() => ({
+      distance: tf.concat(parts.map((p) => p.distance)),
+      direction: tf.concat(parts.map((p) => p.direction)),
+      target: tf.concat(parts.map((p) => p.target)),
+    }));
+  } finally {
+    if (parts.length > 1) for (const p of parts) tf.dispose([p.distance, p.direction, p.target]);
+  }
+}
+
+function nearestInChunk(
+  ctx: AttackContext,
+  x: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  logits: tf.Tensor2D,
+  norm: NormStrategy,
+  candidates: number,
+): { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D } {
+  const numClasses = ctx.classifier.numClasses;
+  const n = x.shape[0];
+  const isLabel = tf.oneHot(labels, numClasses).toBool();
+  const others = tf.where(isLabel, tf.fill(logits.shape, -Infinity), logits) as tf.Tensor2D;
+  const order = tf.topk(others, candidates).indices as tf.Tensor2D; // [n, K], by current logits
+  const { logits: l, gradients } = candidateGradients(ctx.classifier, x, labels, order);
+  const labelLogit = tf.sum(tf.mul(l, tf.oneHot(labels, numClasses)), 1, true); // [n, 1]
+  // Row-wise picks as one-hot sums: gather with batchDims reads out of bounds on tfjs-backend-wasm 4.22.
+  const candidateLogit = tf.sum(tf.mul(tf.expandDims(l, 1), tf.oneHot(order, numClasses)), 2); // [n, K]
+  const gap = tf.relu(tf.sub(labelLogit, candidateLogit));
+  const distances = tf.div(gap, tf.add(tf.reshape(norm.dualNorm(gradients), [n, candidates]), 1e-12)) as tf.Tensor2D;
+  const best = tf.argMin(distances, 1) as tf.Tensor1D; // first minimum = earliest candidate
+  const rows = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(candidates, 'int32')), best);
+  return {
+    distance: tf.min(distances, 1) as tf.Tensor1D,
+    direction: tf.gather(gradients, rows) as tf.Tensor4D,
+    target: tf.gather(tf.reshape(order, [n * candidates]), rows) as tf.Tensor1D,
+  };
 }
 
 function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
@@ -114,30 +147,40 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
       try {
         for (let t = 0; t < steps && active.length > 0; t++) {
           await ctx.tick(t, steps, active.length);
-          const preds = await take(tf.tidy(() => argmaxRows(ctx.classifier.logits(gatherRows(xAdv, active)))));
-          active = active.filter((r, j) => preds[j] === y[r]);
-          if (active.length === 0) break;
+          // These logits both decide who is still correct and order the candidates of those who are.
+          const checked = tf.tidy(() => ctx.classifier.logits(gatherRows(xAdv, active)));
+          let next: tf.Tensor4D[];
           const rows = active;
-          const [nextX, nextTotal] = tf.tidy((): tf.Tensor4D[] => {
-            const xa = gatherRows(xAdv, rows);
-            const ya = tf.tensor1d(rows.map((r) => y[r]), 'int32');
-            const best = nearestBoundary(ctx, xa, ya, ctx.classifier.logits(xa), norm, k);
-            const step = tf.mul(norm.stepDirection(best.direction), perImage(tf.add(best.distance, DISTANCE_PAD), 4));
-            if (total === null) {
-              const moved = ctx.clip(tf.add(xa, tf.mul(step, 1 + overshoot)) as tf.Tensor4D);
-              return [scatterRows(xAdv, rows, moved)];
-            }
-            const p = tf.add(gatherRows(total, rows), step);
-            const moved = ctx.clip(tf.add(gatherRows(x, rows), tf.mul(p, 1 + overshoot)) as tf.Tensor4D);
-            return [scatterRows(xAdv, rows, moved), scatterRows(total, rows, p)];
-          });
+          try {
+            const preds = await take(argmaxRows(checked));
+            const kept = rows.flatMap((r, j) => (preds[j] === y[r] ? [j] : []));
+            active = kept.map((j) => rows[j]);
+            if (active.length === 0) break;
+            const still = active;
+            next = tf.tidy((): tf.Tensor4D[] => {
+              const xa = gatherRows(xAdv, still);
+              const ya = tf.tensor1d(still.map((r) => y[r]), 'int32');
+              const best = nearestBoundary(ctx, xa, ya, kept.length === rows.length ? checked : gatherRows(checked, kept), norm, k);
+              const step = tf.mul(norm.stepDirection(best.direction), perImage(tf.add(best.distance, DISTANCE_PAD), 4));
+              if (total === null) {
+                const moved = ctx.clip(tf.add(xa, tf.mul(step, 1 + overshoot)) as tf.Tensor4D);
+                return [scatterRows(xAdv, still, moved)];
+              }
+              const p = tf.add(gatherRows(total, still), step);
+              const moved = ctx.clip(tf.add(gatherRows(x, still), tf.mul(p, 1 + overshoot)) as tf.Tensor4D);
+              return [scatterRows(xAdv, still, moved), scatterRows(total, still, p)];
+            });
+          } finally {
+            checked.dispose();
+          }
+          const [nextX, nextTotal] = next;
           xAdv.dispose();
           xAdv = nextX;
           if (total !== null && nextTotal !== undefined) {
             total.dispose();
             total = nextTotal;
           }
-          for (const r of rows) iterations[r]++;
+          for (const r of active) iterations[r]++;
         }
       } catch (err) {
         xAdv.dispose();

@@ -4,13 +4,16 @@
  * Why not `model.apply`: TF.js layers run Conv2D/Dense through fused ops whose gradient computes the
  * weight gradients eagerly, even when only ∇x is wanted. That wastes most of every attack step, and on
  * the wasm backend (no Conv2DBackpropFilter kernel in tfjs 4.22) it fails outright. Plain tf.conv2d /
- * tf.matMul record lazy per-input gradients, so ∇x costs one backward pass through the inputs only.
+ * tf.matMul record lazy per-input gradients, so ∇x costs one backward pass through the inputs only; the
+ * convolution's input gradient is itself a forward convolution (conv2d-input-grad.ts), because the wasm
+ * backend's Conv2DBackpropInput is a scalar loop.
  *
  * Supports the layer types of Sequential image classifiers (Conv2D, Dense, pooling, Flatten, Dropout,
  * Activation linear/softmax, JumpReLU); anything else returns null and callers use `model.apply`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { jumpRelu } from '../op/jump-relu';
+import { conv2dInputGrad } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
 import type { KappaControl } from './kappa-control';
 
@@ -51,7 +54,7 @@ function stepFor(layer: tf.layers.Layer, control: KappaControl): Step | null {
     const dilations = pair(cfg.dilationRate ?? 1);
     const pad = cfg.padding as 'valid' | 'same';
     return (x) => {
-      const y = tf.conv2d(x as tf.Tensor4D, kernel.read() as tf.Tensor4D, strides, pad, 'NHWC', dilations);
+      const y = conv2dInputGrad(x as tf.Tensor4D, kernel.read() as tf.Tensor4D, strides, pad, dilations);
       return act(bias ? tf.add(y, bias.read()) : y);
     };
   }

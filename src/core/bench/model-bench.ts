@@ -1,0 +1,112 @@
+/**
+ * Model-level benchmarks, shared by `npm run bench` in Node (wasm, cpu) and the diagnostics page in a
+ * browser (wasm, webgl, webgpu): retrofitted vs original forward pass, and DeepFool (L2, paper settings)
+ * batched vs one image at a time. Every number is a ratio against a baseline measured in the same run;
+ * peak tensor memory comes from tf.profile. No DOM, no Node.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deepFoolL2 } from '../attacks/deepfool';
+import { runAttack } from '../attacks/run-attack';
+import { NORMALIZATION } from '../data/normalization';
+import type { Shard } from '../data/shard';
+import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
+import type { LoadedModel } from '../models/load';
+import { shardBatch } from '../models/predict';
+import { retrofit } from '../retrofit/retrofit';
+
+export interface ForwardRow { backend: string; model: string; images: number; reluMs: number; jumpReluMs: number; ratio: number; peakMB: number }
+export interface DeepFoolRow {
+  backend: string; model: string;
+  /** Images in the batched run, and how many of its first images were then attacked one at a time. */
+  images: number; singleImages: number;
+  batchedImgPerS: number; singleImgPerS: number; speedup: number;
+  /** DeepFool steps per image on the same first `singleImages` images, batched and single: must agree. */
+  batchedSteps: number; singleSteps: number;
+  peakMB: number; singlePeakMB: number;
+}
+
+export interface ModelBenchOptions {
+  /** Images in the forward-pass comparison (0 skips it). */
+  forwardImages: number;
+  /** Images attacked in one batched DeepFool run (0 skips DeepFool). */
+  deepfoolImages: number;
+  /** Of those, how many are also attacked one at a time (the baseline). */
+  singleImages: number;
+  /** Repeats of the forward comparison (median reported). */
+  repeats?: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const MB = 2 ** 20;
+
+async function timeIt(f: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+
+export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelBenchOptions): Promise<{ forward: ForwardRow | null; deepfool: DeepFoolRow | null }> {
+  const { card, model } = loaded;
+  const backend = tf.getBackend();
+  const norm = NORMALIZATION[card.dataset];
+  const r = await retrofit(model, card.kappa.default);
+  try {
+    let forward: ForwardRow | null = null;
+    if (opts.forwardImages > 0) {
+      const n = Math.min(opts.forwardImages, shard.manifest.count);
+      const x = shardBatch(shard, 0, n, norm);
+      try {
+        const run = (m: tf.LayersModel) => async () => { const y = m.predict(x, { batchSize: 500 }) as tf.Tensor; await y.data(); y.dispose(); };
+        await run(model)(); await run(r.model)();
+        const a: number[] = [];
+        const b: number[] = [];
+        // Interleaved, so drift in machine load hits both sides alike.
+        for (let i = 0; i < (opts.repeats ?? 5); i++) { a.push(await timeIt(run(model))); b.push(await timeIt(run(r.model))); }
+        const prof = await tf.profile(run(r.model));
+        forward = { backend, model: card.id, images: n, reluMs: median(a), jumpReluMs: median(b), ratio: median(b) / median(a), peakMB: prof.peakBytes / MB };
+      } finally {
+        x.dispose();
+      }
+    }
+
+    let deepfool: DeepFoolRow | null = null;
+    if (opts.deepfoolImages > 0) {
+      // White-box at the card's κ with the paper's settings: 40 steps on MNIST, 7 on CIFAR-10.
+      const clf = classifierFromRetrofit(r, norm, card.kappa.default);
+      const steps = card.dataset === 'mnist' ? 40 : 7;
+      const nb = Math.min(opts.deepfoolImages, shard.manifest.count);
+      const ns = Math.min(opts.singleImages, nb);
+      const attack = async (start: number, end: number): Promise<Int32Array> => {
+        const x = shardBatch(shard, start, end, norm);
+        try {
+          const res = await runAttack(deepFoolL2, clf, x, shard.labels.subarray(start, end), { steps });
+          res.adversarial.dispose();
+          return res.iterations;
+        } finally {
+          x.dispose();
+        }
+      };
+      await attack(0, 1); // warm-up: shader compilation and first-call costs belong to neither side
+      // Timed runs are not profiled (tf.profile times every kernel, which syncs GPU backends); peak
+      // memory comes from separate profiled runs.
+      let batchedIters: Int32Array = new Int32Array(0);
+      const batched = await timeIt(async () => { batchedIters = await attack(0, nb); });
+      let singleSteps = 0;
+      const single = await timeIt(async () => {
+        for (let i = 0; i < ns; i++) singleSteps += (await attack(i, i + 1))[0];
+      });
+      const peak = (await tf.profile(async () => { await attack(0, nb); })).peakBytes;
+      const singlePeak = (await tf.profile(async () => { await attack(0, 1); })).peakBytes;
+      const batchedImgPerS = nb / (batched / 1000);
+      const singleImgPerS = ns / (single / 1000);
+      deepfool = {
+        backend, model: card.id, images: nb, singleImages: ns, batchedImgPerS, singleImgPerS, speedup: batchedImgPerS / singleImgPerS,
+        batchedSteps: batchedIters.subarray(0, ns).reduce((s, v) => s + v, 0) / Math.max(ns, 1), singleSteps: singleSteps / Math.max(ns, 1),
+        peakMB: peak / MB, singlePeakMB: singlePeak / MB,
+      };
+    }
+    return { forward, deepfool };
+  } finally {
+    r.model.dispose();
+  }
+}
