@@ -1,16 +1,19 @@
 /**
  * Model-level benchmarks for `npm run bench` on the Node backends (the browser backends run the same
  * `benchModel` from the diagnostics page): retrofitted vs original forward pass, and DeepFool (L2, paper
- * settings) batched vs one image at a time.
+ * settings) batched vs one image at a time, and κ change → accuracy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { benchModel, type DeepFoolRow, type ForwardRow } from '../src/core/bench/model-bench';
+import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../src/core/bench/model-bench';
 import { loadShardNode } from '../src/core/data/shard-node';
 import { loadModelIndexNode, loadModelNode } from '../src/core/models/load-node';
 
-export async function benchModels(backends: string[], opts: { deepfoolImages: number; singleImages: number }): Promise<{ forward: (ForwardRow & { where: string })[]; deepfool: (DeepFoolRow & { where: string })[] }> {
-  const forward: (ForwardRow & { where: string })[] = [];
-  const deepfool: (DeepFoolRow & { where: string })[] = [];
+type Node<T> = T & { where: string };
+
+export async function benchModels(backends: string[], opts: { deepfoolImages: number; singleImages: number }): Promise<{ forward: Node<ForwardRow>[]; kappa: Node<KappaRow>[]; deepfool: Node<DeepFoolRow>[] }> {
+  const forward: Node<ForwardRow>[] = [];
+  const kappa: Node<KappaRow>[] = [];
+  const deepfool: Node<DeepFoolRow>[] = [];
   const index = await loadModelIndexNode();
   for (const backend of backends) {
     await tf.setBackend(backend);
@@ -21,13 +24,14 @@ export async function benchModels(backends: string[], opts: { deepfoolImages: nu
       const loaded = await loadModelNode(entry.id);
       const shard = await loadShardNode(entry.dataset);
       try {
-        const res = await benchModel(loaded, shard, { forwardImages: 1000, deepfoolImages: opts.deepfoolImages, singleImages: opts.singleImages });
+        const res = await benchModel(loaded, shard, { forwardImages: 1000, kappaImages: 1000, kappaMoves: 15, deepfoolImages: opts.deepfoolImages, singleImages: opts.singleImages });
         if (res.forward) forward.push({ ...res.forward, where: 'node' });
+        if (res.kappa) kappa.push({ ...res.kappa, where: 'node' });
         if (res.deepfool) deepfool.push({ ...res.deepfool, where: 'node' });
       } finally {
         loaded.model.dispose();
       }
     }
   }
-  return { forward, deepfool };
+  return { forward, kappa, deepfool };
 }

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { benchKernel, type KernelBenchRow } from '../src/core/op/kernel-bench';
@@ -18,6 +18,7 @@ import { registerJumpRelu } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
 import { benchModels } from './bench-models';
+import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 
 type Row = KernelBenchRow & { where: string; note?: string };
 
@@ -32,12 +33,40 @@ async function nodeRows(): Promise<Row[]> {
   return rows;
 }
 
-async function browserRows(): Promise<{ kernel: Row[]; app: AppBenchRow[] }> {
+type Where<T> = T & { where: string; note?: string };
+interface ModelRows { forward: Where<ForwardRow>[]; kappa: Where<KappaRow>[]; deepfool: Where<DeepFoolRow>[] }
+
+/** The model benchmarks on one browser backend, through the diagnostics page (same code as Node's). */
+async function browserModelRows(browser: Browser, backend: string, software: boolean, quick: boolean, out: ModelRows): Promise<void> {
+  // A software GPU is ~100× slower than a real one: it gets small runs that still compare like with like.
+  const size = software
+    ? { forward: 100, repeats: 3, kappa: 200, moves: 5, deepfool: 20, single: 3 }
+    : { forward: 1000, repeats: 5, kappa: 1000, moves: 15, deepfool: 100, single: quick ? 5 : 20 };
+  const note = software ? { note: 'software rasteriser (no GPU here)' } : {};
+  for (const model of ['mnist-lenetlike-base', 'cifar10-alexlike-base']) {
+    if (!existsSync(`public/models/${model}/card.json`)) continue;
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&modelbench=${model}&forward=${size.forward}&repeats=${size.repeats}`
+        + `&kappa=${size.kappa}&moves=${size.moves}&deepfool=${size.deepfool}&single=${size.single}`);
+      const res = (await page.waitForFunction(() => window.__modelBench, undefined, { timeout: 900_000 }).then((h) => h.jsonValue()))!;
+      if ('error' in res) throw new Error(`${backend} ${model}: ${res.error}`);
+      if (res.forward) out.forward.push({ ...res.forward, where: 'chromium', ...note });
+      if (res.kappa) out.kappa.push({ ...res.kappa, where: 'chromium', ...note });
+      if (res.deepfool) out.deepfool.push({ ...res.deepfool, where: 'chromium', ...note });
+    } finally {
+      await page.close();
+    }
+  }
+}
+
+async function browserRows(quick: boolean, withModels: boolean): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
   const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   const rows: Row[] = [];
   const app: AppBenchRow[] = [];
+  const models: ModelRows = { forward: [], kappa: [], deepfool: [] };
   try {
     for (const backend of ['wasm', 'webgl', 'webgpu']) {
       const page = await browser.newPage();
@@ -53,6 +82,7 @@ async function browserRows(): Promise<{ kernel: Row[]; app: AppBenchRow[] }> {
       if ('error' in res) throw new Error(res.error);
       for (const r of res.rows) rows.push({ ...r, where: 'chromium', ...(software ? { note: 'software rasteriser (no GPU here)' } : {}) });
       await page.close();
+      if (withModels) await browserModelRows(browser, backend, software, quick, models);
     }
     // κ moves through the real app: 15 distinct κ values (no cache hits), 1,000 images each.
     const kappas = (max: number) => Array.from({ length: 15 }, (_, i) => Number(((i + 1) * max / 16).toFixed(3)));
@@ -64,7 +94,7 @@ async function browserRows(): Promise<{ kernel: Row[]; app: AppBenchRow[] }> {
     await browser.close();
     await server.close();
   }
-  return { kernel: rows, app };
+  return { kernel: rows, app, models };
 }
 
 const fmt = (o: object): Record<string, string | number> =>
@@ -72,17 +102,22 @@ const fmt = (o: object): Record<string, string | number> =>
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const browser = args.includes('--no-browser') ? { kernel: [], app: [] } : await browserRows();
+  const quick = args.includes('--quick');
+  const withModels = !args.includes('--kernel-only');
+  const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
   const rows = [...(await nodeRows()), ...browser.kernel];
   console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu):');
   console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs,
     jumpReluMs: r.jumpReluMs, ratio: r.ratio, note: r.note ?? '' })));
-  const models = args.includes('--kernel-only') ? null
-    : await benchModels(['wasm', 'cpu'], { deepfoolImages: 100, singleImages: args.includes('--quick') ? 5 : 20 });
-  if (models) {
+  let models: ModelRows | null = null;
+  if (withModels) {
+    const node = await benchModels(['wasm', 'cpu'], { deepfoolImages: 100, singleImages: quick ? 5 : 20 });
+    models = { forward: [...node.forward, ...browser.models.forward], kappa: [...node.kappa, ...browser.models.kappa], deepfool: [...node.deepfool, ...browser.models.deepfool] };
     console.log('Full forward pass, retrofitted (JumpReLU at the card κ) vs original ReLU model (ratio = retrofitted / original):');
     console.table(models.forward.map(fmt));
-    console.log('DeepFool L2 (paper settings) images/s, batched (100) vs one image at a time:');
+    console.log('κ change → clean accuracy, compute only (core accuracy loop = the worker\'s), distinct κ values, ms:');
+    console.table(models.kappa.map(fmt));
+    console.log('DeepFool L2 (paper settings) images/s, batched vs one image at a time (speedup = batched / single):');
     console.table(models.deepfool.map(fmt));
   }
   if (browser.app.length) {

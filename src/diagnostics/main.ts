@@ -10,11 +10,16 @@ import { registerJumpRelu } from '../core/op/register';
 import { benchKernel, type KernelBenchRow } from '../core/op/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
+import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
+import { fetchSource } from '../core/data/fetch-source';
+import { loadShard, SHARD_NAMES } from '../core/data/shard';
+import { loadModel } from '../core/models/load';
 
 declare global {
   interface Window {
     __parity?: ParityReport | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
+    __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
   }
 }
 
@@ -37,6 +42,24 @@ async function main(): Promise<void> {
     out.textContent = JSON.stringify(window.__bench, null, 2);
     return;
   }
+  if (params.has('modelbench')) {
+    // Model benchmark mode (npm run bench): the same benchModel as Node, on this browser's backend.
+    const num = (k: string, d: number) => { const v = Number(params.get(k) ?? d); return Number.isFinite(v) && v >= 0 ? Math.floor(v) : d; };
+    const base = new URL('./', location.href).href;
+    const loaded = await loadModel(fetchSource, `${base}models`, params.get('modelbench') ?? '');
+    try {
+      const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
+      status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
+      const res = await benchModel(loaded, shard, { forwardImages: num('forward', 1000), kappaImages: num('kappa', 1000), kappaMoves: num('moves', 15),
+        deepfoolImages: num('deepfool', 100), singleImages: num('single', 10), repeats: num('repeats', 5) });
+      window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
+    } finally {
+      loaded.model.dispose();
+    }
+    status.textContent = 'Benchmark done.';
+    out.textContent = JSON.stringify(window.__modelBench, null, 2);
+    return;
+  }
   // Small tensors only: software WebGPU/WebGL here are orders of magnitude slower than wasm.
   const large = params.get('large') === '1';
   const before = tf.memory().numTensors;
@@ -54,6 +77,7 @@ main().catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
   window.__parity = { error: msg };
   window.__bench = { error: msg };
+  window.__modelBench = { error: msg };
   const s = document.getElementById('status')!;
   s.textContent = msg;
   s.className = 'bad';

@@ -6,9 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Shard } from '../core/data/shard';
 import { normalizePixels } from '../core/data/normalization';
 import type { Classifier } from '../core/models/classifier';
+import { DEFAULT_BATCH_SIZE } from '../core/metrics/accuracy';
 import { CANCELLED, type EvalRequest, type EvalResult, type GalleryPrediction, type ProgressFn } from './protocol';
 
-export const EVAL_BATCH = 250;
+/** The core's batch size, so `npm run bench`'s κ → accuracy rows (core `accuracy`) match what runs here. */
+export const EVAL_BATCH = DEFAULT_BATCH_SIZE;
 
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new Error(CANCELLED);

@@ -1,7 +1,7 @@
 /**
  * Model-level benchmarks, shared by `npm run bench` in Node (wasm, cpu) and the diagnostics page in a
- * browser (wasm, webgl, webgpu): retrofitted vs original forward pass, and DeepFool (L2, paper settings)
- * batched vs one image at a time. Every number is a ratio against a baseline measured in the same run;
+ * browser (wasm, webgl, webgpu): retrofitted vs original forward pass, κ change → accuracy, and DeepFool
+ * (L2, paper settings) batched vs one image at a time. Every number is a ratio against a baseline measured in the same run;
  * peak tensor memory comes from tf.profile. No DOM, no Node.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +9,9 @@ import { deepFoolL2 } from '../attacks/deepfool';
 import { runAttack } from '../attacks/run-attack';
 import { NORMALIZATION } from '../data/normalization';
 import type { Shard } from '../data/shard';
+import { accuracy, DEFAULT_BATCH_SIZE } from '../metrics/accuracy';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
+import { makeEvalSet } from '../metrics/eval-set';
 import type { LoadedModel } from '../models/load';
 import { shardBatch } from '../models/predict';
 import { retrofit } from '../retrofit/retrofit';
@@ -25,7 +27,13 @@ export interface DeepFoolRow {
   peakMB: number; singlePeakMB: number;
 }
 
+/** κ change → clean accuracy, computed as the app's worker does (plain-op forward, batches of 250). */
+export interface KappaRow { backend: string; model: string; images: number; kappas: number; medianMs: number; p95Ms: number; peakMB: number }
+
 export interface ModelBenchOptions {
+  /** Images re-evaluated per κ change (0 skips it), at this many distinct κ values. */
+  kappaImages?: number;
+  kappaMoves?: number;
   /** Images in the forward-pass comparison (0 skips it). */
   forwardImages: number;
   /** Images attacked in one batched DeepFool run (0 skips DeepFool). */
@@ -36,7 +44,8 @@ export interface ModelBenchOptions {
   repeats?: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const median = (xs: number[]): number => quantile(xs, 0.5);
 const MB = 2 ** 20;
 
 async function timeIt(f: () => Promise<void>): Promise<number> {
@@ -45,7 +54,7 @@ async function timeIt(f: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelBenchOptions): Promise<{ forward: ForwardRow | null; deepfool: DeepFoolRow | null }> {
+export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelBenchOptions): Promise<{ forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null }> {
   const { card, model } = loaded;
   const backend = tf.getBackend();
   const norm = NORMALIZATION[card.dataset];
@@ -66,6 +75,24 @@ export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelB
         forward = { backend, model: card.id, images: n, reluMs: median(a), jumpReluMs: median(b), ratio: median(b) / median(a), peakMB: prof.peakBytes / MB };
       } finally {
         x.dispose();
+      }
+    }
+
+    let kappa: KappaRow | null = null;
+    if ((opts.kappaImages ?? 0) > 0) {
+      const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, norm, opts.kappaImages ?? 0);
+      try {
+        const moves = Math.max(1, opts.kappaMoves ?? 15);
+        // Distinct κ from 0 up to 1.5× the card's paper κ, as a student dragging the slider would.
+        const values = Array.from({ length: moves }, (_, i) => ((i + 1) / moves) * 1.5 * card.kappa.default);
+        const evaluate = (k: number) => accuracy(classifierFromRetrofit(r, norm, k), set, { batchSize: DEFAULT_BATCH_SIZE });
+        await evaluate(0);
+        const times: number[] = [];
+        for (const k of values) times.push(await timeIt(async () => { await evaluate(k); }));
+        const peak = (await tf.profile(async () => { await evaluate(card.kappa.default); })).peakBytes;
+        kappa = { backend, model: card.id, images: set.labels.length, kappas: moves, medianMs: median(times), p95Ms: quantile(times, 0.95), peakMB: peak / MB };
+      } finally {
+        set.x.dispose();
       }
     }
 
@@ -105,7 +132,7 @@ export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelB
         peakMB: peak / MB, singlePeakMB: singlePeak / MB,
       };
     }
-    return { forward, deepfool };
+    return { forward, kappa, deepfool };
   } finally {
     r.model.dispose();
   }
