@@ -8,10 +8,12 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     await page.goto(`diagnostics.html?backend=${backend}`);
     const report = await page.waitForFunction(() => window.__parity, undefined, { timeout: 150_000 }).then((h) => h.jsonValue());
     expect(report, JSON.stringify(report)).not.toHaveProperty('error');
-    const r = report as import('../src/core/op/parity').ParityReport;
+    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number } };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
     expect(r.gradient.maxAbsError).toBeLessThan(2e-3);
+    // The attacks' convolution input gradient (a forward convolution) equals TF.js's own on this backend.
+    expect(r.convInputGrad.maxAbsError).toBeLessThan(1e-3);
     // κ is a uniform: moving it never compiles a program (null on backends that compile none).
     expect(r.kappaPrograms.outputsChanged).toBe(true);
     if (backend === 'webgl' || backend === 'webgpu') expect(r.kappaPrograms.programsCreated).toBe(0);
@@ -19,3 +21,18 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     expect(errors).toEqual([]);
   });
 }
+
+/** The model benchmarks of `npm run bench` run in the browser (tiny sizes: this checks the harness, not speed). */
+test('model benchmark page on wasm: forward, κ → accuracy, DeepFool batched and single agree', async ({ page }) => {
+  await page.goto('diagnostics.html?backend=wasm&modelbench=mnist-lenetlike-base&forward=20&repeats=1&kappa=20&moves=2&deepfool=4&single=4');
+  const res = await page.waitForFunction(() => window.__modelBench, undefined, { timeout: 120_000 }).then((h) => h.jsonValue());
+  expect(res, JSON.stringify(res)).not.toHaveProperty('error');
+  const r = res as Exclude<typeof res, { error: string } | undefined>;
+  expect(r.forward?.ratio).toBeGreaterThan(0);
+  expect(r.forward?.peakMB).toBeGreaterThan(0);
+  expect(r.kappa).toMatchObject({ images: 20, kappas: 2 });
+  expect(r.deepfool).toMatchObject({ images: 4, singleImages: 4 });
+  // The same four images, batched and one at a time: the same number of DeepFool steps each.
+  expect(r.deepfool?.batchedSteps).toBe(r.deepfool?.singleSteps);
+  expect(r.deepfool?.batchedImgPerS).toBeGreaterThan(0);
+});

@@ -37,11 +37,11 @@ type Where<T> = T & { where: string; note?: string };
 interface ModelRows { forward: Where<ForwardRow>[]; kappa: Where<KappaRow>[]; deepfool: Where<DeepFoolRow>[] }
 
 /** The model benchmarks on one browser backend, through the diagnostics page (same code as Node's). */
-async function browserModelRows(browser: Browser, backend: string, software: boolean, quick: boolean, out: ModelRows): Promise<void> {
+async function browserModelRows(browser: Browser, backend: string, software: boolean, out: ModelRows): Promise<void> {
   // A software GPU is ~100× slower than a real one: it gets small runs that still compare like with like.
   const size = software
     ? { forward: 100, repeats: 3, kappa: 200, moves: 5, deepfool: 20, single: 3 }
-    : { forward: 1000, repeats: 5, kappa: 1000, moves: 15, deepfool: 100, single: quick ? 5 : 20 };
+    : { forward: 1000, repeats: 5, kappa: 1000, moves: 15, deepfool: 100, single: 20 };
   const note = software ? { note: 'software rasteriser (no GPU here)' } : {};
   for (const model of ['mnist-lenetlike-base', 'cifar10-alexlike-base']) {
     if (!existsSync(`public/models/${model}/card.json`)) continue;
@@ -82,7 +82,8 @@ async function browserRows(quick: boolean, withModels: boolean): Promise<{ kerne
       if ('error' in res) throw new Error(res.error);
       for (const r of res.rows) rows.push({ ...r, where: 'chromium', ...(software ? { note: 'software rasteriser (no GPU here)' } : {}) });
       await page.close();
-      if (withModels) await browserModelRows(browser, backend, software, quick, models);
+      // --quick skips the model rows on a software GPU (~6 minutes of the run, and no real GPU's numbers).
+      if (withModels && !(quick && software)) await browserModelRows(browser, backend, software, models);
     }
     // κ moves through the real app: 15 distinct κ values (no cache hits), 1,000 images each.
     const kappas = (max: number) => Array.from({ length: 15 }, (_, i) => Number(((i + 1) * max / 16).toFixed(3)));
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
     jumpReluMs: r.jumpReluMs, ratio: r.ratio, note: r.note ?? '' })));
   let models: ModelRows | null = null;
   if (withModels) {
-    const node = await benchModels(['wasm', 'cpu'], { deepfoolImages: 100, singleImages: quick ? 5 : 20 });
+    // 20 single images even when quick: fewer make a timing of a few tens of ms.
+    const node = await benchModels(['wasm', 'cpu'], { deepfoolImages: 100, singleImages: 20 });
     models = { forward: [...node.forward, ...browser.models.forward], kappa: [...node.kappa, ...browser.models.kappa], deepfool: [...node.deepfool, ...browser.models.deepfool] };
     console.log('Full forward pass, retrofitted (JumpReLU at the card κ) vs original ReLU model (ratio = retrofitted / original):');
     console.table(models.forward.map(fmt));

@@ -10,6 +10,7 @@ import { registerJumpRelu } from '../core/op/register';
 import { benchKernel, type KernelBenchRow } from '../core/op/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
+import { conv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
@@ -17,10 +18,30 @@ import { loadModel } from '../core/models/load';
 
 declare global {
   interface Window {
-    __parity?: ParityReport | { error: string };
+    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number } }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
   }
+}
+
+/**
+ * ∇x through the attacks' convolution (conv2d-input-grad.ts: a forward convolution with explicit padding)
+ * against TF.js's own Conv2DBackpropInput on this backend, 'valid' and 'same'.
+ */
+function convInputGradError(): number {
+  return tf.tidy(() => {
+    let worst = 0;
+    for (const pad of ['valid', 'same'] as const) {
+      const x = tf.randomNormal([2, 9, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const k = tf.randomNormal([5, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const r = tf.randomNormal(tf.conv2d(x, k, 1, pad).shape, 0, 1, 'float32', 3);
+      const g = (f: (t: tf.Tensor4D) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t as tf.Tensor4D), r)))(x);
+      const ours = g((t) => conv2dInputGrad(t, k, [1, 1], pad, [1, 1]));
+      const theirs = g((t) => tf.conv2d(t, k, 1, pad));
+      worst = Math.max(worst, tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]);
+    }
+    return worst;
+  });
 }
 
 async function main(): Promise<void> {
@@ -64,12 +85,13 @@ async function main(): Promise<void> {
   const large = params.get('large') === '1';
   const before = tf.memory().numTensors;
   const report = await runParity({ large });
+  const convInputGrad = { maxAbsError: convInputGradError() };
   const leaked = tf.memory().numTensors - before;
-  window.__parity = report;
+  window.__parity = { ...report, convInputGrad };
   status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
   status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
   const wasmSimdKernel = report.backend === 'wasm' ? wasmKernelUsesSimd(tf.backend() as BackendWasm) : null;
-  out.textContent = JSON.stringify({ ...report, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
+  out.textContent = JSON.stringify({ ...report, convInputGrad, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
     wasmSimdKernel, crossOriginIsolated: self.crossOriginIsolated, leakedTensors: leaked }, null, 2);
 }
 

@@ -66,11 +66,12 @@ export function nearestBoundary(
   logits: tf.Tensor2D,
   norm: NormStrategy,
   candidates: number,
+  maxTiledElements = MAX_TILED_ELEMENTS,
 ): { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D } {
   if (candidates < 1) throw new Error('deepfool: needs at least one candidate class');
   const n = x.shape[0];
   const perImageElements = x.size / Math.max(n, 1);
-  const chunk = Math.max(1, Math.floor(MAX_TILED_ELEMENTS / (candidates * perImageElements)));
+  const chunk = Math.max(1, Math.floor(maxTiledElements / (candidates * perImageElements)));
   const parts: { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D }[] = [];
   try {
     for (let start = 0; start < n; start += chunk) {
