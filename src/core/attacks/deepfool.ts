@@ -22,6 +22,7 @@ import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
 import { candidateGradients } from './gradients';
 import { NORMS } from './norms';
 import type { NormStrategy } from './norms';
+import type { Classifier } from '../models/classifier';
 import type { AttackContext, Distance, MinimizationAttack } from './types';
 import { checkIterations, checkNonNegative } from './validate';
 
@@ -52,6 +53,9 @@ const DISTANCE_PAD = 1e-4;
  */
 const MAX_TILED_ELEMENTS = 1 << 18;
 
+/** Per image: distance to the nearest linearised boundary, ∇f_k − ∇f_y towards it, and its class k. */
+export type Boundary = { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D };
+
 /**
  * Per image, the candidate class whose linearised boundary is nearest: its distance and the gradient
  * difference ∇f_k − ∇f_y. Candidates are the top `candidates` other classes by `logits`, in that order;
@@ -67,12 +71,12 @@ export function nearestBoundary(
   norm: NormStrategy,
   candidates: number,
   maxTiledElements = MAX_TILED_ELEMENTS,
-): { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D } {
+): Boundary {
   if (candidates < 1) throw new Error('deepfool: needs at least one candidate class');
   const n = x.shape[0];
   const perImageElements = x.size / Math.max(n, 1);
   const chunk = Math.max(1, Math.floor(maxTiledElements / (candidates * perImageElements)));
-  const parts: { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D }[] = [];
+  const parts: Boundary[] = [];
   try {
     for (let start = 0; start < n; start += chunk) {
       const m = Math.min(chunk, n - start);
@@ -80,7 +84,7 @@ export function nearestBoundary(
         const xs = m === n ? x : tf.slice(x, [start, 0, 0, 0], [m, -1, -1, -1]);
         const ys = m === n ? labels : tf.slice(labels, [start], [m]);
         const ls = m === n ? logits : tf.slice(logits, [start, 0], [m, -1]);
-        return nearestInChunk(ctx, xs, ys, ls, norm, candidates);
+        return nearestInChunk(ctx.classifier, xs, ys, ls, norm, candidates);
       }));
     }
     if (parts.length === 1) return parts[0];
@@ -94,20 +98,13 @@ export function nearestBoundary(
   }
 }
 
-function nearestInChunk(
-  ctx: AttackContext,
-  x: tf.Tensor4D,
-  labels: tf.Tensor1D,
-  logits: tf.Tensor2D,
-  norm: NormStrategy,
-  candidates: number,
-): { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D } {
-  const numClasses = ctx.classifier.numClasses;
+function nearestInChunk(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D, logits: tf.Tensor2D, norm: NormStrategy, candidates: number): Boundary {
+  const numClasses = classifier.numClasses;
   const n = x.shape[0];
   const isLabel = tf.oneHot(labels, numClasses).toBool();
   const others = tf.where(isLabel, tf.fill(logits.shape, -Infinity), logits) as tf.Tensor2D;
   const order = tf.topk(others, candidates).indices as tf.Tensor2D; // [n, K], by current logits
-  const { logits: l, gradients } = candidateGradients(ctx.classifier, x, labels, order);
+  const { logits: l, gradients } = candidateGradients(classifier, x, labels, order);
   const labelLogit = tf.sum(tf.mul(l, tf.oneHot(labels, numClasses)), 1, true); // [n, 1]
   // Row-wise picks as one-hot sums: gather with batchDims reads out of bounds on tfjs-backend-wasm 4.22.
   const candidateLogit = tf.sum(tf.mul(tf.expandDims(l, 1), tf.oneHot(order, numClasses)), 2); // [n, K]
