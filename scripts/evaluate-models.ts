@@ -14,7 +14,8 @@ import { loadShardNode } from '../src/core/data/shard-node';
 import type { Shard } from '../src/core/data/shard';
 import type { ModelCard, ModelIndex } from '../src/core/models/card';
 import { MODELS_DIR } from '../src/core/models/load-node';
-import { accuracyOf, predictShard } from '../src/core/models/predict';
+import { accuracyOver, shardSource } from '../src/core/metrics/accuracy';
+import { layersClassifier } from '../src/core/models/classifier';
 import { registerJumpRelu } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 
@@ -58,11 +59,11 @@ async function main(): Promise<void> {
     const accuracyByKappa: { kappa: number; accuracy: number }[] = [];
     for (const kappa of grid) {
       r.control.setKappa(kappa);
-      accuracyByKappa.push({ kappa, accuracy: accuracyOf(await predictShard(r.model, shard, norm), shard.labels) });
+      accuracyByKappa.push({ kappa, accuracy: (await accuracyOver(layersClassifier(r.model, norm), shardSource(shard, norm))).accuracy });
     }
-    const base = accuracyOf(await predictShard(model, shard, norm), shard.labels);
+    const base = (await accuracyOver(layersClassifier(model, norm), shardSource(shard, norm))).accuracy;
     const full = await fullTestSet(card.dataset, shard);
-    const fullTest = full ? { count: full.manifest.count, accuracy: accuracyOf(await predictShard(model, full, norm), full.labels) } : card.evaluation?.fullTest;
+    const fullTest = full ? { count: full.manifest.count, accuracy: (await accuracyOver(layersClassifier(model, norm), shardSource(full, norm))).accuracy } : card.evaluation?.fullTest;
     card.evaluation = { shard: `data/${shard.manifest.file}`, count: shard.manifest.count, backend: 'wasm (TF.js 4.22, Node)',
       testAccuracy: base, accuracyByKappa, ...(fullTest ? { fullTest } : {}) };
     writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 1) + '\n');

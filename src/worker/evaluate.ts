@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Shard } from '../core/data/shard';
 import { normalizePixels } from '../core/data/normalization';
 import type { Classifier } from '../core/models/classifier';
-import { DEFAULT_BATCH_SIZE } from '../core/metrics/accuracy';
+import { accuracyOver, DEFAULT_BATCH_SIZE, shardSource } from '../core/metrics/accuracy';
 import { CANCELLED, type EvalRequest, type EvalResult, type GalleryPrediction, type ProgressFn } from './protocol';
 
 /** The core's batch size, so `npm run bench`'s κ → accuracy rows (core `accuracy`) match what runs here. */
@@ -57,18 +57,13 @@ export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req
   }
   throwIfAborted(signal);
 
+  const source = shardSource(shard, classifier.normalization, total);
   let correct = 0;
-  for (let start = 0; start < total; start += EVAL_BATCH) {
-    const idx = Array.from({ length: Math.min(EVAL_BATCH, total - start) }, (_, i) => start + i);
-    const x = shardBatch(shard, idx, classifier);
-    try {
-      const { pred } = await predict(classifier, x);
-      idx.forEach((index, i) => { if (pred[i] === shard.labels[index]) correct++; });
-    } finally {
-      x.dispose();
-    }
-    throwIfAborted(signal);
-    onProgress({ done: start + idx.length, total, correct });
+  try {
+    correct = (await accuracyOver(classifier, source, { batchSize: EVAL_BATCH, signal, onProgress })).correct.reduce((a, v) => a + v, 0);
+  } catch (e) {
+    if (signal.aborted) throw new Error(CANCELLED);
+    throw e;
   }
   return { request: req, correct, total, accuracy: correct / total, gallery, ms: performance.now() - t0 };
 }

@@ -1,5 +1,13 @@
-/** Top-1 accuracy on clean inputs, batched so large sets fit, with progress and abort. */
+/**
+ * Top-1 accuracy on clean inputs, batched so large sets fit, with progress (and the running count of
+ * correct images, which the app shows while it works) and abort. The one batched accuracy loop: the
+ * experiments run it over an EvalSet, the worker's κ slider over shard images, `npm run bench` both ways.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Normalization } from '../data/normalization';
+import type { Shard } from '../data/shard';
 import type { Classifier } from '../models/classifier';
+import { shardBatch } from '../models/predict';
 import { yieldAndCheck } from '../attacks/abort';
 import { predict } from '../attacks/run-attack';
 import type { EvalSet } from './eval-set';
@@ -13,6 +21,11 @@ export interface BatchOptions {
   onProgress?: (p: { done: number; total: number }) => void;
 }
 
+export interface AccuracyOptions extends Omit<BatchOptions, 'onProgress'> {
+  /** Images finished so far, and how many of them were classified correctly. */
+  onProgress?: (p: { done: number; total: number; correct: number }) => void;
+}
+
 export const DEFAULT_BATCH_SIZE = 250;
 
 export interface AccuracyResult {
@@ -21,21 +34,47 @@ export interface AccuracyResult {
   correct: Uint8Array;
 }
 
-export async function accuracy(classifier: Classifier, set: EvalSet, options: BatchOptions = {}): Promise<AccuracyResult> {
-  const n = set.labels.length;
+/** Where a batched loop gets images [start, end) (a new tensor the loop disposes) and their labels. */
+export interface BatchSource {
+  readonly count: number;
+  batch(start: number, end: number): tf.Tensor4D;
+  label(i: number): number;
+}
+
+/** The first `count` images of a shard, normalised batch by batch (no whole-set tensor). */
+export function shardSource(shard: Shard, normalization: Normalization, count = shard.manifest.count): BatchSource {
+  return {
+    count: Math.min(count, shard.manifest.count),
+    batch: (s, e) => shardBatch(shard, s, e, normalization),
+    label: (i) => shard.labels[i],
+  };
+}
+
+export function evalSetSource(set: EvalSet): BatchSource {
+  return { count: set.labels.length, batch: (s, e) => sliceSet(set, s, e).x, label: (i) => set.labels[i] };
+}
+
+export async function accuracyOver(classifier: Classifier, source: BatchSource, options: AccuracyOptions = {}): Promise<AccuracyResult> {
+  const n = source.count;
   const batch = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const predictions = new Int32Array(n);
+  const correct = new Uint8Array(n);
+  let right = 0;
   for (let start = 0; start < n; start += batch) {
     await yieldAndCheck(options.signal);
     const end = Math.min(n, start + batch);
-    const { x } = sliceSet(set, start, end);
+    const x = source.batch(start, end);
     try {
       predictions.set(await predict(classifier, x), start);
     } finally {
       x.dispose();
     }
-    options.onProgress?.({ done: end, total: n });
+    for (let i = start; i < end; i++) if ((correct[i] = predictions[i] === source.label(i) ? 1 : 0)) right++;
+    options.onProgress?.({ done: end, total: n, correct: right });
   }
-  const correct = Uint8Array.from(predictions, (p, i) => (p === set.labels[i] ? 1 : 0));
-  return { accuracy: n ? correct.reduce((a, v) => a + v, 0) / n : NaN, predictions, correct };
+  return { accuracy: n ? right / n : NaN, predictions, correct };
+}
+
+export function accuracy(classifier: Classifier, set: EvalSet, options: AccuracyOptions = {}): Promise<AccuracyResult> {
+  return accuracyOver(classifier, evalSetSource(set), options);
 }

@@ -14,3 +14,19 @@ export interface Classifier {
   /** The normalisation the inputs are in (to map the [0, 1] pixel range into this space). */
   normalization: Normalization;
 }
+
+/**
+ * A LayersModel as loaded (its own `apply`, inference mode): how model cards measure a model, independently
+ * of the plain-op forward pass the attacks use. The model's last layer must output logits (or any
+ * monotone map of them: only the arg-max is read).
+ */
+export function layersClassifier(model: tf.LayersModel, normalization: Normalization): Classifier {
+  const out = model.outputs[0].shape;
+  const input = model.inputs[0].shape;
+  return {
+    logits: (x) => model.apply(x, { training: false }) as tf.Tensor2D,
+    numClasses: out[out.length - 1] ?? 0,
+    inputShape: input.slice(1) as [number, number, number],
+    normalization,
+  };
+}

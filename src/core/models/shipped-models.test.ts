@@ -12,7 +12,9 @@ import { NORMALIZATION } from '../data/normalization';
 import { loadShardNode } from '../data/shard-node';
 import { retrofit } from '../retrofit/retrofit';
 import { loadModelIndexNode, loadModelNode } from './load-node';
-import { accuracyOf, predictShard, shardBatch } from './predict';
+import { accuracyOver, shardSource } from '../metrics/accuracy';
+import { layersClassifier } from './classifier';
+import { shardBatch } from './predict';
 
 const index = JSON.parse(readFileSync(join(import.meta.dirname, '../../../public/models/index.json'), 'utf8')) as { models: { id: string }[] };
 
@@ -30,7 +32,7 @@ describe.each(index.models.map((m) => m.id))('shipped model %s', (id) => {
     const { card, model } = await loadModelNode(id);
     const shard = await loadShardNode(card.dataset);
     const norm = NORMALIZATION[card.dataset];
-    const acc = accuracyOf(await predictShard(model, shard, norm), shard.labels);
+    const acc = (await accuracyOver(layersClassifier(model, norm), shardSource(shard, norm))).accuracy;
     expect(Math.abs(acc - card.evaluation.testAccuracy) * 100).toBeLessThanOrEqual(0.3);
     expect(card.evaluation.count).toBe(shard.manifest.count);
 
