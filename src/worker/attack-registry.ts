@@ -37,7 +37,6 @@ const PARAM_META: Record<string, Meta> = {
   stepSize: { label: 'Step α', min: 0, max: 1, step: 0.001, doc: 'Madry MNIST: 0.01' },
   randomStart: { label: 'Random start', kind: 'boolean', doc: 'Start from a random point of the ε-ball' },
   seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random start reproducible' },
-  norm: { label: 'Norm', kind: 'enum', options: ['linf', 'l2'], doc: 'Madry: L∞' },
   radius: { label: 'Trust radius', min: 0.0001, max: 1, step: 0.001, doc: 'Paper: 0.01 (normalised units)' },
   adaptiveRadius: { label: 'Adaptive radius', kind: 'boolean', doc: 'Grow/shrink the radius by how well the step did; paper: fixed' },
   clip: { label: 'Clip range', kind: 'enum', options: ['paper', 'pixel'], doc: 'paper: the image\'s own min/max (authors); pixel: [0, 1]' },
@@ -47,6 +46,7 @@ const SUMMARY: Record<string, string> = {
   fgsm: 'One step of size ε along the sign of the loss gradient.',
   ifgsm: 'FGSM steps of size ε, repeated only while the image is still classified correctly (the paper\'s "PGD").',
   pgd: 'Madry PGD: random start in the ε-ball, signed steps of size α, projected back onto the ball.',
+  'pgd-l2': 'Madry PGD in L2: random start in the ε-ball, gradient steps of L2 length α, projected back onto the ball.',
   'deepfool-l2': 'Steps to the nearest linearised class boundary until the label flips: a minimal L2 push.',
   'deepfool-linf': 'DeepFool measured in L∞: the smallest uniform per-pixel push that crosses the nearest boundary.',
   'trust-region-l2': 'Small first-order steps (at most the trust radius) towards one target class\'s boundary.',
@@ -61,7 +61,7 @@ const PAPER_BY_DATASET: Record<string, Partial<Record<DatasetName, Record<string
 };
 
 /** Order of the picker: the paper's headline attacks first. */
-const ORDER = ['deepfool-l2', 'deepfool-linf', 'ifgsm', 'pgd', 'fgsm', 'trust-region-l2', 'trust-region-linf'];
+const ORDER = ['deepfool-l2', 'deepfool-linf', 'ifgsm', 'pgd', 'pgd-l2', 'fgsm', 'trust-region-l2', 'trust-region-linf'];
 
 function specs(defaults: Readonly<Record<string, unknown>>): ParamSpec[] {
   const out: ParamSpec[] = [];

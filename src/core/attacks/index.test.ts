@@ -15,6 +15,8 @@ function quick(attack: RegisteredAttack): Record<string, number> {
       return { epsilon: 0.3 };
     case 'pgd':
       return { epsilon: 0.3, stepSize: 0.05, steps: 8 };
+    case 'pgd-l2':
+      return { epsilon: 1, stepSize: 0.2, steps: 8 };
     case 'ifgsm':
       return { epsilon: 0.05, steps: 20 };
     case 'trust-region-l2':

@@ -5,7 +5,7 @@
 import { deepFoolL2, deepFoolLinf } from './deepfool';
 import { fgsm } from './fgsm';
 import { ifgsm } from './ifgsm';
-import { pgd } from './pgd';
+import { pgd, pgdL2 } from './pgd';
 import { trustRegionL2, trustRegionLinf } from './trust-region';
 
 /** Keys equal each attack's `id` (checked by the registry test). */
@@ -13,6 +13,7 @@ export const ATTACKS = {
   fgsm,
   ifgsm,
   pgd,
+  'pgd-l2': pgdL2,
   'deepfool-l2': deepFoolL2,
   'deepfool-linf': deepFoolLinf,
   'trust-region-l2': trustRegionL2,

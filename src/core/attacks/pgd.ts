@@ -1,7 +1,9 @@
 /**
  * Standard PGD — Madry, Makelov, Schmidt, Tsipras, Vladu, "Towards Deep Learning Models Resistant to
- * Adversarial Attacks", arXiv:1706.06083. Distance: L∞ (L2 selectable). Fixed-ε attack: random start in
- * the ε-ball, `steps` ascent steps of size α on the cross-entropy, each followed by projection onto the
+ * Adversarial Attacks", arXiv:1706.06083. Distance: L∞ (`pgd`, Madry's) or L2 (`pgdL2`), one attack each
+ * as in foolbox (LinfPGD / L2PGD) and torchattacks (PGD / PGDL2), so an attack's `distance` is the norm it
+ * runs in and ρ is measured in that norm. Fixed-ε attack: random start in the ε-ball, `steps` ascent steps
+ * of size α on the cross-entropy (signed for L∞, normalised for L2), each followed by projection onto the
  * ε-ball around x and clipping; every image runs every step (no early stop). Not the paper's "PGD",
  * which is `ifgsm`.
  */
@@ -17,11 +19,10 @@ export interface PgdOptions {
   steps: number;
   randomStart: boolean;
   seed: number;
-  norm: Distance;
 }
 
 export const PGD_DEFAULTS = {
-  /** Radius ε of the ball, normalised input units. Madry (MNIST): 0.3 in pixel units; foolbox: none. */
+  /** Radius ε of the L∞ ball, normalised input units. Madry (MNIST): 0.3 in pixel units; foolbox: none. */
   epsilon: 0.3,
   /** Step size α, same units. Madry (MNIST): 0.01; foolbox: ε/30 for L∞ (rel_stepsize 0.01/0.3). */
   stepSize: 0.01,
@@ -31,40 +32,55 @@ export const PGD_DEFAULTS = {
   randomStart: true,
   /** Seed of the random start, so a run is reproducible. */
   seed: 0,
-  /** 'linf' (Madry) or 'l2'. */
-  norm: 'linf',
 } as const satisfies PgdOptions;
 
-export const pgd: FixedEpsilonAttack<PgdOptions> = {
-  id: 'pgd',
-  name: 'PGD (Madry)',
-  kind: 'fixed-epsilon',
-  distance: 'linf',
-  defaults: PGD_DEFAULTS,
-  async run(ctx, x, labels, options) {
-    const { epsilon, stepSize, steps, randomStart, seed } = options;
-    checkNonNegative('pgd', 'epsilon', epsilon);
-    checkNonNegative('pgd', 'stepSize', stepSize);
-    checkIterations('pgd', 'steps', steps);
-    const norm = NORMS[options.norm];
-    if (!norm) throw new Error(`pgd: unknown norm "${String(options.norm)}"`);
-    const objective = crossEntropySum(labels, ctx.classifier.numClasses);
-    const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, norm.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
-    let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, norm.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
-    try {
-      for (let t = 0; t < steps; t++) {
-        await ctx.tick(t, steps, x.shape[0]);
-        const { logits, gradient } = logitsAndGradient(ctx.classifier, xAdv, objective);
-        const next = tf.tidy(() => towards(tf.add(xAdv, tf.mul(norm.stepDirection(gradient), stepSize)) as tf.Tensor4D));
-        logits.dispose();
-        gradient.dispose();
+export const PGD_L2_DEFAULTS = {
+  /** Radius ε of the L2 ball, normalised input units. torchattacks PGDL2: 1.0; foolbox: none. */
+  epsilon: 1,
+  /** Step size α, same units: Madry's rule of thumb α = 2.5·ε/steps. torchattacks: 0.2; foolbox: 0.025·ε. */
+  stepSize: 0.0625,
+  /** Number of steps. foolbox: 50; torchattacks: 10; here as the L∞ attack: 40. */
+  steps: 40,
+  /** Start from a uniform random point of the ε-ball (Gaussian direction, radius ε·u^(1/d)). */
+  randomStart: true,
+  /** Seed of the random start, so a run is reproducible. */
+  seed: 0,
+} as const satisfies PgdOptions;
+
+function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
+  const id = distance === 'linf' ? 'pgd' : 'pgd-l2';
+  const norm = NORMS[distance];
+  return {
+    id,
+    name: distance === 'linf' ? 'PGD (Madry)' : 'PGD L2 (Madry)',
+    kind: 'fixed-epsilon',
+    distance,
+    defaults: distance === 'linf' ? PGD_DEFAULTS : PGD_L2_DEFAULTS,
+    async run(ctx, x, labels, { epsilon, stepSize, steps, randomStart, seed }) {
+      checkNonNegative(id, 'epsilon', epsilon);
+      checkNonNegative(id, 'stepSize', stepSize);
+      checkIterations(id, 'steps', steps);
+      const objective = crossEntropySum(labels, ctx.classifier.numClasses);
+      const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, norm.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
+      let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, norm.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
+      try {
+        for (let t = 0; t < steps; t++) {
+          await ctx.tick(t, steps, x.shape[0]);
+          const { logits, gradient } = logitsAndGradient(ctx.classifier, xAdv, objective);
+          const next = tf.tidy(() => towards(tf.add(xAdv, tf.mul(norm.stepDirection(gradient), stepSize)) as tf.Tensor4D));
+          logits.dispose();
+          gradient.dispose();
+          xAdv.dispose();
+          xAdv = next;
+        }
+      } catch (err) {
         xAdv.dispose();
-        xAdv = next;
+        throw err;
       }
-    } catch (err) {
-      xAdv.dispose();
-      throw err;
-    }
-    return { adversarial: xAdv, iterations: new Int32Array(x.shape[0]).fill(steps) };
-  },
-};
+      return { adversarial: xAdv, iterations: new Int32Array(x.shape[0]).fill(steps) };
+    },
+  };
+}
+
+export const pgd = makePgd('linf');
+export const pgdL2 = makePgd('l2');
