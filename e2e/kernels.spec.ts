@@ -11,6 +11,8 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number } };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
+    // Forward and gradient kernels both ran the whole table.
+    expect(r.cases.filter((c) => c.name.startsWith('gradient kernel:')).length).toBe(r.cases.length / 2);
     expect(r.gradient.maxAbsError).toBeLessThan(2e-3);
     // The attacks' convolution input gradient (a forward convolution) equals TF.js's own on this backend.
     expect(r.convInputGrad.maxAbsError).toBeLessThan(1e-3);

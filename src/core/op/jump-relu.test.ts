@@ -2,13 +2,22 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { NODE_BACKENDS, useBackend } from '../../testing/backends';
 import { jumpRelu, jumpReluReference } from './jump-relu';
-import { parityCases, runGradientCheck, runKappaProgramCheck, runKernelCase } from './parity';
+import { parityCases, runGradientCheck, runGradKernelCase, runKappaProgramCheck, runKernelCase } from './parity';
 
 describe.each(NODE_BACKENDS)('JumpRelu kernel on %s', (backend) => {
   it.each(parityCases({ large: true }).map((c) => [c.name, c] as const))('%s matches the JS reference', async (_name, c) => {
     await useBackend(backend);
     const before = tf.memory().numTensors;
     const r = await runKernelCase(c);
+    expect(r.mismatch).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each(parityCases({ large: true }).map((c) => [c.name, c] as const))('gradient kernel, %s, matches the JS reference', async (_name, c) => {
+    await useBackend(backend);
+    const before = tf.memory().numTensors;
+    const r = await runGradKernelCase(c);
     expect(r.mismatch).toBeUndefined();
     expect(r.ok).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
@@ -33,6 +42,16 @@ describe.each(NODE_BACKENDS)('JumpRelu kernel on %s', (backend) => {
     await useBackend(backend);
     const g = tf.grad((t: tf.Tensor) => tf.sum(jumpRelu(t, 0.5)))(tf.tensor1d([0.5, 0.50001, 0.2, 3]));
     expect(Array.from(await g.data())).toEqual([0, 1, 0, 1]);
+  });
+
+  it('the gradient runs as one JumpReluGrad kernel, not Greater/Cast/Multiply', async () => {
+    await useBackend(backend);
+    const x = tf.tensor1d([0.1, 0.7, -2, 3]);
+    const prof = await tf.profile(() => { tf.dispose(tf.grad((t: tf.Tensor) => tf.sum(jumpRelu(t, 0.5)))(x)); });
+    const names = prof.kernels.map((k) => k.name);
+    expect(names).toContain('JumpReluGrad');
+    expect(names).not.toContain('Greater');
+    x.dispose();
   });
 });
 

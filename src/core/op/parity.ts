@@ -1,9 +1,9 @@
 /**
- * Backend parity checks for the JumpRelu kernel: one case table, run by Vitest on cpu/wasm (Node), by
+ * Backend parity checks for the JumpRelu kernel and its JumpReluGrad kernel: one case table, run by Vitest on cpu/wasm (Node), by
  * Playwright on webgl/webgpu (diagnostics page), and by the app once at start-up on the chosen backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { jumpRelu, jumpReluReference, kappaF32 } from './jump-relu';
+import { jumpRelu, jumpReluGrad, jumpReluGradReference, jumpReluReference, kappaF32 } from './jump-relu';
 import { mulberry32 } from './randomized';
 
 export interface ParityCase {
@@ -61,6 +61,27 @@ export async function runKernelCase(c: ParityCase): Promise<CaseResult> {
   return { name: c.name, ok: got.length === want.length };
 }
 
+/** A cotangent for the gradient kernel: random, with ±∞, NaN and −0 mixed in (a select must pass them through or zero them). */
+function cotangent(n: number, seed: number): Float32Array {
+  const specials = [Infinity, -Infinity, NaN, -0];
+  return randomValues(n, seed).map((v, i) => (i % 5 === 2 ? specials[((i / 5) | 0) % 4] : v));
+}
+
+/** The JumpReluGrad kernel on a case's values as x, against `jumpReluGradReference`. */
+export async function runGradKernelCase(c: ParityCase): Promise<CaseResult> {
+  const dyValues = cotangent(c.values.length, 13);
+  const [dy, x] = [tf.tensor(dyValues, c.shape, 'float32'), tf.tensor(c.values, c.shape, 'float32')];
+  const g = jumpReluGrad(dy, x, c.kappa);
+  const got = (await g.data()) as Float32Array;
+  tf.dispose([dy, x, g]);
+  const want = jumpReluGradReference(dyValues, c.values, c.kappa);
+  const name = `gradient kernel: ${c.name}`;
+  for (let i = 0; i < want.length; i++) {
+    if (!sameFloat(got[i], want[i])) return { name, ok: false, mismatch: { index: i, got: got[i], want: want[i] } };
+  }
+  return { name, ok: got.length === want.length };
+}
+
 export interface GradResult {
   ok: boolean;
   maxAbsError: number;
@@ -101,7 +122,7 @@ export function compiledProgramCount(): number | null {
 }
 
 export interface KappaProgramResult {
-  /** Programs compiled by 20 κ changes after a first call (must be 0: κ is a uniform). */
+  /** Programs compiled by 20 κ changes of both kernels after a first call (must be 0: κ is a uniform). */
   programsCreated: number | null;
   /** The outputs did change with κ (so the test is not vacuous). */
   outputsChanged: boolean;
@@ -109,18 +130,20 @@ export interface KappaProgramResult {
 
 export async function runKappaProgramCheck(): Promise<KappaProgramResult> {
   const x = tf.tensor1d(randomValues(64, 17, 2));
-  const first = jumpRelu(x, 0.05);
-  const firstValues = await first.data();
-  first.dispose();
+  const dy = tf.onesLike(x);
+  // Both kernels, forward and backward, each compiled once at the first κ.
+  const first = [jumpRelu(x, 0.05), jumpReluGrad(dy, x, 0.05)];
+  const firstValues = await Promise.all(first.map((t) => t.data()));
+  tf.dispose(first);
   const before = compiledProgramCount();
   let outputsChanged = false;
   for (let i = 1; i <= 20; i++) {
-    const y = jumpRelu(x, 0.05 + i * 0.07);
-    const v = await y.data();
-    y.dispose();
-    outputsChanged ||= v.some((val, j) => val !== firstValues[j]);
+    const ys = [jumpRelu(x, 0.05 + i * 0.07), jumpReluGrad(dy, x, 0.05 + i * 0.07)];
+    const vs = await Promise.all(ys.map((t) => t.data()));
+    tf.dispose(ys);
+    outputsChanged ||= vs.every((v, o) => v.some((val, j) => val !== firstValues[o][j]));
   }
-  x.dispose();
+  tf.dispose([x, dy]);
   const after = compiledProgramCount();
   return { programsCreated: before === null || after === null ? null : after - before, outputsChanged };
 }
@@ -135,7 +158,7 @@ export interface ParityReport {
 
 export async function runParity(opts: { large: boolean }): Promise<ParityReport> {
   const cases: CaseResult[] = [];
-  for (const c of parityCases(opts)) cases.push(await runKernelCase(c));
+  for (const c of parityCases(opts)) cases.push(await runKernelCase(c), await runGradKernelCase(c));
   const gradient = await runGradientCheck();
   const kappaPrograms = await runKappaProgramCheck();
   const ok = cases.every((c) => c.ok) && gradient.ok && kappaPrograms.outputsChanged && !kappaPrograms.programsCreated;

@@ -1,12 +1,16 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { JUMP_RELU, type JumpReluAttrs, type JumpReluInputs } from '../jump-relu';
+import { JUMP_RELU, JUMP_RELU_GRAD, type JumpReluAttrs, type JumpReluGradInputs, type JumpReluInputs } from '../jump-relu';
 
-/** The one cast from a typed JumpRelu kernel to TF.js's untyped `KernelFunc`. */
-export function defineJumpReluKernel<B>(
-  backendName: string,
-  fn: (args: { inputs: JumpReluInputs; backend: B; attrs: JumpReluAttrs }) => TensorInfo,
-): KernelConfig {
-  const kernelFunc = (({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: NamedAttrMap }) =>
-    fn({ inputs: inputs as JumpReluInputs, backend: backend as B, attrs: attrs as unknown as JumpReluAttrs })) as unknown as KernelFunc;
-  return { kernelName: JUMP_RELU, backendName, kernelFunc };
+type Args<I, B> = { inputs: I; backend: B; attrs: JumpReluAttrs };
+
+/** The one cast from a typed kernel to TF.js's untyped `KernelFunc`. */
+function defineKernel<I>(kernelName: string) {
+  return <B>(backendName: string, fn: (args: Args<I, B>) => TensorInfo): KernelConfig => {
+    const kernelFunc = (({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: NamedAttrMap }) =>
+      fn({ inputs: inputs as I, backend: backend as B, attrs: attrs as unknown as JumpReluAttrs })) as unknown as KernelFunc;
+    return { kernelName, backendName, kernelFunc };
+  };
 }
+
+export const defineJumpReluKernel = defineKernel<JumpReluInputs>(JUMP_RELU);
+export const defineJumpReluGradKernel = defineKernel<JumpReluGradInputs>(JUMP_RELU_GRAD);
