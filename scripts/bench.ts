@@ -73,7 +73,7 @@ async function browserRows(quick: boolean, withModels: boolean): Promise<{ kerne
       // Probe the adapter first: a software GPU gets one small size (it is ~1000× slower).
       await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=4096`);
       const probe = (await page.waitForFunction(() => window.__bench, undefined, { timeout: 300_000 }).then((h) => h.jsonValue()))!;
-      if ('error' in probe) { rows.push({ backend, where: 'chromium', size: 0, reluMs: NaN, jumpReluMs: NaN, ratio: NaN, note: probe.error }); continue; }
+      if ('error' in probe) { rows.push({ backend, where: 'chromium', size: 0, reluMs: NaN, jumpReluMs: NaN, ratio: NaN, gradReluMs: NaN, gradJumpReluMs: NaN, gradRatio: NaN, note: probe.error }); continue; }
       const adapter = probe.adapter as { isFallbackAdapter?: boolean; architecture?: string } | null;
       const software = backend !== 'wasm' && (!adapter || adapter.isFallbackAdapter || /swiftshader/i.test(adapter.architecture ?? ''));
       const sizes = software ? '65536' : '65536,1048576';
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
   const withModels = !args.includes('--kernel-only');
   const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
   const rows = [...(await nodeRows()), ...browser.kernel];
-  console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu):');
+  console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu), forward and forward+backward (tf.grad with a cotangent):');
   console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs,
-    jumpReluMs: r.jumpReluMs, ratio: r.ratio, note: r.note ?? '' })));
+    jumpReluMs: r.jumpReluMs, ratio: r.ratio, gradReluMs: r.gradReluMs, gradJumpReluMs: r.gradJumpReluMs, gradRatio: r.gradRatio, note: r.note ?? '' })));
   let models: ModelRows | null = null;
   if (withModels) {
     // 20 single images even when quick: fewer make a timing of a few tens of ms.

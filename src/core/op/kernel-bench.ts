@@ -1,5 +1,5 @@
 /**
- * JumpRelu kernel vs TF.js's Relu on the same tensor, on the active backend. Shared by `npm run bench`
+ * JumpRelu kernel vs TF.js's Relu on the same tensor, on the active backend, forward and forward+backward. Shared by `npm run bench`
  * (Node backends directly; browser backends through the diagnostics page). Baseline and candidate are
  * interleaved in blocks so drift hits both alike; GPU work is synchronised once per block.
  */
@@ -12,6 +12,10 @@ export interface KernelBenchRow {
   reluMs: number;
   jumpReluMs: number;
   ratio: number;
+  /** Forward + backward (tf.grad with a cotangent): TF.js's Relu and its gradient vs JumpRelu + JumpReluGrad. */
+  gradReluMs: number;
+  gradJumpReluMs: number;
+  gradRatio: number;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -28,19 +32,28 @@ async function block(f: () => tf.Tensor, perBlock: number): Promise<number> {
   return (performance.now() - t0) / perBlock;
 }
 
-export async function benchKernel(size: number, blocks = 21, perBlock = 10): Promise<KernelBenchRow> {
-  const x = tf.randomNormal([size], 0, 1, 'float32', 1);
-  const relu = () => tf.relu(x);
-  const ours = () => jumpRelu(x, 0.5);
-  await block(relu, 3);
+async function interleaved(base: () => tf.Tensor, ours: () => tf.Tensor, blocks: number, perBlock: number): Promise<{ a: number; b: number; ratio: number }> {
+  await block(base, 3);
   await block(ours, 3);
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < blocks; i++) {
-    if (i % 2) { a.push(await block(relu, perBlock)); b.push(await block(ours, perBlock)); } else { b.push(await block(ours, perBlock)); a.push(await block(relu, perBlock)); }
+    if (i % 2) { a.push(await block(base, perBlock)); b.push(await block(ours, perBlock)); } else { b.push(await block(ours, perBlock)); a.push(await block(base, perBlock)); }
   }
-  x.dispose();
   // The ratio is the median of per-pair ratios (each pair ran back to back), which drift and allocator
   // effects (a fresh output buffer per call) disturb far less than a ratio of two medians.
-  return { backend: tf.getBackend(), size, reluMs: median(a), jumpReluMs: median(b), ratio: median(b.map((v, i) => v / a[i])) };
+  return { a: median(a), b: median(b), ratio: median(b.map((v, i) => v / a[i])) };
+}
+
+export async function benchKernel(size: number, blocks = 21, perBlock = 10): Promise<KernelBenchRow> {
+  const x = tf.randomNormal([size], 0, 1, 'float32', 1);
+  const dy = tf.randomNormal([size], 0, 1, 'float32', 2);
+  const fwd = await interleaved(() => tf.relu(x), () => jumpRelu(x, 0.5), blocks, perBlock);
+  const vjp = (f: (t: tf.Tensor) => tf.Tensor) => () => tf.grad(f)(x, dy);
+  const bwd = await interleaved(vjp((t) => tf.relu(t)), vjp((t) => jumpRelu(t, 0.5)), blocks, perBlock);
+  tf.dispose([x, dy]);
+  return {
+    backend: tf.getBackend(), size, reluMs: fwd.a, jumpReluMs: fwd.b, ratio: fwd.ratio,
+    gradReluMs: bwd.a, gradJumpReluMs: bwd.b, gradRatio: bwd.ratio,
+  };
 }
