@@ -10,7 +10,7 @@ import { loadModelIndexNode, loadModelNode } from '../src/core/models/load-node'
 
 type Node<T> = T & { where: string };
 
-export async function benchModels(backends: string[], opts: { deepfoolImages: number; singleImages: number }): Promise<{ forward: Node<ForwardRow>[]; kappa: Node<KappaRow>[]; deepfool: Node<DeepFoolRow>[] }> {
+export async function benchModels(backends: string[], opts: { deepfoolImages: number }): Promise<{ forward: Node<ForwardRow>[]; kappa: Node<KappaRow>[]; deepfool: Node<DeepFoolRow>[] }> {
   const forward: Node<ForwardRow>[] = [];
   const kappa: Node<KappaRow>[] = [];
   const deepfool: Node<DeepFoolRow>[] = [];
@@ -24,7 +24,7 @@ export async function benchModels(backends: string[], opts: { deepfoolImages: nu
       const loaded = await loadModelNode(entry.id);
       const shard = await loadShardNode(entry.dataset);
       try {
-        const res = await benchModel(loaded, shard, { forwardImages: 1000, kappaImages: 1000, kappaMoves: 15, deepfoolImages: opts.deepfoolImages, singleImages: opts.singleImages });
+        const res = await benchModel(loaded, shard, { forwardImages: 1000, kappaImages: 1000, kappaMoves: 15, deepfoolImages: opts.deepfoolImages });
         if (res.forward) forward.push({ ...res.forward, where: 'node' });
         if (res.kappa) kappa.push({ ...res.kappa, where: 'node' });
         if (res.deepfool) deepfool.push({ ...res.deepfool, where: 'node' });

@@ -40,15 +40,15 @@ interface ModelRows { forward: Where<ForwardRow>[]; kappa: Where<KappaRow>[]; de
 async function browserModelRows(browser: Browser, backend: string, software: boolean, out: ModelRows): Promise<void> {
   // A software GPU is ~100× slower than a real one: it gets small runs that still compare like with like.
   const size = software
-    ? { forward: 100, repeats: 3, kappa: 200, moves: 5, deepfool: 20, single: 3 }
-    : { forward: 1000, repeats: 5, kappa: 1000, moves: 15, deepfool: 100, single: 20 };
+    ? { forward: 100, repeats: 3, kappa: 200, moves: 5, deepfool: 20 }
+    : { forward: 1000, repeats: 5, kappa: 1000, moves: 15, deepfool: 100 };
   const note = software ? { note: 'software rasteriser (no GPU here)' } : {};
   for (const model of ['mnist-lenetlike-base', 'cifar10-alexlike-base']) {
     if (!existsSync(`public/models/${model}/card.json`)) continue;
     const page = await browser.newPage();
     try {
       await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&modelbench=${model}&forward=${size.forward}&repeats=${size.repeats}`
-        + `&kappa=${size.kappa}&moves=${size.moves}&deepfool=${size.deepfool}&single=${size.single}`);
+        + `&kappa=${size.kappa}&moves=${size.moves}&deepfool=${size.deepfool}`);
       const res = (await page.waitForFunction(() => window.__modelBench, undefined, { timeout: 900_000 }).then((h) => h.jsonValue()))!;
       if ('error' in res) throw new Error(`${backend} ${model}: ${res.error}`);
       if (res.forward) out.forward.push({ ...res.forward, where: 'chromium', ...note });
@@ -112,14 +112,14 @@ async function main(): Promise<void> {
     jumpReluMs: r.jumpReluMs, ratio: r.ratio, gradReluMs: r.gradReluMs, gradJumpReluMs: r.gradJumpReluMs, gradRatio: r.gradRatio, note: r.note ?? '' })));
   let models: ModelRows | null = null;
   if (withModels) {
-    // 20 single images even when quick: fewer make a timing of a few tens of ms.
-    const node = await benchModels(['wasm', 'cpu'], { deepfoolImages: 100, singleImages: 20 });
+    // One at a time over the same 100 images as the batched run (a prefix would be a biased sample).
+    const node = await benchModels(['wasm', 'cpu'], { deepfoolImages: 100 });
     models = { forward: [...node.forward, ...browser.models.forward], kappa: [...node.kappa, ...browser.models.kappa], deepfool: [...node.deepfool, ...browser.models.deepfool] };
     console.log('Full forward pass, retrofitted (JumpReLU at the card κ) vs original ReLU model (ratio = retrofitted / original):');
     console.table(models.forward.map(fmt));
     console.log('κ change → clean accuracy, compute only (core accuracy loop = the worker\'s), distinct κ values, ms:');
     console.table(models.kappa.map(fmt));
-    console.log('DeepFool L2 (paper settings) images/s, batched vs one image at a time (speedup = batched / single):');
+    console.log('DeepFool L2 (paper settings) images/s on the same images, batched vs one image at a time (speedup = batched / single):');
     console.table(models.deepfool.map(fmt));
   }
   if (browser.app.length) {

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
       const res = await benchModel(loaded, shard, { forwardImages: num('forward', 1000), kappaImages: num('kappa', 1000), kappaMoves: num('moves', 15),
-        deepfoolImages: num('deepfool', 100), singleImages: num('single', 10), repeats: num('repeats', 5) });
+        deepfoolImages: num('deepfool', 100), singleImages: num('single', num('deepfool', 100)), repeats: num('repeats', 5) });
       window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
     } finally {
       loaded.model.dispose();

@@ -22,7 +22,7 @@ export interface DeepFoolRow {
   /** Images in the batched run, and how many of its first images were then attacked one at a time. */
   images: number; singleImages: number;
   batchedImgPerS: number; singleImgPerS: number; speedup: number;
-  /** DeepFool steps per image on the same first `singleImages` images, batched and single: must agree. */
+  /** DeepFool steps per image over the first `singleImages` images, batched and single: must agree. */
   batchedSteps: number; singleSteps: number;
   peakMB: number; singlePeakMB: number;
 }
@@ -38,8 +38,11 @@ export interface ModelBenchOptions {
   forwardImages: number;
   /** Images attacked in one batched DeepFool run (0 skips DeepFool). */
   deepfoolImages: number;
-  /** Of those, how many are also attacked one at a time (the baseline). */
-  singleImages: number;
+  /**
+   * Of those, how many are also attacked one at a time (the baseline). Default and recommended: all of
+   * them — images differ a lot in how many steps they need, so a prefix is a biased sample.
+   */
+  singleImages?: number;
   /** Repeats of the forward comparison (median reported). */
   repeats?: number;
 }
@@ -102,7 +105,7 @@ export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelB
       const clf = classifierFromRetrofit(r, norm, card.kappa.default);
       const steps = card.dataset === 'mnist' ? 40 : 7;
       const nb = Math.min(opts.deepfoolImages, shard.manifest.count);
-      const ns = Math.min(opts.singleImages, nb);
+      const ns = Math.min(opts.singleImages ?? nb, nb);
       const attack = async (start: number, end: number): Promise<Int32Array> => {
         const x = shardBatch(shard, start, end, norm);
         try {
