@@ -7,8 +7,9 @@
  * between the true class y and a candidate k: distance max(0, f_y − f_k) / ‖∇f_k − ∇f_y‖_q, q the dual
  * norm (2 for L2, 1 for L∞), along the normalised gradient difference (L2) or its sign (L∞).
  * Candidates are the other classes ordered by the current logits, re-sorted every step.
- * Batched: every candidate's gradient comes from one pass over the batch tiled per candidate; an image
- * leaves the active set as soon as its prediction differs from its label.
+ * Batched: every candidate's gradient comes from one forward and one many-cotangent backward pass per
+ * step (`candidateGradients`); an image leaves the active set as soon as its prediction differs from its
+ * label.
  *
  * Overshoot — two rules, selectable because they give different ρ:
  *  - 'paper' (the JumpReLU authors' code): every step is scaled by (1 + overshoot) from the current
@@ -48,8 +49,9 @@ export const DEEPFOOL_DEFAULTS = {
 const DISTANCE_PAD = 1e-4;
 
 /**
- * Input elements per tiled gradient pass (images × candidates × pixels): bounds the pass's memory
- * (CIFAR AlexLike: 9 images × 9 candidates per pass, ~150 MB) while keeping batches large.
+ * Input elements per candidate-gradient pass (images × candidates × pixels, the rows its backward runs
+ * on): bounds the pass's memory (CIFAR AlexLike: 9 images × 9 candidates per pass, peak ~150 MB for a
+ * batch of 100) while keeping batches large.
  */
 const MAX_TILED_ELEMENTS = 1 << 18;
 
@@ -59,7 +61,7 @@ export type Boundary = { distance: tf.Tensor1D; direction: tf.Tensor4D; target: 
 /**
  * Per image, the candidate class whose linearised boundary is nearest: its distance and the gradient
  * difference ∇f_k − ∇f_y. Candidates are the top `candidates` other classes by `logits`, in that order;
- * ties in distance go to the earlier one. All candidates' gradients come from one tiled pass per chunk of
+ * ties in distance go to the earlier one. All candidates' gradients come from one pass per chunk of
  * images (`candidateGradients`), and the distances use that pass's logits. Shared with the Trust Region
  * attack (which picks its target this way).
  */

@@ -46,11 +46,12 @@ export function logitDifferenceSum(target: tf.Tensor1D, labels: tf.Tensor1D, num
 }
 
 /**
- * For each image i and each candidate class targets[i, r]: ∇f_k − ∇f_y at x_i, plus the logits, from ONE
- * forward and backward pass over the batch tiled K times (row i·K + r is a copy of image i whose
- * objective is f_{k_ir} − f_{y_i}). One pass instead of K keeps the op count per step small, which is what
- * batching needs on GPU backends and what one-image runs pay for on every backend.
- * Returns gradients [n·K, …input] (row i·K + r) and each image's logits [n, C] (from the same pass).
+ * For each image i and each candidate class targets[i, r]: ∇f_k − ∇f_y at x_i (row i·K + r of
+ * `gradients` [n·K, …input]), plus each image's logits [n, C] from the same forward pass.
+ * With the classifier's `candidateGradients` (retrofitted chains): one forward on the n images and one
+ * backward for the n·K cotangents. Otherwise one tf.grad pass over the batch tiled K times (row i·K + r a
+ * copy of image i with objective f_{k_ir} − f_{y_i}). Either way one pass instead of K keeps the op count
+ * per step small, which is what batching needs on GPU backends and what one-image runs pay for everywhere.
  */
 export function candidateGradients(
   classifier: Classifier,
@@ -60,23 +61,26 @@ export function candidateGradients(
 ): { logits: tf.Tensor2D; gradients: tf.Tensor4D } {
   const [n, k] = targets.shape;
   const numClasses = classifier.numClasses;
-  // Row i·K + r ← image i. A gather: tfjs-backend-wasm's Tile is a slow scalar loop.
-  const tiled = tf.tidy(() => tf.gather(x, tf.tensor1d(Array.from({ length: n * k }, (_, j) => Math.floor(j / k)), 'int32')) as tf.Tensor4D);
   const weights = tf.tidy(() =>
     tf.sub(
       tf.oneHot(tf.reshape(targets, [n * k]), numClasses),
       tf.oneHot(tf.reshape(tf.tile(tf.reshape(labels, [n, 1]), [1, k]), [n * k]), numClasses),
-    ),
+    ) as tf.Tensor2D,
   );
   try {
-    const { logits, gradient } = logitsAndGradient(classifier, tiled, (l) => tf.sum(tf.mul(l, weights)));
-    // Every copy of an image sees the same pass (and the same κ draw), so its first row stands for it.
-    const first = tf.tidy(() => tf.reshape(tf.slice(tf.reshape(logits, [n, k, numClasses]), [0, 0, 0], [n, 1, numClasses]), [n, numClasses]) as tf.Tensor2D);
-    logits.dispose();
-    return { logits: first, gradients: gradient };
+    if (classifier.candidateGradients) return classifier.candidateGradients(x, weights, k);
+    // Row i·K + r ← image i. A gather: tfjs-backend-wasm's Tile is a slow scalar loop.
+    const tiled = tf.tidy(() => tf.gather(x, tf.tensor1d(Array.from({ length: n * k }, (_, j) => Math.floor(j / k)), 'int32')) as tf.Tensor4D);
+    try {
+      const { logits, gradient } = logitsAndGradient(classifier, tiled, (l) => tf.sum(tf.mul(l, weights)));
+      // Every copy of an image sees the same pass (and the same κ draw), so its first row stands for it.
+      const first = tf.tidy(() => tf.reshape(tf.slice(tf.reshape(logits, [n, k, numClasses]), [0, 0, 0], [n, 1, numClasses]), [n, numClasses]) as tf.Tensor2D);
+      logits.dispose();
+      return { logits: first, gradients: gradient };
+    } finally {
+      tiled.dispose();
+    }
   } finally {
-    tiled.dispose();
     weights.dispose();
   }
 }
-

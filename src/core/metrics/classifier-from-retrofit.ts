@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
 import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
-import { plainForward } from '../retrofit/plain-forward';
+import { plainCandidateVjp, plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
 /** A fixed κ, or randomized JumpReLU (paper appendix C): κ ~ U[0.6·b, b] per layer and forward pass. */
@@ -33,15 +33,20 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
   // Plain ops give ∇x without the weight gradients that fused layer ops compute eagerly (faster, and
   // the only way on wasm, which lacks Conv2DBackpropFilter); `apply` covers unsupported topologies.
   const forward = plainForward(r.model, r.control) ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
+  const setKappa = () => {
+    if (typeof kappa === 'number') r.control.setKappa(kappa);
+    else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
+  };
+  const vjp = plainCandidateVjp(r.model, r.control);
   return {
     kappa,
     numClasses: outShape[1],
     inputShape: inShape.slice(1) as [number, number, number],
     normalization,
     logits(x) {
-      if (typeof kappa === 'number') r.control.setKappa(kappa);
-      else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
+      setKappa();
       return forward(x) as tf.Tensor2D;
     },
+    ...(vjp ? { candidateGradients: (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { setKappa(); return vjp(x, weights, k); } } : {}),
   };
 }

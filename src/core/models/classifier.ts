@@ -13,6 +13,12 @@ export interface Classifier {
   inputShape: [number, number, number];
   /** The normalisation the inputs are in (to map the [0, 1] pixel range into this space). */
   normalization: Normalization;
+  /**
+   * Optional fast path for many input gradients per image: one forward on x [n, …] and one backward for
+   * `weights` [n·k, classes] (k cotangents per image, row i·k + r) → the logits [n, classes] and the
+   * gradients [n·k, …] of Σ_c weights[row, c]·f_c at each row's image. Without it callers use tf.grad.
+   */
+  candidateGradients?(x: tf.Tensor4D, weights: tf.Tensor2D, k: number): { logits: tf.Tensor2D; gradients: tf.Tensor4D };
 }
 
 /**

@@ -21,6 +21,20 @@ function forwardPadding(pad: Pad, kh: number, kw: number): [number, number, numb
   return [Math.floor((kh - 1) / 2), Math.ceil((kh - 1) / 2), Math.floor((kw - 1) / 2), Math.ceil((kw - 1) / 2)];
 }
 
+export const isUnitStride = (strides: [number, number], dilations: [number, number]): boolean =>
+  strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
+
+/** ∇x of a stride-1, dilation-1 convolution for cotangent dy (any batch size), as a forward convolution. */
+export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw] = kernel.shape;
+    const [top, bottom, left, right] = forwardPadding(pad, kh, kw);
+    const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    // Explicit padding inside the convolution: a separate tf.pad is a slow copy on wasm.
+    return tf.conv2d(dy, flipped, 1, [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]]);
+  });
+}
+
 export function conv2dInputGrad(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
@@ -28,20 +42,10 @@ export function conv2dInputGrad(
   pad: Pad,
   dilations: [number, number],
 ): tf.Tensor4D {
-  const unitStride = strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
-  if (!unitStride) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
-  const [kh, kw] = kernel.shape;
-  const [top, bottom, left, right] = forwardPadding(pad, kh, kw);
-  const f = tf.customGrad(((input: tf.Tensor) => {
-    return {
-      value: tf.conv2d(input as tf.Tensor4D, kernel, 1, pad),
-      gradFunc: (dy: tf.Tensor) =>
-        tf.tidy(() => {
-          const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-          // Explicit padding inside the convolution: a separate tf.pad is a slow copy on wasm.
-          return tf.conv2d(dy as tf.Tensor4D, flipped, 1, [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]]);
-        }),
-    };
-  }) as CustomGradientFunc<tf.Tensor4D>);
+  if (!isUnitStride(strides, dilations)) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
+  const f = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.conv2d(input as tf.Tensor4D, kernel, 1, pad),
+    gradFunc: (dy: tf.Tensor) => convInputGradient(dy as tf.Tensor4D, kernel, pad),
+  })) as CustomGradientFunc<tf.Tensor4D>);
   return f(x) as tf.Tensor4D;
 }

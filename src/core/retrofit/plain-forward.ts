@@ -1,5 +1,6 @@
 /**
- * The retrofitted network's forward pass written with plain TF.js ops, for attacks and metrics.
+ * The retrofitted network's forward pass written with plain TF.js ops, for attacks and metrics, and a
+ * hand-written backward pass of the same ops for many cotangents at once.
  *
  * Why not `model.apply`: TF.js layers run Conv2D/Dense through fused ops whose gradient computes the
  * weight gradients eagerly, even when only ∇x is wanted. That wastes most of every attack step, and on
@@ -8,78 +9,184 @@
  * convolution's input gradient is itself a forward convolution (conv2d-input-grad.ts), because the wasm
  * backend's Conv2DBackpropInput is a scalar loop.
  *
+ * Why a hand-written backward (`plainCandidateVjp`): DeepFool needs ∇(f_k − f_y) for every candidate k of
+ * every image. Through tf.grad that is one pass over the batch tiled K times — K identical forward passes.
+ * Here the forward runs once on the n images and only the backward runs on n·K rows; each op's backward
+ * reads what it needs of the forward (JumpReLU masks, max-pool routes) from the n rows, broadcast over K.
+ *
  * Supports the layer types of Sequential image classifiers (Conv2D, Dense, pooling, Flatten, Dropout,
  * Activation linear/softmax, JumpReLU); anything else returns null and callers use `model.apply`.
+ * Ops without a hand-written backward (softmax, average pooling, overlapping max pooling, dilated or
+ * strided convolutions with dilation) make `plainCandidateVjp` null: callers then use tf.grad.
  */
 import * as tf from '@tensorflow/tfjs';
-import { jumpRelu } from '../op/jump-relu';
-import { conv2dInputGrad } from './conv2d-input-grad';
+import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
+import { conv2dInputGrad, convInputGradient, isUnitStride } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
 import type { KappaControl } from './kappa-control';
 
-type Step = (x: tf.Tensor) => tf.Tensor;
+/**
+ * The backward of one op for cotangents `g` of n·K rows (row i·K + r belongs to image i), given how many
+ * cotangents (K) each image has. Built by the forward call, so it sees that call's input and κ.
+ */
+type Back = (g: tf.Tensor, k: number) => tf.Tensor;
+
+interface Op {
+  run(x: tf.Tensor): { y: tf.Tensor; back: Back | null };
+  /** Whether `run` returns a backward (static, so support is known before any forward). */
+  readonly differentiable: boolean;
+}
+
 type Cfg = Record<string, unknown>;
 
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v as number, v as number]);
 
-function activation(name: unknown, layer: string): Step | null {
-  if (name === undefined || name === null || name === 'linear') return (x) => x;
-  if (name === 'softmax') return (x) => tf.softmax(x);
-  if (name === 'relu') return (x) => tf.relu(x); // only in models that were not retrofitted
-  void layer;
+/** g [n·K, …] times a 0/1 mask [n, …] shared by each image's K rows. */
+function maskPerImage(g: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
+  const n = mask.shape[0];
+  return tf.reshape(tf.mul(tf.reshape(g, [n, k, -1]), tf.reshape(mask, [n, 1, -1])), g.shape);
+}
+
+/** 1 where x > κ, else 0: the derivative of JumpReLU (κ = 0: ReLU), as the JumpReluGrad kernel computes it. */
+const stepMask = (x: tf.Tensor, kappa: number): tf.Tensor => jumpReluGrad(tf.onesLike(x), x, kappa);
+
+const IDENTITY: Op = { differentiable: true, run: (x) => ({ y: x, back: (g) => g }) };
+
+function thresholdOp(kappa: () => number): Op {
+  return {
+    differentiable: true,
+    run: (x) => {
+      const k = kappa();
+      return { y: jumpRelu(x, k), back: (g, copies) => maskPerImage(g, stepMask(x, k), copies) };
+    },
+  };
+}
+
+function activation(name: unknown): Op | null {
+  if (name === undefined || name === null || name === 'linear') return IDENTITY;
+  if (name === 'softmax') return { differentiable: false, run: (x) => ({ y: tf.softmax(x), back: null }) };
+  // Only in models that were not retrofitted: ReLU is JumpReLU at κ = 0 (same values, same gradient).
+  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, k) => maskPerImage(g, stepMask(x, 0), k) }) };
   return null;
 }
 
-function stepFor(layer: tf.layers.Layer, control: KappaControl): Step | null {
+function maxPoolOp(size: [number, number], strides: [number, number], pad: 'valid' | 'same'): Op {
+  // Non-overlapping 'valid' windows: each window's cotangent goes to one position, the one TF.js's own
+  // MaxPoolGrad picks (computed once on the n images, as a 0/1 route mask).
+  const tiled = pad === 'valid' && strides[0] === size[0] && strides[1] === size[1];
+  return {
+    differentiable: tiled,
+    run: (x) => {
+      const y = tf.maxPool(x as tf.Tensor4D, size, strides, pad);
+      if (!tiled) return { y, back: null };
+      return {
+        y,
+        back: (g, k) => {
+          const [, h, w] = x.shape;
+          const [, oh, ow] = y.shape;
+          const route = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, size, strides, 'valid')))(x);
+          let up: tf.Tensor = tf.image.resizeNearestNeighbor(g as tf.Tensor4D, [oh * size[0], ow * size[1]]);
+          // 'valid' pooling ignores a remainder row/column: no gradient there.
+          if (h > oh * size[0] || w > ow * size[1]) up = tf.pad(up, [[0, 0], [0, h - oh * size[0]], [0, w - ow * size[1]], [0, 0]]);
+          return maskPerImage(up, route, k);
+        },
+      };
+    },
+  };
+}
+
+/** Conv2D or Dense followed by its built-in activation (linear in retrofitted models). */
+function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: tf.Tensor, x: tf.Tensor) => tf.Tensor) | null, bias: tf.LayerVariable | undefined, act: Op): Op {
+  return {
+    differentiable: back !== null && act.differentiable,
+    run: (x) => {
+      const z = bias ? tf.add(linear(x), bias.read()) : linear(x);
+      const a = act.run(z);
+      return { y: a.y, back: back && a.back ? (g, k) => back(a.back!(g, k), x) : null };
+    },
+  };
+}
+
+function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   const cfg = layer.getConfig() as Cfg;
   const cls = layer.getClassName();
-  if (layer instanceof JumpReLU) return (x) => jumpRelu(x, control.draw());
-  if (cls === 'InputLayer' || cls === 'Dropout' || cls === 'SpatialDropout2D' || cls === 'GaussianNoise') return (x) => x;
-  if (cls === 'Flatten') return (x) => tf.reshape(x, [x.shape[0], -1]);
-  if (cls === 'Activation') return activation(cfg.activation, layer.name);
+  if (layer instanceof JumpReLU) return thresholdOp(() => control.draw());
+  if (cls === 'InputLayer' || cls === 'Dropout' || cls === 'SpatialDropout2D' || cls === 'GaussianNoise') return IDENTITY;
+  if (cls === 'Flatten') return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g) => tf.reshape(g, [g.shape[0], ...x.shape.slice(1)]) }) };
+  if (cls === 'Activation') return activation(cfg.activation);
   if (cfg.dataFormat !== undefined && cfg.dataFormat !== 'channelsLast' && cfg.dataFormat !== 'channels_last') return null;
   if (cls === 'MaxPooling2D' || cls === 'AveragePooling2D') {
     const size = pair(cfg.poolSize);
     const strides = pair(cfg.strides ?? cfg.poolSize);
     const pad = cfg.padding as 'valid' | 'same';
-    return cls === 'MaxPooling2D'
-      ? (x) => tf.maxPool(x as tf.Tensor4D, size, strides, pad)
-      : (x) => tf.avgPool(x as tf.Tensor4D, size, strides, pad);
+    if (cls === 'MaxPooling2D') return maxPoolOp(size, strides, pad);
+    return { differentiable: false, run: (x) => ({ y: tf.avgPool(x as tf.Tensor4D, size, strides, pad), back: null }) };
   }
-  const act = activation(cfg.activation, layer.name);
+  const act = activation(cfg.activation);
   if (!act) return null;
   const [kernel, bias] = layer.weights;
   if (cls === 'Conv2D') {
     const strides = pair(cfg.strides);
     const dilations = pair(cfg.dilationRate ?? 1);
     const pad = cfg.padding as 'valid' | 'same';
-    return (x) => {
-      const y = conv2dInputGrad(x as tf.Tensor4D, kernel.read() as tf.Tensor4D, strides, pad, dilations);
-      return act(bias ? tf.add(y, bias.read()) : y);
-    };
+    const w = () => kernel.read() as tf.Tensor4D;
+    return affineOp(
+      (x) => conv2dInputGrad(x as tf.Tensor4D, w(), strides, pad, dilations),
+      isUnitStride(strides, dilations) ? (g) => convInputGradient(g as tf.Tensor4D, w(), pad) : null,
+      bias, act);
   }
   if (cls === 'Dense') {
-    return (x) => {
-      const y = tf.matMul(x as tf.Tensor2D, kernel.read() as tf.Tensor2D);
-      return act(bias ? tf.add(y, bias.read()) : y);
-    };
+    const w = () => kernel.read() as tf.Tensor2D;
+    return affineOp((x) => tf.matMul(x as tf.Tensor2D, w()), (g) => tf.matMul(g as tf.Tensor2D, w(), false, true), bias, act);
   }
   return null;
 }
 
-/** A plain-op forward pass of a single-chain model, or null if some layer is not supported. */
-export function plainForward(model: tf.LayersModel, control: KappaControl): ((x: tf.Tensor) => tf.Tensor) | null {
+/** The ops of a single-chain model, or null if some layer is not supported. */
+function chainOps(model: tf.LayersModel, control: KappaControl): Op[] | null {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
-  const steps: Step[] = [];
+  const ops: Op[] = [];
   let prev: string | null = null;
   for (const layer of model.layers) {
     // A single chain: every layer reads the previous one only.
     const inbound = layer.inboundNodes.flatMap((n) => n.inboundLayers.map((l) => l.name));
     if (prev !== null && (inbound.length !== 1 || inbound[0] !== prev)) return null;
-    const step = stepFor(layer, control);
-    if (!step) return null;
-    steps.push(step);
+    const op = opFor(layer, control);
+    if (!op) return null;
+    ops.push(op);
     prev = layer.name;
   }
-  return (x) => tf.tidy(() => steps.reduce((h, f) => f(h), x));
+  return ops;
+}
+
+/** A plain-op forward pass of a single-chain model, or null if some layer is not supported. */
+export function plainForward(model: tf.LayersModel, control: KappaControl): ((x: tf.Tensor) => tf.Tensor) | null {
+  const ops = chainOps(model, control);
+  if (!ops) return null;
+  return (x) => tf.tidy(() => ops.reduce((h, op) => op.run(h).y, x));
+}
+
+/**
+ * One forward pass on x [n, …] and one backward pass for K cotangents per image: `weights` [n·K, classes]
+ * (row i·K + r: the r-th cotangent on image i's output) gives `gradients` [n·K, …x] with row i·K + r the
+ * gradient of Σ_c weights[i·K + r, c]·f_c at x_i, and the forward's `logits` [n, classes].
+ * Null if some op has no hand-written backward.
+ */
+export type CandidateVjp = (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { logits: tf.Tensor2D; gradients: tf.Tensor4D };
+
+export function plainCandidateVjp(model: tf.LayersModel, control: KappaControl): CandidateVjp | null {
+  const ops = chainOps(model, control);
+  if (!ops || !ops.every((op) => op.differentiable)) return null;
+  return (x, weights, k) => tf.tidy(() => {
+    const backs: Back[] = [];
+    let h: tf.Tensor = x;
+    for (const op of ops) {
+      const r = op.run(h);
+      backs.push(r.back!);
+      h = r.y;
+    }
+    let g: tf.Tensor = weights;
+    for (let i = backs.length - 1; i >= 0; i--) g = backs[i](g, k);
+    return { logits: h as tf.Tensor2D, gradients: g as tf.Tensor4D };
+  });
 }
