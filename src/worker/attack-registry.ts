@@ -42,6 +42,14 @@ const PARAM_META: Record<string, Meta> = {
   clip: { label: 'Clip range', kind: 'enum', options: ['paper', 'pixel'], doc: 'paper: the image\'s own min/max (authors); pixel: [0, 1]' },
 };
 
+/** Where an attack's option needs another range than PARAM_META's (L2 radii are larger than L∞ ones). */
+const PARAM_META_BY_ATTACK: Record<string, Record<string, Partial<Meta>>> = {
+  'pgd-l2': {
+    epsilon: { max: 30, step: 0.01, doc: 'Radius of the L2 ball, normalised units (an MNIST image has ‖x‖₂ ≈ 30)' },
+    stepSize: { max: 5, step: 0.001, doc: 'L2 length of each step; rule of thumb 2.5·ε/steps' },
+  },
+};
+
 const SUMMARY: Record<string, string> = {
   fgsm: 'One step of size ε along the sign of the loss gradient.',
   ifgsm: 'FGSM steps of size ε, repeated only while the image is still classified correctly (the paper\'s "PGD").',
@@ -63,10 +71,10 @@ const PAPER_BY_DATASET: Record<string, Partial<Record<DatasetName, Record<string
 /** Order of the picker: the paper's headline attacks first. */
 const ORDER = ['deepfool-l2', 'deepfool-linf', 'ifgsm', 'pgd', 'pgd-l2', 'fgsm', 'trust-region-l2', 'trust-region-linf'];
 
-function specs(defaults: Readonly<Record<string, unknown>>): ParamSpec[] {
+function specs(id: string, defaults: Readonly<Record<string, unknown>>): ParamSpec[] {
   const out: ParamSpec[] = [];
   for (const [key, value] of Object.entries({ ...defaults, clip: 'paper' })) {
-    const meta = PARAM_META[key] ?? { label: key };
+    const meta: Meta = { ...(PARAM_META[key] ?? { label: key }), ...PARAM_META_BY_ATTACK[id]?.[key] };
     const kind = meta.kind ?? (typeof value === 'boolean' ? 'boolean' : typeof value === 'string' ? 'enum' : 'number');
     const def = value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? value : String(value);
     out.push({ ...meta, key, kind, default: def, options: meta.options ?? (kind === 'enum' ? [String(value)] : undefined) });
@@ -79,7 +87,7 @@ function adapt(attack: RegisteredAttack): AttackImpl {
   return {
     descriptor: {
       id: def.id, label: def.name, norm: def.distance, summary: SUMMARY[def.id] ?? '',
-      params: specs(def.defaults), paperByDataset: PAPER_BY_DATASET[def.id] ?? {},
+      params: specs(def.id, def.defaults), paperByDataset: PAPER_BY_DATASET[def.id] ?? {},
     },
     async run(classifier, x, label, params, ctx) {
       const { clip, ...own } = params;
