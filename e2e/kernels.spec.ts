@@ -8,7 +8,7 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     await page.goto(`diagnostics.html?backend=${backend}`);
     const report = await page.waitForFunction(() => window.__parity, undefined, { timeout: 150_000 }).then((h) => h.jsonValue());
     expect(report, JSON.stringify(report)).not.toHaveProperty('error');
-    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number } };
+    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: import('../src/core/retrofit/vjp-parity').VjpParityResult };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
     // Forward and gradient kernels both ran the whole table.
@@ -16,6 +16,10 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     expect(r.gradient.maxAbsError).toBeLessThan(2e-3);
     // The attacks' convolution input gradient (a forward convolution) equals TF.js's own on this backend.
     expect(r.convInputGrad.maxAbsError).toBeLessThan(1e-3);
+    // DeepFool's hand-written many-cotangent backward equals tf.grad over the tiled batch on this backend.
+    expect(r.candidateVjp.gradientError).toBeLessThan(1e-4);
+    expect(r.candidateVjp.logitsError).toBeLessThan(1e-5);
+    expect(r.candidateVjp.leaked).toBe(0);
     // κ is a uniform: moving it never compiles a program (null on backends that compile none).
     expect(r.kappaPrograms.outputsChanged).toBe(true);
     if (backend === 'webgl' || backend === 'webgpu') expect(r.kappaPrograms.programsCreated).toBe(0);

@@ -11,6 +11,7 @@ import { benchKernel, type KernelBenchRow } from '../core/op/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
 import { conv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
+import { runVjpParity, type VjpParityResult } from '../core/retrofit/vjp-parity';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
@@ -18,7 +19,7 @@ import { loadModel } from '../core/models/load';
 
 declare global {
   interface Window {
-    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number } }) | { error: string };
+    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
   }
@@ -86,12 +87,13 @@ async function main(): Promise<void> {
   const before = tf.memory().numTensors;
   const report = await runParity({ large });
   const convInputGrad = { maxAbsError: convInputGradError() };
+  const candidateVjp = await runVjpParity();
   const leaked = tf.memory().numTensors - before;
-  window.__parity = { ...report, convInputGrad };
+  window.__parity = { ...report, convInputGrad, candidateVjp };
   status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
   status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
   const wasmSimdKernel = report.backend === 'wasm' ? wasmKernelUsesSimd(tf.backend() as BackendWasm) : null;
-  out.textContent = JSON.stringify({ ...report, convInputGrad, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
+  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
     wasmSimdKernel, crossOriginIsolated: self.crossOriginIsolated, leakedTensors: leaked }, null, 2);
 }
 
