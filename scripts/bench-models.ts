@@ -24,7 +24,7 @@ export async function benchModels(backends: string[], opts: { deepfoolImages: nu
       const loaded = await loadModelNode(entry.id);
       const shard = await loadShardNode(entry.dataset);
       try {
-        const res = await benchModel(loaded, shard, { forwardImages: 1000, kappaImages: 1000, kappaMoves: 15, deepfoolImages: opts.deepfoolImages });
+        const res = await benchModel(loaded, shard, { forwardImages: 1000, repeats: 9, kappaImages: 1000, kappaMoves: 15, deepfoolImages: opts.deepfoolImages });
         if (res.forward) forward.push({ ...res.forward, where: 'node' });
         if (res.kappa) kappa.push({ ...res.kappa, where: 'node' });
         if (res.deepfool) deepfool.push({ ...res.deepfool, where: 'node' });

@@ -40,8 +40,8 @@ interface ModelRows { forward: Where<ForwardRow>[]; kappa: Where<KappaRow>[]; de
 async function browserModelRows(browser: Browser, backend: string, software: boolean, out: ModelRows): Promise<void> {
   // A software GPU is ~100× slower than a real one: it gets small runs that still compare like with like.
   const size = software
-    ? { forward: 100, repeats: 3, kappa: 200, moves: 5, deepfool: 20 }
-    : { forward: 1000, repeats: 5, kappa: 1000, moves: 15, deepfool: 100 };
+    ? { forward: 100, repeats: 7, kappa: 200, moves: 5, deepfool: 20 }
+    : { forward: 1000, repeats: 9, kappa: 1000, moves: 15, deepfool: 100 };
   const note = software ? { note: 'software rasteriser (no GPU here)' } : {};
   for (const model of ['mnist-lenetlike-base', 'cifar10-alexlike-base']) {
     if (!existsSync(`public/models/${model}/card.json`)) continue;

@@ -72,10 +72,13 @@ export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelB
         await run(model)(); await run(r.model)();
         const a: number[] = [];
         const b: number[] = [];
-        // Interleaved, so drift in machine load hits both sides alike.
-        for (let i = 0; i < (opts.repeats ?? 5); i++) { a.push(await timeIt(run(model))); b.push(await timeIt(run(r.model))); }
+        // Interleaved, alternating which side goes first, so drift in machine load hits both alike.
+        for (let i = 0; i < (opts.repeats ?? 5); i++) {
+          if (i % 2) { a.push(await timeIt(run(model))); b.push(await timeIt(run(r.model))); } else { b.push(await timeIt(run(r.model))); a.push(await timeIt(run(model))); }
+        }
         const prof = await tf.profile(run(r.model));
-        forward = { backend, model: card.id, images: n, reluMs: median(a), jumpReluMs: median(b), ratio: median(b) / median(a), peakMB: prof.peakBytes / MB };
+        // Median of per-pair ratios (each pair back to back): steadier under drifting load than a ratio of medians.
+        forward = { backend, model: card.id, images: n, reluMs: median(a), jumpReluMs: median(b), ratio: median(b.map((v, i) => v / a[i])), peakMB: prof.peakBytes / MB };
       } finally {
         x.dispose();
       }
