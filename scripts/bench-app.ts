@@ -4,13 +4,9 @@
  * end-to-end time (store update to fresh accuracy on screen) and of the worker's compute time.
  */
 import type { Browser } from '@playwright/test';
+import { quantile } from '../src/core/bench/paired';
 
 export interface AppBenchRow { model: string; backend: string; images: number; moves: number; medianMs: number; p95Ms: number; workerMedianMs: number; workerP95Ms: number }
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 export async function benchApp(browser: Browser, baseUrl: string, runs: { model: string; images: number; kappas: number[] }[]): Promise<AppBenchRow[]> {
   const rows: AppBenchRow[] = [];

@@ -35,3 +35,8 @@ export async function take(t: tf.Tensor): Promise<Float32Array | Int32Array | Ui
     t.dispose();
   }
 }
+
+/** Each row of t repeated k times in place: row i·k + r is row i (a gather: wasm's Tile is a slow loop). */
+export function repeatRows<T extends tf.Tensor>(t: T, k: number): T {
+  return tf.tidy(() => tf.gather(t, tf.tensor1d(Array.from({ length: t.shape[0] * k }, (_, j) => Math.floor(j / k)), 'int32')) as T);
+}

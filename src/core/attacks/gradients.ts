@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import { repeatRows } from './batch';
 
 export interface LogitsAndGradient {
   /** Logits of the same forward pass the gradient came from (matters for randomized κ). */
@@ -69,8 +70,7 @@ export function candidateGradients(
   );
   try {
     if (classifier.candidateGradients) return classifier.candidateGradients(x, weights, k);
-    // Row i·K + r ← image i. A gather: tfjs-backend-wasm's Tile is a slow scalar loop.
-    const tiled = tf.tidy(() => tf.gather(x, tf.tensor1d(Array.from({ length: n * k }, (_, j) => Math.floor(j / k)), 'int32')) as tf.Tensor4D);
+    const tiled = repeatRows(x, k);
     try {
       const { logits, gradient } = logitsAndGradient(classifier, tiled, (l) => tf.sum(tf.mul(l, weights)));
       // Every copy of an image sees the same pass (and the same κ draw), so its first row stands for it.

@@ -15,6 +15,7 @@ import { makeEvalSet } from '../metrics/eval-set';
 import type { LoadedModel } from '../models/load';
 import { shardBatch } from '../models/predict';
 import { retrofit } from '../retrofit/retrofit';
+import { median, pairedRatio, quantile } from './paired';
 
 export interface ForwardRow { backend: string; model: string; images: number; reluMs: number; jumpReluMs: number; ratio: number; peakMB: number }
 export interface DeepFoolRow {
@@ -47,8 +48,6 @@ export interface ModelBenchOptions {
   repeats?: number;
 }
 
-const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const median = (xs: number[]): number => quantile(xs, 0.5);
 const MB = 2 ** 20;
 
 async function timeIt(f: () => Promise<void>): Promise<number> {
@@ -70,15 +69,9 @@ export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelB
       try {
         const run = (m: tf.LayersModel) => async () => { const y = m.predict(x, { batchSize: 500 }) as tf.Tensor; await y.data(); y.dispose(); };
         await run(model)(); await run(r.model)();
-        const a: number[] = [];
-        const b: number[] = [];
-        // Interleaved, alternating which side goes first, so drift in machine load hits both alike.
-        for (let i = 0; i < (opts.repeats ?? 5); i++) {
-          if (i % 2) { a.push(await timeIt(run(model))); b.push(await timeIt(run(r.model))); } else { b.push(await timeIt(run(r.model))); a.push(await timeIt(run(model))); }
-        }
+        const t = await pairedRatio(() => timeIt(run(model)), () => timeIt(run(r.model)), opts.repeats ?? 5);
         const prof = await tf.profile(run(r.model));
-        // Median of per-pair ratios (each pair back to back): steadier under drifting load than a ratio of medians.
-        forward = { backend, model: card.id, images: n, reluMs: median(a), jumpReluMs: median(b), ratio: median(b.map((v, i) => v / a[i])), peakMB: prof.peakBytes / MB };
+        forward = { backend, model: card.id, images: n, reluMs: t.baseMs, jumpReluMs: t.oursMs, ratio: t.ratio, peakMB: prof.peakBytes / MB };
       } finally {
         x.dispose();
       }

@@ -4,6 +4,7 @@
  * interleaved in blocks so drift hits both alike; GPU work is synchronised once per block.
  */
 import * as tf from '@tensorflow/tfjs';
+import { pairedRatio } from '../bench/paired';
 import { jumpRelu } from './jump-relu';
 
 export interface KernelBenchRow {
@@ -18,8 +19,6 @@ export interface KernelBenchRow {
   gradRatio: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function block(f: () => tf.Tensor, perBlock: number): Promise<number> {
   const t0 = performance.now();
   let last: tf.Tensor | null = null;
@@ -32,17 +31,10 @@ async function block(f: () => tf.Tensor, perBlock: number): Promise<number> {
   return (performance.now() - t0) / perBlock;
 }
 
-async function interleaved(base: () => tf.Tensor, ours: () => tf.Tensor, blocks: number, perBlock: number): Promise<{ a: number; b: number; ratio: number }> {
+async function interleaved(base: () => tf.Tensor, ours: () => tf.Tensor, blocks: number, perBlock: number): Promise<{ baseMs: number; oursMs: number; ratio: number }> {
   await block(base, 3);
   await block(ours, 3);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < blocks; i++) {
-    if (i % 2) { a.push(await block(base, perBlock)); b.push(await block(ours, perBlock)); } else { b.push(await block(ours, perBlock)); a.push(await block(base, perBlock)); }
-  }
-  // The ratio is the median of per-pair ratios (each pair ran back to back), which drift and allocator
-  // effects (a fresh output buffer per call) disturb far less than a ratio of two medians.
-  return { a: median(a), b: median(b), ratio: median(b.map((v, i) => v / a[i])) };
+  return pairedRatio(() => block(base, perBlock), () => block(ours, perBlock), blocks);
 }
 
 export async function benchKernel(size: number, blocks = 21, perBlock = 10): Promise<KernelBenchRow> {
@@ -53,7 +45,7 @@ export async function benchKernel(size: number, blocks = 21, perBlock = 10): Pro
   const bwd = await interleaved(vjp((t) => tf.relu(t)), vjp((t) => jumpRelu(t, 0.5)), blocks, perBlock);
   tf.dispose([x, dy]);
   return {
-    backend: tf.getBackend(), size, reluMs: fwd.a, jumpReluMs: fwd.b, ratio: fwd.ratio,
-    gradReluMs: bwd.a, gradJumpReluMs: bwd.b, gradRatio: bwd.ratio,
+    backend: tf.getBackend(), size, reluMs: fwd.baseMs, jumpReluMs: fwd.oursMs, ratio: fwd.ratio,
+    gradReluMs: bwd.baseMs, gradJumpReluMs: bwd.oursMs, gradRatio: bwd.ratio,
   };
 }

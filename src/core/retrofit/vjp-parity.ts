@@ -5,6 +5,7 @@
  * Run by Vitest (cpu, wasm) and by the diagnostics page (webgl, webgpu; asserted in e2e).
  */
 import * as tf from '@tensorflow/tfjs';
+import { repeatRows } from '../attacks/batch';
 import { KappaControl } from './kappa-control';
 import { JumpReLU } from './jump-relu-layer';
 import { plainCandidateVjp, plainForward } from './plain-forward';
@@ -51,7 +52,7 @@ export async function runVjpParity(kappa = 0.05): Promise<VjpParityResult> {
     const x = tf.round(tf.randomUniform([n, 9, 9, 2], -2, 2, 'float32', 7)) as tf.Tensor4D;
     const weights = tf.randomNormal([n * k, 4], 0, 1, 'float32', 9) as tf.Tensor2D;
     const ours = vjp(x, weights, k);
-    const tiled = tf.gather(x, tf.tensor1d(Array.from({ length: n * k }, (_, j) => Math.floor(j / k)), 'int32'));
+    const tiled = repeatRows(x, k);
     const ref = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(forward(t), weights)))(tiled);
     const scale = Math.max(1, tf.max(tf.abs(ref)).dataSync()[0]);
     return [
