@@ -42,3 +42,10 @@ test('model benchmark page on wasm: forward, κ → accuracy, DeepFool batched a
   expect(r.deepfool?.batchedSteps).toBe(r.deepfool?.singleSteps);
   expect(r.deepfool?.batchedImgPerS).toBeGreaterThan(0);
 });
+
+test('model benchmark page names the shipped models when asked for an unknown one', async ({ page }) => {
+  await page.goto('diagnostics.html?backend=wasm&modelbench=no-such-model');
+  const res = await page.waitForFunction(() => window.__modelBench, undefined, { timeout: 60_000 }).then((h) => h.jsonValue());
+  expect(res).toMatchObject({ error: expect.stringMatching(/unknown model "no-such-model".*mnist-lenetlike-base/) });
+  await expect(page.locator('#status')).toHaveText(/unknown model/);
+});

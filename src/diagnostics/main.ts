@@ -15,7 +15,7 @@ import { runVjpParity, type VjpParityResult } from '../core/retrofit/vjp-parity'
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
-import { loadModel } from '../core/models/load';
+import { loadModel, loadModelIndex } from '../core/models/load';
 
 declare global {
   interface Window {
@@ -68,7 +68,10 @@ async function main(): Promise<void> {
     // Model benchmark mode (npm run bench): the same benchModel as Node, on this browser's backend.
     const num = (k: string, d: number) => { const v = Number(params.get(k) ?? d); return Number.isFinite(v) && v >= 0 ? Math.floor(v) : d; };
     const base = new URL('./', location.href).href;
-    const loaded = await loadModel(fetchSource, `${base}models`, params.get('modelbench') ?? '');
+    const id = params.get('modelbench') ?? '';
+    const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
+    if (!known.includes(id)) throw new Error(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
+    const loaded = await loadModel(fetchSource, `${base}models`, id);
     try {
       const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
