@@ -13,13 +13,19 @@ export function gatherRows<T extends tf.Tensor>(t: T, rows: readonly number[]): 
   return tf.tidy(() => tf.gather(t, tf.tensor1d(Array.from(rows), 'int32')) as T);
 }
 
-/** `full` with rows `rows` replaced by `updates` (a new tensor; `full` is not disposed). */
+/**
+ * `full` with rows `rows` replaced by `updates` (a new tensor; `full` is not disposed). A gather from
+ * [full; updates] through an index map: no arithmetic touches the values, so every row is written
+ * exactly (full + scatter(updates − old) rounds in float32 and can flip a boundary-tight adversarial).
+ */
 export function scatterRows<T extends tf.Tensor>(full: T, rows: readonly number[], updates: tf.Tensor): T {
-  return tf.tidy(() => {
-    const idx = tf.tensor2d(Array.from(rows), [rows.length, 1], 'int32');
-    const old = tf.gather(full, tf.reshape(idx, [rows.length]));
-    return tf.add(full, tf.scatterND(idx, tf.sub(updates, old), full.shape)) as T;
+  const n = full.shape[0];
+  const source = Int32Array.from({ length: n }, (_, i) => i);
+  rows.forEach((r, j) => {
+    if (!Number.isInteger(r) || r < 0 || r >= n) throw new Error(`scatterRows: row ${r} is outside 0…${n - 1}`);
+    source[r] = n + j;
   });
+  return tf.tidy(() => tf.gather(tf.concat([full, updates]), tf.tensor1d(source, 'int32')) as T);
 }
 
 /** Top-1 class per row, as int32. */
