@@ -8,7 +8,7 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     await page.goto(`diagnostics.html?backend=${backend}`);
     const report = await page.waitForFunction(() => window.__parity, undefined, { timeout: 150_000 }).then((h) => h.jsonValue());
     expect(report, JSON.stringify(report)).not.toHaveProperty('error');
-    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: import('../src/core/retrofit/vjp-parity').VjpParityResult };
+    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: import('../src/core/retrofit/vjp-parity').VjpParityResult; residualVjp: import('../src/core/retrofit/vjp-parity').VjpParityResult };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
     // Forward and gradient kernels both ran the whole table.
@@ -20,6 +20,11 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     expect(r.candidateVjp.gradientError).toBeLessThan(1e-4);
     expect(r.candidateVjp.logitsError).toBeLessThan(1e-5);
     expect(r.candidateVjp.leaked).toBe(0);
+    // The same on a residual network (BN, strided conv, Add, global pooling: the ResNet's ops).
+    expect(r.residualVjp.gradientError).toBeLessThan(1e-4);
+    expect(r.residualVjp.logitsError).toBeLessThan(1e-5);
+    expect(r.residualVjp.modelError).toBeLessThan(1e-4);
+    expect(r.residualVjp.leaked).toBe(0);
     // κ is a uniform: moving it never compiles a program (null on backends that compile none).
     expect(r.kappaPrograms.outputsChanged).toBe(true);
     if (backend === 'webgl' || backend === 'webgpu') expect(r.kappaPrograms.programsCreated).toBe(0);

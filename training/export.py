@@ -17,8 +17,10 @@ sys.path.insert(0, os.path.dirname(__file__))
 from train import NORM, OUT, RECIPES, ROOT, build  # noqa: E402
 
 PAPER = {
-    'mnist': dict(kappa=1.0, base_acc=0.9955, robust_acc=0.9950, kmax=2.0, step=0.05),
-    'cifar10': dict(kappa=0.4, base_acc=0.8946, robust_acc=0.8793, kmax=1.0, step=0.01),
+    'LeNetLike': dict(kappa=1.0, base_acc=0.9955, robust_acc=0.9950, kmax=2.0, step=0.05),
+    'AlexLike': dict(kappa=0.4, base_acc=0.8946, robust_acc=0.8793, kmax=1.0, step=0.01),
+    # The paper's WideResNet row (κ = 0.07 after each BN). Its robust WRN is not in Table 2: robust_acc None.
+    'PreActResNet': dict(kappa=0.07, base_acc=0.9600, robust_acc=None, kmax=0.2, step=0.005),
 }
 
 
@@ -45,7 +47,62 @@ def simple(cls, name, **kw):
 
 
 def conv_w(m):
-    return [m.weight.detach().numpy().transpose(2, 3, 1, 0), m.bias.detach().numpy()]  # OIHW → HWIO
+    k = m.weight.detach().numpy().transpose(2, 3, 1, 0)  # OIHW → HWIO
+    return [k] if m.bias is None else [k, m.bias.detach().numpy()]
+
+
+def bn_w(m):
+    # TF.js BatchNormalization weight order: gamma, beta, moving_mean, moving_variance.
+    return [t.detach().numpy() for t in (m.weight, m.bias, m.running_mean, m.running_var)]
+
+
+WEIGHT_NAMES = {2: ('kernel', 'bias'), 1: ('kernel',), 4: ('gamma', 'beta', 'moving_mean', 'moving_variance')}
+
+
+def node(layer, *inputs):
+    """A functional-model layer entry reading the named layers."""
+    layer = dict(layer, name=layer['config']['name'])
+    layer['inbound_nodes'] = [[[i, 0, 0, {}] for i in inputs]] if inputs else []
+    return layer
+
+
+def resnet_topology(net):
+    """Functional topology of PreActResNet: Conv2D (no bias, 'same'), BatchNormalization (ε as PyTorch's),
+    Activation('relu') after every BN, Add for the residual sums, GlobalAveragePooling2D, Dense."""
+    def cv(name, filters, k, stride):
+        c = conv(name, filters, k, 'linear')
+        c['config'].update(strides=[stride, stride], padding='same', use_bias=False)
+        return c
+
+    def bn(name, m):
+        return simple('BatchNormalization', name, axis=-1, momentum=0.99, epsilon=m.eps, center=True, scale=True)
+
+    layers = [node(simple('InputLayer', 'input', batch_input_shape=[None, 32, 32, 3], sparse=False))]
+    weights = []
+    layers.append(node(cv('conv0', net.conv.out_channels, 3, 1), 'input'))
+    weights.append(('conv0', conv_w(net.conv)))
+    x = 'conv0'
+    for i, b in enumerate(net.blocks):
+        p = f'b{i}_'
+        layers += [node(bn(p + 'bn1', b.bn1), x), node(simple('Activation', p + 'relu1', activation='relu'), p + 'bn1'),
+                   node(cv(p + 'conv1', b.conv1.out_channels, 3, b.stride), p + 'relu1'),
+                   node(bn(p + 'bn2', b.bn2), p + 'conv1'),
+                   node(simple('Activation', p + 'relu2', activation='relu'), p + 'bn2'),
+                   node(cv(p + 'conv2', b.conv2.out_channels, 3, 1), p + 'relu2')]
+        weights += [(p + 'bn1', bn_w(b.bn1)), (p + 'conv1', conv_w(b.conv1)), (p + 'bn2', bn_w(b.bn2)),
+                    (p + 'conv2', conv_w(b.conv2))]
+        short = x
+        if b.short is not None:
+            layers.append(node(cv(p + 'short', b.short.out_channels, 1, b.stride), p + 'relu1'))
+            weights.append((p + 'short', conv_w(b.short)))
+            short = p + 'short'
+        layers.append(node(simple('Add', p + 'add'), p + 'conv2', short))
+        x = p + 'add'
+    layers += [node(bn('bn', net.bn), x), node(simple('Activation', 'relu', activation='relu'), 'bn'),
+               node(simple('GlobalAveragePooling2D', 'pool', data_format='channels_last'), 'relu'),
+               node(dense('fc', 10, 'linear'), 'pool')]
+    weights += [('bn', bn_w(net.bn)), ('fc', dense_w(net.fc))]
+    return layers, weights
 
 
 def dense_w(m, chw=None):
@@ -58,6 +115,8 @@ def dense_w(m, chw=None):
 
 def topology_and_weights(net, r):
     """ReLUs appear in two forms, as in real Keras models: fused `activation` and standalone Activation layers."""
+    if r['arch'] == 'PreActResNet':
+        return resnet_topology(net)
     if r['arch'] == 'LeNetLike':
         layers = [conv('conv1', 10, 5, 'linear', [28, 28, 1]), pool('pool1'), simple('Activation', 'relu1', activation='relu'),
                   conv('conv2', 20, 5, 'linear'), pool('pool2'), simple('Activation', 'relu2', activation='relu'),
@@ -77,40 +136,58 @@ def topology_and_weights(net, r):
     return layers, weights
 
 
-def export(model_id):
+def export(model_id, out_root=os.path.join(ROOT, 'public', 'models'), from_checkpoint=False):
     r = RECIPES[model_id]
-    meta = json.load(open(os.path.join(OUT, f'{model_id}.json')))
     net = build(r)
-    net.load_state_dict(torch.load(os.path.join(OUT, f'{model_id}.pt')))
+    if from_checkpoint:  # an unfinished run (a trainer checkpoint), to check the export path; never shipped
+        s = torch.load(from_checkpoint)
+        net.load_state_dict(s['model'])
+        meta = dict(history=s['history'], torch_version=torch.__version__, torch_test_accuracy_by_kappa={}, test_count=0)
+    else:
+        meta = json.load(open(os.path.join(OUT, f'{model_id}.json')))
+        net.load_state_dict(torch.load(os.path.join(OUT, f'{model_id}.pt')))
     net.eval()
     layers, weights = topology_and_weights(net, r)
-    out_dir = os.path.join(ROOT, 'public', 'models', model_id)
+    out_dir = os.path.join(out_root, model_id)
     os.makedirs(out_dir, exist_ok=True)
     specs, blobs = [], []
-    for lname, (k, b) in weights:
-        for suffix, arr in (('kernel', k), ('bias', b)):
+    for lname, arrays in weights:
+        for suffix, arr in zip(WEIGHT_NAMES[len(arrays)], arrays):
             arr = np.ascontiguousarray(arr, dtype='<f4')
             specs.append(dict(name=f'{lname}/{suffix}', shape=list(arr.shape), dtype='float32'))
             blobs.append(arr.tobytes())
     with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
         f.write(b''.join(blobs))
+    name = model_id.replace('-', '_')
+    if r['arch'] == 'PreActResNet':
+        topology = dict(class_name='Model', config=dict(name=name, layers=layers, input_layers=[['input', 0, 0]],
+                                                        output_layers=[['fc', 0, 0]]))
+    else:
+        topology = dict(class_name='Sequential', config=dict(name=name, layers=layers))
     model_json = dict(format='layers-model', generatedBy='jumprelu-lab training/export.py', convertedBy=None,
-                      modelTopology=dict(class_name='Sequential', config=dict(name=model_id.replace('-', '_'), layers=layers),
-                                         keras_version='tfjs-layers 4.22.0', backend='tensor_flow.js'),
+                      modelTopology=dict(topology, keras_version='tfjs-layers 4.22.0', backend='tensor_flow.js'),
                       weightsManifest=[dict(paths=['weights.bin'], weights=specs)])
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
         json.dump(model_json, f)
 
     ds = r['dataset']
-    paper = PAPER[ds]
+    paper = PAPER[r['arch']]
     variant = 'robust' if r['adv'] else 'base'
-    width_note = [] if r['width'] == 1.0 else [
+    width_note = [] if r.get('width', 1.0) == 1.0 else [
         f"Conv channels at {r['width']:g}× the paper's width (a first step: full width trains at ~3.7 min/epoch on "
         '2 CPU cores); dense layers at full width.']
+    arch = f"PreActResNet-{6 * r['blocks'] + 2}" + (f"-{r['widen']}" if r['widen'] != 1 else '') \
+        if r['arch'] == 'PreActResNet' else r['arch']
+    if r['arch'] == 'PreActResNet':
+        width_note = [
+            f"A pre-activation ResNet ({6 * r['blocks'] + 2} layers, widening {r['widen']}, "
+            f"{sum(p.numel() for p in net.parameters()) / 1e6:.2f} M parameters) sized for 2 CPU cores; the paper's "
+            'headline CIFAR-10 row is a WideResNet 30-4 (its authors\' scripts: depth 34, width 4, ~46 M parameters). '
+            'Same family: BN → JumpReLU → conv in every block, so κ acts on batch-normalised pre-activations.']
     card = dict(
         version=1, id=model_id,
-        name=f"{r['arch']} ({'MNIST' if ds == 'mnist' else 'CIFAR-10'}, {variant})",
-        dataset=ds, architecture=r['arch'], variant=variant, width=r['width'],
+        name=f"{arch} ({'MNIST' if ds == 'mnist' else 'CIFAR-10'}, {variant})",
+        dataset=ds, architecture=r['arch'], variant=variant, width=r.get('width', 1.0),
         description=(f"{r['arch']} trained with ReLU by this project's trainer"
                      + (f"; FGSM adversarial training with mixed batches (ratio {r['adv']['ratio']}, ε {r['adv']['eps']} in "
                         'normalised units), as in the paper' if r['adv'] else '') + '. Inputs normalised with '
@@ -137,12 +214,18 @@ def export(model_id):
     mean, std = (torch.tensor(v).view(1, -1, 1, 1) for v in NORM[ds])
     with torch.no_grad():
         logits = net((x - mean) / std).numpy()
-    os.makedirs(os.path.join(ROOT, 'training', 'reference'), exist_ok=True)
-    with open(os.path.join(ROOT, 'training', 'reference', f'{model_id}.json'), 'w') as f:
+    ref_dir = out_dir if from_checkpoint else os.path.join(ROOT, 'training', 'reference')
+    os.makedirs(ref_dir, exist_ok=True)
+    with open(os.path.join(ref_dir, f'{model_id}.logits.json' if from_checkpoint else f'{model_id}.json'), 'w') as f:
         json.dump(dict(id=model_id, count=16, logits=[[float(v) for v in row] for row in logits]), f)
     print(f'exported {model_id} → public/models/{model_id}/')
 
 
 if __name__ == '__main__':
-    for mid in sys.argv[1:]:
-        export(mid)
+    args = sys.argv[1:]
+    if '--from-checkpoint' in args:  # `--from-checkpoint <checkpoint.pt> <dir> <id>`: an unfinished run → <dir>/<id>/
+        i = args.index('--from-checkpoint')
+        export(args[i + 3], out_root=args[i + 2], from_checkpoint=args[i + 1])
+    else:
+        for mid in args:
+            export(mid)

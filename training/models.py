@@ -74,3 +74,56 @@ class AlexLike(Net):
         x = j[4](self.fc1(x))
         x = j[5](self.fc2(x))
         return self.fc3(x)
+
+
+def _same_pad(x, stride):
+    """TF's 'same' padding for a 3×3 conv: symmetric at stride 1, (0 before, 1 after) at stride 2 on even
+    sizes. PyTorch's padding=1 pads (1, 1) at stride 2 too, which would not match the exported TF.js model."""
+    return F.pad(x, (1, 1, 1, 1)) if stride == 1 else F.pad(x, (0, 1, 0, 1))
+
+
+class PreActBlock(nn.Module):
+    """BN → J → conv3×3(stride) → BN → J → conv3×3, plus the identity or a 1×1 strided conv of the activated
+    input (He et al. 2016, "Identity Mappings in Deep Residual Networks"). J follows every BN."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.stride = stride
+        self.bn1, self.j1 = nn.BatchNorm2d(cin), Jump()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 0, bias=False)
+        self.bn2, self.j2 = nn.BatchNorm2d(cout), Jump()
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 0, bias=False)
+        self.short = nn.Conv2d(cin, cout, 1, stride, 0, bias=False) if stride != 1 or cin != cout else None
+
+    def forward(self, x):
+        a = self.j1(self.bn1(x))
+        s = self.short(a) if self.short is not None else x
+        h = self.conv1(_same_pad(a, self.stride))
+        h = self.conv2(_same_pad(self.j2(self.bn2(h)), 1))
+        return h + s
+
+
+class PreActResNet(Net):
+    """Pre-activation ResNet for CIFAR-10: conv3×3 16 → 3 stages of `n` blocks (16k, 32k, 64k channels; stride
+    2 at stages 2 and 3) → BN → J → global average pool → dense 10. depth = 6n + 2; k = 1 is ResNet-20 (n = 3),
+    k = 2 with n = 2 is WRN-16-2."""
+
+    def __init__(self, n=3, k=1):
+        super().__init__()
+        w = [16 * k, 32 * k, 64 * k]
+        self.conv = nn.Conv2d(3, 16, 3, 1, 0, bias=False)
+        blocks, cin = [], 16
+        for i, c in enumerate(w):
+            for b in range(n):
+                blocks.append(PreActBlock(cin, c, 2 if (i > 0 and b == 0) else 1))
+                cin = c
+        self.blocks = nn.ModuleList(blocks)
+        self.bn, self.j = nn.BatchNorm2d(cin), Jump()
+        self.fc = nn.Linear(cin, 10)
+
+    def forward(self, x):
+        x = self.conv(_same_pad(x, 1))
+        for b in self.blocks:
+            x = b(x)
+        x = self.j(self.bn(x))
+        return self.fc(x.mean((2, 3)))

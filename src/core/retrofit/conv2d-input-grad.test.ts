@@ -22,7 +22,11 @@ describe.each(['cpu', 'wasm'])('conv2dInputGrad on %s', (backend) => {
     { name: 'valid 3×3, 4→6 channels, non-square', x: [2, 9, 7, 4], k: [3, 3, 4, 6], pad: 'valid' },
     { name: 'same 3×3', x: [2, 8, 8, 3], k: [3, 3, 3, 5], pad: 'same' },
     { name: 'same 4×2 (even kernel: the odd zero goes bottom/right)', x: [2, 7, 6, 2], k: [4, 2, 2, 3], pad: 'same' },
-    { name: 'stride 2 (TF.js gradient kept)', x: [2, 9, 9, 2], k: [3, 3, 2, 3], pad: 'valid', strides: 2 },
+    { name: 'stride 2 valid, odd size (a remainder row no window reads)', x: [2, 9, 9, 2], k: [3, 3, 2, 3], pad: 'valid', strides: 2 },
+    { name: 'stride 2 same 3×3 on an even size (TF pads 0 before, 1 after)', x: [2, 8, 8, 3], k: [3, 3, 3, 4], pad: 'same', strides: 2 },
+    { name: 'stride 2 same 3×3 on an odd size', x: [2, 7, 9, 2], k: [3, 3, 2, 3], pad: 'same', strides: 2 },
+    { name: 'stride 2 1×1 (ResNet shortcut)', x: [2, 8, 8, 4], k: [1, 1, 4, 6], pad: 'same', strides: 2 },
+    { name: 'stride 3 valid 2×2', x: [1, 10, 11, 2], k: [2, 2, 2, 2], pad: 'valid', strides: 3 },
   ] as const)('conv2d: value and ∇x equal TF.js conv2d ($name)', ({ x: xs, k: ks, pad, ...rest }) => {
     const before = tf.memory().numTensors;
     const s: number = 'strides' in rest && rest.strides !== undefined ? rest.strides : 1;

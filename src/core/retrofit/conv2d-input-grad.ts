@@ -6,32 +6,49 @@
  * and dilation 1 the input gradient is the full correlation of dy with the kernel flipped in space and
  * with its channel axes swapped:
  *   dx = conv2d(dy, flip(W)ᵀ, padding (kh−1−top, kh−1−bottom, kw−1−left, kw−1−right)).
- * Other strides/dilations keep TF.js's own gradient. The kernel is a constant here: no ∇W (callers only
- * need ∇x, and the weights are trained elsewhere).
+ * Strided convolutions (ResNet downsampling) first spread dy over the stride grid (zeros in between), then
+ * do the same stride-1 correlation. Dilated kernels keep TF.js's own gradient. The kernel is a constant
+ * here: no ∇W (callers only need ∇x, and the weights are trained elsewhere).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine';
 
 type Pad = 'valid' | 'same';
 
-/** Zero padding (top, bottom, left, right) that conv2d applies for this padding mode at stride 1. */
-function forwardPadding(pad: Pad, kh: number, kw: number): [number, number, number, number] {
-  if (pad === 'valid') return [0, 0, 0, 0];
-  // 'same' at stride 1: k − 1 zeros in total, the odd one at the bottom/right (as TF does).
-  return [Math.floor((kh - 1) / 2), Math.ceil((kh - 1) / 2), Math.floor((kw - 1) / 2), Math.ceil((kw - 1) / 2)];
+/** TF's zero padding (before, after) along one axis of `size` for kernel k and stride s. */
+function axisPadding(pad: Pad, size: number, k: number, s: number): [number, number] {
+  if (pad === 'valid') return [0, 0];
+  // 'same': output ceil(size / s); the odd zero goes after (bottom/right), as TF does.
+  const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
-export const isUnitStride = (strides: [number, number], dilations: [number, number]): boolean =>
-  strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
+export const isUnitDilation = (dilations: [number, number]): boolean => dilations[0] === 1 && dilations[1] === 1;
 
-/** ∇x of a stride-1, dilation-1 convolution for cotangent dy (any batch size), as a forward convolution. */
-export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad): tf.Tensor4D {
+/**
+ * ∇x of a dilation-1 convolution (any stride) for cotangent dy (any batch size), as a forward convolution.
+ * `inputSize` [h, w] is the forward input's spatial size (needed when the stride is not 1).
+ */
+export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad, strides: [number, number] = [1, 1], inputSize?: [number, number]): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = kernel.shape;
-    const [top, bottom, left, right] = forwardPadding(pad, kh, kw);
+    const [n, oh, ow, c] = dy.shape;
+    const [sh, sw] = strides;
+    const [h, w] = inputSize ?? [oh, ow];
+    const [top, bottom] = axisPadding(pad, h, kh, sh);
+    const [left, right] = axisPadding(pad, w, kw, sw);
+    let g: tf.Tensor4D = dy;
+    if (sh !== 1 || sw !== 1) {
+      // Each dy value at its window's origin on the (padded) input grid, zeros between: [n, oh·sh, ow·sw, c].
+      g = tf.reshape(tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
+    }
+    // The stride-1 correlation of g over the padded input (h + top + bottom rows) spans g's rows plus
+    // `extraH` more; padding (kh − 1 − top) before and the rest after crops the forward padding away.
+    const extraH = h + top + bottom - kh + 1 - g.shape[1];
+    const extraW = w + left + right - kw + 1 - g.shape[2];
     const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     // Explicit padding inside the convolution: a separate tf.pad is a slow copy on wasm.
-    return tf.conv2d(dy, flipped, 1, [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]]);
+    return tf.conv2d(g, flipped, 1, [[0, 0], [kh - 1 - top, kh - 1 - bottom + extraH], [kw - 1 - left, kw - 1 - right + extraW], [0, 0]]);
   });
 }
 
@@ -42,10 +59,11 @@ export function conv2dInputGrad(
   pad: Pad,
   dilations: [number, number],
 ): tf.Tensor4D {
-  if (!isUnitStride(strides, dilations)) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
+  if (!isUnitDilation(dilations)) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
+  const size: [number, number] = [x.shape[1], x.shape[2]];
   const f = tf.customGrad(((input: tf.Tensor) => ({
-    value: tf.conv2d(input as tf.Tensor4D, kernel, 1, pad),
-    gradFunc: (dy: tf.Tensor) => convInputGradient(dy as tf.Tensor4D, kernel, pad),
+    value: tf.conv2d(input as tf.Tensor4D, kernel, strides, pad),
+    gradFunc: (dy: tf.Tensor) => convInputGradient(dy as tf.Tensor4D, kernel, pad, strides, size),
   })) as CustomGradientFunc<tf.Tensor4D>);
   return f(x) as tf.Tensor4D;
 }

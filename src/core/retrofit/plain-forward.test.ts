@@ -23,6 +23,17 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
       const r = await runVjpParity(kappa);
       expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
       expect(r.logitsError).toBe(0);
+      expect(r.modelError).toBeLessThan(1e-5);
+      expect(r.leaked).toBe(0);
+    }
+  });
+
+  it('equals tf.grad and the layers model on a residual network (BN, strided and 1×1 conv, Add, global pooling)', async () => {
+    for (const kappa of [0, 0.05, 0.3]) {
+      const r = await runVjpParity(kappa, 'residual');
+      expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
+      expect(r.logitsError, `κ = ${kappa}`).toBe(0);
+      expect(r.modelError, `κ = ${kappa}`).toBeLessThan(1e-5);
       expect(r.leaked).toBe(0);
     }
   });

@@ -14,14 +14,15 @@
  * Here the forward runs once on the n images and only the backward runs on n·K rows; each op's backward
  * reads what it needs of the forward (JumpReLU masks, max-pool routes) from the n rows, broadcast over K.
  *
- * Supports the layer types of Sequential image classifiers (Conv2D, Dense, pooling, Flatten, Dropout,
- * Activation linear/softmax, JumpReLU); anything else returns null and callers use `model.apply`.
- * Ops without a hand-written backward (softmax, average pooling, overlapping max pooling, dilated or
- * strided convolutions with dilation) make `plainCandidateVjp` null: callers then use tf.grad.
+ * Supports the layer types of image classifiers, Sequential or functional (a DAG of single-use layers):
+ * Conv2D, Dense, pooling, global average pooling, Flatten, Dropout, BatchNormalization (inference),
+ * Add, Activation linear/softmax, JumpReLU; anything else returns null and callers use `model.apply`.
+ * Ops without a hand-written backward (softmax, average pooling, overlapping max pooling, dilated
+ * convolutions) make `plainCandidateVjp` null: callers then use tf.grad.
  */
 import * as tf from '@tensorflow/tfjs';
 import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
-import { conv2dInputGrad, convInputGradient, isUnitStride } from './conv2d-input-grad';
+import { conv2dInputGrad, convInputGradient, isUnitDilation } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
 import type { KappaControl } from './kappa-control';
 
@@ -139,6 +140,8 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   if (cls === 'Flatten') return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g) => tf.reshape(g, [g.shape[0], ...x.shape.slice(1)]) }) };
   if (cls === 'Activation') return activation(cfg.activation);
   if (cfg.dataFormat !== undefined && cfg.dataFormat !== 'channelsLast' && cfg.dataFormat !== 'channels_last') return null;
+  if (cls === 'BatchNormalization') return batchNormOp(layer, cfg);
+  if (cls === 'GlobalAveragePooling2D') return globalAveragePoolOp();
   if (cls === 'MaxPooling2D' || cls === 'AveragePooling2D') {
     const size = pair(cfg.poolSize);
     const strides = pair(cfg.strides ?? cfg.poolSize);
@@ -156,7 +159,7 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
     const w = () => kernel.read() as tf.Tensor4D;
     return affineOp(
       (x) => conv2dInputGrad(x as tf.Tensor4D, w(), strides, pad, dilations),
-      isUnitStride(strides, dilations) ? (g) => convInputGradient(g as tf.Tensor4D, w(), pad) : null,
+      isUnitDilation(dilations) ? (g, x) => convInputGradient(g as tf.Tensor4D, w(), pad, strides, [x.shape[1]!, x.shape[2]!]) : null,
       bias, act);
   }
   if (cls === 'Dense') {
@@ -166,28 +169,108 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   return null;
 }
 
-/** The ops of a single-chain model, or null if some layer is not supported. */
-function chainOps(model: tf.LayersModel, control: KappaControl): Op[] | null {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
-  const ops: Op[] = [];
-  let prev: string | null = null;
-  for (const layer of model.layers) {
-    // A single chain: every layer reads the previous one only.
-    const inbound = layer.inboundNodes.flatMap((n) => n.inboundLayers.map((l) => l.name));
-    if (prev !== null && (inbound.length !== 1 || inbound[0] !== prev)) return null;
-    const op = opFor(layer, control);
-    if (!op) return null;
-    ops.push(op);
-    prev = layer.name;
-  }
-  return ops;
+/**
+ * Inference-mode batch norm on the channel axis: y = x·s + t with s = γ/√(σ² + ε), t = β − μ·s (two
+ * element-wise ops; the backward is g·s).
+ */
+function batchNormOp(layer: tf.layers.Layer, cfg: Cfg): Op | null {
+  const axis = cfg.axis as number | number[];
+  if (!(axis === -1 || axis === 3 || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === 3)))) return null;
+  // TF.js's weight order: gamma (if `scale`), beta (if `center`), moving mean, moving variance.
+  const ws = [...layer.weights];
+  const gamma = cfg.scale !== false ? ws.shift() : undefined;
+  const beta = cfg.center !== false ? ws.shift() : undefined;
+  const [mean, variance] = ws;
+  if (!mean || !variance || ws.length !== 2) return null;
+  const eps = cfg.epsilon as number;
+  const affine = () => tf.tidy(() => {
+    const inv = tf.rsqrt(tf.add(variance.read(), eps));
+    const scale = gamma ? tf.mul(gamma.read(), inv) : inv;
+    const shift = tf.sub(beta ? beta.read() : tf.zerosLike(mean.read()), tf.mul(mean.read(), scale));
+    return [scale, shift];
+  });
+  return {
+    differentiable: true,
+    run: (x) => {
+      const [scale, shift] = affine();
+      return { y: tf.add(tf.mul(x, scale), shift), back: (g) => tf.mul(g, scale) };
+    },
+  };
 }
 
-/** A plain-op forward pass of a single-chain model, or null if some layer is not supported. */
+/** Mean over the spatial axes: [n, h, w, c] → [n, c]; the backward spreads g/(h·w) over every position. */
+function globalAveragePoolOp(): Op {
+  return {
+    differentiable: true,
+    run: (x) => {
+      const [, h, w, c] = x.shape;
+      return {
+        y: tf.mean(x, [1, 2]),
+        back: (g) => tf.mul(tf.reshape(g, [g.shape[0], 1, 1, c]), tf.fill([1, h, w, c], 1 / (h * w))),
+      };
+    },
+  };
+}
+
+/**
+ * The model as a list of nodes in topological order: a layer op reading one earlier node (−1: the model's
+ * input), or an element-wise sum (Add) of several. `output` is the node whose value is the logits.
+ */
+interface Graph {
+  nodes: ({ op: Op; inputs: [number] } | { op: 'add'; inputs: number[] })[];
+  output: number;
+}
+
+/** The model's graph, or null if some layer is not supported (or is used more than once). */
+function graphOf(model: tf.LayersModel, control: KappaControl): Graph | null {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
+  const index = new Map<string, number>([[model.inputs[0].sourceLayer.name, -1]]);
+  const nodes: Graph['nodes'] = [];
+  for (const layer of model.layers) {
+    if (index.get(layer.name) === -1) continue; // the functional model's InputLayer
+    if (layer.inboundNodes.length !== 1) return null; // shared layers are not supported
+    const names = layer.inboundNodes[0].inboundLayers.map((l) => l.name);
+    // Sequential models' first layer reads an input layer that model.layers does not list.
+    const inputs = names.map((n) => index.get(n) ?? (nodes.length === 0 ? -1 : NaN));
+    if (inputs.some(Number.isNaN)) return null;
+    if (layer.getClassName() === 'Add') {
+      if (inputs.length < 2) return null;
+      nodes.push({ op: 'add', inputs });
+    } else {
+      const op = opFor(layer, control);
+      if (!op || inputs.length !== 1) return null;
+      nodes.push({ op, inputs: [inputs[0]] });
+    }
+    index.set(layer.name, nodes.length - 1);
+  }
+  const output = index.get(model.outputs[0].sourceLayer.name);
+  return output === undefined || output < 0 ? null : { nodes, output };
+}
+
+const differentiable = (g: Graph) => g.nodes.every((n) => n.op === 'add' || n.op.differentiable);
+
+/** Runs the graph on x; with `backs`, records each node's backward (index-aligned with `nodes`). */
+function runGraph(graph: Graph, x: tf.Tensor, backs?: (Back | null)[]): tf.Tensor {
+  const values: tf.Tensor[] = [];
+  const at = (i: number) => (i < 0 ? x : values[i]);
+  for (const node of graph.nodes) {
+    if (node.op === 'add') {
+      values.push(node.inputs.map(at).reduce((a, b) => tf.add(a, b)));
+      backs?.push(null);
+    } else {
+      const r = node.op.run(at(node.inputs[0]));
+      values.push(r.y);
+      backs?.push(r.back);
+    }
+  }
+  return values[graph.output];
+}
+
+/** A plain-op forward pass of the model, or null if some layer is not supported. */
 export function plainForward(model: tf.LayersModel, control: KappaControl): ((x: tf.Tensor) => tf.Tensor) | null {
-  const ops = chainOps(model, control);
-  if (!ops) return null;
-  return (x) => tf.tidy(() => ops.reduce((h, op) => op.run(h).y, x));
+  const graph = graphOf(model, control);
+  if (!graph) return null;
+  return (x) => tf.tidy(() => runGraph(graph, x));
 }
 
 /**
@@ -199,18 +282,26 @@ export function plainForward(model: tf.LayersModel, control: KappaControl): ((x:
 export type CandidateVjp = (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { logits: tf.Tensor2D; gradients: tf.Tensor4D };
 
 export function plainCandidateVjp(model: tf.LayersModel, control: KappaControl): CandidateVjp | null {
-  const ops = chainOps(model, control);
-  if (!ops || !ops.every((op) => op.differentiable)) return null;
+  const graph = graphOf(model, control);
+  if (!graph || !differentiable(graph)) return null;
   return (x, weights, k) => tf.tidy(() => {
-    const backs: Back[] = [];
-    let h: tf.Tensor = x;
-    for (const op of ops) {
-      const r = op.run(h);
-      backs.push(r.back!);
-      h = r.y;
+    const backs: (Back | null)[] = [];
+    const logits = runGraph(graph, x, backs);
+    // Reverse sweep; a node read by several others (a residual fork) sums their cotangents.
+    const cot: (tf.Tensor | undefined)[] = [];
+    let input: tf.Tensor | undefined;
+    const give = (i: number, g: tf.Tensor) => {
+      if (i < 0) input = input ? tf.add(input, g) : g;
+      else cot[i] = cot[i] ? tf.add(cot[i]!, g) : g;
+    };
+    give(graph.output, weights);
+    for (let i = graph.nodes.length - 1; i >= 0; i--) {
+      const g = cot[i];
+      if (!g) continue; // does not reach the output
+      const node = graph.nodes[i];
+      if (node.op === 'add') node.inputs.forEach((j) => give(j, g));
+      else give(node.inputs[0], backs[i]!(g, k));
     }
-    let g: tf.Tensor = weights;
-    for (let i = backs.length - 1; i >= 0; i--) g = backs[i](g, k);
-    return { logits: h as tf.Tensor2D, gradients: g as tf.Tensor4D };
+    return { logits: logits as tf.Tensor2D, gradients: input as tf.Tensor4D };
   });
 }
