@@ -37,7 +37,7 @@ describe('whole attacks agree on cpu and wasm (shipped MNIST base, first 20 test
     const wasm = await runOn('wasm', kappa);
     const rows = compareAttackRuns(cpu, wasm);
     for (const row of rows) expect(row, JSON.stringify(row)).toMatchObject({ ok: true });
-    // The cases attack something: each fools some images and keeps some iterations.
-    for (const run of cpu) expect(run.success.some((s) => s === 1) && run.iterations.some((i) => i > 0), run.key).toBe(true);
+    // The cases attack something: each fools some images.
+    for (const row of rows) expect(row.fooled, row.key).toBeGreaterThan(0);
   });
 });

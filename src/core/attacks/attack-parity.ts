@@ -17,15 +17,18 @@ export interface AttackParityCase {
 
 /**
  * The paper's attacks at its MNIST settings (IFGSM, DeepFool L2/L∞, 40 steps), Madry PGD and Trust Region
- * with small budgets (the cases must stay cheap on software WebGL/WebGPU).
+ * with small budgets. `small`: a few steps each, for software WebGL/WebGPU (~10 ms per kernel call there).
  */
-export const ATTACK_PARITY_CASES: readonly AttackParityCase[] = [
-  { key: 'ifgsm', attack: 'ifgsm', options: { epsilon: 0.01, steps: 40 } },
-  { key: 'deepfool-l2', attack: 'deepfool-l2', options: { steps: 40, stepRule: 'paper', overshoot: 0.02, candidates: null } },
-  { key: 'deepfool-linf', attack: 'deepfool-linf', options: { steps: 40, stepRule: 'paper', overshoot: 0.02, candidates: null } },
-  { key: 'pgd', attack: 'pgd', options: { epsilon: 0.3, stepSize: 0.05, steps: 10, randomStart: true, seed: 3 } },
-  { key: 'trust-region-l2', attack: 'trust-region-l2', options: { steps: 50, radius: 0.1, overshoot: 0.02, adaptiveRadius: false } },
-];
+export function attackParityCases(budget: 'paper' | 'small' = 'paper'): AttackParityCase[] {
+  const s = (paper: number, small: number) => (budget === 'paper' ? paper : small);
+  return [
+    { key: 'ifgsm', attack: 'ifgsm', options: { epsilon: s(0.01, 0.2), steps: s(40, 6) } },
+    { key: 'deepfool-l2', attack: 'deepfool-l2', options: { steps: s(40, 6), stepRule: 'paper', overshoot: 0.02, candidates: null } },
+    { key: 'deepfool-linf', attack: 'deepfool-linf', options: { steps: s(40, 6), stepRule: 'paper', overshoot: 0.02, candidates: null } },
+    { key: 'pgd', attack: 'pgd', options: { epsilon: s(0.3, 1.2), stepSize: s(0.05, 0.4), steps: s(10, 4), randomStart: true, seed: 3 } },
+    { key: 'trust-region-l2', attack: 'trust-region-l2', options: { steps: s(50, 8), radius: s(0.1, 1.5), overshoot: 0.02, adaptiveRadius: false } },
+  ];
+}
 
 /** One attack's per-image outcome: ρ in the attack's own norm. */
 export interface AttackRun {
@@ -35,7 +38,7 @@ export interface AttackRun {
   rho: number[];
 }
 
-export async function runAttackCases(classifier: Classifier, x: tf.Tensor4D, labels: ArrayLike<number>, cases: readonly AttackParityCase[] = ATTACK_PARITY_CASES): Promise<AttackRun[]> {
+export async function runAttackCases(classifier: Classifier, x: tf.Tensor4D, labels: ArrayLike<number>, cases: readonly AttackParityCase[] = attackParityCases()): Promise<AttackRun[]> {
   const runs: AttackRun[] = [];
   for (const c of cases) {
     const attack = getAttack(c.attack);
@@ -54,6 +57,8 @@ export interface AttackParityRow {
   /** |mean ρ − reference mean ρ| / reference mean ρ, and the largest per-image |Δρ| / mean ρ. */
   meanRhoRelError: number;
   maxImageRhoRelError: number;
+  /** Images the reference run fooled (a case that fools none checks little). */
+  fooled: number;
   ok: boolean;
 }
 
@@ -70,6 +75,7 @@ export function compareAttackRuns(reference: readonly AttackRun[], other: readon
       successDiffer: differ(ref.success, o.success),
       meanRhoRelError: Math.abs(mean(o.rho) - mean(ref.rho)) / scale,
       maxImageRhoRelError: Math.max(0, ...ref.rho.map((v, i) => Math.abs(o.rho[i] - v) / scale)),
+      fooled: ref.success.reduce((a, v) => a + v, 0),
     };
     return { ...row, ok: row.iterationsDiffer.length === 0 && row.successDiffer.length === 0 && row.meanRhoRelError <= tolerance };
   });
