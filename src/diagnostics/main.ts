@@ -53,13 +53,17 @@ function convInputGradError(): number {
 
 /**
  * Attack parity mode: the whole attacks (core/attacks/attack-parity.ts) on the first `images` test images
- * of a shipped model at κ (default: the card's), on this backend and then on cpu in the same page,
+ * of a shipped model at κ (default: the card's), on cpu and then on this backend in the same page,
  * compared image by image. `&budget=small`: a few steps per attack (software GPUs).
  */
 async function attackParity(id: string, params: URLSearchParams, backend: string) {
   const base = new URL('./', location.href).href;
   const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
   if (!known.includes(id)) throw new Error(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
+  // The cpu reference runs first, on weights loaded there: reading webgpu tensors back on cpu after a
+  // backend switch returned zeros ('A valid external Instance reference no longer exists'); cpu data
+  // moves to the GPU backend on first use.
+  await tf.setBackend('cpu');
   const loaded = await loadModel(fetchSource, `${base}models`, id);
   const images = Math.min(Math.max(1, Math.floor(Number(params.get('images') ?? 20)) || 20), 50);
   const kappa = Number(params.get('kappa') ?? loaded.card.kappa.default);
@@ -79,11 +83,10 @@ async function attackParity(id: string, params: URLSearchParams, backend: string
       x.dispose();
     }
   };
-  const ours = await run();
-  await tf.setBackend('cpu');
   const cpu = await run();
-  const leaked = tf.memory().numTensors - before;
   await tf.setBackend(backend);
+  const ours = await run();
+  const leaked = tf.memory().numTensors - before;
   loaded.model.dispose();
   r.model.dispose();
   return { backend, model: id, kappa, images, budget, rows: compareAttackRuns(cpu, ours), leaked };
