@@ -16,11 +16,17 @@ import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '..
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
 import { loadModel, loadModelIndex } from '../core/models/load';
+import { attackParityCases, compareAttackRuns, runAttackCases, type AttackParityRow } from '../core/attacks/attack-parity';
+import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit';
+import { shardBatch } from '../core/models/predict';
+import { NORMALIZATION } from '../core/data/normalization';
+import { retrofit } from '../core/retrofit/retrofit';
 
 declare global {
   interface Window {
     __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
+    __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
   }
 }
@@ -43,6 +49,47 @@ function convInputGradError(): number {
     }
     return worst;
   });
+}
+
+/**
+ * Attack parity mode: the whole attacks (core/attacks/attack-parity.ts) on the first `images` test images
+ * of a shipped model at κ (default: the card's), on cpu and then on this backend in the same page,
+ * compared image by image. `&budget=small`: a few steps per attack (software GPUs).
+ */
+async function attackParity(id: string, params: URLSearchParams, backend: string) {
+  const base = new URL('./', location.href).href;
+  const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
+  if (!known.includes(id)) throw new Error(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
+  // The cpu reference runs first, on weights loaded there: reading webgpu tensors back on cpu after a
+  // backend switch returned zeros ('A valid external Instance reference no longer exists'); cpu data
+  // moves to the GPU backend on first use.
+  await tf.setBackend('cpu');
+  const loaded = await loadModel(fetchSource, `${base}models`, id);
+  const images = Math.min(Math.max(1, Math.floor(Number(params.get('images') ?? 20)) || 20), 50);
+  const kappa = Number(params.get('kappa') ?? loaded.card.kappa.default);
+  if (!Number.isFinite(kappa) || kappa < 0) throw new Error(`kappa must be a number ≥ 0, got "${params.get('kappa')}"`);
+  const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
+  const r = await retrofit(loaded.model, kappa);
+  const clf = classifierFromRetrofit(r, NORMALIZATION[loaded.card.dataset], kappa);
+  const labels = shard.labels.subarray(0, images);
+  const budget = params.get('budget') === 'small' ? 'small' : 'paper';
+  const cases = attackParityCases(budget);
+  const before = tf.memory().numTensors;
+  const run = async () => {
+    const x = shardBatch(shard, 0, images, NORMALIZATION[loaded.card.dataset]);
+    try {
+      return await runAttackCases(clf, x, labels, cases);
+    } finally {
+      x.dispose();
+    }
+  };
+  const cpu = await run();
+  await tf.setBackend(backend);
+  const ours = await run();
+  const leaked = tf.memory().numTensors - before;
+  loaded.model.dispose();
+  r.model.dispose();
+  return { backend, model: id, kappa, images, budget, rows: compareAttackRuns(cpu, ours), leaked };
 }
 
 async function main(): Promise<void> {
@@ -85,6 +132,14 @@ async function main(): Promise<void> {
     out.textContent = JSON.stringify(window.__modelBench, null, 2);
     return;
   }
+  if (params.has('attackparity')) {
+    window.__attackParity = await attackParity(params.get('attackparity') || 'mnist-lenetlike-base', params, choice.backend);
+    const ok = window.__attackParity.rows.every((r) => r.ok) && window.__attackParity.leaked === 0;
+    status.textContent = ok ? `Attacks agree with cpu on ${choice.backend}.` : `Attack parity FAILED on ${choice.backend}.`;
+    status.className = ok ? 'ok' : 'bad';
+    out.textContent = JSON.stringify(window.__attackParity, null, 2);
+    return;
+  }
   // Small tensors only: software WebGPU/WebGL here are orders of magnitude slower than wasm.
   const large = params.get('large') === '1';
   const before = tf.memory().numTensors;
@@ -106,6 +161,7 @@ main().catch((e: unknown) => {
   window.__parity = { error: msg };
   window.__bench = { error: msg };
   window.__modelBench = { error: msg };
+  window.__attackParity = { error: msg };
   const s = document.getElementById('status')!;
   s.textContent = msg;
   s.className = 'bad';

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropySum, logitsAndGradient } from './gradients';
+import { exactSign } from './norms';
 import { checkNonNegative } from './validate';
 import type { FixedEpsilonAttack } from './types';
 
@@ -30,7 +31,7 @@ export const fgsm: FixedEpsilonAttack<FgsmOptions> = {
     await ctx.tick(0, 1, x.shape[0]);
     const { logits, gradient } = logitsAndGradient(ctx.classifier, x, crossEntropySum(labels, ctx.classifier.numClasses));
     logits.dispose();
-    const adversarial = tf.tidy(() => ctx.clip(tf.add(x, tf.mul(tf.sign(gradient), epsilon))));
+    const adversarial = tf.tidy(() => ctx.clip(tf.add(x, tf.mul(exactSign(gradient), epsilon))));
     gradient.dispose();
     return { adversarial, iterations: new Int32Array(x.shape[0]).fill(1) };
   },

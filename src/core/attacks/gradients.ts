@@ -34,10 +34,29 @@ export function logitsAndGradient(
   return { logits: kept.logits, gradient };
 }
 
-/** Σ_i CE(logits_i, y_i): the loss FGSM-type attacks ascend. */
+/**
+ * Σ_i CE(logits_i, y_i): the loss FGSM-type attacks ascend, with its logit gradient softmax(z) − onehot(y)
+ * written out stably. tf.losses.softmaxCrossEntropy's gradient computes p_y − 1 in float32, which is 0 for
+ * a confident image (p_y rounds to 1), so the input gradient loses its largest term and its direction.
+ * Here the true class gets −Σ_{k≠y} p_k, every p_k from exp(z − max z): accurate to float32 rounding.
+ */
 export function crossEntropySum(labels: tf.Tensor1D, numClasses: number) {
-  return (logits: tf.Tensor2D): tf.Scalar =>
-    tf.losses.softmaxCrossEntropy(tf.oneHot(labels, numClasses), logits, undefined, 0, tf.Reduction.SUM) as tf.Scalar;
+  const ce = tf.customGrad((logits, onehot, save) => {
+    const z = logits as tf.Tensor2D;
+    const shifted = tf.sub(z, tf.max(z, 1, true));
+    const value = tf.sum(tf.sub(tf.log(tf.sum(tf.exp(shifted), 1)), tf.sum(tf.mul(shifted, onehot as tf.Tensor2D), 1)));
+    (save as tf.GradSaveFunc)([z, onehot as tf.Tensor2D]);
+    return {
+      value,
+      gradFunc: (dy, [saved, y]) => {
+        const p = tf.softmax(saved);
+        const others = tf.mul(p, tf.sub(1, y));
+        const g = tf.sub(others, tf.mul(y, tf.sum(others, 1, true)));
+        return [tf.mul(dy, g), tf.zerosLike(y)];
+      },
+    };
+  });
+  return (logits: tf.Tensor2D): tf.Scalar => ce(logits, tf.oneHot(labels, numClasses).toFloat()) as tf.Scalar;
 }
 
 /** Σ_i (logit_{k_i} − logit_{y_i}): its gradient is each image's ∇f_k − ∇f_y (DeepFool, Trust Region). */

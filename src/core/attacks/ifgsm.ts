@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows, perImage, scatterRows, argmaxRows, take } from './batch';
 import { crossEntropySum, logitsAndGradient } from './gradients';
+import { exactSign } from './norms';
 import type { MinimizationAttack } from './types';
 import { checkIterations, checkNonNegative } from './validate';
 
@@ -51,7 +52,7 @@ export const ifgsm: MinimizationAttack<IfgsmOptions> = {
         const still = active.map((r, j) => (preds[j] === y[r] ? 1 : 0));
         const next = tf.tidy(() => {
           const mask = perImage(tf.tensor1d(still, 'float32'), 4);
-          const stepped = ctx.clip(tf.add(xa, tf.mul(tf.mul(tf.sign(gradient), mask), epsilon)));
+          const stepped = ctx.clip(tf.add(xa, tf.mul(tf.mul(exactSign(gradient), mask), epsilon)));
           return scatterRows(xAdv, active, stepped);
         });
         xa.dispose();

@@ -27,6 +27,15 @@ export interface NormStrategy {
 
 const TINY = 1e-12;
 
+/**
+ * sign(w) that is exact for every float32, built from comparisons: wasm's Sign kernel returns 0 for
+ * |w| < 2⁻²³, and a confident image's whole cross-entropy gradient is that small, so FGSM-type steps
+ * built on tf.sign never move it. The one sign every L∞ step uses (FGSM, IFGSM, DeepFool/PGD/TR L∞).
+ */
+export function exactSign(w: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sub(tf.cast(tf.greater(w, 0), 'float32'), tf.cast(tf.less(w, 0), 'float32')));
+}
+
 function flatten(t: tf.Tensor): tf.Tensor2D {
   return tf.reshape(t, [t.shape[0], -1]);
 }
@@ -61,7 +70,7 @@ export const linf: NormStrategy = {
   id: 'linf',
   norm: (t) => tf.tidy(() => tf.max(tf.abs(flatten(t)), 1) as tf.Tensor1D),
   dualNorm: (t) => tf.tidy(() => tf.sum(tf.abs(flatten(t)), 1) as tf.Tensor1D),
-  stepDirection: (w) => tf.sign(w),
+  stepDirection: exactSign,
   project: (delta, epsilon) =>
     tf.tidy(() => {
       const e = asPerImage(epsilon, delta.rank);

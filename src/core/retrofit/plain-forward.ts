@@ -71,27 +71,51 @@ function activation(name: unknown): Op | null {
   return null;
 }
 
+/**
+ * 0/1 mask of the position each tiled pooling window routes its gradient to: the window's first maximum
+ * in row-major order, as tfjs-cpu, PyTorch and the paper's code pick it. wasm's MaxPoolGrad picks the last,
+ * and MNIST backgrounds tie everywhere, so taking the backend's own route made attacks backend-dependent.
+ * Element-wise: each tied position scores a priority that falls along the window, a max-pool of the
+ * scores finds the first, and only that position equals it. Covers x's top-left oh·sh × ow·sw corner.
+ */
+function firstMaxRoute(x: tf.Tensor4D, y: tf.Tensor4D, size: [number, number]): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, , , c] = x.shape;
+    const [, oh, ow] = y.shape;
+    const [sh, sw] = size;
+    const covered = [oh * sh, ow * sw] as [number, number];
+    const xs = x.shape[1] === covered[0] && x.shape[2] === covered[1] ? x : tf.slice(x, [0, 0, 0, 0], [n, ...covered, c]);
+    const priority = Float32Array.from({ length: covered[0] * covered[1] }, (_, i) => sh * sw - ((Math.floor(i / covered[1]) % sh) * sw + ((i % covered[1]) % sw)));
+    const score = tf.mul(tf.cast(tf.equal(xs, tf.image.resizeNearestNeighbor(y, covered)), 'float32'), tf.tensor3d(priority, [...covered, 1]));
+    const first = tf.image.resizeNearestNeighbor(tf.maxPool(score as tf.Tensor4D, size, size, 'valid'), covered);
+    return tf.cast(tf.equal(score, first), 'float32') as tf.Tensor4D;
+  });
+}
+
 function maxPoolOp(size: [number, number], strides: [number, number], pad: 'valid' | 'same'): Op {
-  // Non-overlapping 'valid' windows: each window's cotangent goes to one position, the one TF.js's own
-  // MaxPoolGrad picks (computed once on the n images, as a 0/1 route mask).
+  // Non-overlapping 'valid' windows: each window's cotangent goes to its first maximum, in tf.grad (a
+  // custom gradient) and in the many-cotangent backward alike (the route computed once on the n images).
   const tiled = pad === 'valid' && strides[0] === size[0] && strides[1] === size[1];
+  /** Cotangents g [n·K, oh, ow, c] spread over x's shape through the route [n, oh·sh, ow·sw, c]. */
+  const spread = (g: tf.Tensor, route: tf.Tensor4D, shape: number[], k: number): tf.Tensor => {
+    const [, oh, ow] = g.shape;
+    const [, h, w] = shape;
+    const up = maskPerImage(tf.image.resizeNearestNeighbor(g as tf.Tensor4D, [oh * size[0], ow * size[1]]), route, k);
+    // 'valid' pooling ignores a remainder row/column: no gradient there.
+    return h > oh * size[0] || w > ow * size[1] ? tf.pad(up, [[0, 0], [0, h - oh * size[0]], [0, w - ow * size[1]], [0, 0]]) : up;
+  };
+  const pool = tf.customGrad((input, save) => {
+    const x = input as tf.Tensor4D;
+    const y = tf.maxPool(x, size, strides, 'valid');
+    (save as tf.GradSaveFunc)([x, y]);
+    return { value: y, gradFunc: (dy, [xs, ys]) => spread(dy, firstMaxRoute(xs as tf.Tensor4D, ys as tf.Tensor4D, size), xs.shape, 1) };
+  });
   return {
     differentiable: tiled,
     run: (x) => {
-      const y = tf.maxPool(x as tf.Tensor4D, size, strides, pad);
-      if (!tiled) return { y, back: null };
-      return {
-        y,
-        back: (g, k) => {
-          const [, h, w] = x.shape;
-          const [, oh, ow] = y.shape;
-          const route = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, size, strides, 'valid')))(x);
-          let up: tf.Tensor = tf.image.resizeNearestNeighbor(g as tf.Tensor4D, [oh * size[0], ow * size[1]]);
-          // 'valid' pooling ignores a remainder row/column: no gradient there.
-          if (h > oh * size[0] || w > ow * size[1]) up = tf.pad(up, [[0, 0], [0, h - oh * size[0]], [0, w - ow * size[1]], [0, 0]]);
-          return maskPerImage(up, route, k);
-        },
-      };
+      if (!tiled) return { y: tf.maxPool(x as tf.Tensor4D, size, strides, pad), back: null };
+      const y = pool(x) as tf.Tensor4D;
+      return { y, back: (g, k) => spread(g, firstMaxRoute(x as tf.Tensor4D, y, size), x.shape, k) };
     },
   };
 }

@@ -1,0 +1,157 @@
+/**
+ * `npm run crosscheck`: the paper's attacks in TF.js (Node, wasm) and in an independent PyTorch
+ * implementation (scripts/crosscheck_torch.py, Debian python3-torch) on the same images and the same
+ * shipped weights, printed cell by cell with relative differences: clean accuracy, IFGSM ("PGD") accuracy
+ * and ρ, DeepFool L∞/L2 ρ and fool rate (white-box), and gray-box accuracies (crafted at κ = 0).
+ * Target: every cell within 1% relative, or within one image for accuracies. Not part of `npm test`.
+ *
+ *   npm run crosscheck [-- --model mnist-lenetlike-base,cifar10-alexlike-base] [-- --n 200]
+ *   npm run crosscheck -- --against-reference     # PyTorch vs public/reference/<model>.json at its n
+ *
+ * Defaults: all shipped models, the first 200 MNIST / 100 CIFAR-10 test images, κ ∈ {0, card κ}.
+ * PYTHON overrides the interpreter (default /usr/bin/python3, the one Debian's python3-torch serves).
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { NORMALIZATION } from '../src/core/data/normalization';
+import { loadShardNode } from '../src/core/data/shard-node';
+import { makeEvalSet } from '../src/core/metrics/eval-set';
+import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
+import { robustnessTable, type TableRow } from '../src/core/metrics/robustness-table';
+import { loadModelIndexNode, loadModelNode } from '../src/core/models/load-node';
+import { registerJumpRelu } from '../src/core/op/register';
+import { retrofit } from '../src/core/retrofit/retrofit';
+
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+const COLUMNS = ['pgd', 'deepfool-linf', 'deepfool-l2'] as const;
+type Column = (typeof COLUMNS)[number];
+
+interface Side {
+  kappa: number;
+  clean: number;
+  white: Record<Column, { accuracy: number; rho: number; foolRate: number }>;
+  gray: Record<Column, { accuracy: number }>;
+}
+
+function fail(message: string, code = 2): never {
+  console.error(`crosscheck: ${message}`);
+  process.exit(code);
+}
+
+/** Runs the PyTorch side; a missing torch gets the one-line install hint. */
+export function torchAvailable(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+export function runTorch(args: string[]): unknown {
+  const r = spawnSync(PYTHON, ['scripts/crosscheck_torch.py', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) fail(`PyTorch side failed (${PYTHON} scripts/crosscheck_torch.py ${args.join(' ')}):\n${r.stderr}`, 1);
+  return JSON.parse(r.stdout);
+}
+
+export const TORCH_HINT = `PyTorch is not importable by ${PYTHON}: install it with \`sudo apt-get install python3-torch\` (Debian/Ubuntu; or set PYTHON to an interpreter that has torch)`;
+
+function fromTable(white: TableRow[], gray: TableRow[]): Side[] {
+  return white.map((w, i) => ({
+    kappa: w.kappa as number,
+    clean: w.clean,
+    white: Object.fromEntries(COLUMNS.map((c) => [c, { accuracy: w.cells[c]!.accuracy, rho: w.cells[c]!.rho, foolRate: w.cells[c]!.foolRate }])) as Side['white'],
+    gray: Object.fromEntries(COLUMNS.map((c) => [c, { accuracy: gray[i].cells[c]!.accuracy }])) as Side['gray'],
+  }));
+}
+
+async function tfjsSide(modelId: string, n: number, kappas: number[]): Promise<Side[]> {
+  const { model, card } = await loadModelNode(modelId);
+  const shard = await loadShardNode(card.dataset);
+  const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, NORMALIZATION[card.dataset], n, 0);
+  const retrofitted = await retrofit(model, 0);
+  const protocol = PAPER_PROTOCOL[card.dataset].filter((c) => (COLUMNS as readonly string[]).includes(c.key));
+  try {
+    const table = await robustnessTable({ retrofitted, normalization: NORMALIZATION[card.dataset], set }, kappas, protocol, { batchSize: 250, clip: 'paper', grayBox: true });
+    return fromTable(table.whiteBox, table.grayBox);
+  } finally {
+    set.x.dispose();
+    retrofitted.model.dispose();
+    model.dispose();
+  }
+}
+
+interface Cell { name: string; ours: number; torch: number; accuracy: boolean }
+
+function cells(a: Side, b: Side): Cell[] {
+  const out: Cell[] = [{ name: 'clean', ours: a.clean, torch: b.clean, accuracy: true }];
+  for (const c of COLUMNS) {
+    out.push({ name: `${c} acc`, ours: a.white[c].accuracy, torch: b.white[c].accuracy, accuracy: true });
+    out.push({ name: `${c} ρ`, ours: a.white[c].rho, torch: b.white[c].rho, accuracy: false });
+    if (c !== 'pgd') out.push({ name: `${c} fool rate`, ours: a.white[c].foolRate, torch: b.white[c].foolRate, accuracy: true });
+  }
+  for (const c of COLUMNS) out.push({ name: `gray ${c} acc`, ours: a.gray[c].accuracy, torch: b.gray[c].accuracy, accuracy: true });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { model: { type: 'string' }, n: { type: 'string' }, 'against-reference': { type: 'boolean', default: false } }, strict: true });
+  if (!torchAvailable()) fail(TORCH_HINT);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  registerJumpRelu();
+  const index = await loadModelIndexNode();
+  const known = index.models.map((m) => m.id);
+  const ids = values.model ? values.model.split(',').map((s) => s.trim()) : known;
+  for (const id of ids) if (!known.includes(id)) fail(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
+  if (values.n !== undefined && !(Number.isInteger(Number(values.n)) && Number(values.n) > 0)) fail(`--n must be a positive integer, got "${values.n}"`);
+
+  let worstRho = 0;
+  let worstImages = 0;
+  let outside = 0;
+  const printed: Record<string, string | number>[] = [];
+  for (const id of ids) {
+    const entry = index.models.find((m) => m.id === id)!;
+    const { card } = await loadModelNode(id);
+    let ours: Side[];
+    let n: number;
+    const started = Date.now();
+    if (values['against-reference']) {
+      const ref = JSON.parse(readFileSync(`public/reference/${id}.json`, 'utf8')) as { count: number; seed: number; clip: string; whiteBox: TableRow[]; grayBox: TableRow[] };
+      if (ref.seed !== 0 || ref.clip !== 'paper') fail(`public/reference/${id}.json was made with seed ${ref.seed} / clip ${ref.clip}; the cross-check needs seed 0, paper clipping`);
+      n = ref.count;
+      ours = fromTable(ref.whiteBox.filter((r) => typeof r.kappa === 'number'), ref.grayBox);
+    } else {
+      n = Number(values.n ?? (entry.dataset === 'mnist' ? 200 : 100));
+      ours = await tfjsSide(id, n, [0, card.kappa.default]);
+    }
+    const tfjsSeconds = (Date.now() - started) / 1000;
+    const t1 = Date.now();
+    const torch = runTorch(['--model', id, '--n', String(n), '--kappa', ours.map((s) => s.kappa).join(',')]) as { rows: Side[]; torch: string };
+    console.error(`crosscheck: ${id}, n = ${n}: TF.js ${values['against-reference'] ? 'from public/reference' : `${tfjsSeconds.toFixed(0)} s`}, PyTorch ${torch.torch} ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+    ours.forEach((side, i) => {
+      for (const c of cells(side, torch.rows[i])) {
+        const diff = c.ours - c.torch;
+        const rel = Math.abs(diff) / Math.max(Math.abs(c.torch), 1e-12);
+        const images = c.accuracy ? Math.round(Math.abs(diff) * n) : null;
+        const ok = rel <= 0.01 || (images !== null && images <= 1) || Math.abs(diff) < 1e-12;
+        if (!ok) outside++;
+        if (images === null) worstRho = Math.max(worstRho, rel);
+        else worstImages = Math.max(worstImages, images);
+        printed.push({ model: id, n, 'κ': side.kappa, cell: c.name, 'TF.js': Number(c.ours.toFixed(5)), PyTorch: Number(c.torch.toFixed(5)),
+          'rel diff': Number(rel.toPrecision(3)), images: images ?? '', within: ok ? 'yes' : 'NO' });
+      }
+    });
+  }
+  console.table(printed);
+  const summary = `largest ρ difference ${(100 * worstRho).toPrecision(3)}% relative, largest accuracy difference ${worstImages} image(s)`;
+  console.log(outside === 0
+    ? `crosscheck: all ${printed.length} cells within 1% relative (accuracies: or within one image); ${summary}`
+    : `crosscheck: ${outside} of ${printed.length} cells outside 1% relative / one image; ${summary}`);
+  process.exit(outside === 0 ? 0 : 1);
+}
+
+if (process.argv[1]?.endsWith('crosscheck.ts')) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,272 @@
+"""PyTorch side of `npm run crosscheck`: the paper's protocol on a shipped TF.js model, written independently
+of the TF.js code (see ../shared/docs/paper-notes.md for the protocol).
+
+The model is rebuilt from the shipped TF.js files (public/models/<id>/model.json + weights.bin), not from a
+training checkpoint, so both sides run the same float32 weights. Every hidden ReLU becomes JumpReLU
+J(z) = z·1[z > κ] (gradient 1[z > κ]). Inputs: the first n images of the shipped test shard, normalised as
+in the paper; attacks and ρ in normalised space; 'paper' clipping to [min, max] of each batch of 250.
+
+  /usr/bin/python3 scripts/crosscheck_torch.py --model mnist-lenetlike-base --n 200 --kappa 0,1 [--threads 1]
+  /usr/bin/python3 scripts/crosscheck_torch.py --model mnist-lenetlike-base --n 200 --time-deepfool
+
+Prints one JSON object: {"rows": [...]} with clean accuracy, IFGSM accuracy and ρ (L∞), DeepFool L∞/L2 ρ and
+fool rate, white-box and gray-box (crafted at κ = 0); or with --time-deepfool the wall time of DeepFool L2 at
+the card's κ and its total image-iterations.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NORMALIZATION = {'mnist': ([0.1307], [0.3081]), 'cifar10': ([0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010])}
+SHARDS = {'mnist': 'mnist-test', 'cifar10': 'cifar10-test'}
+BATCH = 250
+STEPS = {'mnist': 40, 'cifar10': 7}
+EPSILON = 0.01
+OVERSHOOT = 0.02
+DISTANCE_PAD = 1e-4
+
+
+class TfjsSequential(torch.nn.Module):
+    """A TF.js layers Sequential model (Conv2D, MaxPooling2D, Activation, Dense, Flatten, Dropout), NCHW inside."""
+
+    def __init__(self, model_dir):
+        super().__init__()
+        spec = json.load(open(os.path.join(model_dir, 'model.json')))
+        blob = open(os.path.join(model_dir, spec['weightsManifest'][0]['paths'][0]), 'rb').read()
+        weights, offset = {}, 0
+        for w in spec['weightsManifest'][0]['weights']:
+            if w['dtype'] != 'float32':
+                raise SystemExit(f"crosscheck: weight {w['name']} is {w['dtype']}, expected float32")
+            count = 1
+            for d in w['shape']:
+                count *= d
+            weights[w['name']] = torch.frombuffer(bytearray(blob[offset:offset + 4 * count]), dtype=torch.float32).reshape(w['shape'])
+            offset += 4 * count
+        self.layers = []
+        self.kappa = 0.0
+        for layer in spec['modelTopology']['config']['layers']:
+            cls, cfg = layer['class_name'], layer['config']
+            name = cfg['name']
+            if cls == 'Conv2D':
+                if tuple(cfg['strides']) != (1, 1) or tuple(cfg.get('dilation_rate', [1, 1])) != (1, 1):
+                    raise SystemExit(f'crosscheck: {name}: only unit strides and dilations are supported')
+                # TF.js kernel [kh, kw, in, out] → torch [out, in, kh, kw].
+                self.layers.append(('conv', weights[f'{name}/kernel'].permute(3, 2, 0, 1).contiguous(), weights[f'{name}/bias'], cfg['padding']))
+                self._activation(cfg.get('activation'), name)
+            elif cls == 'Dense':
+                self.layers.append(('dense', weights[f'{name}/kernel'], weights[f'{name}/bias']))
+                self._activation(cfg.get('activation'), name)
+            elif cls == 'MaxPooling2D':
+                if cfg['padding'] != 'valid':
+                    raise SystemExit(f'crosscheck: {name}: only valid max pooling is supported')
+                self.layers.append(('pool', tuple(cfg['pool_size']), tuple(cfg.get('strides') or cfg['pool_size'])))
+            elif cls == 'Activation':
+                self._activation(cfg['activation'], name)
+            elif cls == 'Flatten':
+                self.layers.append(('flatten',))
+            elif cls != 'Dropout':
+                raise SystemExit(f'crosscheck: layer {name} of type {cls} is not supported')
+
+    def _activation(self, act, name):
+        if act == 'relu':
+            self.layers.append(('jump',))
+        elif act not in (None, 'linear'):
+            raise SystemExit(f'crosscheck: {name}: activation {act} is not supported')
+
+    def forward(self, x):
+        h = x.permute(0, 3, 1, 2)  # NHWC (as stored) → NCHW
+        for op in self.layers:
+            kind = op[0]
+            if kind == 'conv':
+                _, w, b, padding = op
+                if padding == 'same':
+                    kh, kw = w.shape[2], w.shape[3]
+                    h = F.pad(h, ((kw - 1) // 2, kw // 2, (kh - 1) // 2, kh // 2))
+                h = F.conv2d(h, w, b)
+            elif kind == 'dense':
+                h = h @ op[1] + op[2]
+            elif kind == 'pool':
+                h = F.max_pool2d(h, op[1], op[2])
+            elif kind == 'jump':
+                # κ is compared in float32 (the tensor's dtype), as the TF.js kernels do.
+                h = h * (h > self.kappa).to(h.dtype)
+            elif kind == 'flatten':
+                h = h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)  # TF flattens NHWC
+        return h
+
+
+def load_images(dataset, n):
+    manifest = json.load(open(os.path.join(ROOT, 'public', 'data', SHARDS[dataset] + '.json')))
+    hh, ww, cc = manifest['shape']
+    count = manifest['count']
+    if n > count:
+        raise SystemExit(f'crosscheck: --n {n} exceeds the {count} images of {manifest["file"]}')
+    raw = open(os.path.join(ROOT, 'public', 'data', manifest['file']), 'rb').read()
+    pixels = torch.frombuffer(bytearray(raw[:n * hh * ww * cc]), dtype=torch.uint8).reshape(n, hh, ww, cc)
+    labels = torch.frombuffer(bytearray(raw[count * hh * ww * cc:count * hh * ww * cc + n]), dtype=torch.uint8).long()
+    mean, std = NORMALIZATION[dataset]
+    x = (pixels.float() / 255 - torch.tensor(mean)) / torch.tensor(std)
+    return x, labels
+
+
+def predict(model, x):
+    with torch.no_grad():
+        return model(x).argmax(1)
+
+
+def ce_input_gradient(model, x, y):
+    """∇x Σ CE with the logit cotangent softmax − onehot in float64 (float32's p_y − 1 is 0 when confident)."""
+    x = x.clone().requires_grad_(True)
+    logits = model(x)
+    with torch.no_grad():
+        p = torch.softmax(logits.double(), 1)
+        onehot = F.one_hot(y, logits.shape[1]).double()
+        others = p * (1 - onehot)
+        cot = (others - onehot * others.sum(1, keepdim=True)).float()
+    (g,) = torch.autograd.grad(logits, x, cot)
+    return logits.detach(), g
+
+
+def ifgsm(model, x, y, lo, hi, steps):
+    """Paper 'PGD': ε-steps of sign(∇ CE) on the images still classified correctly; no projection."""
+    adv = x.clone()
+    iterations = torch.zeros(len(x), dtype=torch.long)
+    active = predict(model, x) == y
+    for _ in range(steps):
+        idx = active.nonzero().flatten()
+        if len(idx) == 0:
+            break
+        logits, g = ce_input_gradient(model, adv[idx], y[idx])
+        still = logits.argmax(1) == y[idx]
+        step = EPSILON * torch.sign(g) * still.view(-1, 1, 1, 1).float()
+        adv[idx] = torch.clamp(adv[idx] + step, lo, hi)
+        active[idx[~still]] = False
+        iterations[idx[still]] += 1
+    return adv, iterations
+
+
+def deepfool(model, x, y, lo, hi, steps, q):
+    """DeepFool, all other classes as candidates (sorted by current logits), the paper's step rule:
+    x ← clip(x + (1 + overshoot)·(d + 1e-4)·dir) with d = relu(f_y − f_k)/‖∇f_k − ∇f_y‖_dual of the nearest k."""
+    adv = x.clone()
+    iterations = torch.zeros(len(x), dtype=torch.long)
+    active = predict(model, x) == y
+    for _ in range(steps):
+        idx = active.nonzero().flatten()
+        if len(idx) == 0:
+            break
+        xa = adv[idx].clone().requires_grad_(True)
+        logits = model(xa)
+        ya = y[idx]
+        still = logits.argmax(1) == ya
+        active[idx[~still]] = False
+        if not still.any():
+            break
+        num_classes = logits.shape[1]
+        jac = torch.stack([torch.autograd.grad(logits[:, k].sum(), xa, retain_graph=k < num_classes - 1)[0] for k in range(num_classes)], 1)
+        logits = logits.detach()
+        keep = still.nonzero().flatten()
+        idx, ya, logits, jac = idx[keep], ya[keep], logits[keep], jac[keep]
+        m = len(idx)
+        rows = torch.arange(m)
+        masked = logits.clone()
+        masked[rows, ya] = -float('inf')
+        order = torch.sort(masked, dim=1, descending=True, stable=True).indices[:, :num_classes - 1]
+        w = jac[rows.view(-1, 1), order] - jac[rows, ya].unsqueeze(1)  # [m, K, h, w, c]
+        gap = torch.relu(logits[rows, ya].unsqueeze(1) - logits[rows.view(-1, 1), order])
+        flat = w.reshape(m, num_classes - 1, -1)
+        dual = flat.norm(dim=2) if q == 2 else flat.abs().sum(2)
+        dist = gap / (dual + 1e-12)
+        best = dist.argmin(1)  # first minimum: the earliest candidate
+        wb = w[rows, best]
+        d = dist[rows, best].view(-1, 1, 1, 1)
+        direction = wb / (wb.reshape(m, -1).norm(dim=1).view(-1, 1, 1, 1) + 1e-12) if q == 2 else torch.sign(wb)
+        with torch.no_grad():
+            adv[idx] = torch.clamp(adv[idx] + (1 + OVERSHOOT) * (d + DISTANCE_PAD) * direction, lo, hi)
+        iterations[idx] += 1
+    return adv, iterations
+
+
+def batched(model, attack, x, y):
+    outs, its = [], []
+    for s in range(0, len(x), BATCH):
+        xb, yb = x[s:s + BATCH], y[s:s + BATCH]
+        adv, it = attack(model, xb, yb, xb.min().item(), xb.max().item())
+        outs.append(adv.detach())
+        its.append(it)
+    return torch.cat(outs), torch.cat(its)
+
+
+def rho(x, adv, p):
+    flat = lambda t: t.reshape(len(t), -1)
+    num = flat(adv - x).norm(p=p, dim=1)
+    den = flat(x).norm(p=p, dim=1)
+    return torch.where(num > 0, num / den.clamp_min(1e-12), torch.zeros_like(num)).double().mean().item()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--model', required=True)
+    ap.add_argument('--n', type=int, default=200)
+    ap.add_argument('--kappa', default=None, help='comma list; default 0 and the card κ')
+    ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--time-deepfool', action='store_true')
+    a = ap.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    model_dir = os.path.join(ROOT, 'public', 'models', a.model)
+    card = json.load(open(os.path.join(model_dir, 'card.json')))
+    dataset = card['dataset']
+    model = TfjsSequential(model_dir)
+    x, y = load_images(dataset, a.n)
+    steps = STEPS[dataset]
+    attacks = {
+        'pgd': (lambda m, xb, yb, lo, hi: ifgsm(m, xb, yb, lo, hi, steps), float('inf')),
+        'deepfool-linf': (lambda m, xb, yb, lo, hi: deepfool(m, xb, yb, lo, hi, steps, 1), float('inf')),
+        'deepfool-l2': (lambda m, xb, yb, lo, hi: deepfool(m, xb, yb, lo, hi, steps, 2), 2),
+    }
+    if a.time_deepfool:
+        model.kappa = card['kappa']['default']
+        batched(model, attacks['deepfool-l2'][0], x[:2], y[:2])  # warm-up
+        t0 = time.perf_counter()
+        _, its = batched(model, attacks['deepfool-l2'][0], x, y)
+        ms = (time.perf_counter() - t0) * 1000
+        print(json.dumps({'model': a.model, 'images': a.n, 'kappa': model.kappa, 'ms': ms, 'imageIterations': int(its.sum()), 'threads': torch.get_num_threads()}))
+        return
+    kappas = [float(k) for k in a.kappa.split(',')] if a.kappa else [0.0, card['kappa']['default']]
+    crafted = {}
+    rows = []
+    for k in kappas:
+        model.kappa = k
+        clean_pred = predict(model, x)
+        row = {'kappa': k, 'clean': (clean_pred == y).double().mean().item(), 'white': {}, 'gray': {}}
+        for key, (attack, p) in attacks.items():
+            adv, _ = batched(model, attack, x, y)
+            pred = predict(model, adv)
+            attacked = clean_pred == y
+            row['white'][key] = {
+                'accuracy': (pred == y).double().mean().item(),
+                'rho': rho(x, adv, p),
+                'foolRate': ((pred != y) & attacked).double().sum().item() / max(1, attacked.sum().item()),
+            }
+            if k == 0:
+                crafted[key] = adv
+        rows.append(row)
+    for row in rows:
+        model.kappa = row['kappa']
+        for key, adv in crafted.items():
+            row['gray'][key] = {'accuracy': (predict(model, adv) == y).double().mean().item()}
+    print(json.dumps({'model': a.model, 'dataset': dataset, 'n': a.n, 'torch': torch.__version__, 'rows': rows}))
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except BrokenPipeError:
+        sys.exit(1)
