@@ -37,6 +37,8 @@ export interface RunOptions {
   clip?: ClipMode;
   signal?: AbortSignal;
   onProgress?: (p: AttackProgress) => void;
+  /** The classifier's top-1 predictions on the batch, when the caller already has them: spares one pass. */
+  clean?: ArrayLike<number>;
 }
 
 /** What the step logic of an attack sees: the classifier and the run's chores, already set up. */

@@ -1,4 +1,5 @@
-import { checkAttackParams } from '../attack-params';
+import { attackParamsFor, checkAttackParams } from '../attack-params';
+import { currentSetting, modelReady } from '../selectors';
 import type { AttackSlice, SliceCreator } from './types';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
@@ -7,14 +8,10 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attackId: 'deepfool-l2',
   attackParams: {},
   threat: 'white-box',
-  attackStatus: 'idle',
-  attackRunId: 0,
-  attackProgress: null,
-  attackResult: null,
-  attackError: null,
   selectImage: (index) => {
-    if (get().attackStatus === 'running') get().cancelAttack();
-    set({ selectedImage: index, attackResult: null, attackError: null, attackProgress: null });
+    get().cancelJob('attack');
+    get().resetJob('attack');
+    set({ selectedImage: index });
   },
   setAttackId: (id) => set({ attackId: id }),
   setAttackParam: (key, value) => {
@@ -34,10 +31,17 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   resetAttackParams: () => set((s) => ({ attackParams: { ...s.attackParams, [s.attackId]: {} } })),
   setThreat: (t) => set({ threat: t }),
   startAttack: () => {
-    if (get().selectedImage === null) return;
-    set((s) => ({ attackStatus: 'running', attackRunId: s.attackRunId + 1, attackProgress: null, attackError: null, attackResult: null }));
+    const s = get();
+    if (s.selectedImage === null) return;
+    s.resetJob('attack');
+    if (!modelReady(s) || !s.modelId) {
+      set((st) => ({ jobs: { ...st.jobs, attack: { ...st.jobs.attack, status: 'error', error: 'Load a model and pick an image first.' } } }));
+      return;
+    }
+    void s.runJob('attack', {
+      ...currentSetting(s), modelId: s.modelId, imageIndex: s.selectedImage, attackId: s.attackId,
+      params: attackParamsFor(s, s.attackId), threat: s.threat,
+    });
   },
-  cancelAttack: () => {
-    if (get().attackStatus === 'running') set({ attackStatus: 'cancelling' });
-  },
+  cancelAttack: () => get().cancelJob('attack'),
 });
