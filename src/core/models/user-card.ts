@@ -1,0 +1,80 @@
+/**
+ * The card of a user's model, generated from what is known: its layers and parameters, the input scaling
+ * the user chose, and its clean accuracy per κ measured here on the test shard. κ = 0 comes first: it is
+ * the quick check that the scaling is right (a model fed wrongly scaled inputs scores near chance).
+ */
+import type { DatasetName } from '../data/manifest';
+import type { Normalization } from '../data/normalization';
+import type { Shard } from '../data/shard';
+import { accuracyOver, shardSource } from '../metrics/accuracy';
+import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
+import type { LayerSummary, UserModel } from './user-model';
+import { UserModelError } from './user-model-error';
+import { INPUT_SCALING_LABELS, scalingNormalization, type InputScaling } from './user-normalization';
+
+/** κ values the card measures, per data set: the shipped models' slider ranges (inputs at unit scale). */
+export const USER_KAPPA_GRID: Record<DatasetName, number[]> = {
+  mnist: [0, 0.25, 0.5, 1, 1.5, 2],
+  cifar10: [0, 0.1, 0.2, 0.4, 0.6, 0.8, 1],
+};
+
+/** Test images the card measures on by default: enough to tell a working model from chance in seconds. */
+export const USER_CARD_IMAGES = 500;
+
+/** Below this multiple of chance accuracy (1/classes) the card warns that the scaling may be wrong. */
+export const NEAR_CHANCE_FACTOR = 2.5;
+
+export interface UserModelCard {
+  /** Always true: the app marks this card (and every result on it) as user-supplied. */
+  userSupplied: true;
+  name: string;
+  checksum: string;
+  dataset: DatasetName;
+  parameters: number;
+  layers: LayerSummary[];
+  softmaxRemoved: boolean;
+  scaling: InputScaling;
+  scalingLabel: string;
+  normalization: Normalization;
+  evaluation: { count: number; accuracyByKappa: { kappa: number; accuracy: number }[] };
+  /** Set when clean accuracy at κ = 0 is near chance. */
+  warning: string | null;
+}
+
+export function nearChanceWarning(accuracy: number, count: number, classes: number): string | null {
+  const chance = 1 / classes;
+  if (!(accuracy < NEAR_CHANCE_FACTOR * chance)) return null;
+  return `clean accuracy at κ = 0 is ${(100 * accuracy).toFixed(1)} % on ${count} test images, near chance (${(100 * chance).toFixed(0)} %): is the normalisation right?`;
+}
+
+export interface MeasureOptions {
+  count?: number;
+  kappas?: number[];
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number }) => void;
+}
+
+/** Measures `user` on the first `count` images of `shard` at each κ and returns its card. */
+export async function userModelCard(user: UserModel, name: string, shard: Shard, scaling: InputScaling,
+  options: MeasureOptions = {}): Promise<UserModelCard> {
+  if (shard.manifest.dataset !== user.dataset) {
+    throw new UserModelError(`the model takes ${user.dataset} inputs, the test shard is ${shard.manifest.dataset}`, 'dataset');
+  }
+  const normalization = scalingNormalization(scaling, user.dataset, user.declaredScaling);
+  const kappas = options.kappas ?? USER_KAPPA_GRID[user.dataset];
+  const source = shardSource(shard, normalization, options.count ?? USER_CARD_IMAGES);
+  const accuracyByKappa: UserModelCard['evaluation']['accuracyByKappa'] = [];
+  for (const kappa of kappas) {
+    const classifier = classifierFromRetrofit(user.net, normalization, kappa);
+    const { accuracy } = await accuracyOver(classifier, source, { signal: options.signal });
+    accuracyByKappa.push({ kappa, accuracy });
+    options.onProgress?.({ done: accuracyByKappa.length, total: kappas.length });
+  }
+  const atZero = accuracyByKappa.find((a) => a.kappa === 0);
+  return {
+    userSupplied: true, name, checksum: user.checksum, dataset: user.dataset, parameters: user.parameters,
+    layers: user.layers, softmaxRemoved: user.softmaxRemoved, scaling, scalingLabel: INPUT_SCALING_LABELS[scaling],
+    normalization, evaluation: { count: source.count, accuracyByKappa },
+    warning: atZero ? nearChanceWarning(atZero.accuracy, source.count, shard.manifest.classNames.length) : null,
+  };
+}
