@@ -161,6 +161,8 @@ describe('refusals name the file, layer or field', () => {
   it('int8/int32 weights and unknown quantisation are refused by name', async () => {
     const int = await refusal(edited((j) => { j.weightsManifest[0].weights[0].dtype = 'int32'; }));
     expect(int.message).toBe('weight "conv1/kernel": dtype int32 is not supported (float32, or float16/uint8/uint16 quantisation of float32)');
+    const half = await refusal(edited((j) => { j.weightsManifest[0].weights[0].dtype = 'float16' as 'float32'; }));
+    expect(half.message).toContain('weight "conv1/kernel": dtype float16 is not supported');
     const q = await refusal(edited((j) => { j.weightsManifest[0].weights[1].quantization = { dtype: 'int8' as 'uint8', scale: 1, min: 0 }; }));
     expect(q.message).toContain('weight "conv1/bias": quantised as int8 is not supported');
     expect(q.subject).toBe('conv1/bias');
