@@ -1,4 +1,5 @@
 import type { DatasetName } from '../data/manifest';
+import type { UserModelCard } from './user-card';
 
 /** The model card shipped as public/models/<id>/card.json and rendered in the app. */
 export interface ModelCard {
@@ -6,8 +7,9 @@ export interface ModelCard {
   id: string;
   name: string;
   dataset: DatasetName;
-  architecture: 'LeNetLike' | 'AlexLike';
-  variant: 'base' | 'robust';
+  /** 'user': a model the user loaded (see `user`); nothing about its training is known. */
+  architecture: 'LeNetLike' | 'AlexLike' | 'user';
+  variant: 'base' | 'robust' | 'user';
   /** Conv-channel multiplier relative to the paper's network (1 = full width). */
   width: number;
   description: string;
@@ -37,6 +39,8 @@ export interface ModelCard {
   kappa: { default: number; paper: number; min: number; max: number; step: number };
   files: Record<string, { sha256: string; bytes: number }>;
   notes: string[];
+  /** Present only for a user-supplied model: the generated card (its inputs' normalisation, layers, checksum). */
+  user?: UserModelCard;
 }
 
 export interface ModelIndexEntry {

@@ -16,7 +16,7 @@ import type { Shard } from '../data/shard';
 import { accuracyOver, shardSource } from '../metrics/accuracy';
 import { layersClassifier } from './classifier';
 import { loadModelNode } from './load-node';
-import { nearChanceWarning, userModelCard } from './user-card';
+import { asModelCard, nearChanceWarning, userModelCard } from './user-card';
 import { loadUserModel, type UserModelFile } from './user-model';
 import { UserModelError } from './user-model-error';
 import { scalingNormalization } from './user-normalization';
@@ -47,6 +47,16 @@ describe('user model card', () => {
     expect(card.warning).toBeNull();
     expect(card.normalization).toEqual(norm);
     expect(card.parameters).toBe(user.parameters);
+    expect(Object.keys(card.files)).toEqual(['model.json', 'weights.bin']);
+
+    const shown = asModelCard(card, 'wasm', 'mnist-test');
+    expect(shown.id).toBe(`user-${user.checksum.slice(0, 12)}`);
+    expect([shown.architecture, shown.variant]).toEqual(['user', 'user']);
+    expect(shown.name).toBe('Your own model: lenet');
+    expect(shown.evaluation.testAccuracy).toBe(want);
+    expect(shown.kappa).toEqual({ default: 0, paper: 1, min: 0, max: 2, step: 0.05 });
+    expect(shown.notes).toEqual([]);
+    expect(shown.user).toBe(card);
     user.net.model.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
   });
@@ -60,6 +70,7 @@ describe('user model card', () => {
     expect(acc).toBeLessThan(0.25);
     expect(card.warning).toBe(nearChanceWarning(acc, 200, 10));
     expect(card.warning).toContain('is the normalisation right?');
+    expect(asModelCard(card, 'wasm', 'mnist-test').notes[0]).toBe(card.warning);
     user.net.model.dispose();
   });
 

@@ -8,6 +8,7 @@ import type { Normalization } from '../data/normalization';
 import type { Shard } from '../data/shard';
 import { accuracyOver, shardSource } from '../metrics/accuracy';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
+import type { ModelCard } from './card';
 import type { LayerSummary, UserModel } from './user-model';
 import { UserModelError } from './user-model-error';
 import { INPUT_SCALING_LABELS, scalingNormalization, type InputScaling } from './user-normalization';
@@ -24,6 +25,15 @@ export const USER_CARD_IMAGES = 500;
 /** Below this multiple of chance accuracy (1/classes) the card warns that the scaling may be wrong. */
 export const NEAR_CHANCE_FACTOR = 2.5;
 
+/**
+ * κ slider for a user's model: the shipped models' range and paper κ for its data set; it opens at κ = 0,
+ * since nothing says what scale its activations have.
+ */
+export const USER_KAPPA_RANGE: Record<DatasetName, ModelCard['kappa']> = {
+  mnist: { default: 0, paper: 1, min: 0, max: 2, step: 0.05 },
+  cifar10: { default: 0, paper: 0.4, min: 0, max: 1, step: 0.01 },
+};
+
 export interface UserModelCard {
   /** Always true: the app marks this card (and every result on it) as user-supplied. */
   userSupplied: true;
@@ -39,6 +49,31 @@ export interface UserModelCard {
   evaluation: { count: number; accuracyByKappa: { kappa: number; accuracy: number }[] };
   /** Set when clean accuracy at κ = 0 is near chance. */
   warning: string | null;
+  files: UserModel['files'];
+}
+
+/** Model-id prefix of user-supplied models; the rest is the start of the checksum. */
+export const USER_MODEL_ID_PREFIX = 'user-';
+
+/** The user card in the shipped cards' shape, so every panel reads it the same way (marked by `user`). */
+export function asModelCard(card: UserModelCard, backend: string, shard: string): ModelCard {
+  const atZero = card.evaluation.accuracyByKappa.find((a) => a.kappa === 0)?.accuracy ?? NaN;
+  return {
+    version: 1, id: `${USER_MODEL_ID_PREFIX}${card.checksum.slice(0, 12)}`, name: `Your own model: ${card.name}`,
+    dataset: card.dataset, architecture: 'user', variant: 'user', width: 1,
+    description: `User-supplied ${card.dataset === 'mnist' ? 'MNIST' : 'CIFAR-10'} classifier (${card.layers.length} layers, `
+      + `${card.parameters.toLocaleString('en')} parameters), retrofitted in this browser; inputs scaled as ${card.scalingLabel}. `
+      + 'Not trained or checked by this project: the numbers below are measured here.',
+    training: { framework: 'unknown (user-supplied)', command: '', seed: 0, epochs: 0, recipe: {}, history: [], torchAccuracyByKappa: {}, torchTestCount: 0 },
+    evaluation: { shard, count: card.evaluation.count, backend, testAccuracy: atZero, accuracyByKappa: card.evaluation.accuracyByKappa },
+    kappa: USER_KAPPA_RANGE[card.dataset],
+    files: card.files,
+    notes: [
+      ...(card.warning ? [card.warning] : []),
+      ...(card.softmaxRemoved ? ['The final softmax was removed: attacks work on logits (the predicted class is unchanged).'] : []),
+    ],
+    user: card,
+  };
 }
 
 export function nearChanceWarning(accuracy: number, count: number, classes: number): string | null {
@@ -76,5 +111,6 @@ export async function userModelCard(user: UserModel, name: string, shard: Shard,
     layers: user.layers, softmaxRemoved: user.softmaxRemoved, scaling, scalingLabel: INPUT_SCALING_LABELS[scaling],
     normalization, evaluation: { count: source.count, accuracyByKappa },
     warning: atZero ? nearChanceWarning(atZero.accuracy, source.count, shard.manifest.classNames.length) : null,
+    files: user.files,
   };
 }

@@ -62,6 +62,8 @@ export interface UserModel {
   /** Whether a final softmax was turned into a linear output. */
   softmaxRemoved: boolean;
   bytes: number;
+  /** SHA-256 and length of each file used (model.json and the shards), by name. */
+  files: Record<string, { sha256: string; bytes: number }>;
 }
 
 export interface UserModelOptions {
@@ -299,8 +301,10 @@ export async function loadUserModel(files: UserModelFile[], options: UserModelOp
     const dataset = checkShapes(model);
     const declaredScaling = parseDeclaredScaling(json.userDefinedMetadata, `${jsonFile.name} userDefinedMetadata.normalization`, USER_MODEL_INPUTS[dataset][2]);
     checkWeightsMatch(model, specs);
-    const shards = weightShards(groups, files, jsonFile.name).map((f) => f.bytes);
-    const checksum = await sha256Hex(concat([jsonFile.bytes, ...shards]));
+    const used = [jsonFile, ...weightShards(groups, files, jsonFile.name)];
+    const shards = used.slice(1).map((f) => f.bytes);
+    const checksum = await sha256Hex(concat(used.map((f) => f.bytes)));
+    const digests = await Promise.all(used.map(async (f) => [f.name, { sha256: await sha256Hex(f.bytes), bytes: f.bytes.length }] as const));
     setWeights(model, specs, concat(shards));
     const layers = model.layers.map((l) => ({
       name: l.name, className: l.getClassName(), outputShape: [...(l.outputShape as (number | null)[])], parameters: l.countParams(),
@@ -310,7 +314,7 @@ export async function loadUserModel(files: UserModelFile[], options: UserModelOp
       net.model.dispose();
       fail('the graph is not one the attacks can differentiate (a layer used twice, or a branch merged other than by Add)', 'topology');
     }
-    return { net, dataset, checksum, declaredScaling, layers, parameters: model.countParams(), softmaxRemoved: removed, bytes };
+    return { net, dataset, checksum, declaredScaling, layers, parameters: model.countParams(), softmaxRemoved: removed, bytes, files: Object.fromEntries(digests) };
   } finally {
     // The retrofitted clone holds its own references to the weights.
     model.dispose();
