@@ -17,8 +17,8 @@ import { accuracyOver, shardSource } from '../metrics/accuracy';
 import { layersClassifier } from './classifier';
 import { loadModelNode } from './load-node';
 import { asModelCard, nearChanceWarning, userModelCard } from './user-card';
-import { loadUserModel, type UserModelFile } from './user-model';
-import { UserModelError } from './user-model-error';
+import { loadUserModel } from './user-model';
+import { UserModelError, type UserModelFile } from './user-model-input';
 import { scalingNormalization } from './user-normalization';
 
 const dir = join(PUBLIC_DIR, 'models', 'mnist-lenetlike-base');

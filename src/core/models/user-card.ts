@@ -10,8 +10,8 @@ import { accuracyOver, shardSource } from '../metrics/accuracy';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import type { ModelCard } from './card';
 import type { LayerSummary, UserModel } from './user-model';
-import { UserModelError } from './user-model-error';
-import { INPUT_SCALING_LABELS, scalingNormalization, type InputScaling } from './user-normalization';
+import { INPUT_SCALING_LABELS, UserModelError, type InputScaling } from './user-model-input';
+import { scalingNormalization } from './user-normalization';
 
 /** κ values the card measures, per data set: the shipped models' slider ranges (inputs at unit scale). */
 export const USER_KAPPA_GRID: Record<DatasetName, number[]> = {

@@ -1,7 +1,7 @@
 /** A user's model from a URL: shards resolved against model.json's URL; CORS and HTTP failures told apart. */
 import { describe, expect, it } from 'vitest';
 import { fetchUserModelFiles, type Fetcher } from './user-model-source';
-import { UserModelError } from './user-model-error';
+import { UserModelError } from './user-model-input';
 
 const json = (paths: string[]) => new TextEncoder().encode(JSON.stringify({ weightsManifest: [{ paths, weights: [] }] }));
 

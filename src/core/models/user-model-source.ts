@@ -3,8 +3,7 @@
  * model.json URL. A fetch the browser refuses (another origin without CORS headers) and an HTTP error get
  * different messages, since the user fixes them differently. The files are then checked like dropped ones.
  */
-import { USER_MODEL_MAX_BYTES, type UserModelFile } from './user-model';
-import { UserModelError } from './user-model-error';
+import { USER_MODEL_MAX_BYTES, UserModelError, type UserModelFile } from './user-model-input';
 
 export type Fetcher = (url: string) => Promise<Response>;
 

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
 import { asFiles, functionalCifar, modelFiles, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
 import { checkRetrofittable } from '../retrofit/retrofit';
-import { loadUserModel, type UserModelFile } from './user-model';
-import { UserModelError } from './user-model-error';
+import { loadUserModel } from './user-model';
+import { UserModelError, type UserModelFile } from './user-model-input';
 
 type Json = Record<string, unknown>;
 

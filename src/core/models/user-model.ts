@@ -13,11 +13,8 @@ import type { DatasetName } from '../data/manifest';
 import { sha256Hex } from '../data/sha256';
 import { checkRetrofittable, retrofit, UnsupportedActivationError, type RetrofittedModel } from '../retrofit/retrofit';
 import { plainForward } from '../retrofit/plain-forward';
-import { UserModelError } from './user-model-error';
+import { USER_MODEL_MAX_BYTES, UserModelError, type UserModelFile } from './user-model-input';
 import { parseDeclaredScaling, type DeclaredScaling } from './user-normalization';
-
-/** Largest model accepted (all files together): the browser holds it in memory at least twice while loading. */
-export const USER_MODEL_MAX_BYTES = 100 * 1024 * 1024;
 
 /** Input shapes the app has test images for. */
 export const USER_MODEL_INPUTS: Record<DatasetName, [number, number, number]> = { mnist: [28, 28, 1], cifar10: [32, 32, 3] };
@@ -35,12 +32,6 @@ export const SUPPORTED_LAYERS = [
 
 /** Bytes per stored element, by storage dtype (quantised weights are dequantised by tf.io.decodeWeights). */
 const STORED_BYTES: Record<string, number> = { float32: 4, uint8: 1, uint16: 2, float16: 2 };
-
-export interface UserModelFile {
-  /** As the picker gives it (a base name) or as model.json's manifest lists it (a relative path). */
-  name: string;
-  bytes: Uint8Array;
-}
 
 export interface LayerSummary {
   name: string;

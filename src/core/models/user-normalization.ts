@@ -8,18 +8,10 @@
  */
 import type { DatasetName } from '../data/manifest';
 import { NORMALIZATION, type Normalization } from '../data/normalization';
-import { UserModelError } from './user-model-error';
+import { INPUT_SCALING_LABELS, UserModelError, type InputScaling, type NamedScaling } from './user-model-input';
 
-export type NamedScaling = 'unit' | 'symmetric' | 'paper';
-export type InputScaling = NamedScaling | 'declared';
+export type { InputScaling, NamedScaling };
 export type DeclaredScaling = NamedScaling | Normalization;
-
-export const INPUT_SCALING_LABELS: Record<InputScaling, string> = {
-  unit: 'pixels in [0, 1]',
-  symmetric: 'pixels in [−1, 1]',
-  paper: "the paper's mean/std",
-  declared: "as the model's metadata says",
-};
 
 const NAMED = Object.keys(INPUT_SCALING_LABELS).filter((k) => k !== 'declared') as NamedScaling[];
 
