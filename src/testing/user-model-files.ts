@@ -4,7 +4,7 @@
  * Add. Seeded initialisers, so every run writes the same bytes.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { UserModelFile } from '../core/models/user-model';
+import type { UserModelFile } from '../core/models/user-model-input';
 
 /** Seeded initialisers for one model's layers, each call the next seeds. */
 function initialisers(first: number) {
