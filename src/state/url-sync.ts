@@ -7,7 +7,7 @@ import { attackParamsFor } from './bridge';
 import type { AppState } from './slices/types';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
-import { decode, encode, type UrlState } from './url-schema';
+import { decode, encode, OWN_MODEL_LINK, type UrlState } from './url-schema';
 
 function analysisParamsOf(u: UrlState): AnalysisParams {
   const out = { ...ANALYSIS_DEFAULTS } as Record<keyof AnalysisParams, AnalysisParams[keyof AnalysisParams]>;
@@ -24,7 +24,8 @@ export function urlStateFromStore(s: AppState): UrlState {
     for (const [k, v] of Object.entries(all)) if (defaults[k] !== v) params[k] = v;
   } else Object.assign(params, s.attackParams[s.attackId]);
   return {
-    model: s.modelId, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
+    // A user's own model cannot travel in a link: only that it was one, and its checksum.
+    model: s.card?.user ? OWN_MODEL_LINK : s.modelId, ownChecksum: s.card?.user?.checksum ?? null, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
     image: s.selectedImage, attack: s.attackId, threat: s.threat, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
