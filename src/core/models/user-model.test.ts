@@ -217,6 +217,15 @@ describe('accepted models', () => {
     x.dispose();
   });
 
+  it('the Keras converter\'s layout: modelTopology.model_config, class_name "Functional"', async () => {
+    const files = edited((j) => {
+      j.modelTopology = { keras_version: '2.15.0', backend: 'tensorflow', model_config: { ...j.modelTopology, class_name: 'Functional' } };
+    }, fun.weights, fun);
+    const user = await loadUserModel(files);
+    expect(user.net.jumpLayers).toEqual(['r1', 'r2']);
+    user.net.model.dispose();
+  });
+
   it('a fused softmax output is removed too', async () => {
     const soft = sequentialMnist({ softmax: true });
     const user = await loadUserModel(asFiles(await modelFiles(soft)));
