@@ -4,6 +4,7 @@
  * walks through what the user did rather than through every slider pixel. Back/Forward re-apply the link.
  */
 import { attackParamsFor } from './attack-params';
+import { OWN_MODEL_INITIAL } from './slices/own-model-slice';
 import type { AppState } from './slices/types';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
@@ -33,11 +34,14 @@ export function urlStateFromStore(s: AppState): UrlState {
 
 /** Store fields a link sets before anything is loaded (model, κ and backend go to the bridge). */
 export function storeFromUrl(u: UrlState): Partial<AppState> {
+  const own = u.model === OWN_MODEL_LINK;
   return {
     randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image,
     attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
-    requestedBackend: u.backend, pendingKappa: u.kappa,
+    requestedBackend: u.backend, pendingKappa: own ? null : u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
+    // The sender's own model cannot come with the link: remember what to compare the recipient's files with.
+    ...(own ? { own: { ...OWN_MODEL_INITIAL, linked: { checksum: u.ownChecksum, kappa: u.kappa } } } : {}),
   };
 }
 

@@ -26,6 +26,19 @@ describe('loadOwnModel', () => {
     loaded.net.model.dispose();
   });
 
+  it('without a choice: the paper\'s scaling, unless model.json declares one', async () => {
+    const paper = await loadOwnModel({ name: 'tiny', files, scaling: null }, loadShardNode, () => {});
+    expect(paper.card.user?.scaling).toBe('paper');
+    paper.net.model.dispose();
+    const json = JSON.parse(new TextDecoder().decode(files[0].bytes)) as Record<string, unknown>;
+    json.userDefinedMetadata = { normalization: 'symmetric' };
+    const declaring = [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) }, files[1]];
+    const declared = await loadOwnModel({ name: 'tiny', files: declaring, scaling: null }, loadShardNode, () => {});
+    expect(declared.card.user?.scaling).toBe('declared');
+    expect(declared.normalization).toEqual({ mean: [0.5], std: [0.5] });
+    declared.net.model.dispose();
+  });
+
   it('disposes the model when the shard cannot be read', async () => {
     const before = tf.memory().numTensors;
     await expect(loadOwnModel({ name: 'tiny', files, scaling: 'unit' }, () => Promise.reject(new Error('no shard')), () => {}))

@@ -19,13 +19,15 @@ export interface OwnModelRequest {
   /** What the user calls it: the file or folder name, or the URL. */
   name: string;
   files: UserModelFile[];
-  scaling: InputScaling;
+  /** null: as model.json declares, else the paper's mean/std (what the shipped models use). */
+  scaling: InputScaling | null;
 }
 
 export interface LoadedOwnModel {
   net: RetrofittedModel;
   card: ModelCard;
   normalization: Normalization;
+  shard: Shard;
 }
 
 export async function loadOwnModel(req: OwnModelRequest, shardFor: (d: DatasetName) => Promise<Shard>,
@@ -35,10 +37,11 @@ export async function loadOwnModel(req: OwnModelRequest, shardFor: (d: DatasetNa
   try {
     onProgress({ done: 0.2, total: 1, label: 'test images' });
     const shard = await shardFor(user.dataset);
-    const card = await userModelCard(user, req.name, shard, req.scaling, {
+    const scaling = req.scaling ?? (user.declaredScaling ? 'declared' : 'paper');
+    const card = await userModelCard(user, req.name, shard, scaling, {
       signal, onProgress: (p) => onProgress({ done: 0.2 + (0.8 * p.done) / p.total, total: 1, label: `accuracy per κ (${p.done} of ${p.total})` }),
     });
-    return { net: user.net, card: asModelCard(card, tf.getBackend(), shard.manifest.file), normalization: card.normalization };
+    return { net: user.net, card: asModelCard(card, tf.getBackend(), shard.manifest.file), normalization: card.normalization, shard };
   } catch (e) {
     user.net.model.dispose();
     throw e;

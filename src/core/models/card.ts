@@ -1,5 +1,7 @@
 import type { DatasetName } from '../data/manifest';
-import type { UserModelCard } from './user-card';
+import type { Normalization } from '../data/normalization';
+import type { LayerSummary, UserModel } from './user-model';
+import type { InputScaling } from './user-model-input';
 
 /** The model card shipped as public/models/<id>/card.json and rendered in the app. */
 export interface ModelCard {
@@ -54,4 +56,25 @@ export interface ModelIndexEntry {
 export interface ModelIndex {
   version: 1;
   models: ModelIndexEntry[];
+}
+
+/** The generated card of a user-supplied model (core/models/user-card.ts measures it). */
+export interface UserModelCard {
+  /** Always true: the app marks this card (and every result on it) as user-supplied. */
+  userSupplied: true;
+  name: string;
+  checksum: string;
+  dataset: DatasetName;
+  parameters: number;
+  layers: LayerSummary[];
+  softmaxRemoved: boolean;
+  scaling: InputScaling;
+  scalingLabel: string;
+  /** What model.json declares (offered as the "as the metadata says" choice), if anything. */
+  declaredScaling: UserModel['declaredScaling'];
+  normalization: Normalization;
+  evaluation: { count: number; accuracyByKappa: { kappa: number; accuracy: number }[] };
+  /** Set when clean accuracy at κ = 0 is near chance. */
+  warning: string | null;
+  files: UserModel['files'];
 }

@@ -4,12 +4,11 @@
  * the quick check that the scaling is right (a model fed wrongly scaled inputs scores near chance).
  */
 import type { DatasetName } from '../data/manifest';
-import type { Normalization } from '../data/normalization';
 import type { Shard } from '../data/shard';
 import { accuracyOver, shardSource } from '../metrics/accuracy';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
-import type { ModelCard } from './card';
-import type { LayerSummary, UserModel } from './user-model';
+import type { ModelCard, UserModelCard } from './card';
+import type { UserModel } from './user-model';
 import { INPUT_SCALING_LABELS, UserModelError, type InputScaling } from './user-model-input';
 import { scalingNormalization } from './user-normalization';
 
@@ -34,23 +33,6 @@ export const USER_KAPPA_RANGE: Record<DatasetName, ModelCard['kappa']> = {
   cifar10: { default: 0, paper: 0.4, min: 0, max: 1, step: 0.01 },
 };
 
-export interface UserModelCard {
-  /** Always true: the app marks this card (and every result on it) as user-supplied. */
-  userSupplied: true;
-  name: string;
-  checksum: string;
-  dataset: DatasetName;
-  parameters: number;
-  layers: LayerSummary[];
-  softmaxRemoved: boolean;
-  scaling: InputScaling;
-  scalingLabel: string;
-  normalization: Normalization;
-  evaluation: { count: number; accuracyByKappa: { kappa: number; accuracy: number }[] };
-  /** Set when clean accuracy at κ = 0 is near chance. */
-  warning: string | null;
-  files: UserModel['files'];
-}
 
 /** Model-id prefix of user-supplied models; the rest is the start of the checksum. */
 export const USER_MODEL_ID_PREFIX = 'user-';
@@ -75,6 +57,8 @@ export function asModelCard(card: UserModelCard, backend: string, shard: string)
     user: card,
   };
 }
+
+export type { UserModelCard };
 
 export function nearChanceWarning(accuracy: number, count: number, classes: number): string | null {
   const chance = 1 / classes;
@@ -109,7 +93,7 @@ export async function userModelCard(user: UserModel, name: string, shard: Shard,
   return {
     userSupplied: true, name, checksum: user.checksum, dataset: user.dataset, parameters: user.parameters,
     layers: user.layers, softmaxRemoved: user.softmaxRemoved, scaling, scalingLabel: INPUT_SCALING_LABELS[scaling],
-    normalization, evaluation: { count: source.count, accuracyByKappa },
+    declaredScaling: user.declaredScaling, normalization, evaluation: { count: source.count, accuracyByKappa },
     warning: atZero ? nearChanceWarning(atZero.accuracy, source.count, shard.manifest.classNames.length) : null,
     files: user.files,
   };
