@@ -7,6 +7,7 @@ import type { JobWorker } from '../worker/client';
 import type { BackendName } from '../worker/protocol';
 import { backendNotices } from './slices/ui-slice';
 import type { AppStore } from './store';
+import { OWN_MODEL_LINK } from './url-schema';
 
 export interface ConnectOptions {
   /** The page's base URL (models/ and data/ live under it). */
@@ -20,6 +21,7 @@ export interface ConnectOptions {
 export function connectWorker(store: AppStore, worker: JobWorker, opts: ConnectOptions): () => void {
   const { setState: set, getState: get } = store;
   set({ worker });
+  void get().checkKeptModel();
   void get().runJob('start', { backend: opts.backend, baseUrl: opts.baseUrl }).then((r) => {
     if (!r) return;
     set({ backend: r.backend, models: r.models, attacks: r.attacks, requestedBackend: opts.backend });
@@ -30,7 +32,9 @@ export function connectWorker(store: AppStore, worker: JobWorker, opts: ConnectO
     }
     get().applyLinkParams();
     const wanted = r.models.find((m) => m.id === opts.modelId);
-    if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
+    if (opts.modelId === OWN_MODEL_LINK) {
+      get().addNotice('This link was made with someone\'s own model, which a link cannot carry: load the same files under "Your own model" in the model picker.', 'info');
+    } else if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];
     if (first) get().selectModel(first.id);
     else set((s) => ({ jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'error', error: 'The model index lists no models.' } } }));

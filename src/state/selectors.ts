@@ -12,8 +12,12 @@ export const currentSetting = (s: Pick<AppState, 'kappa' | 'randomized' | 'seed'
 export const isBusy = (status: JobStatus): boolean => status === 'running' || status === 'cancelling';
 
 /** The selected model is loaded on the current backend: jobs on it may run. */
-export const modelReady = (s: AppState): boolean =>
-  s.jobs.load.status === 'done' && s.card !== null && s.card.id === s.modelId && !isBusy(s.jobs.backend.status);
+export const modelReady = (s: AppState): boolean => {
+  const { load, loadOwn, backend } = s.jobs;
+  if (s.card === null || s.card.id !== s.modelId || isBusy(backend.status) || isBusy(load.status) || isBusy(loadOwn.status)) return false;
+  // An own model's refused replacement leaves it loaded (the worker swaps only a model that passed).
+  return s.card.user ? loadOwn.status === 'done' || loadOwn.status === 'error' : load.status === 'done';
+};
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

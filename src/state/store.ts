@@ -6,6 +6,7 @@ import { createEvaluationSlice } from './slices/evaluation-slice';
 import { createJobsSlice } from './slices/jobs-slice';
 import { createKappaSlice } from './slices/kappa-slice';
 import { createModelSlice } from './slices/model-slice';
+import { createOwnModelSlice } from './slices/own-model-slice';
 import type { AppState } from './slices/types';
 import { createUiSlice } from './slices/ui-slice';
 
@@ -21,6 +22,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     ...createAttackSlice(...a),
     ...createUiSlice(...a),
     ...createAnalysisSlice(...a),
+    ...createOwnModelSlice(...a),
     ...initial,
   }));
 }

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FULL_SHARD } from './slices/evaluation-slice';
-import { decode, defaultUrlState, encode, type UrlState } from './url-schema';
+import { decode, defaultUrlState, encode, OWN_MODEL_LINK, type UrlState } from './url-schema';
 
 describe('url schema', () => {
   it('round-trips every field', () => {
     const s: UrlState = {
-      model: 'cifar10-alexlike-robust', kappa: 0.45, randomized: true, seed: 1234, sampleSize: FULL_SHARD, image: 17,
+      model: 'cifar10-alexlike-robust', ownChecksum: null, kappa: 0.45, randomized: true, seed: 1234, sampleSize: FULL_SHARD, image: 17,
       attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
       backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
       tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
@@ -47,6 +47,16 @@ describe('url schema', () => {
     expect(state.iterSteps).toBe(defaultUrlState().iterSteps); // not an integer: invalid, not clamped
     expect(state.tradeoffStep).toBeNull();
     expect(warnings).toHaveLength(7);
+  });
+
+  it('an own model travels as model=own and its checksum only', () => {
+    const sha = '0123456789abcdef'.repeat(4);
+    const link = encode({ ...defaultUrlState(), model: OWN_MODEL_LINK, ownChecksum: sha, kappa: 0.5 });
+    expect(link).toBe(`?v=1&model=own&sha=${sha}&kappa=0.5`);
+    expect(decode(link).state).toMatchObject({ model: 'own', ownChecksum: sha, kappa: 0.5 });
+    const bad = decode('?model=own&sha=XYZ');
+    expect(bad.state.ownChecksum).toBeNull();
+    expect(bad.warnings).toEqual(['Ignored sha=XYZ: not a valid value; using the default.']);
   });
 
   it('writes only what differs from the defaults', () => {

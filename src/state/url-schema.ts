@@ -9,9 +9,14 @@ import { FULL_SHARD } from './slices/evaluation-slice';
 
 export const URL_VERSION = 1;
 
+/** `model=own`: the view was made with the sender's own model, which a link cannot carry (see `ownChecksum`). */
+export const OWN_MODEL_LINK = 'own';
+
 export interface UrlState extends AnalysisParams {
-  /** null: the app's default model. */
+  /** null: the app's default model; OWN_MODEL_LINK: a user's own model. */
   model: string | null;
+  /** SHA-256 of the own model's files, so the recipient can tell whether theirs are the same. */
+  ownChecksum: string | null;
   /** null: the model card's default κ. */
   kappa: number | null;
   randomized: boolean;
@@ -45,6 +50,7 @@ const int = (lo: number, hi: number): Codec<number> => ({
 });
 const bool: Codec<boolean> = { parse: (r) => (r === '1' || r === 'true' ? true : r === '0' || r === 'false' ? false : undefined), format: (v) => (v ? '1' : '0') };
 const id: Codec<string> = { parse: (r) => (/^[a-z0-9][a-z0-9-]{0,63}$/.test(r) ? r : undefined), format: (v) => v };
+const sha256: Codec<string> = { parse: (r) => (/^[0-9a-f]{64}$/.test(r) ? r : undefined), format: (v) => v };
 const enumOf = <T extends string>(map: Record<string, T>): Codec<T> => ({
   parse: (r) => map[r],
   format: (v) => Object.keys(map).find((k) => map[k] === v) ?? String(v),
@@ -85,6 +91,7 @@ const field = <K extends keyof UrlState>(key: string, prop: K, codec: Codec<UrlS
 /** The one list both directions read. Keys are short and stable: links in course material depend on them. */
 export const URL_FIELDS = [
   field('model', 'model', nullable(id), null),
+  field('sha', 'ownChecksum', nullable(sha256), null),
   field('kappa', 'kappa', nullable(num(0, 100)), null),
   field('rand', 'randomized', bool, false),
   field('seed', 'seed', int(0, 2 ** 32 - 1), 1),

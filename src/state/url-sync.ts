@@ -4,10 +4,11 @@
  * walks through what the user did rather than through every slider pixel. Back/Forward re-apply the link.
  */
 import { attackParamsFor } from './attack-params';
+import { OWN_MODEL_INITIAL } from './slices/own-model-slice';
 import type { AppState } from './slices/types';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
-import { decode, encode, type UrlState } from './url-schema';
+import { decode, encode, OWN_MODEL_LINK, type UrlState } from './url-schema';
 
 function analysisParamsOf(u: UrlState): AnalysisParams {
   const out = { ...ANALYSIS_DEFAULTS } as Record<keyof AnalysisParams, AnalysisParams[keyof AnalysisParams]>;
@@ -24,7 +25,8 @@ export function urlStateFromStore(s: AppState): UrlState {
     for (const [k, v] of Object.entries(all)) if (defaults[k] !== v) params[k] = v;
   } else Object.assign(params, s.attackParams[s.attackId]);
   return {
-    model: s.modelId, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
+    // A user's own model cannot travel in a link: only that it was one, and its checksum.
+    model: s.card?.user ? OWN_MODEL_LINK : s.modelId, ownChecksum: s.card?.user?.checksum ?? null, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
     image: s.selectedImage, attack: s.attackId, threat: s.threat, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
@@ -32,11 +34,14 @@ export function urlStateFromStore(s: AppState): UrlState {
 
 /** Store fields a link sets before anything is loaded (model, κ and backend go to the bridge). */
 export function storeFromUrl(u: UrlState): Partial<AppState> {
+  const own = u.model === OWN_MODEL_LINK;
   return {
     randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image,
     attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
-    requestedBackend: u.backend, pendingKappa: u.kappa,
+    requestedBackend: u.backend, pendingKappa: own ? null : u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
+    // The sender's own model cannot come with the link: remember what to compare the recipient's files with.
+    ...(own ? { own: { ...OWN_MODEL_INITIAL, linked: { checksum: u.ownChecksum, kappa: u.kappa } } } : {}),
   };
 }
 

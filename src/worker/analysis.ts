@@ -14,7 +14,7 @@ import { PAPER_PROTOCOL, paperOptions, TABLE_COLUMNS, type TableProtocol } from 
 import { robustnessTable, type TableRow } from '../core/metrics/robustness-table';
 import { transferAttack, transferMatrix } from '../core/metrics/transfer-matrix';
 import type { Shard } from '../core/data/shard';
-import { NORMALIZATION } from '../core/data/normalization';
+import type { Normalization } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
 import { kappaGrid, proposeKappa } from '../core/metrics/kappa-tuner';
@@ -29,6 +29,8 @@ import { splitSource } from './splits';
 export interface AnalysisContext {
   net: RetrofittedModel;
   card: ModelCard;
+  /** How the model's inputs are scaled (the paper's for shipped models; the user's choice for their own). */
+  normalization: Normalization;
   shard: Shard;
   /** Evaluation and validation split of the shard (splits.ts). */
   split: SplitInfo;
@@ -68,7 +70,7 @@ function phases(onProgress: ProgressFn, weights: number[]) {
 function evalSet(ctx: AnalysisContext, split: SplitInfo, n: number): EvalSet {
   const m = ctx.shard.manifest;
   const source = splitSource(ctx.shard.images, ctx.shard.labels, m.shape, split.evaluation);
-  return makeEvalSet(source, NORMALIZATION[m.dataset], Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
+  return makeEvalSet(source, ctx.normalization, Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
 }
 
 function rowView(r: TableRow): TableRowView {
@@ -94,7 +96,7 @@ export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Prom
   const cleanSet = evalSet(ctx, split, req.cleanSample);
   const rhoSet = evalSet(ctx, split, req.rhoSample);
   return withSets([cleanSet, rhoSet], async () => {
-    const norm = NORMALIZATION[ctx.card.dataset];
+    const norm = ctx.normalization;
     const clean: number[] = [];
     p.next(0);
     for (let i = 0; i < kappas.length; i++) {
@@ -129,7 +131,7 @@ export async function table(ctx: AnalysisContext, req: TableRequest): Promise<Ta
     const kappas: CoreKappa[] = current === 0 ? [0] : [0, current];
     const p = phases(ctx.onProgress, [1]);
     p.next(0);
-    const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set };
+    const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: ctx.normalization, set };
     const t = await robustnessTable(subject, kappas, protocol, {
       batchSize: BATCH, signal: ctx.signal, grayBox: true, onProgress: (e) => p.experiment(e),
     });
@@ -153,7 +155,7 @@ async function overKappas<T>(ctx: AnalysisContext, split: SplitInfo, sample: num
   return withSets([set], async () => {
     const p = phases(ctx.onProgress, [1]);
     p.next(0);
-    const out = await run({ retrofitted: ctx.net, normalization: NORMALIZATION[ctx.card.dataset], set }, kappas,
+    const out = await run({ retrofitted: ctx.net, normalization: ctx.normalization, set }, kappas,
       { batchSize: BATCH, signal: ctx.signal, onProgress: (e: ExperimentProgress) => p.experiment(e) });
     return { out, kappas, count: set.labels.length, ms: performance.now() - t0 };
   });
@@ -180,7 +182,7 @@ export async function tune(ctx: AnalysisContext, req: TuneRequest): Promise<Tune
   const { split } = ctx;
   const t0 = performance.now();
   const m = ctx.shard.manifest;
-  const norm = NORMALIZATION[m.dataset];
+  const norm = ctx.normalization;
   const { min, max, step } = ctx.card.kappa;
   const grid = kappaGrid(Math.min(0, min), max, step);
   const valSource = splitSource(ctx.shard.images, ctx.shard.labels, m.shape, split.validation);

@@ -12,12 +12,15 @@ import type {
   MemoryInfo, ProgressFn, ReferenceResults, StartResult, TableRequest, TableResult, TradeoffRequest, TradeoffResult, TransferRequest,
   TransferResult, TuneRequest, TuneResult,
 } from './protocol';
+import type { OwnModelRequest } from './own-model';
 
 export interface Jobs {
   /** Registers the kernels, picks a backend, reads the model index and the attack catalogue. */
   start: { request: { backend: BackendName | null; baseUrl: string }; result: StartResult };
   backend: { request: { backend: BackendName }; result: BackendInfo };
   load: { request: { modelId: string }; result: LoadedModelInfo };
+  /** The user's own model from their files (own-model.ts); a refusal leaves the loaded model in place. */
+  loadOwn: { request: OwnModelRequest; result: LoadedModelInfo };
   evaluate: { request: EvalRequest; result: EvalResult };
   attack: { request: AttackRequest; result: AttackPairResult };
   tradeoff: { request: TradeoffRequest; result: TradeoffResult };
@@ -46,8 +49,9 @@ const ON_THE_MODEL = ['evaluate', 'attack', ...ANALYSES] as const satisfies read
  */
 export const SUPERSEDES: { readonly [K in JobKind]: readonly JobKind[] } = {
   start: ['start'],
-  backend: ['backend', 'load', ...ON_THE_MODEL],
-  load: ['load', ...ON_THE_MODEL],
+  backend: ['backend', 'load', 'loadOwn', ...ON_THE_MODEL],
+  load: ['load', 'loadOwn', ...ON_THE_MODEL],
+  loadOwn: ['load', 'loadOwn', ...ON_THE_MODEL],
   evaluate: ['evaluate'],
   attack: ['attack'],
   tradeoff: ['tradeoff'],

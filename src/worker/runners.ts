@@ -5,6 +5,7 @@
  */
 import { getAttack, throwIfAborted } from '../core/attacks';
 import { fetchSource } from '../core/data/fetch-source';
+import { NORMALIZATION } from '../core/data/normalization';
 import { loadModel, loadModelIndex } from '../core/models/load';
 import { registerJumpRelu } from '../core/op/register';
 import { retrofit } from '../core/retrofit/retrofit';
@@ -13,7 +14,8 @@ import { runAttackPair } from './attack-runner';
 import { attackDescriptors } from './catalogue';
 import { evaluateAccuracy } from './evaluate';
 import type { AnalysisJob, JobKind, JobRequest, JobResult } from './jobs';
-import type { DatasetInfo, ProgressFn } from './protocol';
+import { loadOwnModel } from './own-model';
+import type { DatasetInfo, LoadedModelInfo, ProgressFn } from './protocol';
 import { loadReference } from './reference';
 import type { ComputeSession, Loaded } from './session';
 import { splitFor } from './splits';
@@ -35,8 +37,39 @@ function analysis<K extends AnalysisJob>(
     const l = s.requireModel(req.modelId);
     onProgress({ done: 0, total: 1, label: 'starting' });
     const split = splitFor(l.shard.manifest.dataset, l.shard.manifest.count);
-    return run({ net: l.net, card: l.card, shard: l.shard, split, signal, onProgress, allCards: () => s.allCards() }, req);
+    return run({ net: l.net, card: l.card, normalization: l.normalization, shard: l.shard, split, signal, onProgress, allCards: () => s.allCards() }, req);
   };
+}
+
+async function loadShipped(s: ComputeSession, modelId: string, onProgress: ProgressFn): Promise<Loaded> {
+  onProgress({ done: 0, total: 1, label: 'model files' });
+  const { card, model } = await loadModel(fetchSource, s.url('models/'), modelId,
+    (f) => onProgress({ done: f * 0.8, total: 1, label: 'weights' }));
+  try {
+    onProgress({ done: 0.8, total: 1, label: 'test images' });
+    const shard = await s.shard(card.dataset);
+    // The clone shares the weight buffers (reference-counted), so the ReLU original can go.
+    return { id: modelId, card, normalization: NORMALIZATION[card.dataset], net: await retrofit(model, 0), shard };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Makes a newly loaded model the session's (unless superseded meanwhile) and describes it for the page. */
+function swapIn(s: ComputeSession, loaded: Loaded, signal: AbortSignal, onProgress: ProgressFn): LoadedModelInfo {
+  if (signal.aborted) {
+    loaded.net.model.dispose();
+    throwIfAborted(signal);
+  }
+  s.setLoaded(loaded);
+  onProgress({ done: 1, total: 1 });
+  const m = loaded.shard.manifest;
+  const size = m.shape[0] * m.shape[1] * m.shape[2];
+  const gallery = Array.from({ length: Math.min(GALLERY_SIZE, m.count) }, (_, index) => ({
+    index, label: loaded.shard.labels[index], pixels: loaded.shard.images.slice(index * size, (index + 1) * size),
+  }));
+  const dataset: DatasetInfo = { dataset: m.dataset, classNames: m.classNames, shape: m.shape, count: m.count };
+  return { card: loaded.card, dataset, gallery };
 }
 
 export const RUNNERS: Runners = {
@@ -56,31 +89,12 @@ export const RUNNERS: Runners = {
 
   /** The previous model stays loaded until the new one is ready. */
   async load(s, { modelId }, { signal, onProgress }) {
-    onProgress({ done: 0, total: 1, label: 'model files' });
-    const { card, model } = await loadModel(fetchSource, s.url('models/'), modelId,
-      (f) => onProgress({ done: f * 0.8, total: 1, label: 'weights' }));
-    let loaded: Loaded;
-    try {
-      onProgress({ done: 0.8, total: 1, label: 'test images' });
-      const shard = await s.shard(card.dataset);
-      // The clone shares the weight buffers (reference-counted), so the ReLU original can go.
-      loaded = { id: modelId, card, net: await retrofit(model, 0), shard };
-    } finally {
-      model.dispose();
-    }
-    if (signal.aborted) {
-      loaded.net.model.dispose();
-      throwIfAborted(signal);
-    }
-    s.setLoaded(loaded);
-    onProgress({ done: 1, total: 1 });
-    const m = loaded.shard.manifest;
-    const size = m.shape[0] * m.shape[1] * m.shape[2];
-    const gallery = Array.from({ length: Math.min(GALLERY_SIZE, m.count) }, (_, index) => ({
-      index, label: loaded.shard.labels[index], pixels: loaded.shard.images.slice(index * size, (index + 1) * size),
-    }));
-    const dataset: DatasetInfo = { dataset: m.dataset, classNames: m.classNames, shape: m.shape, count: m.count };
-    return { card, dataset, gallery };
+    return swapIn(s, await loadShipped(s, modelId, onProgress), signal, onProgress);
+  },
+
+  async loadOwn(s, req, { signal, onProgress }) {
+    const own = await loadOwnModel(req, (d) => s.shard(d), onProgress, signal);
+    return swapIn(s, { id: own.card.id, ...own }, signal, onProgress);
   },
 
   async evaluate(s, req, { signal, onProgress }) {

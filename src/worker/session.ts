@@ -5,7 +5,7 @@
  */
 import { selectBackend, type BackendName } from '../core/backend/select';
 import { fetchSource } from '../core/data/fetch-source';
-import { NORMALIZATION } from '../core/data/normalization';
+import type { Normalization } from '../core/data/normalization';
 import { loadShard, SHARD_NAMES, type Shard } from '../core/data/shard';
 import { classifierFromRetrofit, type RetrofitClassifier } from '../core/metrics/classifier-from-retrofit';
 import type { ModelCard } from '../core/models/card';
@@ -18,6 +18,8 @@ import type { BackendInfo, KappaChoice, SelfCheck } from './protocol';
 export interface Loaded {
   id: string;
   card: ModelCard;
+  /** The paper's normalisation for a shipped model; the user's chosen input scaling for their own. */
+  normalization: Normalization;
   net: RetrofittedModel;
   shard: Shard;
 }
@@ -89,7 +91,7 @@ export class ComputeSession {
 
   /** A classifier view of the loaded model at one κ choice: it carries its own κ into every pass. */
   classifier(l: Loaded, k: KappaChoice): RetrofitClassifier {
-    return classifierFromRetrofit(l.net, NORMALIZATION[l.shard.manifest.dataset], coreKappa(k));
+    return classifierFromRetrofit(l.net, l.normalization, coreKappa(k));
   }
 
   /** Every shipped model's card (for the tuner's per-model comparison); unreadable cards are left out. */

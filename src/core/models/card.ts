@@ -1,4 +1,7 @@
 import type { DatasetName } from '../data/manifest';
+import type { Normalization } from '../data/normalization';
+import type { LayerSummary, UserModel } from './user-model';
+import type { InputScaling } from './user-model-input';
 
 /** The model card shipped as public/models/<id>/card.json and rendered in the app. */
 export interface ModelCard {
@@ -6,8 +9,9 @@ export interface ModelCard {
   id: string;
   name: string;
   dataset: DatasetName;
-  architecture: 'LeNetLike' | 'AlexLike';
-  variant: 'base' | 'robust';
+  /** 'user': a model the user loaded (see `user`); nothing about its training is known. */
+  architecture: 'LeNetLike' | 'AlexLike' | 'user';
+  variant: 'base' | 'robust' | 'user';
   /** Conv-channel multiplier relative to the paper's network (1 = full width). */
   width: number;
   description: string;
@@ -37,6 +41,8 @@ export interface ModelCard {
   kappa: { default: number; paper: number; min: number; max: number; step: number };
   files: Record<string, { sha256: string; bytes: number }>;
   notes: string[];
+  /** Present only for a user-supplied model: the generated card (its inputs' normalisation, layers, checksum). */
+  user?: UserModelCard;
 }
 
 export interface ModelIndexEntry {
@@ -50,4 +56,25 @@ export interface ModelIndexEntry {
 export interface ModelIndex {
   version: 1;
   models: ModelIndexEntry[];
+}
+
+/** The generated card of a user-supplied model (core/models/user-card.ts measures it). */
+export interface UserModelCard {
+  /** Always true: the app marks this card (and every result on it) as user-supplied. */
+  userSupplied: true;
+  name: string;
+  checksum: string;
+  dataset: DatasetName;
+  parameters: number;
+  layers: LayerSummary[];
+  softmaxRemoved: boolean;
+  scaling: InputScaling;
+  scalingLabel: string;
+  /** What model.json declares (offered as the "as the metadata says" choice), if anything. */
+  declaredScaling: UserModel['declaredScaling'];
+  normalization: Normalization;
+  evaluation: { count: number; accuracyByKappa: { kappa: number; accuracy: number }[] };
+  /** Set when clean accuracy at κ = 0 is near chance. */
+  warning: string | null;
+  files: UserModel['files'];
 }

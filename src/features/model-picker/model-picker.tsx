@@ -1,9 +1,14 @@
 /** Dataset → architecture → variant, the chosen model's card, load progress, and a retry on failure. */
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
 import { loadStatus } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { ModelIndexEntry } from '../../worker/protocol';
+import { OwnModelCard, OwnModelPanel } from './own-model-panel';
+
+/** The Dataset select's entry for a user's own model (not a data set: the model says which it takes). */
+const OWN = 'own';
 
 const DATASET_LABEL: Record<string, string> = { mnist: 'MNIST (handwritten digits)', cifar10: 'CIFAR-10 (small photos)' };
 const pct = (x: number | undefined): string => (x === undefined ? '–' : `${(100 * x).toFixed(2)} %`);
@@ -22,11 +27,18 @@ export function ModelPicker() {
   const selectModel = useAppStore((s) => s.selectModel);
   const retryLoad = useAppStore((s) => s.loadModel);
   const current = models.find((m) => m.id === modelId);
+  const ownLoaded = useAppStore((s) => s.card?.user !== undefined && s.card.id === s.modelId);
+  const ownFailed = useAppStore((s) => s.own.status === 'error');
+  const linked = useAppStore((s) => s.own.linked !== null);
+  // A link made with someone's own model opens this entry: the recipient is asked for the same files.
+  const [ownOpen, setOwnOpen] = useState(linked);
+  const showOwn = ownOpen || ownLoaded;
   const datasets = [...new Set(models.map((m) => m.dataset))];
   const archs = [...new Set(models.filter((m) => m.dataset === current?.dataset).map((m) => m.architecture))];
   const variants = models.filter((m) => m.dataset === current?.dataset && m.architecture === current?.architecture);
   const go = (want: Partial<ModelIndexEntry>) => {
     const m = pick(models, { dataset: current?.dataset, architecture: current?.architecture, variant: current?.variant, ...want });
+    setOwnOpen(false);
     if (m) selectModel(m.id);
   };
   return (
@@ -34,10 +46,13 @@ export function ModelPicker() {
       <h2 id="model-h">1 · Model</h2>
       <div className="picker-row">
         <label>Dataset
-          <select value={current?.dataset ?? ''} onChange={(e) => go({ dataset: e.target.value as ModelIndexEntry['dataset'] })}>
+          <select value={showOwn ? OWN : current?.dataset ?? ''}
+            onChange={(e) => (e.target.value === OWN ? setOwnOpen(true) : go({ dataset: e.target.value as ModelIndexEntry['dataset'] }))}>
             {datasets.map((d) => <option key={d} value={d}>{DATASET_LABEL[d] ?? d}</option>)}
+            <option value={OWN}>Your own model…</option>
           </select>
         </label>
+        {showOwn ? null : <>
         <label>Network
           <select value={current?.architecture ?? ''} onChange={(e) => go({ architecture: e.target.value as ModelIndexEntry['architecture'] })}>
             {archs.map((a) => <option key={a} value={a}>{a}</option>)}
@@ -48,10 +63,12 @@ export function ModelPicker() {
             {variants.map((m) => <option key={m.variant} value={m.variant}>{m.variant === 'robust' ? 'robust (FGSM adversarial training)' : 'base (plain training)'}</option>)}
           </select>
         </label>
+        </>}
       </div>
+      {showOwn ? <OwnModelPanel /> : null}
       {status === 'loading' && loadProgress
         ? <ProgressBar done={loadProgress.done} total={loadProgress.total} label={`Loading ${loadProgress.label ?? ''}…`} /> : null}
-      {status === 'error' ? (
+      {status === 'error' && !ownFailed ? (
         <div className="error" role="alert">
           <strong>The model could not be loaded.</strong> {loadError}{' '}
           <button type="button" onClick={() => void retryLoad()}>Retry</button>
@@ -65,6 +82,7 @@ export function ModelPicker() {
 function ModelCardView() {
   const card = useAppStore((s) => s.card);
   if (!card) return null;
+  if (card.user) return <OwnModelCard />;
   const { evaluation: ev, kappa } = card;
   return (
     <details className="card" open data-testid="model-card">

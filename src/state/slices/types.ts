@@ -6,6 +6,7 @@ import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
   ParamValue, Progress, ThreatModel,
 } from '../../worker/protocol';
+import type { InputScaling, UserModelFile } from '../../core/models/user-model-input';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
 
 export type JobStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
@@ -108,6 +109,40 @@ export interface AnalysisSlice {
   togglePanel(id: AnalysisPanelId, open?: boolean): void;
 }
 
-export type AppState = JobsSlice & ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice;
+export type OwnModelStatus = 'idle' | 'fetching' | 'loading' | 'ready' | 'error';
+
+export interface OwnModelState {
+  status: OwnModelStatus;
+  /** The model.json's folder, file or URL: how the card names it. */
+  name: string | null;
+  files: UserModelFile[] | null;
+  /** null: as model.json declares, else the paper's (the worker decides and the card says which). */
+  scaling: InputScaling | null;
+  error: string | null;
+  /** The loaded files are the ones kept in this browser. */
+  kept: boolean;
+  /** A model kept in this browser (IndexedDB), offered but loaded only when asked. */
+  keptEarlier: { name: string; checksum: string } | null;
+  /** A link made with someone's own model: its checksum, and the κ the link set. */
+  linked: { checksum: string | null; kappa: number | null } | null;
+}
+
+export interface OwnModelSlice {
+  own: OwnModelState;
+  /** Checks the files in the worker, measures them and, if they pass, makes them the loaded model. */
+  openOwnFiles(files: UserModelFile[], name: string): Promise<void>;
+  /** Fetches model.json and its shards (same origin or CORS), then as openOwnFiles. */
+  openOwnUrl(url: string): Promise<void>;
+  setOwnScaling(scaling: InputScaling): Promise<void>;
+  /** Loads the held files again (after a backend switch). */
+  reloadOwnModel(): Promise<void>;
+  keepOwnModel(): Promise<void>;
+  forgetOwnModel(): Promise<void>;
+  /** Looks for a model kept on an earlier visit (offered, not loaded). */
+  checkKeptModel(): Promise<void>;
+  openKeptModel(): Promise<void>;
+}
+
+export type AppState = JobsSlice & ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice & OwnModelSlice;
 
 export type SliceCreator<S> = StateCreator<AppState, [], [], S>;

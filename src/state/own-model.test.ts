@@ -1,0 +1,101 @@
+/**
+ * The own-model slice against a scripted worker: a loaded own model becomes the page's model (card,
+ * gallery, evaluation, no reference fetch); a refusal names the problem and leaves the previous model
+ * usable; a link's κ applies only to files with the link's checksum; a backend switch reloads the files.
+ */
+import { describe, expect, it } from 'vitest';
+import type { JobWorker } from '../worker/client';
+import type { JobKind } from '../worker/jobs';
+import type { LoadedModelInfo, ModelCard } from '../worker/protocol';
+import { modelReady } from './selectors';
+import { createAppStore } from './store';
+import { decode } from './url-schema';
+import { storeFromUrl } from './url-sync';
+
+const SHA = 'ab'.repeat(32);
+const dataset = { dataset: 'mnist' as const, classNames: [], shape: [28, 28, 1] as [number, number, number], count: 100 };
+const kappa = { default: 0, paper: 1, min: 0, max: 2, step: 0.05 };
+const shipped: LoadedModelInfo = { card: { id: 'm1', dataset: 'mnist', kappa: { ...kappa, default: 1 } } as ModelCard, dataset, gallery: [] };
+const own = (checksum = SHA): LoadedModelInfo => ({
+  card: { id: `user-${checksum.slice(0, 12)}`, dataset: 'mnist', kappa, user: { checksum, scaling: 'paper', declaredScaling: null } } as unknown as ModelCard,
+  dataset, gallery: [],
+});
+
+/** Answers each job kind with `answers[kind]` (a value, or a function of the request that may throw). */
+function scripted(answers: Partial<Record<JobKind, unknown>>) {
+  const calls: { kind: JobKind; request: unknown }[] = [];
+  const worker: JobWorker = {
+    run: async (_id, kind, request) => {
+      calls.push({ kind, request });
+      const a = answers[kind];
+      if (a === undefined) throw new Error(`unexpected ${kind} job`);
+      return (typeof a === 'function' ? a(request) : a) as never;
+    },
+    cancel: () => {},
+    memory: async () => ({ numTensors: 0, numBytes: 0, backend: 'cpu' }),
+  };
+  return { worker, calls };
+}
+
+const evaluate = (request: Record<string, unknown>) => ({ request, correct: 9, total: 10, accuracy: 0.9, gallery: [], ms: 1 });
+const files = [{ name: 'model.json', bytes: new Uint8Array([123]) }, { name: 'weights.bin', bytes: new Uint8Array(4) }];
+const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+
+async function withShipped(answers: Partial<Record<JobKind, unknown>>, initial = {}) {
+  const fake = scripted({ load: shipped, evaluate, reference: { modelId: 'm1', data: null }, ...answers });
+  const store = createAppStore(initial);
+  store.setState({ worker: fake.worker, models: [{ id: 'm1', dataset: 'mnist', architecture: 'LeNetLike', variant: 'base', name: 'm1' }] });
+  store.getState().selectModel('m1');
+  await flush();
+  return { store, calls: fake.calls };
+}
+
+describe('own model in the store', () => {
+  it('loads through the loadOwn job and becomes the page\'s model; no reference fetch', async () => {
+    const { store, calls } = await withShipped({ loadOwn: own() });
+    await store.getState().openOwnFiles(files, 'my-net');
+    await flush();
+    const s = store.getState();
+    expect(calls.find((c) => c.kind === 'loadOwn')?.request).toEqual({ files, name: 'my-net', scaling: null });
+    expect(s.modelId).toBe(`user-${SHA.slice(0, 12)}`);
+    expect(s.card?.user?.checksum).toBe(SHA);
+    expect(s.own).toMatchObject({ status: 'ready', scaling: 'paper', error: null });
+    expect(modelReady(s)).toBe(true);
+    expect(calls.filter((c) => c.kind === 'reference')).toHaveLength(1); // the shipped model's only
+    expect(s.jobs.reference.result).toEqual({ modelId: s.modelId, data: null });
+    expect(calls.filter((c) => c.kind === 'evaluate').at(-1)?.request).toMatchObject({ modelId: s.modelId, kappa: 0 });
+  });
+
+  it('a refusal names the problem and leaves the shipped model loaded and usable', async () => {
+    const { store } = await withShipped({ loadOwn: () => { throw new Error('weights file weights.bin: 4 bytes, the manifest\'s weights need 8'); } });
+    await store.getState().openOwnFiles(files, 'broken');
+    const s = store.getState();
+    expect(s.own.status).toBe('error');
+    expect(s.own.error).toContain('weights file weights.bin');
+    expect(s.modelId).toBe('m1');
+    expect(s.card?.id).toBe('m1');
+    expect(modelReady(s)).toBe(true);
+  });
+
+  it('a link\'s κ applies to files with the link\'s checksum only', async () => {
+    const link = storeFromUrl(decode(`?model=own&sha=${SHA}&kappa=0.5`).state);
+    expect(link.own?.linked).toEqual({ checksum: SHA, kappa: 0.5 });
+    expect(link.pendingKappa).toBeNull();
+    const match = await withShipped({ loadOwn: own() }, link);
+    await match.store.getState().openOwnFiles(files, 'same');
+    expect(match.store.getState().kappa).toBe(0.5);
+    const other = await withShipped({ loadOwn: own('cd'.repeat(32)) }, link);
+    await other.store.getState().openOwnFiles(files, 'other');
+    expect(other.store.getState().kappa).toBe(0);
+  });
+
+  it('another scaling re-measures the same files; a backend switch reloads them', async () => {
+    const { store, calls } = await withShipped({ loadOwn: own(), backend: { choice: { backend: 'cpu' }, selfCheck: { ok: true }, fallbackNotice: null } });
+    await store.getState().openOwnFiles(files, 'my-net');
+    await store.getState().setOwnScaling('unit');
+    expect(calls.filter((c) => c.kind === 'loadOwn').at(-1)?.request).toEqual({ files, name: 'my-net', scaling: 'unit' });
+    await store.getState().requestBackend('cpu');
+    expect(calls.filter((c) => c.kind === 'loadOwn')).toHaveLength(3);
+    expect(calls.filter((c) => c.kind === 'load')).toHaveLength(1);
+  });
+});
