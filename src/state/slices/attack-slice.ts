@@ -1,6 +1,6 @@
 import { attackParamsFor, checkAttackParams } from '../attack-params';
 import { currentSetting, modelReady } from '../selectors';
-import type { AttackSlice, SliceCreator } from './types';
+import type { AttackSlice, SliceCreator } from '../app-state';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attacks: [],
