@@ -5,7 +5,7 @@
  */
 import { attackParamsFor } from './attack-params';
 import { OWN_MODEL_INITIAL } from './slices/own-model-slice';
-import type { AppState } from './slices/types';
+import type { AppState } from './app-state';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
 import { decode, encode, OWN_MODEL_LINK, type UrlState } from './url-schema';

@@ -1,13 +1,14 @@
 import { attackParamsFor, checkAttackParams } from '../attack-params';
 import { currentSetting, modelReady } from '../selectors';
-import type { AttackSlice, SliceCreator } from './types';
+import type { AttackSlice, SliceCreator } from '../app-state';
+import { defaultUrlState } from '../url-schema';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attacks: [],
   selectedImage: null,
-  attackId: 'deepfool-l2',
+  attackId: defaultUrlState().attack,
   attackParams: {},
-  threat: 'white-box',
+  threat: defaultUrlState().threat,
   selectImage: (index) => {
     get().cancelJob('attack');
     get().resetJob('attack');

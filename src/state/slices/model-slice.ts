@@ -1,6 +1,6 @@
 import type { LoadedModelInfo } from '../../worker/protocol';
 import { clampKappa } from './kappa-slice';
-import type { AppState, ModelSlice, SliceCreator } from './types';
+import type { AppState, ModelSlice, SliceCreator } from '../app-state';
 
 type Set = Parameters<SliceCreator<ModelSlice>>[0];
 

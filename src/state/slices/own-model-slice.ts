@@ -8,7 +8,7 @@ import { fetchUserModelFiles } from '../../core/models/user-model-source';
 import { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, type InputScaling, type UserModelFile } from '../../core/models/user-model-input';
 import { forgetModel, keepModel, keptModel } from '../../lib/kept-model';
 import { applyLoaded } from './model-slice';
-import type { OwnModelSlice, OwnModelState, SliceCreator } from './types';
+import type { OwnModelSlice, OwnModelState, SliceCreator } from '../app-state';
 
 export { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES };
 export type { InputScaling, UserModelFile };

@@ -1,13 +1,16 @@
 /** The combined store's state, declared slice by slice so each slice creator can see the whole store. */
 import type { StateCreator } from 'zustand';
-import type { JobWorker } from '../../worker/client';
-import type { JobKind, JobRequest, JobResult } from '../../worker/jobs';
+import type { JobWorker } from '../worker/client';
+import type { JobKind, JobRequest, JobResult } from '../worker/jobs';
 import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
   ParamValue, Progress, ThreatModel,
-} from '../../worker/protocol';
-import type { InputScaling, UserModelFile } from '../../core/models/user-model-input';
-import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
+} from '../worker/protocol';
+import type { InputScaling, UserModelFile } from '../core/models/user-model-input';
+import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
+
+/** The sample size that means the whole shard (the link writes it as n=full). */
+export const FULL_SHARD = Number.MAX_SAFE_INTEGER;
 
 export type JobStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
 
