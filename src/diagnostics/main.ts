@@ -19,7 +19,7 @@ import { loadModel, loadModelIndex } from '../core/models/load';
 
 declare global {
   interface Window {
-    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult }) | { error: string };
+    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
   }
@@ -91,12 +91,13 @@ async function main(): Promise<void> {
   const report = await runParity({ large });
   const convInputGrad = { maxAbsError: convInputGradError() };
   const candidateVjp = await runVjpParity();
+  const candidateVjpModes = { 'straight-through': await runVjpParity(0.05, 'straight-through'), smoothed: await runVjpParity(0.05, 'smoothed') };
   const leaked = tf.memory().numTensors - before;
-  window.__parity = { ...report, convInputGrad, candidateVjp };
+  window.__parity = { ...report, convInputGrad, candidateVjp, candidateVjpModes };
   status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
   status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
   const wasmSimdKernel = report.backend === 'wasm' ? wasmKernelUsesSimd(tf.backend() as BackendWasm) : null;
-  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
+  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, candidateVjpModes, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
     wasmSimdKernel, crossOriginIsolated: self.crossOriginIsolated, leakedTensors: leaked }, null, 2);
 }
 

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { repeatRows } from '../attacks/batch';
+import { jumpReluBackward, type GradientMode } from '../op/gradient-mode';
 import { KappaControl } from './kappa-control';
 import { JumpReLU } from './jump-relu-layer';
 import { plainCandidateVjp, plainForward } from './plain-forward';
@@ -39,9 +40,11 @@ export function vjpTestModel(kappa: number): { model: tf.Sequential; control: Ka
   return { model, control };
 }
 
-export async function runVjpParity(kappa = 0.05): Promise<VjpParityResult> {
+/** Under one gradient mode: the hand-written backward and tf.grad (the registered gradient) use the same rule. */
+export async function runVjpParity(kappa = 0.05, mode: GradientMode = 'exact'): Promise<VjpParityResult> {
   const before = tf.memory().numTensors;
   const { model, control } = vjpTestModel(kappa);
+  control.setBackward(jumpReluBackward(mode, 0.1));
   const forward = plainForward(model, control);
   const vjp = plainCandidateVjp(model, control);
   if (!forward || !vjp) throw new Error('vjp parity: the test network has no plain forward/backward');
