@@ -4,6 +4,7 @@
  */
 import { deepFoolL2, deepFoolLinf } from './deepfool';
 import { fgsm } from './fgsm';
+import { fmnL2, fmnLinf } from './fmn';
 import { ifgsm } from './ifgsm';
 import { pgd, pgdL2 } from './pgd';
 import { trustRegionL2, trustRegionLinf } from './trust-region';
@@ -18,6 +19,8 @@ export const ATTACKS = {
   'deepfool-linf': deepFoolLinf,
   'trust-region-l2': trustRegionL2,
   'trust-region-linf': trustRegionLinf,
+  'fmn-l2': fmnL2,
+  'fmn-linf': fmnLinf,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];
