@@ -7,6 +7,7 @@ import { fgsm } from './fgsm';
 import { fmnL2, fmnLinf } from './fmn';
 import { ifgsm } from './ifgsm';
 import { pgd, pgdL2 } from './pgd';
+import { squareL2, squareLinf } from './square';
 import { trustRegionL2, trustRegionLinf } from './trust-region';
 
 /** Keys equal each attack's `id` (checked by the registry test). */
@@ -21,6 +22,8 @@ export const ATTACKS = {
   'trust-region-linf': trustRegionLinf,
   'fmn-l2': fmnL2,
   'fmn-linf': fmnLinf,
+  'square-linf': squareLinf,
+  'square-l2': squareL2,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];
