@@ -2,7 +2,8 @@
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
  * malformed one is an error naming it. Optional sections (sweep, transfer, iterations) are read when a
- * newer reproduce writes them.
+ * newer reproduce writes them, and so is
+ * the adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of, red flags).
  */
 import { z } from 'zod';
 import type { ReferenceResults, ReferenceRow } from './protocol';
@@ -24,6 +25,26 @@ const row = z.object({
   }),
 });
 
+/** JSON writes NaN as null (e.g. a fool rate with no attacked image): read it back as NaN. */
+const num = z.number().nullable().transform((v) => v ?? NaN);
+
+const curve = z.object({ epsilons: z.array(z.number()), accuracy: z.array(num) });
+
+const adaptiveSection = z.object({
+  kappa: z.number(),
+  count: z.number().int().positive(),
+  cells: z.record(z.string(), z.object({
+    gradientMode: z.string().nullable().optional(),
+    distance: z.enum(['l2', 'linf']).optional(),
+    rho: num,
+    rhoRefined: num,
+    foolRate: num,
+    meanIterations: num,
+  })),
+  bestOf: z.object({ rhoL2: num, rhoLinf: num, foolRate: num, robustAccuracy: z.object({ l2: curve, linf: curve }).optional() }),
+  redFlags: z.record(z.string(), z.object({ flagged: z.boolean(), explanation: z.string() })),
+});
+
 const file = z.object({
   version: z.literal(1),
   model: z.string(),
@@ -35,6 +56,7 @@ const file = z.object({
   sweep: z.array(z.object({ kappa: z.number(), clean: z.number(), rho: z.union([z.number(), z.record(z.string(), z.number())]) })).optional(),
   transfer: z.object({ kappas: z.array(kappa), accuracy: z.array(z.array(z.number())) }).optional(),
   iterations: z.array(z.object({ kappa, accuracy: z.array(z.number()) })).optional(),
+  adaptive: z.array(adaptiveSection).optional(),
 });
 
 const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
@@ -57,6 +79,10 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
     sweep: f.sweep?.map((s) => ({ kappa: s.kappa, clean: s.clean, rho: typeof s.rho === 'number' ? s.rho : (s.rho['deepfool-l2'] ?? NaN) })),
     transfer: f.transfer ? { kappas: f.transfer.kappas.map(kappaNumber), accuracy: f.transfer.accuracy } : undefined,
     iterations: f.iterations?.map((c) => ({ kappa: kappaNumber(c.kappa), accuracy: c.accuracy })),
+    adaptive: f.adaptive?.map((a) => ({
+      ...a,
+      cells: Object.fromEntries(Object.entries(a.cells).map(([k, c]) => [k, { ...c, gradientMode: c.gradientMode ?? null, distance: c.distance ?? null }])),
+    })),
   };
 }
 
