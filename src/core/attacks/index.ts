@@ -3,6 +3,7 @@
  * builds its pickers and sliders from this list; the reproduction script and metrics look attacks up here.
  */
 import { deepFoolL2, deepFoolLinf } from './deepfool';
+import { eotPgd } from './eot-pgd';
 import { fgsm } from './fgsm';
 import { fmnL2, fmnLinf } from './fmn';
 import { ifgsm } from './ifgsm';
@@ -24,6 +25,7 @@ export const ATTACKS = {
   'fmn-linf': fmnLinf,
   'square-linf': squareLinf,
   'square-l2': squareL2,
+  'eot-pgd': eotPgd,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];
