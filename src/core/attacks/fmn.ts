@@ -19,6 +19,7 @@ import { logitsAndGradient } from './gradients';
 import { marginSum, margins } from './margin';
 import { l2, NORMS } from './norms';
 import type { Distance, MinimizationAttack } from './types';
+import { paramSpecs, stepsMeta, type ParamMetas } from './params';
 import { checkIterations, checkPositive } from './validate';
 
 export interface FmnOptions {
@@ -42,6 +43,14 @@ export const FMN_DEFAULTS = {
   gammaFinal: 0.001,
 } as const satisfies FmnOptions;
 
+export const FMN_PARAMS = paramSpecs(FMN_DEFAULTS, {
+  steps: stepsMeta('Paper: 1,000; adv_lib: 10; foolbox: 100'),
+  alphaInit: { label: 'Initial step α₀', kind: 'number', min: 1e-4, max: 10, step: 0.01, doc: 'L2 length of the first step, normalised units; paper: 1' },
+  alphaFinal: { label: 'Final step', kind: 'number', min: 1e-6, max: 10, step: 0.001, nullable: true, doc: 'Empty: α₀/100 (paper)' },
+  gammaInit: { label: 'Initial γ₀', kind: 'number', min: 1e-4, max: 0.99, step: 0.01, doc: 'Relative change of the norm budget per step; paper: 0.05' },
+  gammaFinal: { label: 'Final γ', kind: 'number', min: 1e-5, max: 0.99, step: 0.001, doc: 'Paper: 0.001' },
+} satisfies ParamMetas<FmnOptions>);
+
 const TINY = 1e-12;
 
 /**
@@ -64,7 +73,9 @@ function makeFmn(distance: Distance): MinimizationAttack<FmnOptions> {
     name: distance === 'l2' ? 'FMN L2' : 'FMN L∞',
     kind: 'minimization',
     distance,
+    summary: 'Gradient steps on the margin inside a norm budget that shrinks after every success and grows otherwise: a small adversarial, fast.',
     defaults: FMN_DEFAULTS,
+    params: FMN_PARAMS,
     async run(ctx, x, labels, { steps, alphaInit, alphaFinal, gammaInit, gammaFinal }) {
       checkIterations(id, 'steps', steps);
       checkPositive(id, 'alphaInit', alphaInit);

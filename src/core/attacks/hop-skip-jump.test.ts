@@ -31,7 +31,7 @@ describe.each(NODE_BACKENDS)('HopSkipJump on %s', (backend) => {
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
     const label = Array.from(await predict(clf, x));
     await expect(runAttack(hopSkipJump, clf, x, label, { gradientMode: 'smoothed' })).rejects.toThrow(/reads labels only/);
-    await expect(runAttack(hopSkipJump, clf, x, label, { initialEvals: 0 })).rejects.toThrow(/initialEvals must be an integer ≥ 1/);
+    await expect(runAttack(hopSkipJump, clf, x, label, { initialEvals: 0 })).rejects.toThrow(/hop-skip-jump: initialEvals = 0 is outside 1–10000/);
     x.dispose();
     clf.dispose();
   });

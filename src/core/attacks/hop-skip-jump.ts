@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../op/randomized';
 import { argmaxRows, perImage, take } from './batch';
 import type { MinimizationAttack } from './types';
+import { paramSpecs, stepsMeta, type ParamMetas } from './params';
 import { checkIterations } from './validate';
 
 export interface HopSkipJumpOptions {
@@ -39,6 +40,16 @@ export const HOP_SKIP_JUMP_DEFAULTS = {
   seed: 0,
 } as const satisfies HopSkipJumpOptions;
 
+const evalsMeta = (label: string, doc: string) => ({ label, kind: 'integer', min: 1, max: 10000, step: 1, doc }) as const;
+
+export const HOP_SKIP_JUMP_PARAMS = paramSpecs(HOP_SKIP_JUMP_DEFAULTS, {
+  steps: stepsMeta('Paper: 40; foolbox: 64'),
+  initialEvals: evalsMeta('Directions B₀', 'Random directions of the first normal estimate; paper: 100'),
+  maxEvals: evalsMeta('Max directions', 'Cap on directions per estimate; paper: 10,000'),
+  initTries: evalsMeta('Start tries', 'Random points tried to find a misclassified start; foolbox: 100'),
+  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random directions reproducible' },
+} satisfies ParamMetas<HopSkipJumpOptions>);
+
 /** Rows per decision pass (images × directions × pixels bounded, as DeepFool's candidate passes). */
 const MAX_PROBE_ELEMENTS = 1 << 18;
 
@@ -48,7 +59,9 @@ export const hopSkipJump: MinimizationAttack<HopSkipJumpOptions> = {
   kind: 'minimization',
   distance: 'l2',
   queries: 'labels',
+  summary: 'Labels only: walk along the decision boundary, estimating its normal from random probes, towards the image.',
   defaults: HOP_SKIP_JUMP_DEFAULTS,
+  params: HOP_SKIP_JUMP_PARAMS,
   async run(ctx, x, labels, { steps, initialEvals, maxEvals, initTries, seed }) {
     const id = 'hop-skip-jump';
     checkIterations(id, 'steps', steps);

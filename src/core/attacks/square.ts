@@ -20,6 +20,7 @@ import { mulberry32 } from '../op/randomized';
 import { take } from './batch';
 import { margins } from './margin';
 import type { Distance, FixedEpsilonAttack } from './types';
+import { epsilonMeta, paramSpecs, type ParamMetas } from './params';
 import { checkIterations, checkNonNegative, checkPositive } from './validate';
 
 export interface SquareOptions {
@@ -51,6 +52,23 @@ export const SQUARE_L2_DEFAULTS = {
   seed: 0,
 } as const satisfies SquareOptions;
 
+const SEARCH = {
+  queries: { label: 'Queries', kind: 'integer', min: 1, max: 10000, step: 1, doc: 'Forward passes per image; paper: 10,000' },
+  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random search reproducible' },
+} as const;
+
+export const SQUARE_LINF_PARAMS = paramSpecs(SQUARE_LINF_DEFAULTS, {
+  epsilon: epsilonMeta(3, 0.001, 'Radius of the L∞ ball, normalised units (MNIST 0.3 px = 0.974)'),
+  pInit: { label: 'Initial window share p', kind: 'number', min: 0.001, max: 1, step: 0.01, doc: 'Share of the pixels the first windows cover; reference code: 0.05' },
+  ...SEARCH,
+} satisfies ParamMetas<SquareOptions>);
+
+export const SQUARE_L2_PARAMS = paramSpecs(SQUARE_L2_DEFAULTS, {
+  epsilon: epsilonMeta(30, 0.01, 'Radius of the L2 ball, normalised units (an MNIST image has ‖x‖₂ ≈ 30)'),
+  pInit: { label: 'Initial window share p', kind: 'number', min: 0.001, max: 1, step: 0.01, doc: 'Share of the pixels the first windows cover; reference code: 0.1' },
+  ...SEARCH,
+} satisfies ParamMetas<SquareOptions>);
+
 /** The paper's schedule of p (halvings at fixed fractions of a 10,000-query run), rescaled to `queries`. */
 export function squareFraction(pInit: number, iteration: number, queries: number): number {
   const i = Math.floor((iteration / queries) * 10000);
@@ -76,7 +94,11 @@ function makeSquare(distance: Distance): FixedEpsilonAttack<SquareOptions> {
     kind: 'fixed-epsilon',
     distance,
     queries: 'scores',
+    summary: distance === 'linf'
+      ? 'Random search on the scores only: flip a random square window to ±ε, keep it if the margin drops. No gradients.'
+      : 'Random search on the scores only: reshape the perturbation inside a random square window, keep it if the margin drops. No gradients.',
     defaults: distance === 'linf' ? SQUARE_LINF_DEFAULTS : SQUARE_L2_DEFAULTS,
+    params: distance === 'linf' ? SQUARE_LINF_PARAMS : SQUARE_L2_PARAMS,
     async run(ctx, x, labels, { epsilon, queries, pInit, seed }) {
       checkNonNegative(id, 'epsilon', epsilon);
       checkIterations(id, 'queries', queries);

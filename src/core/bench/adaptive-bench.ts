@@ -11,7 +11,7 @@ import { getAttack } from '../attacks/index';
 import { runAnyAttack } from '../attacks/run-attack';
 import type { Shard } from '../data/shard';
 import type { LoadedModel } from '../models/load';
-import { shardBatch } from '../models/predict';
+import { shardBatch } from '../data/shard-batch';
 import { ADAPTIVE_PROTOCOL } from '../metrics/adaptive-protocol';
 import { refineToBoundary } from '../metrics/boundary-refinement';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
