@@ -3,8 +3,8 @@
  * DeepFool L2 with straight-through gradients, FMN L2 and Square L∞ (1,000 queries), each followed by
  * boundary refinement, on the same images of one model at its card κ. Each time is also given as a ratio
  * to the paper-protocol DeepFool L2 (exact gradients, no refinement) measured in the same run.
- * Peak tensor memory is sampled at every attack iteration (tf.memory(), no tf.profile: that would time
- * every kernel). No DOM, no Node.
+ * Timed runs are not profiled (tf.profile times every kernel); the peak tensor memory comes from a second,
+ * profiled run of the same attack on the same images. No DOM, no Node.
  */
 import * as tf from '@tensorflow/tfjs';
 import { getAttack } from '../attacks/index';
@@ -55,17 +55,16 @@ export async function benchAdaptive(loaded: LoadedModel, shard: Shard, images: n
   const rows: AdaptiveBenchRow[] = [];
   try {
     for (const run of runs) {
-      let peak = tf.memory().numBytes;
+      const once = async () => {
+        const res = await runAnyAttack(getAttack(run.attack), clf, x, labels, { ...run.options, ...(run.mode ? { gradientMode: run.mode } : {}) });
+        if (run.refine) (await refineToBoundary(clf, x, res.adversarial, labels, res.success)).adversarial.dispose();
+        res.adversarial.dispose();
+        return res;
+      };
       const t0 = performance.now();
-      const res = await runAnyAttack(getAttack(run.attack), clf, x, labels, {
-        ...run.options,
-        ...(run.mode ? { gradientMode: run.mode } : {}),
-        onProgress: () => { peak = Math.max(peak, tf.memory().numBytes); },
-      });
-      peak = Math.max(peak, tf.memory().numBytes);
-      if (run.refine) (await refineToBoundary(clf, x, res.adversarial, labels, res.success)).adversarial.dispose();
+      const res = await once();
       const seconds = (performance.now() - t0) / 1000;
-      res.adversarial.dispose();
+      const peak = (await tf.profile(async () => { await once(); })).peakBytes;
       const attacked = res.skipped.reduce((a, v) => a + (v ? 0 : 1), 0);
       const fooled = res.success.reduce((a, v, i) => a + (v && !res.skipped[i] ? 1 : 0), 0);
       rows.push({ backend: tf.getBackend(), model: card.id, kappa, images, attack: run.label, seconds, ratio: NaN, foolRate: attacked ? fooled / attacked : NaN, peakMB: peak / MB });
