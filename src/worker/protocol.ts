@@ -256,4 +256,25 @@ export interface ReferenceResults {
   backend: string;
   whiteBox: ReferenceRow[];
   grayBox: ReferenceRow[];
+  /** "Is the defence real?" per κ (reproduce --adaptive). */
+  adaptive?: AdaptiveReference[];
+}
+
+/** One cell of the adaptive section: an attack under one gradient mode (null: gradient-free); ρ raw and refined. */
+export interface AdaptiveReferenceCell {
+  gradientMode: string | null;
+  distance: 'l2' | 'linf' | null;
+  rho: number;
+  rhoRefined: number;
+  foolRate: number;
+  meanIterations: number;
+}
+
+export interface AdaptiveReference {
+  kappa: number;
+  count: number;
+  /** Keyed `<attack id>[+<gradient mode>]`. */
+  cells: Record<string, AdaptiveReferenceCell>;
+  bestOf: { rhoL2: number; rhoLinf: number; foolRate: number; robustAccuracy?: Record<'l2' | 'linf', { epsilons: number[]; accuracy: number[] }> };
+  redFlags: Record<string, { flagged: boolean; explanation: string }>;
 }

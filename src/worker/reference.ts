@@ -1,7 +1,8 @@
 /**
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
- * malformed one is an error naming it.
+ * malformed one is an error naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient
+ * modes, refined ρ, best of, red flags) is read when present.
  */
 import { z } from 'zod';
 import type { ReferenceResults, ReferenceRow } from './protocol';
@@ -23,6 +24,26 @@ const row = z.object({
   }),
 });
 
+/** JSON writes NaN as null (e.g. a fool rate with no attacked image): read it back as NaN. */
+const num = z.number().nullable().transform((v) => v ?? NaN);
+
+const curve = z.object({ epsilons: z.array(z.number()), accuracy: z.array(num) });
+
+const adaptiveSection = z.object({
+  kappa: z.number(),
+  count: z.number().int().positive(),
+  cells: z.record(z.string(), z.object({
+    gradientMode: z.string().nullable().optional(),
+    distance: z.enum(['l2', 'linf']).optional(),
+    rho: num,
+    rhoRefined: num,
+    foolRate: num,
+    meanIterations: num,
+  })),
+  bestOf: z.object({ rhoL2: num, rhoLinf: num, foolRate: num, robustAccuracy: z.object({ l2: curve, linf: curve }).optional() }),
+  redFlags: z.record(z.string(), z.object({ flagged: z.boolean(), explanation: z.string() })),
+});
+
 const file = z.object({
   version: z.literal(1),
   model: z.string(),
@@ -31,6 +52,7 @@ const file = z.object({
   backend: z.string().optional(),
   whiteBox: z.array(row),
   grayBox: z.array(row).optional(),
+  adaptive: z.array(adaptiveSection).optional(),
 });
 
 const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
@@ -50,6 +72,10 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
   return {
     model: f.model, count: f.count, seed: f.seed ?? 0, backend: f.backend ?? 'unknown',
     whiteBox: f.whiteBox.map(toRow), grayBox: (f.grayBox ?? []).map(toRow),
+    adaptive: f.adaptive?.map((a) => ({
+      ...a,
+      cells: Object.fromEntries(Object.entries(a.cells).map(([k, c]) => [k, { ...c, gradientMode: c.gradientMode ?? null, distance: c.distance ?? null }])),
+    })),
   };
 }
 

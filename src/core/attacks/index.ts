@@ -5,9 +5,13 @@
  * attack: one file exporting an `AttackDefinition`, plus one line below.
  */
 import { deepFoolL2, deepFoolLinf } from './deepfool';
+import { eotPgd } from './eot-pgd';
 import { fgsm } from './fgsm';
+import { fmnL2, fmnLinf } from './fmn';
+import { hopSkipJump } from './hop-skip-jump';
 import { ifgsm } from './ifgsm';
 import { pgd, pgdL2 } from './pgd';
+import { squareL2, squareLinf } from './square';
 import { trustRegionL2, trustRegionLinf } from './trust-region';
 
 /** Keys equal each attack's `id` (checked by the registry test). Picker order: the paper's headline attacks first. */
@@ -20,6 +24,12 @@ export const ATTACKS = {
   fgsm,
   'trust-region-l2': trustRegionL2,
   'trust-region-linf': trustRegionLinf,
+  'fmn-l2': fmnL2,
+  'fmn-linf': fmnLinf,
+  'square-linf': squareLinf,
+  'square-l2': squareL2,
+  'eot-pgd': eotPgd,
+  'hop-skip-jump': hopSkipJump,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];

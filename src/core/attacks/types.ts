@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import type { GradientMode } from '../op/gradient-mode';
 import type { ParamSpec } from './params';
 
 /**
@@ -37,6 +38,14 @@ export interface RunOptions {
   clip?: ClipMode;
   signal?: AbortSignal;
   onProgress?: (p: AttackProgress) => void;
+  /**
+   * The backward rule of the classifier's JumpReLU units for a gradient-based attack (gradient-mode.ts):
+   * 'exact' (default), 'straight-through' (BPDA) or 'smoothed'. The forward pass never changes. Refused
+   * by gradient-free attacks unless 'exact'.
+   */
+  gradientMode?: GradientMode;
+  /** τ of the 'smoothed' rule (> 0); default DEFAULT_SMOOTHING_TAU. */
+  smoothingTau?: number;
   /** The classifier's top-1 predictions on the batch, when the caller already has them: spares one pass. */
   clean?: ArrayLike<number>;
 }
@@ -73,6 +82,11 @@ export interface AttackDefinition<O extends object> {
   readonly defaults: Readonly<O>;
   /** How each option is shown and bounded (params.ts): built from `defaults` by `paramSpecs`. */
   readonly params: readonly ParamSpec[];
+  /**
+   * What a gradient-free attack reads from the classifier: 'scores' (logits, e.g. Square) or 'labels'
+   * (the top class only, e.g. HopSkipJump). Absent: the attack uses input gradients.
+   */
+  readonly queries?: 'scores' | 'labels';
   /**
    * Step logic only. `x` holds images that the classifier currently labels correctly, `labels` their
    * labels (int32). Must dispose everything it creates except the returned tensor, also when aborted.

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
+import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
 import { KappaControl } from '../retrofit/kappa-control';
 import { plainCandidateVjp, plainForward } from '../retrofit/plain-forward';
@@ -24,7 +25,8 @@ export function kappaLabel(k: KappaSetting): string {
   return typeof k === 'number' ? String(k) : `U[${Number((RANDOMIZED_LOWER_FRACTION * k.randomized.b).toPrecision(6))}, ${k.randomized.b}]`;
 }
 
-export function classifierFromRetrofit(r: RetrofittedModel, normalization: Normalization, kappa: KappaSetting): RetrofitClassifier {
+/** `backward`: the JumpReLU gradients' rule; the view sets it before every pass, as it sets κ. */
+export function classifierFromRetrofit(r: RetrofittedModel, normalization: Normalization, kappa: KappaSetting, backward: JumpReluBackward = EXACT_BACKWARD): RetrofitClassifier {
   const inShape = r.model.inputs[0].shape;
   const outShape = r.model.outputs[0].shape;
   if (inShape.length !== 4 || outShape.length !== 2 || outShape[1] == null) {
@@ -40,6 +42,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
   const control = plain ? own : r.control;
   const forward = plain ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
   const setKappa = () => {
+    control.setBackward(backward);
     if (typeof kappa === 'number') control.setKappa(kappa);
     else control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
   };
@@ -53,6 +56,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
       setKappa();
       return forward(x) as tf.Tensor2D;
     },
+    withBackward: (b: JumpReluBackward) => classifierFromRetrofit(r, normalization, kappa, b),
     ...(vjp ? { candidateGradients: (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { setKappa(); return vjp(x, weights, k); } } : {}),
   };
 }

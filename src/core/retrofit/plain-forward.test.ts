@@ -30,10 +30,18 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
 
   it('equals tf.grad and the layers model on a residual network (BN, strided and 1×1 conv, Add, global pooling)', async () => {
     for (const kappa of [0, 0.05, 0.3]) {
-      const r = await runVjpParity(kappa, 'residual');
+      const r = await runVjpParity(kappa, 'exact', 'residual');
       expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
       expect(r.logitsError, `κ = ${kappa}`).toBe(0);
       expect(r.modelError, `κ = ${kappa}`).toBeLessThan(1e-5);
+      expect(r.leaked).toBe(0);
+    }
+  });
+
+  it.each(['straight-through', 'smoothed'] as const)('under the %s gradient mode too: both backwards use the one rule', async (mode) => {
+    for (const kappa of [0.05, 0.5]) {
+      const r = await runVjpParity(kappa, mode);
+      expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
       expect(r.leaked).toBe(0);
     }
   });
