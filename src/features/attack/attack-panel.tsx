@@ -94,8 +94,9 @@ export function AttackPanel() {
         </div>
       </div>
       <div className="attack-actions">
-        <button type="button" className="primary" disabled={running} onClick={actions.startAttack}>Run {desc?.label ?? 'attack'}</button>
-        <button type="button" disabled={!running} onClick={actions.cancelAttack}>Cancel</button>
+        {/* aria-disabled, not disabled: a disabled button loses focus to <body> the moment it is pressed. */}
+        <button type="button" className="primary" aria-disabled={running} onClick={() => { if (!running) actions.startAttack(); }}>Run {desc?.label ?? 'attack'}</button>
+        <button type="button" aria-disabled={!running} onClick={() => { if (running) actions.cancelAttack(); }}>Cancel</button>
         <button type="button" className="link" onClick={() => actions.selectImage(null)}>close</button>
         {status === 'cancelled' ? <span className="muted" data-testid="attack-status">Attack cancelled.</span> : null}
         {status === 'cancelling' ? <span className="muted" data-testid="attack-status">Cancelling…</span> : null}
