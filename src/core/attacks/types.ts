@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import type { Goal } from './goal';
 
 /**
  * Where adversarial inputs are clipped:
@@ -36,11 +37,19 @@ export interface RunOptions {
   clip?: ClipMode;
   signal?: AbortSignal;
   onProgress?: (p: AttackProgress) => void;
+  /**
+   * Targeted run: per image, the class it should become (≠ its label). Success then means "classified
+   * as the target"; images already classified as their target are skipped. Only for attacks that
+   * declare `targeted: true`.
+   */
+  targets?: ArrayLike<number>;
 }
 
 /** What the step logic of an attack sees: the classifier and the run's chores, already set up. */
 export interface AttackContext {
   readonly classifier: Classifier;
+  /** Leave the label or reach the target (goal.ts), for the rows given to `run`. */
+  readonly goal: Goal;
   /** Clips into the run's valid input range (the range is fixed once per `runAttack` call). */
   clip(x: tf.Tensor4D): tf.Tensor4D;
   /**
@@ -66,6 +75,8 @@ export interface AttackDefinition<O extends object> {
   readonly name: string;
   readonly distance: Distance;
   readonly defaults: Readonly<O>;
+  /** Has a targeted mode: its steps and stopping rule read `ctx.goal`. */
+  readonly targeted?: boolean;
   /**
    * Step logic only. `x` holds images that the classifier currently labels correctly, `labels` their
    * labels (int32). Must dispose everything it creates except the returned tensor, also when aborted.
@@ -91,9 +102,12 @@ export interface AttackResult {
   /** Adversarial inputs (clipped); the caller disposes it. Skipped images are returned unchanged. */
   adversarial: tf.Tensor4D;
   iterations: Int32Array;
-  /** Misclassified at the end (true for skipped images too). Adversarial accuracy = mean(!success). */
+  /**
+   * Misclassified at the end (true for skipped images too). Adversarial accuracy = mean(!success).
+   * Targeted runs: classified as the target.
+   */
   success: Uint8Array;
-  /** Already misclassified at the start: not attacked, zero perturbation. */
+  /** Already misclassified (targeted: already the target) at the start: not attacked, zero perturbation. */
   skipped: Uint8Array;
   /** Prediction on the adversarial input. */
   predictions: Int32Array;
