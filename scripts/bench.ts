@@ -6,7 +6,7 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --classroom-only]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -17,6 +17,7 @@ import { benchKernel, type KernelBenchRow } from '../src/core/op/kernel-bench';
 import { registerJumpRelu } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
+import { benchClassroom, type ClassroomRow } from './bench-classroom';
 import { benchModels } from './bench-models';
 import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 
@@ -101,8 +102,18 @@ async function browserRows(quick: boolean, withModels: boolean): Promise<{ kerne
 const fmt = (o: object): Record<string, string | number> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v]));
 
+function printClassroom(rows: ClassroomRow[]): void {
+  console.log('Classroom (Node, wasm): own image → live predictions, and κ change → histograms; median and p90 ms vs budget, ratio = ours / baseline:');
+  console.table(rows.map(fmt));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--classroom-only')) {
+    registerJumpRelu();
+    printClassroom(await benchClassroom());
+    return;
+  }
   const quick = args.includes('--quick');
   const withModels = !args.includes('--kernel-only');
   const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
@@ -122,12 +133,14 @@ async function main(): Promise<void> {
     console.log('DeepFool L2 (paper settings) images/s on the same images, batched vs one image at a time (speedup = batched / single):');
     console.table(models.deepfool.map(fmt));
   }
+  const classroom = withModels ? await benchClassroom() : [];
+  if (classroom.length) printClassroom(classroom);
   if (browser.app.length) {
     console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end and worker compute, ms:');
     console.table(browser.app.map(fmt));
   }
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app, classroom }, null, 1) + '\n');
   console.log('wrote bench/results.json');
 }
 

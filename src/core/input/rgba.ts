@@ -5,8 +5,8 @@
  */
 import { InputImageError, type FloatImage } from './resample';
 
-/** ITU-R BT.601 luma weights, the ones PIL's "L" conversion uses. */
-const LUMA = [0.299, 0.587, 0.114];
+/** ITU-R BT.601 luma, the weights PIL's "L" conversion uses. */
+export const luma = (r: number, g: number, b: number): number => 0.299 * r + 0.587 * g + 0.114 * b;
 
 export function fromRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 1 | 3): FloatImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || rgba.length !== width * height * 4) {
@@ -17,7 +17,7 @@ export function fromRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, he
     const a = rgba[4 * p + 3] / 255;
     const rgb = [0, 1, 2].map((k) => (a * rgba[4 * p + k]) / 255 + (1 - a));
     if (channels === 3) data.set(rgb, 3 * p);
-    else data[p] = LUMA[0] * rgb[0] + LUMA[1] * rgb[1] + LUMA[2] * rgb[2];
+    else data[p] = luma(rgb[0], rgb[1], rgb[2]);
   }
   return { data, width, height, channels };
 }
