@@ -7,6 +7,7 @@ import { attackParamsFor } from './attack-params';
 import type { AppState } from './slices/types';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
+import { decodeDrawing, encodeDrawing } from '../core/input/drawing-code';
 import { decode, encode, type UrlState } from './url-schema';
 
 function analysisParamsOf(u: UrlState): AnalysisParams {
@@ -25,7 +26,9 @@ export function urlStateFromStore(s: AppState): UrlState {
   } else Object.assign(params, s.attackParams[s.attackId]);
   return {
     model: s.modelId, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
-    image: s.selectedImage, attack: s.attackId, threat: s.threat, params, backend: s.requestedBackend,
+    image: s.selectedImage, attack: s.attackId, target: s.target,
+    // Only an MNIST-sized own image fits in a link (a photo for CIFAR-10 stays on this machine).
+    drawing: s.ownImage && s.ownImage.length === 784 && s.dataset?.dataset === 'mnist' ? encodeDrawing(s.ownImage) : null, threat: s.threat, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
 }
@@ -33,11 +36,18 @@ export function urlStateFromStore(s: AppState): UrlState {
 /** Store fields a link sets before anything is loaded (model, κ and backend go to the bridge). */
 export function storeFromUrl(u: UrlState): Partial<AppState> {
   return {
-    randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image,
+    randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image, target: u.target,
+    ...drawingFromUrl(u),
     attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
     requestedBackend: u.backend, pendingKappa: u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
   };
+}
+
+function drawingFromUrl(u: UrlState): Partial<AppState> {
+  const d = u.drawing === null ? null : decodeDrawing(u.drawing);
+  if (!d || !('pixels' in d)) return { ownImage: null, ownSource: null, attackOwn: false };
+  return { ownImage: d.pixels, ownSource: 'link', attackOwn: u.image === null };
 }
 
 export interface UrlTarget {
@@ -69,10 +79,11 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   const unsubscribe = store.subscribe((s, prev) => {
     if (applying) return;
     const discrete = s.modelId !== prev.modelId || s.selectedImage !== prev.selectedImage || s.attackId !== prev.attackId
-      || s.threat !== prev.threat;
+      || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
       || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.card !== prev.card
-      || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams;
+      || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams
+      || s.ownImage !== prev.ownImage;
     if (!any) return;
     if (discrete && prev.card) pendingPush = true;
     if (timer) clearTimeout(timer);

@@ -34,6 +34,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
     }
     set({ card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, pendingKappa: null });
     void get().evaluate();
+    get().refreshClassroom();
     if (get().jobs.reference.result?.modelId !== id) void get().runJob('reference', { modelId: id });
   },
 });
