@@ -120,12 +120,11 @@ export interface AttackRequest extends KappaChoice {
   target?: number | null;
 }
 
-/** A drawn or uploaded image, decoded by the browser: [0, 1] floats, HWC, 1 (gray) or 3 (RGB) channels. */
+/** A drawn or uploaded image as the browser decoded it (ImageData's RGBA bytes). */
 export interface OwnImage {
-  data: Float32Array;
+  rgba: Uint8ClampedArray;
   width: number;
   height: number;
-  channels: 1 | 3;
 }
 
 export interface OwnPredictRequest extends KappaChoice {

@@ -7,6 +7,7 @@ import { getAttack, throwIfAborted } from '../core/attacks';
 import { fetchSource } from '../core/data/fetch-source';
 import { normalizePixels } from '../core/data/normalization';
 import { ownImagePixels, topClasses } from '../core/input/own-image';
+import { fromRgba } from '../core/input/rgba';
 import { preActivationStats } from '../core/metrics/pre-activations';
 import { loadModel, loadModelIndex } from '../core/models/load';
 import { registerJumpRelu } from '../core/op/register';
@@ -103,7 +104,8 @@ export const RUNNERS: Runners = {
     const t0 = performance.now();
     const l = s.requireModel(req.modelId);
     const m = l.shard.manifest;
-    const pixels = 'pixels' in req.image ? checkedPixels(req.image.pixels, m.shape) : ownImagePixels(m.dataset, req.image);
+    const pixels = 'pixels' in req.image ? checkedPixels(req.image.pixels, m.shape)
+      : ownImagePixels(m.dataset, fromRgba(req.image.rgba, req.image.width, req.image.height, m.shape[2] === 1 ? 1 : 3));
     const x = normalizePixels(pixels, [1, ...m.shape], s.normalization(l));
     try {
       const unprotected = await topClasses(s.classifier(l, { ...req, kappa: 0, randomized: false }), x);
