@@ -170,3 +170,31 @@ test('keyboard only: one Tab stop for the gallery, arrows inside, Enter picks, R
   await expect(page.getByTestId('success')).toHaveCount(2, { timeout: 90_000 });
   expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
 });
+
+test('guided tour: drives the app, advances, resumes from its link, can be skipped', async ({ page, context }) => {
+  await page.goto('?backend=wasm&p.steps=5');
+  await settled(page);
+  await page.getByRole('button', { name: 'Take the tour' }).click();
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '0');
+  await page.getByRole('button', { name: 'Next' }).click();
+  // Step 2 attacks the first test image by itself.
+  await expect(page.getByRole('heading', { name: 'Attack test image #0' })).toBeVisible();
+  await expect(page.getByTestId('success')).toHaveCount(2, { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-step', '2');
+  const paper = await page.evaluate(() => window.__jumprelu!.getState().card!.kappa.paper);
+  await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().kappa)).toBe(paper);
+  await page.waitForFunction(() => location.search.includes('tour=2'));
+
+  // The link resumes the tour at that step, and the step acts once the model is loaded.
+  const resumed = await context.newPage();
+  await resumed.goto(page.url().replace('tour=2', 'tour=4'));
+  await expect(resumed.getByTestId('tour')).toHaveAttribute('data-step', '4', { timeout: 90_000 });
+  await expect(resumed.getByTestId('layer-histogram').first()).toBeVisible({ timeout: 60_000 });
+  await resumed.getByRole('button', { name: 'Skip the tour' }).click();
+  await expect(resumed.getByTestId('tour')).toHaveCount(0);
+  await resumed.waitForFunction(() => !location.search.includes('tour='));
+  // An embed carries the tour too.
+  await resumed.goto('?backend=wasm&embed=slider,gallery&tour=0');
+  await expect(resumed.getByTestId('embed').getByTestId('tour')).toBeVisible({ timeout: 90_000 });
+});

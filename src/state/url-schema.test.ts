@@ -8,7 +8,7 @@ describe('url schema', () => {
   it('round-trips every field', () => {
     const s: UrlState = {
       model: 'cifar10-alexlike-robust', kappa: 0.45, randomized: true, seed: 1234, sampleSize: FULL_SHARD, image: 17,
-      drawing: encodeDrawing(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256)), target: 3, attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
+      drawing: encodeDrawing(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256)), target: 3, tour: 4, attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
       backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
       tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
       transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40,

@@ -23,6 +23,8 @@ export interface UrlState extends AnalysisParams {
   drawing: string | null;
   /** Targeted attack: the class the image should become; null: any wrong class. */
   target: number | null;
+  /** Guided tour step (0-based); null: no tour. */
+  tour: number | null;
   attack: string;
   threat: ThreatModel;
   /** Only the parameters that differ from the attack's defaults. */
@@ -100,6 +102,7 @@ export const URL_FIELDS = [
   field('img', 'image', nullable(int(0, 1_000_000)), null),
   field('draw', 'drawing', nullable(drawingCode), null),
   field('target', 'target', nullable(int(0, 999)), null),
+  field('tour', 'tour', nullable(int(0, 99)), null),
   field('attack', 'attack', id, 'deepfool-l2'),
   field('threat', 'threat', enumOf<ThreatModel>({ white: 'white-box', gray: 'gray-box' }), 'white-box'),
   field('backend', 'backend', nullable(enumOf<BackendName>({ webgpu: 'webgpu', wasm: 'wasm', webgl: 'webgl', cpu: 'cpu' })), null),

@@ -26,7 +26,7 @@ export function urlStateFromStore(s: AppState): UrlState {
   } else Object.assign(params, s.attackParams[s.attackId]);
   return {
     model: s.modelId, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
-    image: s.selectedImage, attack: s.attackId, target: s.target,
+    image: s.selectedImage, attack: s.attackId, target: s.target, tour: s.tourStep,
     // Only an MNIST-sized own image fits in a link (a photo for CIFAR-10 stays on this machine).
     drawing: s.ownImage && s.ownImage.length === 784 && s.dataset?.dataset === 'mnist' ? encodeDrawing(s.ownImage) : null, threat: s.threat, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
@@ -36,7 +36,7 @@ export function urlStateFromStore(s: AppState): UrlState {
 /** Store fields a link sets before anything is loaded (model, κ and backend go to the bridge). */
 export function storeFromUrl(u: UrlState): Partial<AppState> {
   return {
-    randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image, target: u.target,
+    randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image, target: u.target, tourStep: u.tour,
     ...drawingFromUrl(u),
     attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
     requestedBackend: u.backend, pendingKappa: u.kappa,
@@ -79,7 +79,7 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   const unsubscribe = store.subscribe((s, prev) => {
     if (applying) return;
     const discrete = s.modelId !== prev.modelId || s.selectedImage !== prev.selectedImage || s.attackId !== prev.attackId
-      || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn;
+      || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn || s.tourStep !== prev.tourStep;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
       || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.card !== prev.card
       || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams

@@ -12,6 +12,8 @@ export const createClassroomSlice: SliceCreator<ClassroomSlice> = (set, get) => 
   attackOwn: false,
   target: null,
   insideOpen: false,
+  tourStep: null,
+  setTourStep: (step) => set({ tourStep: step }),
   predictOwn: async (image, source) => {
     const s = get();
     if (!modelReady(s) || !s.modelId) return;

@@ -128,6 +128,9 @@ export interface ClassroomSlice {
   refreshHistogram(): Promise<void>;
   /** After κ changed: the own image's predictions and the histograms. */
   refreshClassroom(): void;
+  /** Step of the guided tour on screen (in the link as tour=); null: no tour. */
+  tourStep: number | null;
+  setTourStep(step: number | null): void;
 }
 
 export type AppState = JobsSlice & ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice & ClassroomSlice;
