@@ -49,9 +49,8 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
   const norm = views.unprotected.normalization;
   const x = req.ownPixels ? normalizePixels(req.ownPixels, [1, ...shard.manifest.shape], norm) : shardImages(shard, [req.imageIndex], norm);
   const held: tf.Tensor[] = [x];
-  // An own image has no label: it is what the unprotected model reads in it.
-  const label = req.ownPixels ? await predictionOf(views.unprotected, x, 1).then((p) => p.predicted, (e: unknown) => { x.dispose(); throw e; })
-    : shard.labels[req.imageIndex];
+  // An own image has no label: it is what the unprotected model reads in it (set from its clean prediction).
+  let label = req.ownPixels ? -1 : shard.labels[req.imageIndex];
   const target = req.target ?? null;
   const gray = req.threat === 'gray-box';
   const phases = gray ? 1 : 2;
@@ -84,6 +83,7 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
   try {
     const cleanPixels = await readAndDispose(tf.tidy(() => denormalize(x, views.unprotected.normalization)));
     const cleanBase = await predictionOf(views.unprotected, x);
+    if (req.ownPixels) label = cleanBase.predicted;
     const base = await craft(views.unprotected, cleanBase, 0, 'unprotected model (κ = 0)');
     throwIfAborted(signal);
     const unprotected = await side(views.unprotected, 0, false, cleanBase, base, 'self');
