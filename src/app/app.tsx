@@ -1,6 +1,9 @@
 /** Page layout: header, notices, then the four steps a student walks through. */
 import { AnalysisSection } from '../features/analysis/analysis-section';
 import { AttackPanel } from '../features/attack/attack-panel';
+import { InsidePanel } from '../features/classroom/inside-panel';
+import { OwnImagePanel } from '../features/classroom/own-image-panel';
+import { Tour, TourButton } from '../features/tour/tour';
 import { BackendPanel } from '../features/backend/backend-panel';
 import { EmbedDialog } from '../features/embed/embed-dialog';
 import { CopyLink } from '../features/share/copy-link';
@@ -26,10 +29,11 @@ export function App() {
         </div>
         <div className="header-side">
           <BackendPanel />
-          <div className="share-row"><CopyLink /><EmbedDialog /></div>
+          <div className="share-row"><TourButton /><CopyLink /><EmbedDialog /></div>
         </div>
       </header>
       <Notices />
+      <Tour />
       <main>
         <div className="left">
           <ModelPicker />
@@ -37,9 +41,13 @@ export function App() {
         </div>
         <div className="right">
           <Gallery />
+          <OwnImagePanel />
         </div>
         <div className="wide">
           <AttackPanel />
+        </div>
+        <div className="wide">
+          <InsidePanel />
         </div>
         <div className="wide">
           <AnalysisSection />

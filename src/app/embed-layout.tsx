@@ -10,6 +10,7 @@ import { Gallery } from '../features/gallery/gallery';
 import { KappaPanel } from '../features/kappa/kappa-panel';
 import { ModelPicker } from '../features/model-picker/model-picker';
 import type { EmbedPanelId } from '../state/panels';
+import { Tour } from '../features/tour/tour';
 import { Notices } from './notices';
 
 const EMBED_COMPONENTS: Record<EmbedPanelId, ComponentType> = {
@@ -21,6 +22,7 @@ export function EmbedLayout({ panels }: { panels: EmbedPanelId[] }) {
     <div className="embed" data-testid="embed">
       <HeightReporter />
       <Notices />
+      <Tour />
       {panels.length ? panels.map((id) => {
         const Panel = EMBED_COMPONENTS[id];
         return <Panel key={id} />;

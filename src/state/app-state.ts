@@ -4,7 +4,7 @@ import type { JobWorker } from '../worker/client';
 import type { JobKind, JobRequest, JobResult } from '../worker/jobs';
 import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
-  ParamValue, Progress, ThreatModel,
+  OwnImage, ParamValue, Progress, ThreatModel,
 } from '../worker/protocol';
 import type { InputScaling, UserModelFile } from '../core/models/user-model-input';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
@@ -146,6 +146,31 @@ export interface OwnModelSlice {
   openKeptModel(): Promise<void>;
 }
 
-export type AppState = JobsSlice & ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice & OwnModelSlice;
+export interface ClassroomSlice {
+  /** The own image as the model sees it (uint8 HWC of the data set's shape); null: none. */
+  ownImage: Uint8Array | null;
+  ownSource: 'drawing' | 'upload' | 'link' | null;
+  /** The attack panel works on the own image instead of a test image. */
+  attackOwn: boolean;
+  /** Targeted attack: the class the image should become; null: any wrong class. */
+  target: number | null;
+  /** The "inside the network" panel is open (its histograms are computed only then). */
+  insideOpen: boolean;
+  /** Preprocesses (or takes) an own image in the worker and predicts it at κ = 0 and at κ. */
+  predictOwn(image: OwnImage | { pixels: Uint8Array }, source: 'drawing' | 'upload' | 'link'): Promise<void>;
+  clearOwn(): void;
+  attackOwnImage(): void;
+  setTarget(target: number | null): void;
+  setInsideOpen(open: boolean): void;
+  /** Histograms of the image being attacked (own image, selected test image, or test image 0) at the current κ. */
+  refreshHistogram(): Promise<void>;
+  /** After κ changed: the own image's predictions and the histograms. */
+  refreshClassroom(): void;
+  /** Step of the guided tour on screen (in the link as tour=); null: no tour. */
+  tourStep: number | null;
+  setTourStep(step: number | null): void;
+}
+
+export type AppState = JobsSlice & ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice & ClassroomSlice & OwnModelSlice;
 
 export type SliceCreator<S> = StateCreator<AppState, [], [], S>;

@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createAnalysisSlice } from './slices/analysis-slice';
 import { createAttackSlice } from './slices/attack-slice';
+import { createClassroomSlice } from './slices/classroom-slice';
 import { createEvaluationSlice } from './slices/evaluation-slice';
 import { createJobsSlice } from './slices/jobs-slice';
 import { createKappaSlice } from './slices/kappa-slice';
@@ -23,6 +24,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     ...createUiSlice(...a),
     ...createAnalysisSlice(...a),
     ...createOwnModelSlice(...a),
+    ...createClassroomSlice(...a),
     ...initial,
   }));
 }

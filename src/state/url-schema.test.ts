@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeDrawing } from '../core/input/drawing-code';
 import { FULL_SHARD } from './app-state';
 import { decode, defaultUrlState, encode, OWN_MODEL_LINK, type UrlState } from './url-schema';
 
@@ -7,7 +8,7 @@ describe('url schema', () => {
   it('round-trips every field', () => {
     const s: UrlState = {
       model: 'cifar10-alexlike-robust', ownChecksum: null, kappa: 0.45, randomized: true, seed: 1234, sampleSize: FULL_SHARD, image: 17,
-      attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
+      drawing: encodeDrawing(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256)), target: 3, tour: 4, attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
       backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
       tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
       transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40,
@@ -22,7 +23,7 @@ describe('url schema', () => {
       { panels: ['table'] }, { panels: [] }, { embed: ['attack'] }, { embed: ['model', 'slider', 'gallery', 'attack', 'tradeoff', 'table', 'transfer', 'iterations', 'tuner'] },
       { tradeoffRhoN: 10 }, { tradeoffCleanN: 8000 }, { tradeoffMax: 1.5 }, { tradeoffStep: 0.25 }, { tableN: 1000 },
       { tableTrSteps: 0 }, { tableTrSteps: 2000 }, { transferN: 10 }, { transferSteps: 1 }, { iterN: 1000 }, { iterSteps: 1000 },
-      { tuneBudget: 0 }, { tuneBudget: 2.5 }, { tuneRhoN: 999 },
+      { tuneBudget: 0 }, { tuneBudget: 2.5 }, { tuneRhoN: 999 }, { target: 0 }, { drawing: encodeDrawing(new Uint8Array(784).fill(255)) },
     ];
     for (const c of cases) {
       const s = { ...defaultUrlState(), ...c };
@@ -86,4 +87,17 @@ describe('url schema', () => {
       expect(again.state).toEqual(state);
     }), { numRuns: 1000 });
   });
+
+  it('refuses a damaged drawing or target with a warning, keeping the rest of the link', () => {
+    const code = encodeDrawing(new Uint8Array(784).fill(17));
+    for (const bad of [code.slice(1), `${code.slice(0, -1)}B`, `${code.slice(0, -1)}*`, 'x'.repeat(5000)]) {
+      const { state, warnings } = decode(`?draw=${encodeURIComponent(bad)}&kappa=0.5`);
+      expect(state.drawing).toBeNull();
+      expect(state.kappa).toBe(0.5);
+      expect(warnings).toEqual([expect.stringMatching(/^Ignored draw=/)]);
+    }
+    expect(decode('?target=-1').state.target).toBeNull();
+    expect(decode('?target=2.5').warnings).toHaveLength(1);
+  });
 });
+

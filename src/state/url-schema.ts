@@ -3,6 +3,7 @@
  * `decode` never throws — bad values fall back to defaults with a warning; `encode` writes only what
  * differs from the default, so links stay short. Pure: no window, no history (see url-sync.ts).
  */
+import { decodeDrawing } from '../core/input/drawing-code';
 import type { BackendName, ParamValue, ThreatModel } from '../worker/protocol';
 import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
 import { FULL_SHARD } from './app-state';
@@ -23,6 +24,12 @@ export interface UrlState extends AnalysisParams {
   seed: number;
   sampleSize: number;
   image: number | null;
+  /** A drawn or uploaded MNIST digit (drawing-code.ts), attacked instead of a test image; null: none. */
+  drawing: string | null;
+  /** Targeted attack: the class the image should become; null: any wrong class. */
+  target: number | null;
+  /** Guided tour step (0-based); null: no tour. */
+  tour: number | null;
   attack: string;
   threat: ThreatModel;
   /** Only the parameters that differ from the attack's defaults. */
@@ -79,6 +86,9 @@ const setOf = <T extends string>(allowed: readonly T[]): Codec<T[]> => ({
   format: (v) => allowed.filter((a) => v.includes(a)).join(','),
 });
 
+/** A drawing code, checked by its decoder (length, alphabet, canonical padding). */
+const drawingCode: Codec<string> = { parse: (r) => ('pixels' in decodeDrawing(r) ? r : undefined), format: (v) => v };
+
 const SAMPLE_SIZE: Codec<number> = {
   parse: (r) => (r === '500' ? 500 : r === '1000' ? 1000 : r === 'full' ? FULL_SHARD : undefined),
   format: (v) => (v === FULL_SHARD ? 'full' : String(v)),
@@ -97,6 +107,9 @@ export const URL_FIELDS = [
   field('seed', 'seed', int(0, 2 ** 32 - 1), 1),
   field('n', 'sampleSize', SAMPLE_SIZE, 1000),
   field('img', 'image', nullable(int(0, 1_000_000)), null),
+  field('draw', 'drawing', nullable(drawingCode), null),
+  field('target', 'target', nullable(int(0, 999)), null),
+  field('tour', 'tour', nullable(int(0, 99)), null),
   field('attack', 'attack', id, 'deepfool-l2'),
   field('threat', 'threat', enumOf<ThreatModel>({ white: 'white-box', gray: 'gray-box' }), 'white-box'),
   field('backend', 'backend', nullable(enumOf<BackendName>({ webgpu: 'webgpu', wasm: 'wasm', webgl: 'webgl', cpu: 'cpu' })), null),

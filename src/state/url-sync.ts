@@ -8,6 +8,7 @@ import { OWN_MODEL_INITIAL } from './slices/own-model-slice';
 import type { AppState } from './app-state';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
+import { decodeDrawing, encodeDrawing } from '../core/input/drawing-code';
 import { decode, encode, OWN_MODEL_LINK, type UrlState } from './url-schema';
 
 function analysisParamsOf(u: UrlState): AnalysisParams {
@@ -27,7 +28,9 @@ export function urlStateFromStore(s: AppState): UrlState {
   return {
     // A user's own model cannot travel in a link: only that it was one, and its checksum.
     model: s.card?.user ? OWN_MODEL_LINK : s.modelId, ownChecksum: s.card?.user?.checksum ?? null, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
-    image: s.selectedImage, attack: s.attackId, threat: s.threat, params, backend: s.requestedBackend,
+    image: s.selectedImage, attack: s.attackId, target: s.target, tour: s.tourStep,
+    // Only an MNIST-sized own image fits in a link (a photo for CIFAR-10 stays on this machine).
+    drawing: s.ownImage && s.ownImage.length === 784 && s.dataset?.dataset === 'mnist' ? encodeDrawing(s.ownImage) : null, threat: s.threat, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
 }
@@ -36,13 +39,20 @@ export function urlStateFromStore(s: AppState): UrlState {
 export function storeFromUrl(u: UrlState): Partial<AppState> {
   const own = u.model === OWN_MODEL_LINK;
   return {
-    randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image,
+    randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image, target: u.target, tourStep: u.tour,
+    ...drawingFromUrl(u),
     attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
     requestedBackend: u.backend, pendingKappa: own ? null : u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
     // The sender's own model cannot come with the link: remember what to compare the recipient's files with.
     ...(own ? { own: { ...OWN_MODEL_INITIAL, linked: { checksum: u.ownChecksum, kappa: u.kappa } } } : {}),
   };
+}
+
+function drawingFromUrl(u: UrlState): Partial<AppState> {
+  const d = u.drawing === null ? null : decodeDrawing(u.drawing);
+  if (!d || !('pixels' in d)) return { ownImage: null, ownSource: null, attackOwn: false };
+  return { ownImage: d.pixels, ownSource: 'link', attackOwn: u.image === null };
 }
 
 export interface UrlTarget {
@@ -74,10 +84,11 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   const unsubscribe = store.subscribe((s, prev) => {
     if (applying) return;
     const discrete = s.modelId !== prev.modelId || s.selectedImage !== prev.selectedImage || s.attackId !== prev.attackId
-      || s.threat !== prev.threat;
+      || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn || s.tourStep !== prev.tourStep;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
       || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.card !== prev.card
-      || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams;
+      || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams
+      || s.ownImage !== prev.ownImage;
     if (!any) return;
     if (discrete && prev.card) pendingPush = true;
     if (timer) clearTimeout(timer);

@@ -80,4 +80,27 @@ describe('the attack job body', () => {
     await expect(runAttackPair(getAttack('ifgsm'), shardFor(0), req, { unprotected: baseNet, protected: protectedNet },
       new AbortController().signal, () => undefined)).rejects.toThrow(/steps = 1000000000 is outside 0–2000/);
   });
+
+  it.each(['white-box', 'gray-box'] as const)('own image, targeted (%s): the label is the unprotected reading, success means the target', async (threat) => {
+    const own = Uint8Array.from({ length: 16 }, (_, i) => (i * 91) % 256);
+    const x = normalizePixels(own, [1, 4, 4, 1], TEST_NORMALIZATION);
+    const reading = (await predict(baseNet, x))[0];
+    x.dispose();
+    // Both other classes: untargeted DeepFool would reach only the nearer one.
+    for (const target of [(reading + 1) % 3, (reading + 2) % 3]) {
+      const views = { unprotected: counting(baseNet), protected: counting(protectedNet) };
+      const req = { ...request('deepfool-l2', threat), imageIndex: -1, ownPixels: own, target };
+      const before = tf.memory().numTensors;
+      // The shard's label (here: never the reading) must not be used for an own image.
+      const r = await runAttackPair(getAttack('deepfool-l2'), shardFor((reading + 2) % 3), req, views, new AbortController().signal, () => undefined);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(views.unprotected.cleanPasses()).toBe(1);
+      expect(r.label).toBe(reading);
+      expect(r.unprotected.adversarial.predicted).toBe(target);
+      expect(r.unprotected.success).toBe(true);
+      expect(r.protected.success).toBe(r.protected.adversarial.predicted === target);
+      expect(Array.from(r.cleanPixels, (v) => Math.round(v * 255))).toEqual(Array.from(own));
+    }
+  });
 });
+

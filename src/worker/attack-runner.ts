@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runAnyAttack, throwIfAborted, type AttackResult, type ClipMode, type RegisteredAttack } from '../core/attacks';
-import { denormalize } from '../core/data/normalization';
+import { denormalize, normalizePixels } from '../core/data/normalization';
 import type { Shard } from '../core/data/shard';
 import { shardImages } from '../core/data/shard-batch';
 import type { Classifier } from '../core/models/classifier';
@@ -46,9 +46,12 @@ export interface AttackViews {
 export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req: AttackRequest, views: AttackViews,
   signal: AbortSignal, onProgress: ProgressFn): Promise<AttackPairResult> {
   const t0 = performance.now();
-  const label = shard.labels[req.imageIndex];
-  const x = shardImages(shard, [req.imageIndex], views.unprotected.normalization);
+  const norm = views.unprotected.normalization;
+  const x = req.ownPixels ? normalizePixels(req.ownPixels, [1, ...shard.manifest.shape], norm) : shardImages(shard, [req.imageIndex], norm);
   const held: tf.Tensor[] = [x];
+  // An own image has no label: it is what the unprotected model reads in it (set from its clean prediction).
+  let label = req.ownPixels ? -1 : shard.labels[req.imageIndex];
+  const target = req.target ?? null;
   const gray = req.threat === 'gray-box';
   const phases = gray ? 1 : 2;
   const { clip, ...own } = req.params;
@@ -56,6 +59,7 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
   const craft = async (c: Classifier, clean: Prediction, phase: number, name: string): Promise<AttackResult> => {
     const r = await runAnyAttack(attack as Parameters<typeof runAnyAttack>[0], c, x, [label], {
       ...own, ...(clip === undefined ? {} : { clip: clip as ClipMode }), signal, clean: [clean.predicted],
+      ...(target === null ? {} : { targets: [target] }),
       onProgress: (p) => onProgress({ done: phase * p.maxIterations + p.iteration, total: phases * p.maxIterations, label: `${name}: iteration ${p.iteration} of ${p.maxIterations}` }),
     });
     held.push(r.adversarial);
@@ -70,8 +74,8 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
     return {
       kappa, randomized, clean, adversarial, ...(await pixelMaps(c, x, r.adversarial)),
       l2: r.l2[0], linf: r.linf[0], rho: attack.distance === 'l2' ? r.rhoL2[0] : r.rhoLinf[0], iterations: r.iterations[0],
-      success: self ? r.success[0] === 1 : adversarial.predicted !== label,
-      skipped: self ? r.skipped[0] === 1 : clean.predicted !== label,
+      success: self ? r.success[0] === 1 : target === null ? adversarial.predicted !== label : adversarial.predicted === target,
+      skipped: self ? r.skipped[0] === 1 : target === null ? clean.predicted !== label : clean.predicted === target,
       craftedOn,
     };
   };
@@ -79,6 +83,7 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
   try {
     const cleanPixels = await readAndDispose(tf.tidy(() => denormalize(x, views.unprotected.normalization)));
     const cleanBase = await predictionOf(views.unprotected, x);
+    if (req.ownPixels) label = cleanBase.predicted;
     const base = await craft(views.unprotected, cleanBase, 0, 'unprotected model (κ = 0)');
     throwIfAborted(signal);
     const unprotected = await side(views.unprotected, 0, false, cleanBase, base, 'self');

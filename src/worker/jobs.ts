@@ -8,8 +8,8 @@
  */
 import type { BackendName } from '../core/backend/select';
 import type {
-  AttackPairResult, AttackRequest, BackendInfo, EvalRequest, EvalResult, IterationsRequest, IterationsResult, LoadedModelInfo,
-  MemoryInfo, ProgressFn, ReferenceResults, StartResult, TableRequest, TableResult, TradeoffRequest, TradeoffResult, TransferRequest,
+  AttackPairResult, AttackRequest, BackendInfo, EvalRequest, EvalResult, HistogramRequest, HistogramResult, IterationsRequest,
+  IterationsResult, LoadedModelInfo, MemoryInfo, OwnPredictRequest, OwnPredictResult, ProgressFn, ReferenceResults, StartResult, TableRequest, TableResult, TradeoffRequest, TradeoffResult, TransferRequest,
   TransferResult, TuneRequest, TuneResult,
 } from './protocol';
 import type { OwnModelRequest } from './own-model';
@@ -23,6 +23,10 @@ export interface Jobs {
   loadOwn: { request: OwnModelRequest; result: LoadedModelInfo };
   evaluate: { request: EvalRequest; result: EvalResult };
   attack: { request: AttackRequest; result: AttackPairResult };
+  /** A drawn or uploaded image made into the model's input, with its predictions at κ = 0 and at κ. */
+  own: { request: OwnPredictRequest; result: OwnPredictResult };
+  /** Every JumpReLU layer's pre-activation histogram on one image at one κ. */
+  histogram: { request: HistogramRequest; result: HistogramResult };
   tradeoff: { request: TradeoffRequest; result: TradeoffResult };
   table: { request: TableRequest; result: TableResult };
   transfer: { request: TransferRequest; result: TransferResult };
@@ -39,7 +43,7 @@ export type JobResult<K extends JobKind> = Jobs[K]['result'];
 const ANALYSES = ['tradeoff', 'table', 'transfer', 'iterations', 'tuner'] as const satisfies readonly JobKind[];
 /** The jobs that run an experiment on the loaded model's evaluation split. */
 export type AnalysisJob = (typeof ANALYSES)[number];
-const ON_THE_MODEL = ['evaluate', 'attack', ...ANALYSES] as const satisfies readonly JobKind[];
+const ON_THE_MODEL = ['evaluate', 'attack', 'own', 'histogram', ...ANALYSES] as const satisfies readonly JobKind[];
 
 /**
  * What a new job aborts, and waits for before it starts: always the earlier jobs of its own kind (the
@@ -54,6 +58,8 @@ export const SUPERSEDES: { readonly [K in JobKind]: readonly JobKind[] } = {
   loadOwn: ['load', 'loadOwn', ...ON_THE_MODEL],
   evaluate: ['evaluate'],
   attack: ['attack'],
+  own: ['own'],
+  histogram: ['histogram'],
   tradeoff: ['tradeoff'],
   table: ['table'],
   transfer: ['transfer'],

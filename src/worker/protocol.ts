@@ -8,9 +8,10 @@ import type { DatasetName } from '../core/data/manifest';
 import type { ModelCard, ModelIndexEntry } from '../core/models/card';
 import type { ColumnKey } from '../core/metrics/paper-protocol';
 import type { TableCell } from '../core/metrics/robustness-table';
+import type { PreActivationStats } from '../core/metrics/pre-activations';
 import type { ParamSpec, ParamValue } from '../core/attacks/params';
 
-export type { BackendName, DatasetName, ModelCard, ModelIndexEntry, ParamSpec, ParamValue };
+export type { BackendName, DatasetName, ModelCard, ModelIndexEntry, ParamSpec, ParamValue, PreActivationStats };
 
 export interface SelfCheck {
   ok: boolean;
@@ -110,6 +111,48 @@ export interface AttackRequest extends KappaChoice {
   attackId: string;
   params: Record<string, ParamValue>;
   threat: ThreatModel;
+  /**
+   * The student's own image (uint8 HWC of the data set's shape) instead of test image `imageIndex`. It
+   * has no label: the label is what the unprotected model reads in it.
+   */
+  ownPixels?: Uint8Array;
+  /** Targeted attack: the class the image should become; null or absent: any wrong class. */
+  target?: number | null;
+}
+
+/** A drawn or uploaded image as the browser decoded it (ImageData's RGBA bytes). */
+export interface OwnImage {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface OwnPredictRequest extends KappaChoice {
+  modelId: string;
+  /** A raw image to preprocess, or pixels already made (a drawing restored from a link). */
+  image: OwnImage | { pixels: Uint8Array };
+}
+
+export interface OwnPredictResult {
+  /** The image as the model sees it: uint8 HWC of the data set's shape. */
+  pixels: Uint8Array;
+  unprotected: Prediction;
+  protected: Prediction;
+  ms: number;
+}
+
+export interface HistogramRequest {
+  modelId: string;
+  /** Fixed κ of the picture (randomized mode shows its upper bound). */
+  kappa: number;
+  /** A test image, or the own image's pixels. */
+  image: { index: number } | { pixels: Uint8Array };
+}
+
+export interface HistogramResult {
+  request: HistogramRequest;
+  layers: PreActivationStats[];
+  ms: number;
 }
 
 export interface Prediction {

@@ -6,6 +6,10 @@
 import { getAttack, throwIfAborted } from '../core/attacks';
 import { fetchSource } from '../core/data/fetch-source';
 import { NORMALIZATION } from '../core/data/normalization';
+import { normalizePixels } from '../core/data/normalization';
+import { ownImagePixels, topClasses } from '../core/input/own-image';
+import { fromRgba } from '../core/input/rgba';
+import { preActivationStats } from '../core/metrics/pre-activations';
 import { loadModel, loadModelIndex } from '../core/models/load';
 import { registerJumpRelu } from '../core/op/register';
 import { retrofit } from '../core/retrofit/retrofit';
@@ -105,9 +109,40 @@ export const RUNNERS: Runners = {
   async attack(s, req, { signal, onProgress }) {
     const l = s.requireModel(req.modelId);
     const attack = getAttack(req.attackId);
-    if (req.imageIndex < 0 || req.imageIndex >= l.shard.manifest.count) throw new Error(`image ${req.imageIndex} is not in the test shard`);
+    if (!req.ownPixels && (req.imageIndex < 0 || req.imageIndex >= l.shard.manifest.count)) throw new Error(`image ${req.imageIndex} is not in the test shard`);
     const views = { unprotected: s.classifier(l, { kappa: 0, randomized: false, seed: req.seed }), protected: s.classifier(l, req) };
     return runAttackPair(attack, l.shard, req, views, signal, onProgress);
+  },
+
+  async own(s, req) {
+    const t0 = performance.now();
+    const l = s.requireModel(req.modelId);
+    const m = l.shard.manifest;
+    const pixels = 'pixels' in req.image ? checkedPixels(req.image.pixels, m.shape)
+      : ownImagePixels(m.dataset, fromRgba(req.image.rgba, req.image.width, req.image.height, m.shape[2] === 1 ? 1 : 3));
+    const x = normalizePixels(pixels, [1, ...m.shape], l.normalization);
+    try {
+      const unprotected = await topClasses(s.classifier(l, { ...req, kappa: 0, randomized: false }), x);
+      return { pixels, unprotected, protected: await topClasses(s.classifier(l, req), x), ms: performance.now() - t0 };
+    } finally {
+      x.dispose();
+    }
+  },
+
+  async histogram(s, req) {
+    const t0 = performance.now();
+    const l = s.requireModel(req.modelId);
+    const m = l.shard.manifest;
+    const size = m.shape[0] * m.shape[1] * m.shape[2];
+    if ('index' in req.image && !(req.image.index >= 0 && req.image.index < m.count)) throw new Error(`image ${req.image.index} is not in the test shard`);
+    const pixels = 'pixels' in req.image ? checkedPixels(req.image.pixels, m.shape) : l.shard.images.subarray(req.image.index * size, (req.image.index + 1) * size);
+    const x = normalizePixels(pixels, [1, ...m.shape], l.normalization);
+    try {
+      const layers = await s.probe(l)(x, req.kappa);
+      return { request: req, layers: layers.map((z) => preActivationStats(z.layer, z.z, req.kappa)), ms: performance.now() - t0 };
+    } finally {
+      x.dispose();
+    }
   },
 
   tradeoff: analysis<'tradeoff'>(analyses.tradeoff),
@@ -121,3 +156,9 @@ export const RUNNERS: Runners = {
     return { modelId, data: await loadReference(`${s.url('reference/')}/${modelId}.json`) };
   },
 };
+
+/** Pixels from the page (a restored drawing) must have the data set's shape. */
+function checkedPixels(pixels: Uint8Array, [h, w, c]: [number, number, number]): Uint8Array {
+  if (!(pixels instanceof Uint8Array) || pixels.length !== h * w * c) throw new Error(`an image for this model is ${h}×${w}×${c} pixels, got ${pixels?.length}`);
+  return pixels;
+}

@@ -8,6 +8,7 @@ import { fetchSource } from '../core/data/fetch-source';
 import type { Normalization } from '../core/data/normalization';
 import { loadShard, SHARD_NAMES, type Shard } from '../core/data/shard';
 import { classifierFromRetrofit, type RetrofitClassifier } from '../core/metrics/classifier-from-retrofit';
+import { preActivationProbe } from '../core/metrics/pre-activations';
 import type { ModelCard } from '../core/models/card';
 import { loadModelIndex } from '../core/models/load';
 import { runParity } from '../core/op/parity';
@@ -49,6 +50,7 @@ export class ComputeSession {
   baseUrl = '';
   private loaded: Loaded | null = null;
   private readonly shards = new Map<string, Promise<Shard>>();
+  private readonly probes = new WeakMap<Loaded, ReturnType<typeof preActivationProbe>>();
 
   url(path: string): string {
     return new URL(path, this.baseUrl).href.replace(/\/$/, '');
@@ -92,6 +94,13 @@ export class ComputeSession {
   /** A classifier view of the loaded model at one κ choice: it carries its own κ into every pass. */
   classifier(l: Loaded, k: KappaChoice): RetrofitClassifier {
     return classifierFromRetrofit(l.net, l.normalization, coreKappa(k));
+  }
+
+  /** The loaded model's pre-activation probe (built once per model). */
+  probe(l: Loaded): ReturnType<typeof preActivationProbe> {
+    let p = this.probes.get(l);
+    if (!p) this.probes.set(l, (p = preActivationProbe(l.net)));
+    return p;
   }
 
   /** Every shipped model's card (for the tuner's per-model comparison); unreadable cards are left out. */

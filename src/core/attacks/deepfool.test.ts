@@ -9,6 +9,7 @@ import { loadModelNode } from '../models/load-node';
 import { shardBatch } from '../data/shard-batch';
 import { retrofit } from '../retrofit/retrofit';
 import { deepFoolL2, deepFoolLinf, nearestBoundary } from './deepfool';
+import { makeGoal } from './goal';
 import { logitDifferenceSum, logitsAndGradient } from './gradients';
 import { l2 } from './norms';
 import { predict, runAttack } from './run-attack';
@@ -119,7 +120,7 @@ describe.each(NODE_BACKENDS)('DeepFool batching on %s', (backend) => {
     const labels = tf.tensor1d([0, 3, 9, 1, 5, 5, 2], 'int32');
     const ref = perCandidate(clf, x, labels, 9);
     const logits = clf.logits(x);
-    const ctx: AttackContext = { classifier: clf, clip: (t) => t, tick: async () => {} };
+    const ctx: AttackContext = { classifier: clf, goal: makeGoal(new Int32Array(0), null), clip: (t) => t, tick: async () => {} };
     // 16 input elements × 9 candidates per image: a budget of 2·16·9 splits 7 images into chunks 2, 2, 2, 1.
     for (const budget of [undefined, 2 * 16 * 9]) {
       const got = nearestBoundary(ctx, x, labels, logits, l2, 9, budget);

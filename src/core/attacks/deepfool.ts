@@ -7,6 +7,8 @@
  * between the true class y and a candidate k: distance max(0, f_y − f_k) / ‖∇f_k − ∇f_y‖_q, q the dual
  * norm (2 for L2, 1 for L∞), along the normalised gradient difference (L2) or its sign (L∞).
  * Candidates are the other classes ordered by the current logits, re-sorted every step.
+ * Targeted (goal.ts): the one candidate is the target and the class to leave is the current prediction,
+ * so each step heads for the linearised boundary between them; an image stops once it is the target.
  * Batched: every candidate's gradient comes from one forward and one many-cotangent backward pass per
  * step (`candidateGradients`); an image leaves the active set as soon as its prediction differs from its
  * label.
@@ -79,13 +81,14 @@ export function nearestBoundary(
   labels: tf.Tensor1D,
   logits: tf.Tensor2D,
   norm: NormStrategy,
-  candidates: number,
+  candidates: number | tf.Tensor2D,
   maxTiledElements = MAX_TILED_ELEMENTS,
 ): Boundary {
-  if (candidates < 1) throw new Error('deepfool: needs at least one candidate class');
+  const count = typeof candidates === 'number' ? candidates : candidates.shape[1];
+  if (count < 1) throw new Error('deepfool: needs at least one candidate class');
   const n = x.shape[0];
   const perImageElements = x.size / Math.max(n, 1);
-  const chunk = Math.max(1, Math.floor(maxTiledElements / (candidates * perImageElements)));
+  const chunk = Math.max(1, Math.floor(maxTiledElements / (count * perImageElements)));
   const parts: Boundary[] = [];
   try {
     for (let start = 0; start < n; start += chunk) {
@@ -94,7 +97,8 @@ export function nearestBoundary(
         const xs = m === n ? x : tf.slice(x, [start, 0, 0, 0], [m, -1, -1, -1]);
         const ys = m === n ? labels : tf.slice(labels, [start], [m]);
         const ls = m === n ? logits : tf.slice(logits, [start, 0], [m, -1]);
-        return nearestInChunk(ctx.classifier, xs, ys, ls, norm, candidates);
+        const cs = typeof candidates === 'number' || m === n ? candidates : tf.slice(candidates, [start, 0], [m, -1]);
+        return nearestInChunk(ctx.classifier, xs, ys, ls, norm, cs);
       }));
     }
     if (parts.length === 1) return parts[0];
@@ -108,24 +112,27 @@ export function nearestBoundary(
   }
 }
 
-function nearestInChunk(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D, logits: tf.Tensor2D, norm: NormStrategy, candidates: number): Boundary {
+/** `candidates`: how many of the top other classes, or the candidate classes themselves [n, K]. */
+function nearestInChunk(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D, logits: tf.Tensor2D, norm: NormStrategy, candidates: number | tf.Tensor2D): Boundary {
   const numClasses = classifier.numClasses;
   const n = x.shape[0];
   const isLabel = tf.oneHot(labels, numClasses).toBool();
   const others = tf.where(isLabel, tf.fill(logits.shape, -Infinity), logits) as tf.Tensor2D;
-  const order = tf.topk(others, candidates).indices as tf.Tensor2D; // [n, K], by current logits
+  // [n, K], by current logits
+  const order = typeof candidates === 'number' ? tf.topk(others, candidates).indices as tf.Tensor2D : candidates;
+  const k = order.shape[1];
   const { logits: l, gradients } = candidateGradients(classifier, x, labels, order);
   const labelLogit = tf.sum(tf.mul(l, tf.oneHot(labels, numClasses)), 1, true); // [n, 1]
   // Row-wise picks as one-hot sums: gather with batchDims reads out of bounds on tfjs-backend-wasm 4.22.
   const candidateLogit = tf.sum(tf.mul(tf.expandDims(l, 1), tf.oneHot(order, numClasses)), 2); // [n, K]
   const gap = tf.relu(tf.sub(labelLogit, candidateLogit));
-  const distances = tf.div(gap, tf.add(tf.reshape(norm.dualNorm(gradients), [n, candidates]), 1e-12)) as tf.Tensor2D;
+  const distances = tf.div(gap, tf.add(tf.reshape(norm.dualNorm(gradients), [n, k]), 1e-12)) as tf.Tensor2D;
   const best = tf.argMin(distances, 1) as tf.Tensor1D; // first minimum = earliest candidate
-  const rows = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(candidates, 'int32')), best);
+  const rows = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(k, 'int32')), best);
   return {
     distance: tf.min(distances, 1) as tf.Tensor1D,
     direction: tf.gather(gradients, rows) as tf.Tensor4D,
-    target: tf.gather(tf.reshape(order, [n * candidates]), rows) as tf.Tensor1D,
+    target: tf.gather(tf.reshape(order, [n * k]), rows) as tf.Tensor1D,
   };
 }
 
@@ -140,8 +147,9 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
       ? 'Steps to the nearest linearised class boundary until the label flips: a minimal L2 push.'
       : 'DeepFool measured in L∞: the smallest uniform per-pixel push that crosses the nearest boundary.',
     defaults: DEEPFOOL_DEFAULTS,
+    targeted: true,
     params: DEEPFOOL_PARAMS,
-    async run(ctx, x, labels, { steps, overshoot, stepRule, candidates }) {
+    async run(ctx, x, _labels, { steps, overshoot, stepRule, candidates }) {
       checkIterations(id, 'steps', steps);
       checkNonNegative(id, 'overshoot', overshoot);
       if (stepRule !== 'paper' && stepRule !== 'library') throw new Error(`${id}: unknown stepRule "${String(stepRule)}"`);
@@ -150,7 +158,7 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
       if (!Number.isInteger(k) || k < 1) throw new Error(`${id}: candidates must be an integer ≥ 1 or null`);
       const norm = NORMS[distance];
       const n = x.shape[0];
-      const y = Int32Array.from(await labels.data());
+      const { goal } = ctx;
       const iterations = new Int32Array(n);
       let active = Array.from({ length: n }, (_, i) => i);
       let xAdv = tf.clone(x);
@@ -165,14 +173,16 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
           const rows = active;
           try {
             const preds = await take(argmaxRows(checked));
-            const kept = rows.flatMap((r, j) => (preds[j] === y[r] ? [j] : []));
+            const kept = rows.flatMap((r, j) => (goal.reached(r, preds[j]) ? [] : [j]));
             active = kept.map((j) => rows[j]);
             if (active.length === 0) break;
             const still = active;
             next = tf.tidy((): tf.Tensor4D[] => {
               const xa = gatherRows(xAdv, still);
-              const ya = tf.tensor1d(still.map((r) => y[r]), 'int32');
-              const best = nearestBoundary(ctx, xa, ya, kept.length === rows.length ? checked : gatherRows(checked, kept), norm, k);
+              // The class to leave is the current prediction: the label itself while untargeted.
+              const ya = tf.tensor1d(kept.map((j) => preds[j]), 'int32');
+              const only = goal.targeted ? tf.tensor2d(still.map((r) => [goal.target(r)]), [still.length, 1], 'int32') : k;
+              const best = nearestBoundary(ctx, xa, ya, kept.length === rows.length ? checked : gatherRows(checked, kept), norm, only);
               const step = tf.mul(norm.stepDirection(best.direction), perImage(tf.add(best.distance, DISTANCE_PAD), 4));
               if (total === null) {
                 const moved = ctx.clip(tf.add(xa, tf.mul(step, 1 + overshoot)) as tf.Tensor4D);

@@ -1,9 +1,10 @@
 /**
  * FGSM — Goodfellow, Shlens, Szegedy, "Explaining and Harnessing Adversarial Examples", arXiv:1412.6572.
  * Paper eq. (4): x̃ = clip(x + ε·sign(∇x L(F(x), y))). Distance: L∞ (‖Δ‖∞ ≤ ε). Fixed-ε attack.
+ * Targeted (goal.ts): x̃ = clip(x − ε·sign(∇x L(F(x), t))), a step down the target's loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropySum, logitsAndGradient } from './gradients';
+import { logitsAndGradient } from './gradients';
 import { exactSign } from './norms';
 import { epsilonMeta, paramSpecs } from './params';
 import { checkNonNegative } from './validate';
@@ -32,11 +33,12 @@ export const fgsm: FixedEpsilonAttack<FgsmOptions> = {
   distance: 'linf',
   summary: 'One step of size ε along the sign of the loss gradient.',
   defaults: FGSM_DEFAULTS,
+  targeted: true,
   params: FGSM_PARAMS,
-  async run(ctx, x, labels, { epsilon }) {
+  async run(ctx, x, _labels, { epsilon }) {
     checkNonNegative('fgsm', 'epsilon', epsilon);
     await ctx.tick(0, 1, x.shape[0]);
-    const { logits, gradient } = logitsAndGradient(ctx.classifier, x, crossEntropySum(labels, ctx.classifier.numClasses));
+    const { logits, gradient } = logitsAndGradient(ctx.classifier, x, ctx.goal.objective(null, ctx.classifier.numClasses));
     logits.dispose();
     const adversarial = tf.tidy(() => ctx.clip(tf.add(x, tf.mul(exactSign(gradient), epsilon))));
     gradient.dispose();

@@ -5,10 +5,11 @@
  * no projection onto an ε-ball and no random start, so it behaves as a minimization attack: an image
  * stops moving once it is fooled, and its iteration count says how many steps that took. Accuracy on
  * the result after t steps is therefore read off one run (see metrics/accuracy-vs-iterations).
+ * Targeted (goal.ts): steps descend the target's cross-entropy, and an image stops once it is the target.
  */
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows, perImage, scatterRows, argmaxRows, take } from './batch';
-import { crossEntropySum, logitsAndGradient } from './gradients';
+import { logitsAndGradient } from './gradients';
 import { exactSign } from './norms';
 import type { MinimizationAttack } from './types';
 import { epsilonMeta, onBoth, paramSpecs, stepsMeta } from './params';
@@ -38,12 +39,12 @@ export const ifgsm: MinimizationAttack<IfgsmOptions> = {
   distance: 'linf',
   summary: 'FGSM steps of size ε, repeated only while the image is still classified correctly (the paper\'s "PGD").',
   defaults: IFGSM_DEFAULTS,
+  targeted: true,
   params: IFGSM_PARAMS,
-  async run(ctx, x, labels, { epsilon, steps }) {
+  async run(ctx, x, _labels, { epsilon, steps }) {
     checkNonNegative('ifgsm', 'epsilon', epsilon);
     checkIterations('ifgsm', 'steps', steps);
     const n = x.shape[0];
-    const y = Int32Array.from(await labels.data());
     const iterations = new Int32Array(n);
     let active = Array.from({ length: n }, (_, i) => i);
     let xAdv = tf.clone(x);
@@ -51,13 +52,11 @@ export const ifgsm: MinimizationAttack<IfgsmOptions> = {
       for (let t = 0; t < steps && active.length > 0; t++) {
         await ctx.tick(t, steps, active.length);
         const xa = gatherRows(xAdv, active);
-        const ya = tf.tensor1d(active.map((r) => y[r]), 'int32');
-        const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, crossEntropySum(ya, ctx.classifier.numClasses));
-        ya.dispose();
+        const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, ctx.goal.objective(active, ctx.classifier.numClasses));
         const preds = await take(argmaxRows(logits));
         logits.dispose();
         // The gradient pass also tells which images the previous step fooled: they stop here.
-        const still = active.map((r, j) => (preds[j] === y[r] ? 1 : 0));
+        const still = active.map((r, j) => (ctx.goal.reached(r, preds[j]) ? 0 : 1));
         const next = tf.tidy(() => {
           const mask = perImage(tf.tensor1d(still, 'float32'), 4);
           const stepped = ctx.clip(tf.add(xa, tf.mul(tf.mul(exactSign(gradient), mask), epsilon)));

@@ -5,10 +5,10 @@
  * runs in and ρ is measured in that norm. Fixed-ε attack: random start in the ε-ball, `steps` ascent steps
  * of size α on the cross-entropy (signed for L∞, normalised for L2), each followed by projection onto the
  * ε-ball around x and clipping; every image runs every step (no early stop). Not the paper's "PGD",
- * which is `ifgsm`.
+ * which is `ifgsm`. Targeted (goal.ts): the steps descend the target class's cross-entropy instead.
  */
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropySum, logitsAndGradient } from './gradients';
+import { logitsAndGradient } from './gradients';
 import { NORMS } from './norms';
 import type { Distance, FixedEpsilonAttack } from './types';
 import { epsilonMeta, paramSpecs, stepsMeta, type ParamMetas } from './params';
@@ -78,12 +78,13 @@ function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
       ? 'Madry PGD: random start in the ε-ball, signed steps of size α, projected back onto the ball.'
       : 'Madry PGD in L2: random start in the ε-ball, gradient steps of L2 length α, projected back onto the ball.',
     defaults: distance === 'linf' ? PGD_DEFAULTS : PGD_L2_DEFAULTS,
+    targeted: true,
     params: distance === 'linf' ? PGD_PARAMS : PGD_L2_PARAMS,
-    async run(ctx, x, labels, { epsilon, stepSize, steps, randomStart, seed }) {
+    async run(ctx, x, _labels, { epsilon, stepSize, steps, randomStart, seed }) {
       checkNonNegative(id, 'epsilon', epsilon);
       checkNonNegative(id, 'stepSize', stepSize);
       checkIterations(id, 'steps', steps);
-      const objective = crossEntropySum(labels, ctx.classifier.numClasses);
+      const objective = ctx.goal.objective(null, ctx.classifier.numClasses);
       const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, norm.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
       let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, norm.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
       try {

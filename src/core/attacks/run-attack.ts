@@ -2,7 +2,8 @@
  * The shared driver (foolbox's `__call__`): every chore lives here so attacks implement only their steps.
  *  1. check the options by the one range rule (a typo or a value out of range must not silently run);
  *  2. fix the clip range for the whole batch ('paper' or 'pixel');
- *  3. skip images the classifier already gets wrong — not attacked, zero perturbation, success;
+ *  3. skip images the classifier already gets wrong — not attacked, zero perturbation, success
+ *     (targeted runs: skip images already classified as their target);
  *  4. run the attack on the rest, clip, write them back into batch order;
  *  5. predictions, success and per-image norms on the result.
  * Abort: the returned promise rejects with `AttackAbortedError` (name 'AbortError'); no tensors leak.
@@ -13,11 +14,12 @@ import { jumpReluBackward } from '../op/gradient-mode';
 import { throwIfAborted, yieldAndCheck } from './abort';
 import { argmaxRows, gatherRows, scatterRows, take } from './batch';
 import { applyClip, clipRange } from './clip-range';
+import { makeGoal } from './goal';
 import { checkParams, CLIP_SPEC } from './params';
 import { perturbationNorms } from './perturbation-norms';
 import type { AttackContext, AttackDefinition, AttackResult, RunOptions } from './types';
 
-const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress', 'clean', 'gradientMode', 'smoothingTau']);
+const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress', 'clean', 'gradientMode', 'smoothingTau', 'targets']);
 
 export type AttackOptions<O extends object> = Partial<O> & RunOptions;
 
@@ -60,6 +62,17 @@ export function toLabelArray(labels: ArrayLike<number>, n: number): Int32Array {
   return Int32Array.from(labels);
 }
 
+/** Per-image target classes, checked against the labels and the classifier's classes. */
+function checkTargets(attack: AttackDefinition<object>, targets: ArrayLike<number>, y: Int32Array, numClasses: number): Int32Array {
+  if (!attack.targeted) throw new Error(`${attack.id}: has no targeted mode`);
+  const t = toLabelArray(targets, y.length);
+  t.forEach((k, i) => {
+    if (!Number.isInteger(targets[i]) || k < 0 || k >= numClasses) throw new Error(`${attack.id}: target ${String(targets[i])} of image ${i} is not a class (0–${numClasses - 1})`);
+    if (k === y[i]) throw new Error(`${attack.id}: the target of image ${i} is its own class ${k}; pick another class`);
+  });
+  return t;
+}
+
 export async function runAttack<O extends object>(
   attack: AttackDefinition<O>,
   classifier: Classifier,
@@ -73,15 +86,18 @@ export async function runAttack<O extends object>(
   throwIfAborted(signal);
   const n = x.shape[0];
   const y = toLabelArray(labels, n);
+  const targets = options.targets ? checkTargets(attack, options.targets, y, classifier.numClasses) : null;
   const range = await clipRange(options.clip ?? 'paper', x, classifier.normalization);
 
   const clean = options.clean ? toLabelArray(options.clean, n) : await predict(classifier, x);
   const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (clean[i] === y[i]) rows.push(i);
+  const reached = (i: number, p: number) => (targets ? p === targets[i] : p !== y[i]);
+  for (let i = 0; i < n; i++) if (!reached(i, clean[i])) rows.push(i);
 
   let last = { iteration: 0, maxIterations: 0 };
   const ctx: AttackContext = {
     classifier: stepClassifier,
+    goal: makeGoal(Int32Array.from(rows, (r) => y[r]), targets && Int32Array.from(rows, (r) => targets[r])),
     clip: (t) => applyClip(t, range),
     tick: async (iteration, maxIterations, active) => {
       last = { iteration, maxIterations };
@@ -120,8 +136,8 @@ export async function runAttack<O extends object>(
     const success = new Uint8Array(n);
     const skipped = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      success[i] = predictions[i] !== y[i] ? 1 : 0;
-      skipped[i] = clean[i] !== y[i] ? 1 : 0;
+      success[i] = reached(i, predictions[i]) ? 1 : 0;
+      skipped[i] = reached(i, clean[i]) ? 1 : 0;
     }
     const norms = await perturbationNorms(x, adversarial);
     onProgress?.({ ...last, active: 0, done: n });

@@ -9,6 +9,9 @@
  * L∞ per-pixel step). Fixed radius as in the JumpReLU paper; optionally adaptive: after a step, the ratio
  * of the actual to the predicted (linear) margin decrease grows the radius ×1.2 when > 0.9 and shrinks
  * it ÷1.2 when < 0.5. An image stops as soon as its prediction differs from its label.
+ * Targeted (goal.ts): the target is the chosen class, the class to leave is the current prediction (the
+ * step after the prediction changes, to a class that is not the target, only re-aims), and an image stops
+ * once it is the target.
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
@@ -60,6 +63,7 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
       ? 'Small first-order steps (at most the trust radius) towards one target class\'s boundary.'
       : 'Trust Region with an L∞ radius: every pixel moves at most the radius per step.',
     defaults: TRUST_REGION_DEFAULTS,
+    targeted: true,
     params: TRUST_REGION_PARAMS,
     async run(ctx, x, labels, { steps, radius, overshoot, adaptiveRadius }) {
       checkIterations(id, 'steps', steps);
@@ -68,8 +72,10 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
       const norm = NORMS[distance];
       const numClasses = ctx.classifier.numClasses;
       const n = x.shape[0];
-      const y = Int32Array.from(await labels.data());
-      const target = Int32Array.from(
+      const { goal } = ctx;
+      // The class each image's step leaves: its label, until a targeted run's prediction moves elsewhere.
+      const leave = Int32Array.from(await labels.data());
+      const target = goal.targeted ? Int32Array.from({ length: n }, (_, i) => goal.target(i)) : Int32Array.from(
         await take(tf.tidy(() => nearestBoundary(ctx, x, labels, ctx.classifier.logits(x), norm, numClasses - 1).target)),
       );
       const iterations = new Int32Array(n);
@@ -83,7 +89,7 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
           await ctx.tick(t, steps, active.length);
           const rows = active;
           const xa = gatherRows(xAdv, rows);
-          const ya = tf.tensor1d(rows.map((r) => y[r]), 'int32');
+          const ya = tf.tensor1d(rows.map((r) => leave[r]), 'int32');
           const ta = tf.tensor1d(rows.map((r) => target[r]), 'int32');
           const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, logitDifferenceSum(ta, ya, numClasses));
           const stats = await take(
@@ -99,7 +105,13 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
           const stepSize = new Float32Array(a);
           for (let j = 0; j < a; j++) {
             const r = rows[j];
-            if (stats[j] !== y[r]) continue; // fooled by the previous step: no further move
+            if (goal.reached(r, stats[j])) continue; // fooled by the previous step: no further move
+            if (stats[j] !== leave[r]) {
+              // Targeted, now another class than the one this step's gradient leaves: re-aim, no move.
+              leave[r] = stats[j];
+              lastPredicted[r] = 0;
+              continue;
+            }
             const margin = stats[a + j];
             const dual = stats[2 * a + j];
             if (adaptiveRadius && lastPredicted[r] > 0) {
@@ -120,7 +132,7 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
           gradient.dispose();
           xAdv.dispose();
           xAdv = next;
-          active = rows.filter((r, j) => stats[j] === y[r]);
+          active = rows.filter((r, j) => !goal.reached(r, stats[j]));
           for (const r of active) iterations[r]++;
         }
       } catch (err) {

@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import type { GradientMode } from '../op/gradient-mode';
+import type { Goal } from './goal';
 import type { ParamSpec } from './params';
 
 /**
@@ -46,6 +47,12 @@ export interface RunOptions {
   gradientMode?: GradientMode;
   /** τ of the 'smoothed' rule (> 0); default DEFAULT_SMOOTHING_TAU. */
   smoothingTau?: number;
+  /**
+   * Targeted run: per image, the class it should become (≠ its label). Success then means "classified
+   * as the target"; images already classified as their target are skipped. Only for attacks that
+   * declare `targeted: true`.
+   */
+  targets?: ArrayLike<number>;
   /** The classifier's top-1 predictions on the batch, when the caller already has them: spares one pass. */
   clean?: ArrayLike<number>;
 }
@@ -53,6 +60,8 @@ export interface RunOptions {
 /** What the step logic of an attack sees: the classifier and the run's chores, already set up. */
 export interface AttackContext {
   readonly classifier: Classifier;
+  /** Leave the label or reach the target (goal.ts), for the rows given to `run`. */
+  readonly goal: Goal;
   /** Clips into the run's valid input range (the range is fixed once per `runAttack` call). */
   clip(x: tf.Tensor4D): tf.Tensor4D;
   /**
@@ -80,6 +89,8 @@ export interface AttackDefinition<O extends object> {
   /** One sentence for the attack picker: what a step does. */
   readonly summary: string;
   readonly defaults: Readonly<O>;
+  /** Has a targeted mode: its steps and stopping rule read `ctx.goal`. */
+  readonly targeted?: boolean;
   /** How each option is shown and bounded (params.ts): built from `defaults` by `paramSpecs`. */
   readonly params: readonly ParamSpec[];
   /**
@@ -112,9 +123,12 @@ export interface AttackResult {
   /** Adversarial inputs (clipped); the caller disposes it. Skipped images are returned unchanged. */
   adversarial: tf.Tensor4D;
   iterations: Int32Array;
-  /** Misclassified at the end (true for skipped images too). Adversarial accuracy = mean(!success). */
+  /**
+   * Misclassified at the end (true for skipped images too). Adversarial accuracy = mean(!success).
+   * Targeted runs: classified as the target.
+   */
   success: Uint8Array;
-  /** Already misclassified at the start: not attacked, zero perturbation. */
+  /** Already misclassified (targeted: already the target) at the start: not attacked, zero perturbation. */
   skipped: Uint8Array;
   /** Prediction on the adversarial input. */
   predictions: Int32Array;

@@ -64,26 +64,29 @@ export function AttackPanel() {
   const { status, progress, error } = useAppStore((s) => s.jobs.attack);
   const kappa = useAppStore((s) => s.kappa);
   const params = useAppStore(useShallow((s) => attackParamsFor(s, s.attackId)));
+  const own = useAppStore((s) => (s.attackOwn ? s.ownImage : null));
+  const target = useAppStore((s) => s.target);
   const actions = useAppStore(useShallow((s) => ({
+    setTarget: s.setTarget, clearOwn: s.clearOwn,
     setAttackId: s.setAttackId, setThreat: s.setThreat, setAttackParam: s.setAttackParam, resetAttackParams: s.resetAttackParams,
     startAttack: s.startAttack, cancelAttack: s.cancelAttack, selectImage: s.selectImage,
   })));
-  if (selected === null || !dataset) {
+  if ((selected === null && !own) || !dataset) {
     return (
       <section className="panel attack" aria-labelledby="attack-h">
         <h2 id="attack-h">4 · Attack</h2>
-        <p className="muted">Click a test image above to attack it.</p>
+        <p className="muted">Click a test image above (or use your own image) to attack it.</p>
       </section>
     );
   }
-  const image = gallery.find((g) => g.index === selected);
+  const image = own ? { pixels: own } : gallery.find((g) => g.index === selected);
   const desc = attacks.find((a) => a.id === attackId);
   const running = status === 'running' || status === 'cancelling';
   return (
     <section className="panel attack" aria-labelledby="attack-h">
-      <h2 id="attack-h">4 · Attack test image #{selected}</h2>
+      <h2 id="attack-h">4 · Attack {own ? 'your image' : `test image #${selected}`}</h2>
       <div className="attack-controls">
-        {image ? <PixelImage pixels={image.pixels} shape={dataset.shape} size={96} label={`selected image ${selected}`} /> : null}
+        {image ? <PixelImage pixels={image.pixels} shape={dataset.shape} size={96} label={own ? 'your image' : `selected image ${selected}`} /> : null}
         <div>
           <label>Attack{' '}
             <select value={attackId} disabled={running} aria-label="attack" onChange={(e) => actions.setAttackId(e.target.value)}>
@@ -91,6 +94,13 @@ export function AttackPanel() {
             </select>
           </label>
           {desc ? <p className="explain">{desc.summary}</p> : null}
+          <label className="target-row">Make it a{' '}
+            <select value={target === null ? '' : String(target)} disabled={running} aria-label="target class"
+              onChange={(e) => actions.setTarget(e.target.value === '' ? null : Number(e.target.value))}>
+              <option value="">any wrong class (untargeted)</option>
+              {dataset.classNames.map((n, i) => <option key={n} value={i}>{n} (targeted)</option>)}
+            </select>
+          </label>
           <fieldset className="threat">
             <legend>Threat model</legend>
             {(['white-box', 'gray-box'] as ThreatModel[]).map((t) => (
@@ -108,9 +118,10 @@ export function AttackPanel() {
         </div>
       </div>
       <div className="attack-actions">
-        <button type="button" className="primary" disabled={running} onClick={actions.startAttack}>Run {desc?.label ?? 'attack'}</button>
-        <button type="button" disabled={!running} onClick={actions.cancelAttack}>Cancel</button>
-        <button type="button" className="link" onClick={() => actions.selectImage(null)}>close</button>
+        {/* aria-disabled, not disabled: a disabled button loses focus to <body> the moment it is pressed. */}
+        <button type="button" className="primary" aria-disabled={running} onClick={() => { if (!running) actions.startAttack(); }}>Run {desc?.label ?? 'attack'}</button>
+        <button type="button" aria-disabled={!running} onClick={() => { if (running) actions.cancelAttack(); }}>Cancel</button>
+        <button type="button" className="link" onClick={() => (own ? actions.clearOwn() : actions.selectImage(null))}>close</button>
         {status === 'cancelled' ? <span className="muted" data-testid="attack-status">Attack cancelled.</span> : null}
         {status === 'cancelling' ? <span className="muted" data-testid="attack-status">Cancelling…</span> : null}
       </div>

@@ -23,6 +23,15 @@ function Top({ p, names, label }: { p: Prediction; names: string[]; label: numbe
   );
 }
 
+/** What happened to one side, in words; a targeted run says whether its target was reached. */
+function outcome(r: AttackPairResult, side: AttackSide, names: string[]): string {
+  const t = r.request.target ?? null;
+  const now = names[side.adversarial.predicted];
+  if (t === null) return side.skipped ? 'already wrong — not attacked' : side.success ? `fooled: ${names[r.label]} → ${now}` : 'not fooled (attack failed)';
+  if (side.skipped) return `already ${names[t]} — not attacked`;
+  return side.success ? `target reached: ${names[r.label]} → ${names[t]}` : `target ${names[t]} not reached (now ${now})`;
+}
+
 function Column({ r, side, title, names, max, shape }: {
   r: AttackPairResult; side: AttackSide; title: string; names: string[]; max: number; shape: [number, number, number];
 }) {
@@ -42,7 +51,7 @@ function Column({ r, side, title, names, max, shape }: {
           <figcaption>adversarial → <strong className={side.success ? 'bad' : 'ok'}>{names[side.adversarial.predicted]}</strong>{' '}
             <button type="button" className="link" title="The adversarial image at its native resolution"
               onClick={() => void pixelsToPng(side.advPixels, shape).then((b) => downloadBlob(
-                `adversarial-${r.request.attackId}-img${r.request.imageIndex}-kappa${side.kappa}.png`, b))}>PNG</button></figcaption>
+                `adversarial-${r.request.attackId}-${r.request.ownPixels ? 'own' : `img${r.request.imageIndex}`}-kappa${side.kappa}.png`, b))}>PNG</button></figcaption>
           <Top p={side.adversarial} names={names} label={r.label} />
         </figure>
         <figure>
@@ -52,8 +61,7 @@ function Column({ r, side, title, names, max, shape }: {
       </div>
       <table className="numbers">
         <tbody>
-          <tr><th>result</th><td data-testid="success">{side.skipped ? 'already wrong — not attacked'
-            : side.success ? `fooled: ${names[r.label]} → ${names[side.adversarial.predicted]}` : 'not fooled (attack failed)'}</td></tr>
+          <tr><th>result</th><td data-testid="success">{outcome(r, side, names)}</td></tr>
           <tr><th>‖Δ‖₂</th><td>{side.l2.toFixed(3)} <small>(normalised units)</small></td></tr>
           <tr><th>‖Δ‖∞</th><td>{side.linf.toFixed(3)} <small>(normalised units)</small></td></tr>
           <tr><th>ρ ({normName})</th><td data-testid="rho">{(100 * side.rho).toFixed(1)} % <small>of ‖x‖</small></td></tr>

@@ -1,8 +1,13 @@
-/** Test images with the model's prediction at the current κ; click one to attack it. */
+/**
+ * Test images with the model's prediction at the current κ; click one to attack it. One Tab stop: the
+ * arrow keys move between images (roving tabindex), Enter or Space picks one.
+ */
+import { useRef, useState, type KeyboardEvent } from 'react';
 import { PixelImage } from '../../components/pixel-image';
 import { useAppStore } from '../../state/react';
 import { selectLatestEval } from '../../state/selectors';
 import type { GalleryPrediction } from '../../worker/protocol';
+import { columnsOf, rovingTarget } from './roving-grid';
 
 export function Gallery() {
   const gallery = useAppStore((s) => s.gallery);
@@ -10,19 +15,32 @@ export function Gallery() {
   const selected = useAppStore((s) => s.selectedImage);
   const selectImage = useAppStore((s) => s.selectImage);
   const evalResult = useAppStore(selectLatestEval);
+  const list = useRef<HTMLUListElement>(null);
+  const [focused, setFocused] = useState<number | null>(null);
   if (!dataset || !gallery.length) return null;
+  const selectedPos = gallery.findIndex((g) => g.index === selected);
+  // The one tabbable image: the last one focused, else the selected one, else the first.
+  const stop = focused !== null && focused < gallery.length ? focused : Math.max(0, selectedPos);
+  const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    const buttons = Array.from(list.current?.querySelectorAll<HTMLButtonElement>('button.thumb') ?? []);
+    const next = rovingTarget(e.key, stop, buttons.length, columnsOf(buttons));
+    if (next === null) return;
+    e.preventDefault();
+    setFocused(next);
+    buttons[next]?.focus();
+  };
   const byIndex = new Map<number, GalleryPrediction>((evalResult?.gallery ?? []).map((g) => [g.index, g]));
   const names = dataset.classNames;
   return (
     <section className="panel" aria-labelledby="gallery-h">
       <h2 id="gallery-h">3 · Test images <span className="muted">— click one to attack it</span></h2>
-      <ul className="gallery" data-testid="gallery">
-        {gallery.map((g) => {
+      <ul className="gallery" data-testid="gallery" ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
+        {gallery.map((g, i) => {
           const p = byIndex.get(g.index);
           return (
             <li key={g.index}>
               <button type="button" className={`thumb ${selected === g.index ? 'selected' : ''} ${p ? (p.correct ? 'right' : 'wrong') : ''}`}
-                aria-pressed={selected === g.index} data-index={g.index}
+                aria-pressed={selected === g.index} data-index={g.index} tabIndex={i === stop ? 0 : -1} onFocus={() => setFocused(i)}
                 aria-label={`test image ${g.index}, true class ${names[g.label]}${p ? `, predicted ${names[p.predicted]}` : ''}`}
                 onClick={() => selectImage(g.index)}>
                 <PixelImage pixels={g.pixels} shape={dataset.shape} size={72} label="" />
@@ -34,7 +52,7 @@ export function Gallery() {
           );
         })}
       </ul>
-      <p className="muted">✓ correct · ✗ wrong (true class: {dataset.dataset === 'mnist' ? 'the digit shown' : 'hover for details'}). Percent = the model's confidence in its answer.</p>
+      <p className="muted" id="gallery-keys">Keyboard: arrow keys move between images, Enter picks one. ✓ correct · ✗ wrong (true class: {dataset.dataset === 'mnist' ? 'the digit shown' : 'hover for details'}). Percent = the model's confidence in its answer.</p>
     </section>
   );
 }

@@ -97,11 +97,11 @@ function ModelCardView() {
         <dt>Training</dt><dd>{card.training.epochs} epochs, {card.training.framework}</dd>
       </dl>
       {ev?.accuracyByKappa?.length ? (
-        <table className="mini">
+        <div className="table-scroll"><table className="mini">
           <caption>What κ costs: clean accuracy on all {ev.count.toLocaleString()} test images</caption>
           <thead><tr><th>κ</th>{ev.accuracyByKappa.map((e) => <th key={e.kappa}>{e.kappa}</th>)}</tr></thead>
           <tbody><tr><td>acc</td>{ev.accuracyByKappa.map((e) => <td key={e.kappa}>{pct(e.accuracy)}</td>)}</tr></tbody>
-        </table>
+        </table></div>
       ) : null}
       {card.notes?.length ? <ul className="notes">{card.notes.map((n) => <li key={n}>{n}</li>)}</ul> : null}
     </details>

@@ -12,7 +12,8 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   selectImage: (index) => {
     get().cancelJob('attack');
     get().resetJob('attack');
-    set({ selectedImage: index });
+    set({ selectedImage: index, attackOwn: false });
+    if (index !== null) void get().refreshHistogram();
   },
   setAttackId: (id) => set({ attackId: id }),
   setAttackParam: (key, value) => {
@@ -33,15 +34,16 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   setThreat: (t) => set({ threat: t }),
   startAttack: () => {
     const s = get();
-    if (s.selectedImage === null) return;
+    const own = s.attackOwn ? s.ownImage : null;
+    if (s.selectedImage === null && !own) return;
     s.resetJob('attack');
     if (!modelReady(s) || !s.modelId) {
       set((st) => ({ jobs: { ...st.jobs, attack: { ...st.jobs.attack, status: 'error', error: 'Load a model and pick an image first.' } } }));
       return;
     }
     void s.runJob('attack', {
-      ...currentSetting(s), modelId: s.modelId, imageIndex: s.selectedImage, attackId: s.attackId,
-      params: attackParamsFor(s, s.attackId), threat: s.threat,
+      ...currentSetting(s), modelId: s.modelId, imageIndex: own ? -1 : s.selectedImage!, attackId: s.attackId,
+      params: attackParamsFor(s, s.attackId), threat: s.threat, target: s.target, ...(own ? { ownPixels: own } : {}),
     });
   },
   cancelAttack: () => get().cancelJob('attack'),

@@ -18,10 +18,12 @@ export const createKappaSlice: SliceCreator<KappaSlice> = (set, get) => ({
   setKappa: (kappa) => {
     set({ kappa: clampKappa(kappa, get().card?.kappa) });
     void get().evaluate();
+    get().refreshClassroom();
   },
   setRandomized: (on) => {
     set({ randomized: on });
     void get().evaluate();
+    get().refreshClassroom();
   },
   setSeed: (seed) => {
     set({ seed: Number.isInteger(seed) ? seed >>> 0 : 1 });

@@ -18,6 +18,7 @@ export function applyLoaded(get: () => AppState, set: Set, info: LoadedModelInfo
   }
   set({ card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, pendingKappa: null });
   void get().evaluate();
+  get().refreshClassroom();
   // A user's own model has no reproduction results (public/reference holds the shipped models' only).
   if (user) set((s) => ({ jobs: { ...s.jobs, reference: { id: 0, status: 'done', progress: null, error: null, result: { modelId: id, data: null } } } }));
   else if (get().jobs.reference.result?.modelId !== id) void get().runJob('reference', { modelId: id });
