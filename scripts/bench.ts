@@ -6,7 +6,10 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --torch-only]
+ *
+ * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
+ * runs that row alone, `--no-torch` skips it).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -18,6 +21,7 @@ import { registerJumpRelu } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
 import { benchModels } from './bench-models';
+import { benchTorch, TORCH_MODELS, type TorchRow } from './bench-torch';
 import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 
 type Row = KernelBenchRow & { where: string; note?: string };
@@ -101,8 +105,27 @@ async function browserRows(quick: boolean, withModels: boolean): Promise<{ kerne
 const fmt = (o: object): Record<string, string | number> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v]));
 
+async function torchRows(): Promise<TorchRow[]> {
+  registerJumpRelu();
+  const rows = await benchTorch(TORCH_MODELS.filter((m) => existsSync(`public/models/${m.id}/card.json`)));
+  if (typeof rows === 'string') {
+    console.log(`DeepFool L2 vs PyTorch skipped: ${rows}`);
+    return [];
+  }
+  console.log('DeepFool L2 (paper settings), TF.js wasm vs PyTorch CPU, one thread each, same images (ratio = TF.js / PyTorch time):');
+  console.table(rows.map(fmt));
+  return rows;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--torch-only')) {
+    const torch = await torchRows();
+    mkdirSync('bench', { recursive: true });
+    writeFileSync('bench/results-torch.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, torch }, null, 1) + '\n');
+    console.log('wrote bench/results-torch.json');
+    return;
+  }
   const quick = args.includes('--quick');
   const withModels = !args.includes('--kernel-only');
   const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
@@ -126,8 +149,9 @@ async function main(): Promise<void> {
     console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end and worker compute, ms:');
     console.table(browser.app.map(fmt));
   }
+  const torch = args.includes('--no-torch') ? [] : await torchRows();
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app, torch }, null, 1) + '\n');
   console.log('wrote bench/results.json');
 }
 
