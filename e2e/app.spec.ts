@@ -31,7 +31,7 @@ async function open(page: Page, query = '?backend=wasm'): Promise<Watch> {
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const s = window.__jumprelu?.getState();
-    return s?.loadStatus === 'ready' && s.evalStatus === 'idle'
+    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling'
       && document.querySelector('[data-testid=accuracy]')?.getAttribute('data-stale') === 'false';
   }, undefined, { timeout: 90_000 });
 }
@@ -122,7 +122,7 @@ test('attack an image, cancel an attack, worker memory stays flat', async ({ pag
   await page.getByLabel('attack', { exact: true }).selectOption('trust-region-l2');
   await page.getByRole('button', { name: /^Run Trust Region L2/ }).click();
   await expect(page.getByRole('progressbar').last()).toBeVisible();
-  await page.waitForFunction(() => (window.__jumprelu?.getState().attackProgress?.done ?? 0) > 2);
+  await page.waitForFunction(() => (window.__jumprelu?.getState().jobs.attack.progress?.done ?? 0) > 2);
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('attack-status')).toHaveText('Attack cancelled.', { timeout: 10_000 });
@@ -171,7 +171,21 @@ test('permalink round trip, and a malformed link still opens a working page', as
   await expect(bad.getByTestId('notice')).toHaveCount(5); // v, kappa, img (decode); model, attack (bridge)
   await expect(bad.getByTestId('accuracy')).toHaveText(/\d+\.\d\d %/);
   await bad.screenshot({ path: `${SHOTS}/05-malformed-link.png`, fullPage: true });
-  expect([...w.errors, ...w2.errors, ...w3.errors]).toEqual([]);
+
+  // A link's attack parameters go through the one range rule; a number box refuses what the rule would change.
+  const params = await context.newPage();
+  const w4 = await open(params, '?backend=wasm&img=2&attack=ifgsm&p.steps=1000000000&p.epsilon=1e300&p.clip=evil&p.toString=1');
+  await settled(params);
+  await expect(params.getByTestId('notice')).toHaveCount(4);
+  await expect(params.getByTestId('notice').filter({ hasText: 'steps = 1000000000 is outside 0–2000; using 2000' })).toHaveCount(1);
+  await expect(params.getByTestId('notice').filter({ hasText: 'clip = "evil" is not one of paper, pixel' })).toHaveCount(1);
+  await expect(params.locator('#param-steps')).toHaveValue('2000');
+  await expect.poll(() => params.url()).toContain('p.steps=2000');
+  expect(params.url()).not.toMatch(/toString|evil|1e%2B300/);
+  await params.locator('#param-steps').fill('5000');
+  await expect(params.getByRole('alert').filter({ hasText: 'steps = 5000 is outside 0–2000' })).toBeVisible();
+  expect(await params.evaluate(() => window.__jumprelu!.getState().attackParams.ifgsm?.steps)).toBe(2000);
+  expect([...w.errors, ...w2.errors, ...w3.errors, ...w4.errors]).toEqual([]);
 });
 
 test('switch backend and variant, randomized κ, gray-box attack', async ({ page }) => {

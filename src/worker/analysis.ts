@@ -10,25 +10,28 @@ import { classifierFromRetrofit, type KappaSetting as CoreKappa } from '../core/
 import { makeEvalSet, type EvalSet } from '../core/metrics/eval-set';
 import type { ExperimentOptions, ExperimentProgress, ExperimentSubject } from '../core/metrics/experiment';
 import { kappaSweep } from '../core/metrics/kappa-sweep';
-import { PAPER_PROTOCOL, type TableProtocol } from '../core/metrics/paper-protocol';
+import { PAPER_PROTOCOL, paperOptions, TABLE_COLUMNS, type TableProtocol } from '../core/metrics/paper-protocol';
 import { robustnessTable, type TableRow } from '../core/metrics/robustness-table';
-import { transferMatrix } from '../core/metrics/transfer-matrix';
+import { transferAttack, transferMatrix } from '../core/metrics/transfer-matrix';
 import type { Shard } from '../core/data/shard';
 import { NORMALIZATION } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
-import { kappaGrid, proposeKappa } from './kappa-tuner';
+import { kappaGrid, proposeKappa } from '../core/metrics/kappa-tuner';
 import {
-  CANCELLED, type AnalysisRequest, type AnalysisResult, type IterationsRequest, type IterationsResult, type ProgressFn,
+  type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
   type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
 } from './protocol';
-import { splitFor, splitSource } from './splits';
+import { coreKappa } from './session';
+import { splitSource } from './splits';
 
 export interface AnalysisContext {
   net: RetrofittedModel;
   card: ModelCard;
   shard: Shard;
+  /** Evaluation and validation split of the shard (splits.ts). */
+  split: SplitInfo;
   signal: AbortSignal;
   onProgress: ProgressFn;
   /** Every shipped model's card (for the tuner's per-model comparison). */
@@ -68,10 +71,6 @@ function evalSet(ctx: AnalysisContext, split: SplitInfo, n: number): EvalSet {
   return makeEvalSet(source, NORMALIZATION[m.dataset], Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
 }
 
-function coreKappa(kappa: number, randomized: boolean, seed: number): CoreKappa {
-  return randomized && kappa > 0 ? { randomized: { b: kappa, seed } } : kappa;
-}
-
 function rowView(r: TableRow): TableRowView {
   const k = r.kappa;
   return typeof k === 'number'
@@ -87,7 +86,8 @@ async function withSets<T>(sets: EvalSet[], run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest, split: SplitInfo): Promise<TradeoffResult> {
+export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Promise<TradeoffResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
   const p = phases(ctx.onProgress, [0.15, 0.85]);
@@ -117,14 +117,15 @@ async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest, split: Split
   });
 }
 
-async function table(ctx: AnalysisContext, req: TableRequest, split: SplitInfo): Promise<TableResult> {
+export async function table(ctx: AnalysisContext, req: TableRequest): Promise<TableResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const set = evalSet(ctx, split, req.sample);
   return withSets([set], async () => {
     const protocol = PAPER_PROTOCOL[ctx.card.dataset]
       .filter((c) => c.key !== 'trust-region' || req.trSteps > 0)
       .map((c) => (c.key === 'trust-region' ? { ...c, options: { ...c.options, steps: req.trSteps } } : c));
-    const current = coreKappa(req.kappa, req.randomized, req.seed);
+    const current = coreKappa(req);
     const kappas: CoreKappa[] = current === 0 ? [0] : [0, current];
     const p = phases(ctx.onProgress, [1]);
     p.next(0);
@@ -134,7 +135,7 @@ async function table(ctx: AnalysisContext, req: TableRequest, split: SplitInfo):
     });
     return {
       kind: 'table', request: req, count: t.count, whiteBox: t.whiteBox.map(rowView), grayBox: t.grayBox.map(rowView),
-      columns: protocol.map((c) => ({ key: c.key, title: c.title })), split, ms: performance.now() - t0,
+      columns: TABLE_COLUMNS.map(({ key, title }) => ({ key, title })), split, ms: performance.now() - t0,
     };
   });
 }
@@ -158,22 +159,25 @@ async function overKappas<T>(ctx: AnalysisContext, split: SplitInfo, sample: num
   });
 }
 
-async function transfer(ctx: AnalysisContext, req: TransferRequest, split: SplitInfo): Promise<TransferResult> {
+export async function transfer(ctx: AnalysisContext, req: TransferRequest): Promise<TransferResult> {
+  const { split } = ctx;
   const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
-    transferMatrix(subject, kappas, { attack: 'ifgsm', options: { epsilon: 0.01, steps: req.steps } }, opts));
+    transferMatrix(subject, kappas, transferAttack(ctx.card.dataset, req.steps), opts));
   return { kind: 'transfer', request: req, kappas: r.kappas, accuracy: r.out.accuracy, count: r.count, split, ms: r.ms };
 }
 
-async function iterations(ctx: AnalysisContext, req: IterationsRequest, split: SplitInfo): Promise<IterationsResult> {
+export async function iterations(ctx: AnalysisContext, req: IterationsRequest): Promise<IterationsResult> {
+  const { split } = ctx;
   const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
-    accuracyVsIterations(subject, kappas, { epsilon: 0.01, steps: req.steps }, opts));
+    accuracyVsIterations(subject, kappas, { epsilon: Number(paperOptions('ifgsm', ctx.card.dataset).epsilon), steps: req.steps }, opts));
   return {
     kind: 'iterations', request: req, curves: r.out.map((c, i) => ({ kappa: r.kappas[i], accuracy: c.accuracy })),
     count: r.count, split, ms: r.ms,
   };
 }
 
-async function tune(ctx: AnalysisContext, req: TuneRequest, split: SplitInfo): Promise<TuneResult> {
+export async function tune(ctx: AnalysisContext, req: TuneRequest): Promise<TuneResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const m = ctx.shard.manifest;
   const norm = NORMALIZATION[m.dataset];
@@ -214,18 +218,3 @@ async function tune(ctx: AnalysisContext, req: TuneRequest, split: SplitInfo): P
   });
 }
 
-export async function runAnalysis(ctx: AnalysisContext, req: AnalysisRequest): Promise<AnalysisResult> {
-  const split = splitFor(ctx.shard.manifest.dataset, ctx.shard.manifest.count);
-  try {
-    switch (req.kind) {
-      case 'tradeoff': return await tradeoff(ctx, req, split);
-      case 'table': return await table(ctx, req, split);
-      case 'transfer': return await transfer(ctx, req, split);
-      case 'iterations': return await iterations(ctx, req, split);
-      case 'tuner': return await tune(ctx, req, split);
-    }
-  } catch (e) {
-    if (ctx.signal.aborted) throw new Error(CANCELLED);
-    throw e;
-  }
-}

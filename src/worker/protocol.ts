@@ -8,8 +8,9 @@ import type { DatasetName } from '../core/data/manifest';
 import type { ModelCard, ModelIndexEntry } from '../core/models/card';
 import type { ColumnKey } from '../core/metrics/paper-protocol';
 import type { TableCell } from '../core/metrics/robustness-table';
+import type { ParamSpec, ParamValue } from '../core/attacks/params';
 
-export type { BackendName, DatasetName, ModelCard, ModelIndexEntry };
+export type { BackendName, DatasetName, ModelCard, ModelIndexEntry, ParamSpec, ParamValue };
 
 export interface SelfCheck {
   ok: boolean;
@@ -47,14 +48,15 @@ export interface LoadedModelInfo {
   gallery: GalleryImage[];
 }
 
-export interface KappaSetting {
+/** κ as a request carries it (the core's `KappaSetting` is the resolved number or randomized range). */
+export interface KappaChoice {
   kappa: number;
   /** Randomized JumpReLU: each layer and pass draws κ ~ U[0.6·κ, κ] from `seed`. */
   randomized: boolean;
   seed: number;
 }
 
-export interface EvalRequest extends KappaSetting {
+export interface EvalRequest extends KappaChoice {
   modelId: string;
   /** Number of test images evaluated, taken from the start of the shard (clamped to its size). */
   sampleSize: number;
@@ -90,38 +92,19 @@ export interface Progress {
 
 export type ProgressFn = (p: Progress) => void;
 
-/** null: "not set" where an option allows it (e.g. DeepFool candidates = all classes). */
-export type ParamValue = number | boolean | string | null;
-
-export interface ParamSpec {
-  key: string;
-  label: string;
-  kind: 'number' | 'integer' | 'boolean' | 'enum';
-  default: ParamValue;
-  min?: number;
-  max?: number;
-  step?: number;
-  options?: string[];
-  /** One line: meaning, unit, paper value. */
-  doc?: string;
-  /** An empty input means null. */
-  nullable?: boolean;
-}
-
 export interface AttackDescriptor {
   id: string;
   label: string;
   /** The norm the attack minimises or bounds; also the norm of the ρ shown for it. */
   norm: 'l2' | 'linf';
-  params: ParamSpec[];
-  /** The paper's values where they depend on the data set (e.g. 40 steps on MNIST, 7 on CIFAR-10). */
-  paperByDataset: Partial<Record<DatasetName, Record<string, ParamValue>>>;
+  /** The attack's specs from the core catalogue (each with its paper values), then the clip range. */
+  params: readonly ParamSpec[];
   summary: string;
 }
 
 export type ThreatModel = 'white-box' | 'gray-box';
 
-export interface AttackRequest extends KappaSetting {
+export interface AttackRequest extends KappaChoice {
   modelId: string;
   imageIndex: number;
   attackId: string;
@@ -158,7 +141,7 @@ export interface AttackSide {
   craftedOn: 'self' | 'kappa-0';
 }
 
-export interface AttackResult {
+export interface AttackPairResult {
   request: AttackRequest;
   label: number;
   cleanPixels: Float32Array;
@@ -198,7 +181,7 @@ export interface SplitInfo {
 
 export interface TradeoffRequest { kind: 'tradeoff'; modelId: string; kappas: number[]; rhoSample: number; cleanSample: number }
 /** κ = 0 and `kappa` (randomized when `randomized`), white-box and gray-box. trSteps 0 skips Trust Region. */
-export interface TableRequest extends KappaSetting { kind: 'table'; modelId: string; sample: number; trSteps: number }
+export interface TableRequest extends KappaChoice { kind: 'table'; modelId: string; sample: number; trSteps: number }
 export interface TransferRequest { kind: 'transfer'; modelId: string; kappas: number[]; sample: number; steps: number }
 export interface IterationsRequest { kind: 'iterations'; modelId: string; kappas: number[]; sample: number; steps: number }
 /** budget: clean-accuracy points (percentage points) the proposed κ may lose against κ = 0 on validation. */
@@ -228,6 +211,7 @@ export interface TableRowView {
 
 export interface TableResult {
   kind: 'table'; request: TableRequest; count: number; whiteBox: TableRowView[]; grayBox: TableRowView[];
+  /** The core's table columns, in the paper's order (a skipped column shows no cells). */
   columns: { key: ColumnKey; title: string }[]; split: SplitInfo; ms: number;
 }
 
@@ -272,27 +256,4 @@ export interface ReferenceResults {
   backend: string;
   whiteBox: ReferenceRow[];
   grayBox: ReferenceRow[];
-  /** Optional extra experiments, when the reproduction command writes them. */
-  sweep?: { kappa: number; clean: number; rho: number }[];
-  transfer?: { kappas: number[]; accuracy: number[][] };
-  iterations?: { kappa: number; accuracy: number[] }[];
-}
-
-/** Thrown across the boundary as a plain Error whose message starts with this tag. */
-export const CANCELLED = 'cancelled';
-
-/** What the worker exposes through comlink. Callbacks arrive wrapped in Comlink.proxy. */
-export interface WorkerApi {
-  /** `baseUrl`: the page's base, against which models/ and data/ are resolved. */
-  start(backend: BackendName | null, baseUrl: string): Promise<StartResult>;
-  switchBackend(backend: BackendName): Promise<BackendInfo>;
-  loadModel(id: string, onProgress: ProgressFn): Promise<LoadedModelInfo>;
-  evaluate(requestId: number, req: EvalRequest, onProgress: ProgressFn): Promise<EvalResult>;
-  attack(requestId: number, req: AttackRequest, onProgress: ProgressFn): Promise<AttackResult>;
-  /** One analysis at a time; a new one of the same kind supersedes the old. Cancel with `cancel(requestId)`. */
-  analysis(requestId: number, req: AnalysisRequest, onProgress: ProgressFn): Promise<AnalysisResult>;
-  /** The reproduction command's results for a model, or null when public/reference/<id>.json is absent. */
-  reference(modelId: string): Promise<ReferenceResults | null>;
-  cancel(requestId: number): void;
-  memory(): MemoryInfo;
 }

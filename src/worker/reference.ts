@@ -1,8 +1,7 @@
 /**
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
- * malformed one is an error naming it. Optional sections (sweep, transfer, iterations) are read when a
- * newer reproduce writes them.
+ * malformed one is an error naming it.
  */
 import { z } from 'zod';
 import type { ReferenceResults, ReferenceRow } from './protocol';
@@ -32,9 +31,6 @@ const file = z.object({
   backend: z.string().optional(),
   whiteBox: z.array(row),
   grayBox: z.array(row).optional(),
-  sweep: z.array(z.object({ kappa: z.number(), clean: z.number(), rho: z.union([z.number(), z.record(z.string(), z.number())]) })).optional(),
-  transfer: z.object({ kappas: z.array(kappa), accuracy: z.array(z.array(z.number())) }).optional(),
-  iterations: z.array(z.object({ kappa, accuracy: z.array(z.number()) })).optional(),
 });
 
 const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
@@ -54,9 +50,6 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
   return {
     model: f.model, count: f.count, seed: f.seed ?? 0, backend: f.backend ?? 'unknown',
     whiteBox: f.whiteBox.map(toRow), grayBox: (f.grayBox ?? []).map(toRow),
-    sweep: f.sweep?.map((s) => ({ kappa: s.kappa, clean: s.clean, rho: typeof s.rho === 'number' ? s.rho : (s.rho['deepfool-l2'] ?? NaN) })),
-    transfer: f.transfer ? { kappas: f.transfer.kappas.map(kappaNumber), accuracy: f.transfer.accuracy } : undefined,
-    iterations: f.iterations?.map((c) => ({ kappa: kappaNumber(c.kappa), accuracy: c.accuracy })),
   };
 }
 

@@ -5,7 +5,7 @@ import { NORMALIZATION } from '../data/normalization';
 import { loadShardNode } from '../data/shard-node';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import { loadModelNode } from '../models/load-node';
-import { shardBatch } from '../models/predict';
+import { shardBatch } from '../data/shard-batch';
 import { retrofit } from '../retrofit/retrofit';
 import { compareAttackRuns, runAttackCases, type AttackRun } from './attack-parity';
 

@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import type { ParamSpec } from './params';
 
 /**
  * Where adversarial inputs are clipped:
@@ -36,6 +37,8 @@ export interface RunOptions {
   clip?: ClipMode;
   signal?: AbortSignal;
   onProgress?: (p: AttackProgress) => void;
+  /** The classifier's top-1 predictions on the batch, when the caller already has them: spares one pass. */
+  clean?: ArrayLike<number>;
 }
 
 /** What the step logic of an attack sees: the classifier and the run's chores, already set up. */
@@ -65,7 +68,11 @@ export interface AttackDefinition<O extends object> {
   readonly id: string;
   readonly name: string;
   readonly distance: Distance;
+  /** One sentence for the attack picker: what a step does. */
+  readonly summary: string;
   readonly defaults: Readonly<O>;
+  /** How each option is shown and bounded (params.ts): built from `defaults` by `paramSpecs`. */
+  readonly params: readonly ParamSpec[];
   /**
    * Step logic only. `x` holds images that the classifier currently labels correctly, `labels` their
    * labels (int32). Must dispose everything it creates except the returned tensor, also when aborted.

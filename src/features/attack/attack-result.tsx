@@ -5,7 +5,7 @@
 import { downloadBlob, pixelsToPng } from '../../components/export';
 import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
 import { useAppStore } from '../../state/react';
-import type { AttackResult, AttackSide, Prediction } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, Prediction } from '../../worker/protocol';
 
 const IMG = 168;
 
@@ -24,7 +24,7 @@ function Top({ p, names, label }: { p: Prediction; names: string[]; label: numbe
 }
 
 function Column({ r, side, title, names, max, shape }: {
-  r: AttackResult; side: AttackSide; title: string; names: string[]; max: number; shape: [number, number, number];
+  r: AttackPairResult; side: AttackSide; title: string; names: string[]; max: number; shape: [number, number, number];
 }) {
   const [h, w] = shape;
   const normName = r.norm === 'l2' ? 'L2' : 'L∞';
@@ -65,7 +65,7 @@ function Column({ r, side, title, names, max, shape }: {
 }
 
 export function AttackResultView() {
-  const r = useAppStore((s) => s.attackResult);
+  const r = useAppStore((s) => s.jobs.attack.result);
   const dataset = useAppStore((s) => s.dataset);
   const attackLabel = useAppStore((s) => s.attacks.find((a) => a.id === r?.request.attackId)?.label ?? r?.request.attackId);
   const kappaNow = useAppStore((s) => s.kappa);

@@ -1,3 +1,5 @@
+import { attackParamsFor, checkAttackParams } from '../attack-params';
+import { currentSetting, modelReady } from '../selectors';
 import type { AttackSlice, SliceCreator } from './types';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
@@ -6,26 +8,40 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attackId: 'deepfool-l2',
   attackParams: {},
   threat: 'white-box',
-  attackStatus: 'idle',
-  attackRunId: 0,
-  attackProgress: null,
-  attackResult: null,
-  attackError: null,
   selectImage: (index) => {
-    if (get().attackStatus === 'running') get().cancelAttack();
-    set({ selectedImage: index, attackResult: null, attackError: null, attackProgress: null });
+    get().cancelJob('attack');
+    get().resetJob('attack');
+    set({ selectedImage: index });
   },
   setAttackId: (id) => set({ attackId: id }),
-  setAttackParam: (key, value) => set((s) => ({
-    attackParams: { ...s.attackParams, [s.attackId]: { ...s.attackParams[s.attackId], [key]: value } },
-  })),
+  setAttackParam: (key, value) => {
+    const s = get();
+    const { values, notices } = checkAttackParams(s.attacks, s.attackId, { [key]: value });
+    // A box refuses what the rule would change: the typed value stays visible with the reason, unstored.
+    if (notices.length || !Object.hasOwn(values, key)) return notices[0] ?? `unknown parameter "${key}"`;
+    set({ attackParams: { ...s.attackParams, [s.attackId]: { ...s.attackParams[s.attackId], [key]: value } } });
+    return null;
+  },
+  applyLinkParams: () => {
+    const s = get();
+    const { values, notices } = checkAttackParams(s.attacks, s.attackId, s.attackParams[s.attackId] ?? {});
+    set({ attackParams: Object.keys(values).length ? { [s.attackId]: values } : {} });
+    for (const n of notices) s.addNotice(`Link: ${n}`, 'warn');
+  },
   resetAttackParams: () => set((s) => ({ attackParams: { ...s.attackParams, [s.attackId]: {} } })),
   setThreat: (t) => set({ threat: t }),
   startAttack: () => {
-    if (get().selectedImage === null) return;
-    set((s) => ({ attackStatus: 'running', attackRunId: s.attackRunId + 1, attackProgress: null, attackError: null, attackResult: null }));
+    const s = get();
+    if (s.selectedImage === null) return;
+    s.resetJob('attack');
+    if (!modelReady(s) || !s.modelId) {
+      set((st) => ({ jobs: { ...st.jobs, attack: { ...st.jobs.attack, status: 'error', error: 'Load a model and pick an image first.' } } }));
+      return;
+    }
+    void s.runJob('attack', {
+      ...currentSetting(s), modelId: s.modelId, imageIndex: s.selectedImage, attackId: s.attackId,
+      params: attackParamsFor(s, s.attackId), threat: s.threat,
+    });
   },
-  cancelAttack: () => {
-    if (get().attackStatus === 'running') set({ attackStatus: 'cancelling' });
-  },
+  cancelAttack: () => get().cancelJob('attack'),
 });
