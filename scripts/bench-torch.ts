@@ -14,7 +14,7 @@ import { NORMALIZATION } from '../src/core/data/normalization';
 import { loadShardNode } from '../src/core/data/shard-node';
 import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retrofit';
 import { loadModelNode } from '../src/core/models/load-node';
-import { shardBatch } from '../src/core/models/predict';
+import { shardBatch } from '../src/core/data/shard-batch';
 import { retrofit } from '../src/core/retrofit/retrofit';
 import { runTorch, torchAvailable, TORCH_HINT } from './crosscheck';
 
