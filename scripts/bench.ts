@@ -6,9 +6,12 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --classroom-only]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --classroom-only] [-- --torch-only]
  * --adaptive-only runs only the adaptive-suite rows (Node, wasm: DeepFool straight-through, FMN, Square
  * on 100 MNIST images, against the paper-protocol DeepFool) and updates their key in bench/results.json.
+ *
+ * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
+ * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -21,6 +24,7 @@ import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
 import { benchClassroom, type ClassroomRow } from './bench-classroom';
 import { benchModels } from './bench-models';
+import { benchTorch, TORCH_MODELS, type TorchRow } from './bench-torch';
 import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../src/core/bench/adaptive-bench';
 import { loadShardNode } from '../src/core/data/shard-node';
@@ -133,6 +137,18 @@ function printClassroom(rows: ClassroomRow[]): void {
   console.table(rows.map(fmt));
 }
 
+async function torchRows(): Promise<TorchRow[]> {
+  registerJumpRelu();
+  const rows = await benchTorch(TORCH_MODELS.filter((m) => existsSync(`public/models/${m.id}/card.json`)));
+  if (typeof rows === 'string') {
+    console.log(`DeepFool L2 vs PyTorch skipped: ${rows}`);
+    return [];
+  }
+  console.log('DeepFool L2 (paper settings), TF.js wasm vs PyTorch CPU, one thread each, same images (ratio = TF.js / PyTorch time):');
+  console.table(rows.map(fmt));
+  return rows;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--adaptive-only')) {
@@ -146,6 +162,14 @@ async function main(): Promise<void> {
   if (args.includes('--classroom-only')) {
     registerJumpRelu();
     printClassroom(await benchClassroom());
+    return;
+  }
+  if (args.includes('--torch-only')) {
+    const torch = await torchRows();
+    const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
+    mkdirSync('bench', { recursive: true });
+    writeFileSync('bench/results.json', JSON.stringify({ ...previous, torch: { date: new Date().toISOString(), rows: torch } }, null, 1) + '\n');
+    console.log('updated the torch rows of bench/results.json');
     return;
   }
   const quick = args.includes('--quick');
@@ -174,8 +198,9 @@ async function main(): Promise<void> {
     console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end and worker compute, ms:');
     console.table(browser.app.map(fmt));
   }
+  const torch = args.includes('--no-torch') ? [] : await torchRows();
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app, classroom, ...(adaptive ? { adaptive } : {}) }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app, classroom, ...(adaptive ? { adaptive } : {}), torch }, null, 1) + '\n');
   console.log('wrote bench/results.json');
 }
 

@@ -26,7 +26,7 @@ export function attackParityCases(budget: 'paper' | 'small' = 'paper'): AttackPa
     { key: 'deepfool-l2', attack: 'deepfool-l2', options: { steps: s(40, 6), stepRule: 'paper', overshoot: 0.02, candidates: null } },
     { key: 'deepfool-linf', attack: 'deepfool-linf', options: { steps: s(40, 6), stepRule: 'paper', overshoot: 0.02, candidates: null } },
     { key: 'pgd', attack: 'pgd', options: { epsilon: s(0.3, 1.2), stepSize: s(0.05, 0.4), steps: s(10, 4), randomStart: true, seed: 3 } },
-    { key: 'trust-region-l2', attack: 'trust-region-l2', options: { steps: s(50, 8), radius: s(0.1, 1.5), overshoot: 0.02, adaptiveRadius: false } },
+    { key: 'trust-region-l2', attack: 'trust-region-l2', options: { steps: s(50, 10), radius: s(0.1, 1), overshoot: 0.02, adaptiveRadius: false } },
   ];
 }
 

@@ -169,7 +169,11 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   }
   if (cls === 'Dense') {
     const w = () => kernel.read() as tf.Tensor2D;
-    return affineOp((x) => tf.matMul(x as tf.Tensor2D, w()), (g) => tf.matMul(g as tf.Tensor2D, w(), false, true), bias, act);
+    // ∇x = g·Wᵀ on an explicitly transposed W, in tf.grad too: wasm's MatMul with transposeB (what
+    // MatMul's registered gradient uses) took 8× as long on DeepFool's [n·K, 120] × [320, 120]ᵀ.
+    const back = (g: tf.Tensor) => tf.matMul(g as tf.Tensor2D, tf.transpose(w()));
+    const dense = tf.customGrad((x) => ({ value: tf.matMul(x as tf.Tensor2D, w()), gradFunc: (dy) => back(dy) }));
+    return affineOp((x) => dense(x), back, bias, act);
   }
   return null;
 }

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench` row against PyTorch: DeepFool L2 at the paper's settings (40 steps MNIST / 7 CIFAR-10,
+ * all candidates, card κ) on the first 200 MNIST / 100 CIFAR-10 test images, TF.js wasm in Node (one
+ * thread: Node's wasm backend has no threads) vs PyTorch CPU (`torch.set_num_threads(1)`, the
+ * independent implementation of `npm run crosscheck`), same weights and images, timed in alternating
+ * pairs in the same run. Each side times only the attack (no start-up, after a warm-up on two images).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { deepFoolL2 } from '../src/core/attacks/deepfool';
+import { runAttack } from '../src/core/attacks/run-attack';
+import { pairedRatio } from '../src/core/bench/paired';
+import { NORMALIZATION } from '../src/core/data/normalization';
+import { loadShardNode } from '../src/core/data/shard-node';
+import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retrofit';
+import { loadModelNode } from '../src/core/models/load-node';
+import { shardBatch } from '../src/core/data/shard-batch';
+import { retrofit } from '../src/core/retrofit/retrofit';
+import { runTorch, torchAvailable, TORCH_HINT } from './crosscheck';
+
+export interface TorchRow {
+  model: string;
+  images: number;
+  tfjsMs: number;
+  torchMs: number;
+  /** TF.js time / PyTorch time (median of per-pair ratios): 1.0 = as fast as PyTorch. */
+  ratio: number;
+  tfjsMsPerImageIter: number;
+  torchMsPerImageIter: number;
+  tfjsImageIters: number;
+  torchImageIters: number;
+}
+
+export async function benchTorch(models: { id: string; images: number }[], rounds = 3): Promise<TorchRow[] | string> {
+  if (!torchAvailable()) return TORCH_HINT;
+  await tf.setBackend('wasm');
+  await tf.ready();
+  if (getThreadsCount() !== 1) return `the wasm backend runs ${getThreadsCount()} threads here; this row compares one thread each`;
+  const rows: TorchRow[] = [];
+  for (const { id, images } of models) {
+    const { model, card } = await loadModelNode(id);
+    const shard = await loadShardNode(card.dataset);
+    const norm = NORMALIZATION[card.dataset];
+    const r = await retrofit(model, card.kappa.default);
+    const clf = classifierFromRetrofit(r, norm, card.kappa.default);
+    const steps = card.dataset === 'mnist' ? 40 : 7;
+    const x = shardBatch(shard, 0, images, norm);
+    const attack = async (t: tf.Tensor4D, n: number) => {
+      const res = await runAttack(deepFoolL2, clf, t, shard.labels.subarray(0, n), { steps, stepRule: 'paper', overshoot: 0.02, candidates: null });
+      res.adversarial.dispose();
+      return res.iterations.reduce((a, v) => a + v, 0);
+    };
+    try {
+      const warm = tf.slice(x, 0, 2);
+      await attack(warm, 2);
+      warm.dispose();
+      let tfjsIters = 0;
+      let torchIters = 0;
+      const timed = await pairedRatio(
+        async () => {
+          const out = runTorch(['--model', id, '--n', String(images), '--threads', '1', '--time-deepfool']) as { ms: number; imageIterations: number; threads: number };
+          if (out.threads !== 1) throw new Error(`PyTorch ran ${out.threads} threads`);
+          torchIters = out.imageIterations;
+          return out.ms;
+        },
+        async () => {
+          const t0 = performance.now();
+          tfjsIters = await attack(x, images);
+          return performance.now() - t0;
+        },
+        rounds,
+      );
+      rows.push({ model: id, images, tfjsMs: timed.oursMs, torchMs: timed.baseMs, ratio: timed.ratio,
+        tfjsMsPerImageIter: timed.oursMs / tfjsIters, torchMsPerImageIter: timed.baseMs / torchIters, tfjsImageIters: tfjsIters, torchImageIters: torchIters });
+    } finally {
+      x.dispose();
+      model.dispose();
+      r.model.dispose();
+    }
+  }
+  return rows;
+}
+
+export const TORCH_MODELS = [
+  { id: 'mnist-lenetlike-base', images: 200 },
+  { id: 'cifar10-alexlike-base', images: 100 },
+];
