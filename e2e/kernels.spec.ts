@@ -8,12 +8,18 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     await page.goto(`diagnostics.html?backend=${backend}`);
     const report = await page.waitForFunction(() => window.__parity, undefined, { timeout: 150_000 }).then((h) => h.jsonValue());
     expect(report, JSON.stringify(report)).not.toHaveProperty('error');
-    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: import('../src/core/retrofit/vjp-parity').VjpParityResult; residualVjp: import('../src/core/retrofit/vjp-parity').VjpParityResult };
+    type Vjp = import('../src/core/retrofit/vjp-parity').VjpParityResult;
+    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: Vjp; residualVjp: Vjp; candidateVjpModes: Record<string, Vjp> };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
-    // Forward and gradient kernels both ran the whole table.
-    expect(r.cases.filter((c) => c.name.startsWith('gradient kernel:')).length).toBe(r.cases.length / 2);
+    // The forward kernel and the gradient kernel under each of the three gradient modes ran the whole table.
+    for (const mode of [':', ' (straight-through):', ' (smoothed):']) {
+      expect(r.cases.filter((c) => c.name.startsWith(`gradient kernel${mode}`)).length, mode).toBe(r.cases.length / 4);
+    }
     expect(r.gradient.maxAbsError).toBeLessThan(2e-3);
+    // Each gradient mode against finite differences of its surrogate (J, ReLU, z·σ((z − κ)/τ)).
+    for (const [mode, g] of Object.entries(r.gradientModes)) expect(g.maxAbsError, mode).toBeLessThan(2e-3);
+    for (const [mode, v] of Object.entries(r.candidateVjpModes)) expect(v.gradientError, mode).toBeLessThan(1e-4);
     // The attacks' convolution input gradient (a forward convolution) equals TF.js's own on this backend.
     expect(r.convInputGrad.maxAbsError).toBeLessThan(1e-3);
     // DeepFool's hand-written many-cotangent backward equals tf.grad over the tiled batch on this backend.

@@ -19,7 +19,7 @@ import { loadModel, loadModelIndex } from '../core/models/load';
 
 declare global {
   interface Window {
-    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult }) | { error: string };
+    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
   }
@@ -92,12 +92,13 @@ async function main(): Promise<void> {
   const convInputGrad = { maxAbsError: convInputGradError() };
   const candidateVjp = await runVjpParity();
   const residualVjp = await runVjpParity(0.05, 'residual');
+  const candidateVjpModes = { 'straight-through': await runVjpParity(0.05, 'chain', 'straight-through'), smoothed: await runVjpParity(0.05, 'chain', 'smoothed') };
   const leaked = tf.memory().numTensors - before;
-  window.__parity = { ...report, convInputGrad, candidateVjp, residualVjp };
+  window.__parity = { ...report, convInputGrad, candidateVjp, residualVjp, candidateVjpModes };
   status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
   status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
   const wasmSimdKernel = report.backend === 'wasm' ? wasmKernelUsesSimd(tf.backend() as BackendWasm) : null;
-  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, residualVjp, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
+  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, residualVjp, candidateVjpModes, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
     wasmSimdKernel, crossOriginIsolated: self.crossOriginIsolated, leakedTensors: leaked }, null, 2);
 }
 

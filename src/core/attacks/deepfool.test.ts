@@ -12,32 +12,8 @@ import { deepFoolL2, deepFoolLinf, nearestBoundary } from './deepfool';
 import { logitDifferenceSum, logitsAndGradient } from './gradients';
 import { l2 } from './norms';
 import { predict, runAttack } from './run-attack';
-import { affineClassifier, tinyJumpNetwork } from './test-classifiers';
+import { affineClassifier, closedForm, tinyJumpNetwork } from './test-classifiers';
 import type { AttackContext } from './types';
-
-/** Closed-form minimal distance to misclassification of an affine classifier: min_k gap_k / ‖w_k − w_y‖_q. */
-async function closedForm(w: tf.Tensor2D, b: tf.Tensor1D, x: tf.Tensor4D, q: 1 | 2): Promise<Float64Array> {
-  const [d, c] = w.shape;
-  const W = await w.data();
-  const f = await tf.tidy(() => tf.add(tf.matMul(tf.reshape(x, [x.shape[0], d]), w), b)).data();
-  const out = new Float64Array(x.shape[0]);
-  for (let i = 0; i < x.shape[0]; i++) {
-    let y = 0;
-    for (let k = 1; k < c; k++) if (f[i * c + k] > f[i * c + y]) y = k;
-    let best = Infinity;
-    for (let k = 0; k < c; k++) {
-      if (k === y) continue;
-      let norm = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = W[j * c + k] - W[j * c + y];
-        norm += q === 2 ? diff * diff : Math.abs(diff);
-      }
-      best = Math.min(best, (f[i * c + y] - f[i * c + k]) / (q === 2 ? Math.sqrt(norm) : norm));
-    }
-    out[i] = best;
-  }
-  return out;
-}
 
 describe.each(NODE_BACKENDS)('DeepFool on %s', (backend) => {
   beforeAll(() => useBackend(backend));

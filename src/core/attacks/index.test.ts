@@ -22,6 +22,10 @@ function quick(attack: RegisteredAttack): Record<string, number> {
     case 'trust-region-l2':
     case 'trust-region-linf':
       return { steps: 200, radius: 0.05 };
+    case 'square-linf':
+      return { epsilon: 0.5, queries: 200 };
+    case 'square-l2':
+      return { epsilon: 2, queries: 200 };
     default:
       return { steps: 20 };
   }
@@ -79,7 +83,11 @@ describe.each(NODE_BACKENDS)('every attack on %s', (backend) => {
     const x = tf.randomUniform([6, 4, 4, 1], -1, 1, 'float32', 13) as tf.Tensor4D;
     const labels = await predict(net, x);
     const small: Record<string, number> =
-      attack.kind === 'fixed-epsilon' ? { steps: 1000, stepSize: 1e-4 } : id === 'ifgsm' ? { epsilon: 1e-5, steps: 1000 } : id.startsWith('trust') ? { radius: 1e-5, steps: 1000 } : { steps: 1000, overshoot: 0 };
+      id.startsWith('square') ? { epsilon: 1e-5, queries: 1000 }
+        : attack.kind === 'fixed-epsilon' ? { steps: 1000, stepSize: 1e-4 }
+          : id === 'ifgsm' ? { epsilon: 1e-5, steps: 1000 }
+            : id.startsWith('trust') ? { radius: 1e-5, steps: 1000 }
+              : id.startsWith('fmn') ? { steps: 1000 } : { steps: 1000, overshoot: 0 };
     const controller = new AbortController();
     const seen: AttackProgress[] = [];
     let abortedAt = -1;

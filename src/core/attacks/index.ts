@@ -4,8 +4,10 @@
  */
 import { deepFoolL2, deepFoolLinf } from './deepfool';
 import { fgsm } from './fgsm';
+import { fmnL2, fmnLinf } from './fmn';
 import { ifgsm } from './ifgsm';
 import { pgd, pgdL2 } from './pgd';
+import { squareL2, squareLinf } from './square';
 import { trustRegionL2, trustRegionLinf } from './trust-region';
 
 /** Keys equal each attack's `id` (checked by the registry test). */
@@ -18,6 +20,10 @@ export const ATTACKS = {
   'deepfool-linf': deepFoolLinf,
   'trust-region-l2': trustRegionL2,
   'trust-region-linf': trustRegionLinf,
+  'fmn-l2': fmnL2,
+  'fmn-linf': fmnLinf,
+  'square-linf': squareLinf,
+  'square-l2': squareL2,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];

@@ -9,13 +9,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import { jumpReluBackward } from '../op/gradient-mode';
 import { throwIfAborted, yieldAndCheck } from './abort';
 import { argmaxRows, gatherRows, scatterRows, take } from './batch';
 import { applyClip, clipRange } from './clip-range';
 import { perturbationNorms } from './perturbation-norms';
 import type { AttackContext, AttackDefinition, AttackResult, RunOptions } from './types';
 
-const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress']);
+const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress', 'gradientMode', 'smoothingTau']);
 
 export type AttackOptions<O extends object> = Partial<O> & RunOptions;
 
@@ -30,6 +31,17 @@ export function resolveOptions<O extends object>(attack: AttackDefinition<O>, op
     if (value !== undefined) (own as Record<string, unknown>)[key] = value;
   }
   return { ...attack.defaults, ...own };
+}
+
+/**
+ * The classifier the attack's steps see: the same forward pass with the requested JumpReLU backward rule.
+ * A classifier without JumpReLU units has one gradient under every rule.
+ */
+export function attackedClassifier(attack: AttackDefinition<object>, classifier: Classifier, options: RunOptions): Classifier {
+  const backward = jumpReluBackward(options.gradientMode, options.smoothingTau);
+  if (backward.mode === 'exact') return classifier;
+  if (attack.queries) throw new Error(`${attack.id} uses no gradients (it reads ${attack.queries} only): gradient mode "${backward.mode}" does not apply`);
+  return classifier.withBackward ? classifier.withBackward(backward) : classifier;
 }
 
 /** Top-1 predictions of a classifier on a batch, as JS ints. */
@@ -51,6 +63,7 @@ export async function runAttack<O extends object>(
 ): Promise<AttackResult> {
   const resolved = resolveOptions(attack, options);
   const { signal, onProgress } = options;
+  const stepClassifier = attackedClassifier(attack as AttackDefinition<object>, classifier, options);
   throwIfAborted(signal);
   const n = x.shape[0];
   const y = toLabelArray(labels, n);
@@ -62,7 +75,7 @@ export async function runAttack<O extends object>(
 
   let last = { iteration: 0, maxIterations: 0 };
   const ctx: AttackContext = {
-    classifier,
+    classifier: stepClassifier,
     clip: (t) => applyClip(t, range),
     tick: async (iteration, maxIterations, active) => {
       last = { iteration, maxIterations };

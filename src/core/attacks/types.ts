@@ -8,6 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
+import type { GradientMode } from '../op/gradient-mode';
 
 /**
  * Where adversarial inputs are clipped:
@@ -36,6 +37,14 @@ export interface RunOptions {
   clip?: ClipMode;
   signal?: AbortSignal;
   onProgress?: (p: AttackProgress) => void;
+  /**
+   * The backward rule of the classifier's JumpReLU units for a gradient-based attack (gradient-mode.ts):
+   * 'exact' (default), 'straight-through' (BPDA) or 'smoothed'. The forward pass never changes. Refused
+   * by gradient-free attacks unless 'exact'.
+   */
+  gradientMode?: GradientMode;
+  /** τ of the 'smoothed' rule (> 0); default DEFAULT_SMOOTHING_TAU. */
+  smoothingTau?: number;
 }
 
 /** What the step logic of an attack sees: the classifier and the run's chores, already set up. */
@@ -66,6 +75,11 @@ export interface AttackDefinition<O extends object> {
   readonly name: string;
   readonly distance: Distance;
   readonly defaults: Readonly<O>;
+  /**
+   * What a gradient-free attack reads from the classifier: 'scores' (logits, e.g. Square) or 'labels'
+   * (the top class only, e.g. HopSkipJump). Absent: the attack uses input gradients.
+   */
+  readonly queries?: 'scores' | 'labels';
   /**
    * Step logic only. `x` holds images that the classifier currently labels correctly, `labels` their
    * labels (int32). Must dispose everything it creates except the returned tensor, also when aborted.

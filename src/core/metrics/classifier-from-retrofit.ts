@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
+import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
 import { plainCandidateVjp, plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
@@ -21,7 +22,8 @@ export function kappaLabel(k: KappaSetting): string {
   return typeof k === 'number' ? String(k) : `U[${Number((RANDOMIZED_LOWER_FRACTION * k.randomized.b).toPrecision(6))}, ${k.randomized.b}]`;
 }
 
-export function classifierFromRetrofit(r: RetrofittedModel, normalization: Normalization, kappa: KappaSetting): RetrofitClassifier {
+/** `backward`: the JumpReLU gradients' rule; the view sets it before every pass, as it sets κ. */
+export function classifierFromRetrofit(r: RetrofittedModel, normalization: Normalization, kappa: KappaSetting, backward: JumpReluBackward = EXACT_BACKWARD): RetrofitClassifier {
   const inShape = r.model.inputs[0].shape;
   const outShape = r.model.outputs[0].shape;
   if (inShape.length !== 4 || outShape.length !== 2 || outShape[1] == null) {
@@ -34,6 +36,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
   // the only way on wasm, which lacks Conv2DBackpropFilter); `apply` covers unsupported topologies.
   const forward = plainForward(r.model, r.control) ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
   const setKappa = () => {
+    r.control.setBackward(backward);
     if (typeof kappa === 'number') r.control.setKappa(kappa);
     else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
   };
@@ -47,6 +50,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
       setKappa();
       return forward(x) as tf.Tensor2D;
     },
+    withBackward: (b: JumpReluBackward) => classifierFromRetrofit(r, normalization, kappa, b),
     ...(vjp ? { candidateGradients: (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { setKappa(); return vjp(x, weights, k); } } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
+import type { JumpReluBackward } from '../op/gradient-mode';
 
 /**
  * The single choke point every attack and metric calls. Inputs are normalised NHWC tensors; a classifier
@@ -19,6 +20,11 @@ export interface Classifier {
    * gradients [n·k, …] of Σ_c weights[row, c]·f_c at each row's image. Without it callers use tf.grad.
    */
   candidateGradients?(x: tf.Tensor4D, weights: tf.Tensor2D, k: number): { logits: tf.Tensor2D; gradients: tf.Tensor4D };
+  /**
+   * The same classifier (same forward outputs) whose JumpReLU gradients follow another backward rule
+   * (gradient-mode.ts). Absent on classifiers without JumpReLU units, where every rule is the same.
+   */
+  withBackward?(backward: JumpReluBackward): Classifier;
 }
 
 /**

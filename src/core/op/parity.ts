@@ -3,6 +3,7 @@
  * Playwright on webgl/webgpu (diagnostics page), and by the app once at start-up on the chosen backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { GRADIENT_MODES, jumpReluBackward, type GradientMode, type JumpReluBackward } from './gradient-mode';
 import { jumpRelu, jumpReluGrad, jumpReluGradReference, jumpReluReference, kappaF32 } from './jump-relu';
 import { mulberry32 } from './randomized';
 
@@ -49,6 +50,15 @@ function sameFloat(a: number, b: number): boolean {
   return (Number.isNaN(a) && Number.isNaN(b)) || a === b;
 }
 
+/**
+ * The smoothed rule computes exp: GPUs round it differently from JS, so it matches to a relative 1e-5
+ * (infinities and exact zeros still exactly); the step rules are selects and match bit for bit.
+ */
+function closeFloat(a: number, b: number): boolean {
+  if (sameFloat(a, b)) return true;
+  return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
+}
+
 export async function runKernelCase(c: ParityCase): Promise<CaseResult> {
   const x = tf.tensor(c.values, c.shape, 'float32');
   const y = jumpRelu(x, c.kappa);
@@ -67,17 +77,22 @@ function cotangent(n: number, seed: number): Float32Array {
   return randomValues(n, seed).map((v, i) => (i % 5 === 2 ? specials[((i / 5) | 0) % 4] : v));
 }
 
-/** The JumpReluGrad kernel on a case's values as x, against `jumpReluGradReference`. */
-export async function runGradKernelCase(c: ParityCase): Promise<CaseResult> {
+/** τ of the smoothed rule in the parity table: small enough that the cases around κ reach both cut-offs. */
+const PARITY_TAU = 0.05;
+
+/** The JumpReluGrad kernel on a case's values as x under one gradient mode, against `jumpReluGradReference`. */
+export async function runGradKernelCase(c: ParityCase, mode: GradientMode = 'exact'): Promise<CaseResult> {
+  const backward = jumpReluBackward(mode, PARITY_TAU);
   const dyValues = cotangent(c.values.length, 13);
   const [dy, x] = [tf.tensor(dyValues, c.shape, 'float32'), tf.tensor(c.values, c.shape, 'float32')];
-  const g = jumpReluGrad(dy, x, c.kappa);
+  const g = jumpReluGrad(dy, x, c.kappa, backward);
   const got = (await g.data()) as Float32Array;
   tf.dispose([dy, x, g]);
-  const want = jumpReluGradReference(dyValues, c.values, c.kappa);
-  const name = `gradient kernel: ${c.name}`;
+  const want = jumpReluGradReference(dyValues, c.values, c.kappa, backward);
+  const name = `gradient kernel${mode === 'exact' ? '' : ` (${mode})`}: ${c.name}`;
+  const same = mode === 'smoothed' ? closeFloat : sameFloat;
   for (let i = 0; i < want.length; i++) {
-    if (!sameFloat(got[i], want[i])) return { name, ok: false, mismatch: { index: i, got: got[i], want: want[i] } };
+    if (!same(got[i], want[i])) return { name, ok: false, mismatch: { index: i, got: got[i], want: want[i] } };
   }
   return { name, ok: got.length === want.length };
 }
@@ -89,18 +104,38 @@ export interface GradResult {
 }
 
 /**
- * d/dx Σ w·J(x, κ) through tf.grad against a central finite difference, on points at least 2h from κ
- * (the jump itself is where the derivative is, by the paper's convention, not the FD limit).
+ * The function whose derivative a gradient mode's backward is: J itself (exact), ReLU (straight-through),
+ * z·σ((z − κ)/τ) (smoothed). Written with TF.js's own ops, independently of the JumpReluGrad kernel.
  */
-export async function runGradientCheck(seed = 5, n = 257, kappa = 0.4, h = 1e-2): Promise<GradResult> {
-  const xs = randomValues(n, seed, 2).map((v) => (Math.abs(v - kappa) < 2 * h ? v + 4 * h : v));
+export function surrogate(t: tf.Tensor, kappa: number, backward: JumpReluBackward): tf.Tensor {
+  switch (backward.mode) {
+    case 'exact':
+      return jumpRelu(t, kappa);
+    case 'straight-through':
+      return tf.relu(t);
+    case 'smoothed':
+      return tf.mul(t, tf.sigmoid(tf.div(tf.sub(t, kappa), backward.tau)));
+  }
+}
+
+/**
+ * d/dx Σ w·J(x, κ) through tf.grad, under one gradient mode, against a central finite difference of that
+ * mode's surrogate, on points at least 2h from κ and 0 (the kinks of J and ReLU: there the derivative is
+ * a convention, not the FD limit).
+ */
+export async function runGradientCheck(seed = 5, n = 257, kappa = 0.4, h = 1e-2, mode: GradientMode = 'exact'): Promise<GradResult> {
+  // τ well above h: the smoothed surrogate's curvature (~1/τ²) keeps the central difference accurate.
+  const backward = jumpReluBackward(mode, 0.25);
+  const away = (v: number) => Math.abs(v - kappa) < 2 * h || Math.abs(v) < 2 * h;
+  const xs = randomValues(n, seed, 2).map((v) => (away(v) ? v + 5 * h : v));
   const ws = randomValues(n, seed + 1, 1);
   const [analytic, fd] = tf.tidy(() => {
     const x = tf.tensor1d(xs);
     const w = tf.tensor1d(ws);
-    const f = (t: tf.Tensor) => tf.mul(w, jumpRelu(t, kappa));
+    const f = (t: tf.Tensor) => tf.mul(w, jumpRelu(t, kappa, backward));
     const g = tf.grad((t: tf.Tensor) => tf.sum(f(t)))(x);
-    const numeric = tf.div(tf.sub(f(tf.add(x, h)), f(tf.sub(x, h))), 2 * h);
+    const s = (t: tf.Tensor) => tf.mul(w, surrogate(t, kappa, backward));
+    const numeric = tf.div(tf.sub(s(tf.add(x, h)), s(tf.sub(x, h))), 2 * h);
     return [g, numeric];
   });
   const a = await analytic.data();
@@ -122,7 +157,7 @@ export function compiledProgramCount(): number | null {
 }
 
 export interface KappaProgramResult {
-  /** Programs compiled by 20 κ changes of both kernels after a first call (must be 0: κ is a uniform). */
+  /** Programs compiled by 20 κ (and τ) changes of both kernels after a first call (must be 0: κ and τ are uniforms). */
   programsCreated: number | null;
   /** The outputs did change with κ (so the test is not vacuous). */
   outputsChanged: boolean;
@@ -131,14 +166,15 @@ export interface KappaProgramResult {
 export async function runKappaProgramCheck(): Promise<KappaProgramResult> {
   const x = tf.tensor1d(randomValues(64, 17, 2));
   const dy = tf.onesLike(x);
-  // Both kernels, forward and backward, each compiled once at the first κ.
-  const first = [jumpRelu(x, 0.05), jumpReluGrad(dy, x, 0.05)];
+  // Both kernels, forward and backward (both rules), each compiled once at the first κ (and τ).
+  const smooth = (i: number) => jumpReluBackward('smoothed', 0.05 + i * 0.01);
+  const first = [jumpRelu(x, 0.05), jumpReluGrad(dy, x, 0.05), jumpReluGrad(dy, x, 0.05, smooth(0))];
   const firstValues = await Promise.all(first.map((t) => t.data()));
   tf.dispose(first);
   const before = compiledProgramCount();
   let outputsChanged = false;
   for (let i = 1; i <= 20; i++) {
-    const ys = [jumpRelu(x, 0.05 + i * 0.07), jumpReluGrad(dy, x, 0.05 + i * 0.07)];
+    const ys = [jumpRelu(x, 0.05 + i * 0.07), jumpReluGrad(dy, x, 0.05 + i * 0.07), jumpReluGrad(dy, x, 0.05 + i * 0.07, smooth(i))];
     const vs = await Promise.all(ys.map((t) => t.data()));
     tf.dispose(ys);
     outputsChanged ||= vs.every((v, o) => v.some((val, j) => val !== firstValues[o][j]));
@@ -150,17 +186,26 @@ export async function runKappaProgramCheck(): Promise<KappaProgramResult> {
 
 export interface ParityReport {
   backend: string;
+  /** Per table case: the forward kernel, then the gradient kernel under each gradient mode. */
   cases: CaseResult[];
+  /** The exact gradient against finite differences. */
   gradient: GradResult;
+  /** Each gradient mode against finite differences of its surrogate. */
+  gradientModes: Record<GradientMode, GradResult>;
   kappaPrograms: KappaProgramResult;
   ok: boolean;
 }
 
 export async function runParity(opts: { large: boolean }): Promise<ParityReport> {
   const cases: CaseResult[] = [];
-  for (const c of parityCases(opts)) cases.push(await runKernelCase(c), await runGradKernelCase(c));
-  const gradient = await runGradientCheck();
+  for (const c of parityCases(opts)) {
+    cases.push(await runKernelCase(c));
+    for (const mode of GRADIENT_MODES) cases.push(await runGradKernelCase(c, mode));
+  }
+  const gradientModes = {} as Record<GradientMode, GradResult>;
+  for (const mode of GRADIENT_MODES) gradientModes[mode] = await runGradientCheck(5, 257, 0.4, 1e-2, mode);
+  const gradient = gradientModes.exact;
   const kappaPrograms = await runKappaProgramCheck();
-  const ok = cases.every((c) => c.ok) && gradient.ok && kappaPrograms.outputsChanged && !kappaPrograms.programsCreated;
-  return { backend: tf.getBackend(), cases, gradient, kappaPrograms, ok };
+  const ok = cases.every((c) => c.ok) && Object.values(gradientModes).every((g) => g.ok) && kappaPrograms.outputsChanged && !kappaPrograms.programsCreated;
+  return { backend: tf.getBackend(), cases, gradient, gradientModes, kappaPrograms, ok };
 }

@@ -27,7 +27,7 @@ export class JumpReLU extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    return jumpRelu(x, this.control.draw());
+    return jumpRelu(x, this.control.draw(), this.control.backward);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {

@@ -1,11 +1,14 @@
+import { EXACT_BACKWARD, jumpReluBackward, type JumpReluBackward } from '../op/gradient-mode';
 import { randomKappaSampler } from '../op/randomized';
 
 /**
- * The one κ shared by every JumpReLU layer of a retrofitted model. Changing it changes the next forward
- * pass: no rebuild, no recompile (the kernels take κ as a uniform).
+ * The one κ shared by every JumpReLU layer of a retrofitted model, and the backward rule their gradients
+ * use (gradient-mode.ts). Changing either changes the next forward pass: no rebuild, no recompile (the
+ * kernels take κ and τ as uniforms).
  */
 export class KappaControl {
   private fixed: number;
+  private rule: JumpReluBackward = EXACT_BACKWARD;
   private sampler: (() => number) | null = null;
   private randomB = 0;
 
@@ -31,6 +34,15 @@ export class KappaControl {
 
   get randomized(): { b: number } | null {
     return this.sampler ? { b: this.randomB } : null;
+  }
+
+  /** The backward rule of every JumpReLU layer's next forward pass; the forward output does not depend on it. */
+  get backward(): JumpReluBackward {
+    return this.rule;
+  }
+
+  setBackward(backward: JumpReluBackward): void {
+    this.rule = jumpReluBackward(backward.mode, backward.tau);
   }
 
   /** κ for one layer's forward pass. */

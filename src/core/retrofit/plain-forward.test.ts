@@ -38,6 +38,14 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     }
   });
 
+  it.each(['straight-through', 'smoothed'] as const)('under the %s gradient mode too: both backwards use the one rule', async (mode) => {
+    for (const kappa of [0.05, 0.5]) {
+      const r = await runVjpParity(kappa, 'chain', mode);
+      expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
+      expect(r.leaked).toBe(0);
+    }
+  });
+
   it('is absent when an op has no hand-written backward (average pooling): callers fall back to tf.grad', () => {
     const model = tf.sequential({ layers: [tf.layers.averagePooling2d({ inputShape: [4, 4, 1], poolSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 3 })] });
     expect(plainForward(model, new KappaControl(0))).not.toBeNull();

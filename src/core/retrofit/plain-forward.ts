@@ -21,6 +21,7 @@
  * convolutions) make `plainCandidateVjp` null: callers then use tf.grad.
  */
 import * as tf from '@tensorflow/tfjs';
+import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
 import { conv2dInputGrad, convInputGradient, isUnitDilation } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
@@ -42,23 +43,27 @@ type Cfg = Record<string, unknown>;
 
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v as number, v as number]);
 
-/** g [n·K, …] times a 0/1 mask [n, …] shared by each image's K rows. */
+/** g [n·K, …] times a mask [n, …] (0/1, or a smoothed derivative) shared by each image's K rows. */
 function maskPerImage(g: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
   const n = mask.shape[0];
   return tf.reshape(tf.mul(tf.reshape(g, [n, k, -1]), tf.reshape(mask, [n, 1, -1])), g.shape);
 }
 
-/** 1 where x > κ, else 0: the derivative of JumpReLU (κ = 0: ReLU), as the JumpReluGrad kernel computes it. */
-const stepMask = (x: tf.Tensor, kappa: number): tf.Tensor => jumpReluGrad(tf.onesLike(x), x, kappa);
+/**
+ * The derivative of JumpReLU under a backward rule (gradient-mode.ts; exact: 1 where x > κ, else 0; κ = 0:
+ * ReLU), as the JumpReluGrad kernel computes it, so this backward and tf.grad's use the same rule.
+ */
+const derivative = (x: tf.Tensor, kappa: number, backward: JumpReluBackward): tf.Tensor => jumpReluGrad(tf.onesLike(x), x, kappa, backward);
 
 const IDENTITY: Op = { differentiable: true, run: (x) => ({ y: x, back: (g) => g }) };
 
-function thresholdOp(kappa: () => number): Op {
+function thresholdOp(control: KappaControl): Op {
   return {
     differentiable: true,
     run: (x) => {
-      const k = kappa();
-      return { y: jumpRelu(x, k), back: (g, copies) => maskPerImage(g, stepMask(x, k), copies) };
+      const k = control.draw();
+      const backward = control.backward;
+      return { y: jumpRelu(x, k, backward), back: (g, copies) => maskPerImage(g, derivative(x, k, backward), copies) };
     },
   };
 }
@@ -67,7 +72,7 @@ function activation(name: unknown): Op | null {
   if (name === undefined || name === null || name === 'linear') return IDENTITY;
   if (name === 'softmax') return { differentiable: false, run: (x) => ({ y: tf.softmax(x), back: null }) };
   // Only in models that were not retrofitted: ReLU is JumpReLU at κ = 0 (same values, same gradient).
-  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, k) => maskPerImage(g, stepMask(x, 0), k) }) };
+  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, k) => maskPerImage(g, derivative(x, 0, EXACT_BACKWARD), k) }) };
   return null;
 }
 
@@ -111,7 +116,7 @@ function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: tf.Tensor, x: 
 function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   const cfg = layer.getConfig() as Cfg;
   const cls = layer.getClassName();
-  if (layer instanceof JumpReLU) return thresholdOp(() => control.draw());
+  if (layer instanceof JumpReLU) return thresholdOp(control);
   if (cls === 'InputLayer' || cls === 'Dropout' || cls === 'SpatialDropout2D' || cls === 'GaussianNoise') return IDENTITY;
   if (cls === 'Flatten') return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g) => tf.reshape(g, [g.shape[0], ...x.shape.slice(1)]) }) };
   if (cls === 'Activation') return activation(cfg.activation);

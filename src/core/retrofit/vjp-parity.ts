@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { repeatRows } from '../attacks/batch';
+import { jumpReluBackward, type GradientMode } from '../op/gradient-mode';
 import { KappaControl } from './kappa-control';
 import { JumpReLU } from './jump-relu-layer';
 import { plainCandidateVjp, plainForward } from './plain-forward';
@@ -77,9 +78,11 @@ export function vjpResidualModel(kappa: number): { model: tf.LayersModel; contro
   return { model: tf.model({ inputs: input, outputs: logits }), control };
 }
 
-export async function runVjpParity(kappa = 0.05, net: 'chain' | 'residual' = 'chain'): Promise<VjpParityResult> {
+/** Under one gradient mode: the hand-written backward and tf.grad (the registered gradient) use the same rule. */
+export async function runVjpParity(kappa = 0.05, net: 'chain' | 'residual' = 'chain', mode: GradientMode = 'exact'): Promise<VjpParityResult> {
   const before = tf.memory().numTensors;
   const { model, control } = net === 'chain' ? vjpTestModel(kappa) : vjpResidualModel(kappa);
+  control.setBackward(jumpReluBackward(mode, 0.1));
   const [, h, w, c] = model.inputs[0].shape as number[];
   const classes = model.outputs[0].shape[1] as number;
   const forward = plainForward(model, control);

@@ -1,16 +1,16 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { JUMP_RELU, JUMP_RELU_GRAD, type JumpReluAttrs, type JumpReluGradInputs, type JumpReluInputs } from '../jump-relu';
+import { JUMP_RELU, JUMP_RELU_GRAD, type JumpReluAttrs, type JumpReluGradAttrs, type JumpReluGradInputs, type JumpReluInputs } from '../jump-relu';
 
-type Args<I, B> = { inputs: I; backend: B; attrs: JumpReluAttrs };
+type Args<I, A, B> = { inputs: I; backend: B; attrs: A };
 
 /** The one cast from a typed kernel to TF.js's untyped `KernelFunc`. */
-function defineKernel<I>(kernelName: string) {
-  return <B>(backendName: string, fn: (args: Args<I, B>) => TensorInfo): KernelConfig => {
+function defineKernel<I, A>(kernelName: string) {
+  return <B>(backendName: string, fn: (args: Args<I, A, B>) => TensorInfo): KernelConfig => {
     const kernelFunc = (({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: NamedAttrMap }) =>
-      fn({ inputs: inputs as I, backend: backend as B, attrs: attrs as unknown as JumpReluAttrs })) as unknown as KernelFunc;
+      fn({ inputs: inputs as I, backend: backend as B, attrs: attrs as unknown as A })) as unknown as KernelFunc;
     return { kernelName, backendName, kernelFunc };
   };
 }
 
-export const defineJumpReluKernel = defineKernel<JumpReluInputs>(JUMP_RELU);
-export const defineJumpReluGradKernel = defineKernel<JumpReluGradInputs>(JUMP_RELU_GRAD);
+export const defineJumpReluKernel = defineKernel<JumpReluInputs, JumpReluAttrs>(JUMP_RELU);
+export const defineJumpReluGradKernel = defineKernel<JumpReluGradInputs, JumpReluGradAttrs>(JUMP_RELU_GRAD);

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NODE_BACKENDS, useBackend } from '../../testing/backends';
+import { deepFoolL2 } from '../attacks/deepfool';
+import { predict, runAttack } from '../attacks/run-attack';
+import { affineClassifier, closedForm } from '../attacks/test-classifiers';
+import { refineToBoundary } from './boundary-refinement';
+
+describe.each(NODE_BACKENDS)('boundary refinement on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  it('shrinks an overshooting DeepFool step on an affine classifier to the exact minimal L2 distance', async () => {
+    const clf = affineClassifier([4, 4, 1], 10, 7);
+    const x = tf.randomUniform([8, 4, 4, 1], -0.5, 0.5, 'float32', 3) as tf.Tensor4D;
+    const labels = await predict(clf, x);
+    const exact = await closedForm(clf.weights, clf.bias, x, 2);
+    // Overshoot 0.5: the raw result is 1.5× the minimal distance; its direction is the optimal one.
+    const raw = await runAttack(deepFoolL2, clf, x, labels, { clip: 'pixel', overshoot: 0.5 });
+    const before = tf.memory().numTensors;
+    const refined = await refineToBoundary(clf, x, raw.adversarial, labels, raw.success);
+    expect(await predict(clf, refined.adversarial)).not.toEqual(labels);
+    refined.adversarial.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < 8; i++) {
+      expect(raw.l2[i]).toBeGreaterThan(1.45 * exact[i]);
+      expect(refined.l2[i]).toBeGreaterThanOrEqual(exact[i] * (1 - 1e-5));
+      expect(refined.l2[i]).toBeLessThanOrEqual(exact[i] * (1 + 1e-3));
+      expect(refined.scale[i]).toBeCloseTo(exact[i] / raw.l2[i], 3);
+    }
+    tf.dispose([x, raw.adversarial]);
+    clf.dispose();
+  });
+
+  it('leaves images the attack did not fool, and skipped ones (δ = 0), as they were', async () => {
+    const clf = affineClassifier([4, 4, 1], 5, 9);
+    const x = tf.randomUniform([4, 4, 4, 1], -0.5, 0.5, 'float32', 5) as tf.Tensor4D;
+    const pred = await predict(clf, x);
+    const labels = Array.from(pred, (p, i) => (i === 0 ? (p + 1) % 5 : p)); // image 0 already wrong
+    // A tiny perturbation that fools nobody on images 1–3; none on image 0 (skipped by an attack).
+    const mask = tf.tensor4d([0, 1, 1, 1], [4, 1, 1, 1]);
+    const adversarial = tf.tidy(() => tf.add(x, tf.mul(mask, tf.randomUniform(x.shape, -1e-4, 1e-4, 'float32', 8)))) as tf.Tensor4D;
+    const refined = await refineToBoundary(clf, x, adversarial, labels, [1, 0, 0, 0]);
+    expect(Array.from(refined.scale)).toEqual([0, 1, 1, 1]);
+    const d = tf.tidy(() => tf.sum(tf.abs(tf.sub(refined.adversarial, adversarial))).dataSync()[0]);
+    expect(d).toBe(0);
+    tf.dispose([x, mask, adversarial, refined.adversarial]);
+    clf.dispose();
+  });
+
+  it('stops on an aborted signal without leaking', async () => {
+    const clf = affineClassifier([2, 2, 1], 3, 1);
+    const x = tf.randomUniform([2, 2, 2, 1], -0.5, 0.5, 'float32', 2) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    await expect(refineToBoundary(clf, x, x, [0, 0], [1, 1], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(refineToBoundary(clf, x, x, [0, 0], [1, 1], { gridPoints: 0 })).rejects.toThrow(/gridPoints must be ≥ 1/);
+    x.dispose();
+    clf.dispose();
+  });
+});
