@@ -4,8 +4,9 @@
  * with setState. Components only call store actions.
  */
 import * as Comlink from 'comlink';
-import { CANCELLED, type AnalysisKind, type AnalysisResult, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
+import { CANCELLED, type AnalysisKind, type AnalysisResult, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting } from '../worker/protocol';
 import { analysisRequest } from './analysis-requests';
+import { attackParamsFor } from './attack-params';
 import { ANALYSIS_PANELS } from './panels';
 import { clampKappa } from './slices/kappa-slice';
 import { evalKey, FULL_SHARD } from './slices/evaluation-slice';
@@ -29,14 +30,6 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 
 export function currentSetting(s: AppState): KappaSetting {
   return { kappa: s.kappa, randomized: s.randomized, seed: s.seed };
-}
-
-export function attackParamsFor(s: AppState, attackId: string): Record<string, ParamValue> {
-  const d = s.attacks.find((a) => a.id === attackId);
-  const out: Record<string, ParamValue> = {};
-  for (const p of d?.params ?? []) out[p.key] = p.default;
-  const paper = s.dataset ? d?.paperByDataset[s.dataset.dataset] : undefined;
-  return { ...out, ...paper, ...s.attackParams[attackId] };
 }
 
 function backendNotices(store: AppStore, info: BackendInfo): void {
@@ -224,6 +217,7 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
       get().addNotice(`Unknown attack "${get().attackId}"; using ${r.attacks[0].label}.`, 'warn');
       set({ attackId: r.attacks[0].id, attackParams: {} });
     }
+    get().applyLinkParams();
     const wanted = r.models.find((m) => m.id === opts.modelId);
     if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];

@@ -3,7 +3,7 @@
  * current history entry after a short pause; discrete ones (model, image, attack) push a new entry, so Back
  * walks through what the user did rather than through every slider pixel. Back/Forward re-apply the link.
  */
-import { attackParamsFor } from './bridge';
+import { attackParamsFor } from './attack-params';
 import type { AppState } from './slices/types';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
@@ -86,6 +86,7 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
     applying = true;
     try {
       store.setState(storeFromUrl(u));
+      if (s.attacks.length) store.getState().applyLinkParams();
       if (u.model && u.model !== s.modelId) {
         store.setState({ pendingKappa: u.kappa });
         s.selectModel(u.model);

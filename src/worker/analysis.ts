@@ -10,9 +10,9 @@ import { classifierFromRetrofit, type KappaSetting as CoreKappa } from '../core/
 import { makeEvalSet, type EvalSet } from '../core/metrics/eval-set';
 import type { ExperimentOptions, ExperimentProgress, ExperimentSubject } from '../core/metrics/experiment';
 import { kappaSweep } from '../core/metrics/kappa-sweep';
-import { PAPER_PROTOCOL, type TableProtocol } from '../core/metrics/paper-protocol';
+import { PAPER_PROTOCOL, paperOptions, TABLE_COLUMNS, type TableProtocol } from '../core/metrics/paper-protocol';
 import { robustnessTable, type TableRow } from '../core/metrics/robustness-table';
-import { transferMatrix } from '../core/metrics/transfer-matrix';
+import { transferAttack, transferMatrix } from '../core/metrics/transfer-matrix';
 import type { Shard } from '../core/data/shard';
 import { NORMALIZATION } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
@@ -134,7 +134,7 @@ async function table(ctx: AnalysisContext, req: TableRequest, split: SplitInfo):
     });
     return {
       kind: 'table', request: req, count: t.count, whiteBox: t.whiteBox.map(rowView), grayBox: t.grayBox.map(rowView),
-      columns: protocol.map((c) => ({ key: c.key, title: c.title })), split, ms: performance.now() - t0,
+      columns: TABLE_COLUMNS.map(({ key, title }) => ({ key, title })), split, ms: performance.now() - t0,
     };
   });
 }
@@ -160,13 +160,13 @@ async function overKappas<T>(ctx: AnalysisContext, split: SplitInfo, sample: num
 
 async function transfer(ctx: AnalysisContext, req: TransferRequest, split: SplitInfo): Promise<TransferResult> {
   const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
-    transferMatrix(subject, kappas, { attack: 'ifgsm', options: { epsilon: 0.01, steps: req.steps } }, opts));
+    transferMatrix(subject, kappas, transferAttack(ctx.card.dataset, req.steps), opts));
   return { kind: 'transfer', request: req, kappas: r.kappas, accuracy: r.out.accuracy, count: r.count, split, ms: r.ms };
 }
 
 async function iterations(ctx: AnalysisContext, req: IterationsRequest, split: SplitInfo): Promise<IterationsResult> {
   const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
-    accuracyVsIterations(subject, kappas, { epsilon: 0.01, steps: req.steps }, opts));
+    accuracyVsIterations(subject, kappas, { epsilon: Number(paperOptions('ifgsm', ctx.card.dataset).epsilon), steps: req.steps }, opts));
   return {
     kind: 'iterations', request: req, curves: r.out.map((c, i) => ({ kappa: r.kappas[i], accuracy: c.accuracy })),
     count: r.count, split, ms: r.ms,

@@ -8,8 +8,9 @@ import type { DatasetName } from '../core/data/manifest';
 import type { ModelCard, ModelIndexEntry } from '../core/models/card';
 import type { ColumnKey } from '../core/metrics/paper-protocol';
 import type { TableCell } from '../core/metrics/robustness-table';
+import type { ParamSpec, ParamValue } from '../core/attacks/params';
 
-export type { BackendName, DatasetName, ModelCard, ModelIndexEntry };
+export type { BackendName, DatasetName, ModelCard, ModelIndexEntry, ParamSpec, ParamValue };
 
 export interface SelfCheck {
   ok: boolean;
@@ -90,32 +91,13 @@ export interface Progress {
 
 export type ProgressFn = (p: Progress) => void;
 
-/** null: "not set" where an option allows it (e.g. DeepFool candidates = all classes). */
-export type ParamValue = number | boolean | string | null;
-
-export interface ParamSpec {
-  key: string;
-  label: string;
-  kind: 'number' | 'integer' | 'boolean' | 'enum';
-  default: ParamValue;
-  min?: number;
-  max?: number;
-  step?: number;
-  options?: string[];
-  /** One line: meaning, unit, paper value. */
-  doc?: string;
-  /** An empty input means null. */
-  nullable?: boolean;
-}
-
 export interface AttackDescriptor {
   id: string;
   label: string;
   /** The norm the attack minimises or bounds; also the norm of the ρ shown for it. */
   norm: 'l2' | 'linf';
-  params: ParamSpec[];
-  /** The paper's values where they depend on the data set (e.g. 40 steps on MNIST, 7 on CIFAR-10). */
-  paperByDataset: Partial<Record<DatasetName, Record<string, ParamValue>>>;
+  /** The attack's specs from the core catalogue (each with its paper values), then the clip range. */
+  params: readonly ParamSpec[];
   summary: string;
 }
 
@@ -228,6 +210,7 @@ export interface TableRowView {
 
 export interface TableResult {
   kind: 'table'; request: TableRequest; count: number; whiteBox: TableRowView[]; grayBox: TableRowView[];
+  /** The core's table columns, in the paper's order (a skipped column shows no cells). */
   columns: { key: ColumnKey; title: string }[]; split: SplitInfo; ms: number;
 }
 

@@ -25,6 +25,7 @@ import { NORMS } from './norms';
 import type { NormStrategy } from './norms';
 import type { Classifier } from '../models/classifier';
 import type { AttackContext, Distance, MinimizationAttack } from './types';
+import { onBoth, overshootMeta, paramSpecs, stepsMeta } from './params';
 import { checkIterations, checkNonNegative } from './validate';
 
 export interface DeepFoolOptions {
@@ -44,6 +45,13 @@ export const DEEPFOOL_DEFAULTS = {
   /** How many of the top other classes are candidates; null = all. Paper: all. Library (foolbox): 10. */
   candidates: null,
 } as const satisfies DeepFoolOptions;
+
+export const DEEPFOOL_PARAMS = paramSpecs(DEEPFOOL_DEFAULTS, {
+  steps: stepsMeta('Paper: 40 (MNIST), 7 (CIFAR-10); foolbox: 50', { mnist: 40, cifar10: 7 }),
+  overshoot: overshootMeta('Extra push past the boundary; paper ×1.02', onBoth(0.02)),
+  stepRule: { label: 'Overshoot rule', kind: 'enum', options: ['paper', 'library'], doc: 'paper: each step ×1.02; library: on the total', paper: onBoth('paper') },
+  candidates: { label: 'Candidate classes', kind: 'integer', min: 1, max: 10, step: 1, nullable: true, doc: 'Empty = all other classes (paper)', paper: onBoth(null) },
+});
 
 /** Added to every linearised distance so a step lands past the boundary, not on it (paper and foolbox). */
 const DISTANCE_PAD = 1e-4;
@@ -128,7 +136,11 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
     name: distance === 'l2' ? 'DeepFool L2' : 'DeepFool L∞',
     kind: 'minimization',
     distance,
+    summary: distance === 'l2'
+      ? 'Steps to the nearest linearised class boundary until the label flips: a minimal L2 push.'
+      : 'DeepFool measured in L∞: the smallest uniform per-pixel push that crosses the nearest boundary.',
     defaults: DEEPFOOL_DEFAULTS,
+    params: DEEPFOOL_PARAMS,
     async run(ctx, x, labels, { steps, overshoot, stepRule, candidates }) {
       checkIterations(id, 'steps', steps);
       checkNonNegative(id, 'overshoot', overshoot);

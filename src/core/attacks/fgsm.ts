@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropySum, logitsAndGradient } from './gradients';
+import { epsilonMeta, paramSpecs } from './params';
 import { checkNonNegative } from './validate';
 import type { FixedEpsilonAttack } from './types';
 
@@ -19,12 +20,18 @@ export const FGSM_DEFAULTS = {
   epsilon: 0.3,
 } as const satisfies FgsmOptions;
 
+export const FGSM_PARAMS = paramSpecs(FGSM_DEFAULTS, {
+  epsilon: epsilonMeta(3, 0.001, 'Size of the one signed step, L∞, normalised units'),
+});
+
 export const fgsm: FixedEpsilonAttack<FgsmOptions> = {
   id: 'fgsm',
   name: 'FGSM',
   kind: 'fixed-epsilon',
   distance: 'linf',
+  summary: 'One step of size ε along the sign of the loss gradient.',
   defaults: FGSM_DEFAULTS,
+  params: FGSM_PARAMS,
   async run(ctx, x, labels, { epsilon }) {
     checkNonNegative('fgsm', 'epsilon', epsilon);
     await ctx.tick(0, 1, x.shape[0]);

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { gatherRows, perImage, scatterRows, argmaxRows, take } from './batch';
 import { crossEntropySum, logitsAndGradient } from './gradients';
 import type { MinimizationAttack } from './types';
+import { epsilonMeta, onBoth, paramSpecs, stepsMeta } from './params';
 import { checkIterations, checkNonNegative } from './validate';
 
 export interface IfgsmOptions {
@@ -24,12 +25,19 @@ export const IFGSM_DEFAULTS = {
   steps: 40,
 } as const satisfies IfgsmOptions;
 
+export const IFGSM_PARAMS = paramSpecs(IFGSM_DEFAULTS, {
+  epsilon: epsilonMeta(3, 0.001, 'Size of each signed step, L∞, normalised units; paper 0.01', onBoth(0.01)),
+  steps: stepsMeta('Paper: 40 (MNIST), 7 (CIFAR-10)', { mnist: 40, cifar10: 7 }),
+});
+
 export const ifgsm: MinimizationAttack<IfgsmOptions> = {
   id: 'ifgsm',
   name: 'IFGSM (paper "PGD")',
   kind: 'minimization',
   distance: 'linf',
+  summary: 'FGSM steps of size ε, repeated only while the image is still classified correctly (the paper\'s "PGD").',
   defaults: IFGSM_DEFAULTS,
+  params: IFGSM_PARAMS,
   async run(ctx, x, labels, { epsilon, steps }) {
     checkNonNegative('ifgsm', 'epsilon', epsilon);
     checkIterations('ifgsm', 'steps', steps);

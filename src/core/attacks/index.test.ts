@@ -128,7 +128,7 @@ describe.each(NODE_BACKENDS)('every attack on %s', (backend) => {
     const net = tinyJumpNetwork([2, 2, 1], 4, 3, 0, 1);
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
     // @ts-expect-error: 'epsilom' is not a DeepFool option
-    await expect(runAttack(deepFoolL2, net, x, [0], { epsilom: 1 })).rejects.toThrow(/unknown option "epsilom"/);
+    await expect(runAttack(deepFoolL2, net, x, [0], { epsilom: 1 })).rejects.toThrow(/unknown parameter "epsilom"/);
     await expect(runAnyAttack(getAttack('fgsm'), net, x, [0], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     x.dispose();
     net.dispose();

@@ -1,6 +1,8 @@
 /**
- * The attack registry: every attack by id, with its kind, distance and documented defaults. The UI
- * builds its pickers and sliders from this list; the reproduction script and metrics look attacks up here.
+ * The attack registry and catalogue: every attack by id, with its kind, distance, summary, documented
+ * defaults and parameter specs (params.ts). The UI builds its picker and boxes from this list, in this
+ * order; the paper protocol, the reproduction script and the metrics look attacks up here. Adding an
+ * attack: one file exporting an `AttackDefinition`, plus one line below.
  */
 import { deepFoolL2, deepFoolLinf } from './deepfool';
 import { fgsm } from './fgsm';
@@ -10,14 +12,14 @@ import { pgd, pgdL2 } from './pgd';
 import { squareL2, squareLinf } from './square';
 import { trustRegionL2, trustRegionLinf } from './trust-region';
 
-/** Keys equal each attack's `id` (checked by the registry test). */
+/** Keys equal each attack's `id` (checked by the registry test). Picker order: the paper's headline attacks first. */
 export const ATTACKS = {
-  fgsm,
+  'deepfool-l2': deepFoolL2,
+  'deepfool-linf': deepFoolLinf,
   ifgsm,
   pgd,
   'pgd-l2': pgdL2,
-  'deepfool-l2': deepFoolL2,
-  'deepfool-linf': deepFoolLinf,
+  fgsm,
   'trust-region-l2': trustRegionL2,
   'trust-region-linf': trustRegionLinf,
   'fmn-l2': fmnL2,
@@ -38,5 +40,7 @@ export function getAttack(id: string): RegisteredAttack {
 }
 
 export { runAnyAttack, runAttack } from './run-attack';
+export { CLIP_SPEC, checkParams, paperValues } from './params';
+export type { ParamSpec, ParamValue } from './params';
 export type { AttackOptions } from './run-attack';
 export type * from './types';

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { crossEntropySum, logitsAndGradient } from './gradients';
 import { NORMS } from './norms';
 import type { Distance, FixedEpsilonAttack } from './types';
+import { epsilonMeta, paramSpecs, stepsMeta, type ParamMetas } from './params';
 import { checkIterations, checkNonNegative } from './validate';
 
 export interface PgdOptions {
@@ -47,6 +48,23 @@ export const PGD_L2_DEFAULTS = {
   seed: 0,
 } as const satisfies PgdOptions;
 
+const RANDOM_START = { randomStart: { label: 'Random start', kind: 'boolean', doc: 'Start from a random point of the ε-ball' },
+  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random start reproducible' } } as const;
+
+export const PGD_PARAMS = paramSpecs(PGD_DEFAULTS, {
+  epsilon: epsilonMeta(3, 0.001, 'Radius of the L∞ ball, normalised units'),
+  stepSize: { label: 'Step α', kind: 'number', min: 0, max: 1, step: 0.001, doc: 'Madry MNIST: 0.01' },
+  steps: stepsMeta('Madry: 40 (100 for evaluation)'),
+  ...RANDOM_START,
+} satisfies ParamMetas<PgdOptions>);
+
+export const PGD_L2_PARAMS = paramSpecs(PGD_L2_DEFAULTS, {
+  epsilon: epsilonMeta(30, 0.01, 'Radius of the L2 ball, normalised units (an MNIST image has ‖x‖₂ ≈ 30)'),
+  stepSize: { label: 'Step α', kind: 'number', min: 0, max: 5, step: 0.001, doc: 'L2 length of each step; rule of thumb 2.5·ε/steps' },
+  steps: stepsMeta('foolbox: 50; torchattacks: 10'),
+  ...RANDOM_START,
+} satisfies ParamMetas<PgdOptions>);
+
 function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
   const id = distance === 'linf' ? 'pgd' : 'pgd-l2';
   const norm = NORMS[distance];
@@ -55,7 +73,11 @@ function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
     name: distance === 'linf' ? 'PGD (Madry)' : 'PGD L2 (Madry)',
     kind: 'fixed-epsilon',
     distance,
+    summary: distance === 'linf'
+      ? 'Madry PGD: random start in the ε-ball, signed steps of size α, projected back onto the ball.'
+      : 'Madry PGD in L2: random start in the ε-ball, gradient steps of L2 length α, projected back onto the ball.',
     defaults: distance === 'linf' ? PGD_DEFAULTS : PGD_L2_DEFAULTS,
+    params: distance === 'linf' ? PGD_PARAMS : PGD_L2_PARAMS,
     async run(ctx, x, labels, { epsilon, stepSize, steps, randomStart, seed }) {
       checkNonNegative(id, 'epsilon', epsilon);
       checkNonNegative(id, 'stepSize', stepSize);

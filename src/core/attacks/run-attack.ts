@@ -1,6 +1,6 @@
 /**
  * The shared driver (foolbox's `__call__`): every chore lives here so attacks implement only their steps.
- *  1. reject unknown option keys (a typo must not silently run the defaults);
+ *  1. check the options by the one range rule (a typo or a value out of range must not silently run);
  *  2. fix the clip range for the whole batch ('paper' or 'pixel');
  *  3. skip images the classifier already gets wrong — not attacked, zero perturbation, success;
  *  4. run the attack on the rest, clip, write them back into batch order;
@@ -13,6 +13,7 @@ import { jumpReluBackward } from '../op/gradient-mode';
 import { throwIfAborted, yieldAndCheck } from './abort';
 import { argmaxRows, gatherRows, scatterRows, take } from './batch';
 import { applyClip, clipRange } from './clip-range';
+import { checkParams, CLIP_SPEC } from './params';
 import { perturbationNorms } from './perturbation-norms';
 import type { AttackContext, AttackDefinition, AttackResult, RunOptions } from './types';
 
@@ -20,17 +21,22 @@ const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress', 'gradientMode',
 
 export type AttackOptions<O extends object> = Partial<O> & RunOptions;
 
-/** Merges user options over an attack's defaults; throws on keys the attack does not know. */
+/**
+ * Merges user options over an attack's defaults after the one range rule (params.ts): an unknown key, a
+ * value of the wrong type or out of range is refused here with the rule's words — the UI clamps and
+ * names such values before it asks, so a refusal here means a caller skipped that step.
+ */
 export function resolveOptions<O extends object>(attack: AttackDefinition<O>, options: AttackOptions<O>): O {
-  const own: Partial<O> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (RUN_OPTION_KEYS.has(key)) continue;
-    if (!(key in attack.defaults)) {
-      throw new Error(`${attack.id}: unknown option "${key}" (known: ${Object.keys(attack.defaults).join(', ')})`);
-    }
-    if (value !== undefined) (own as Record<string, unknown>)[key] = value;
+  const own: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (!RUN_OPTION_KEYS.has(key) && value !== undefined) own[key] = value;
   }
-  return { ...attack.defaults, ...own };
+  const runOnly = options.clip === undefined ? {} : { clip: options.clip };
+  const { values, notices } = checkParams(attack.id, [...attack.params, CLIP_SPEC], { ...own, ...runOnly });
+  if (notices.length) throw new Error(notices.join(' '));
+  delete values.clip;
+  return { ...attack.defaults, ...values } as O;
 }
 
 /**

@@ -15,6 +15,7 @@ import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
 import { nearestBoundary } from './deepfool';
 import { logitDifferenceSum, logitsAndGradient } from './gradients';
 import { NORMS } from './norms';
+import { onBoth, overshootMeta, paramSpecs, stepsMeta } from './params';
 import type { Distance, MinimizationAttack } from './types';
 import { checkIterations, checkNonNegative, checkPositive } from './validate';
 
@@ -36,6 +37,13 @@ export const TRUST_REGION_DEFAULTS = {
   adaptiveRadius: false,
 } as const satisfies TrustRegionOptions;
 
+export const TRUST_REGION_PARAMS = paramSpecs(TRUST_REGION_DEFAULTS, {
+  steps: stepsMeta('Paper: 1000', onBoth(1000)),
+  radius: { label: 'Trust radius', kind: 'number', min: 1e-6, max: 1, step: 0.001, doc: 'Paper: 0.01 (normalised units)', paper: onBoth(0.01) },
+  overshoot: overshootMeta('Extra push past the boundary; paper ×1.02', onBoth(0.02)),
+  adaptiveRadius: { label: 'Adaptive radius', kind: 'boolean', doc: 'Grow/shrink the radius by how well the step did; paper: fixed', paper: onBoth(false) },
+});
+
 const DISTANCE_PAD = 1e-4;
 const GROW = 1.2;
 const GOOD_RATIO = 0.9;
@@ -48,7 +56,11 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
     name: distance === 'l2' ? 'Trust Region L2' : 'Trust Region L∞',
     kind: 'minimization',
     distance,
+    summary: distance === 'l2'
+      ? 'Small first-order steps (at most the trust radius) towards one target class\'s boundary.'
+      : 'Trust Region with an L∞ radius: every pixel moves at most the radius per step.',
     defaults: TRUST_REGION_DEFAULTS,
+    params: TRUST_REGION_PARAMS,
     async run(ctx, x, labels, { steps, radius, overshoot, adaptiveRadius }) {
       checkIterations(id, 'steps', steps);
       checkPositive(id, 'radius', radius);

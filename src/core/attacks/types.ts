@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../models/classifier';
 import type { GradientMode } from '../op/gradient-mode';
+import type { ParamSpec } from './params';
 
 /**
  * Where adversarial inputs are clipped:
@@ -74,7 +75,11 @@ export interface AttackDefinition<O extends object> {
   readonly id: string;
   readonly name: string;
   readonly distance: Distance;
+  /** One sentence for the attack picker: what a step does. */
+  readonly summary: string;
   readonly defaults: Readonly<O>;
+  /** How each option is shown and bounded (params.ts): built from `defaults` by `paramSpecs`. */
+  readonly params: readonly ParamSpec[];
   /**
    * What a gradient-free attack reads from the classifier: 'scores' (logits, e.g. Square) or 'labels'
    * (the top class only, e.g. HopSkipJump). Absent: the attack uses input gradients.

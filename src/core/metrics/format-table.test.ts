@@ -10,7 +10,7 @@ describe('formatTable', () => {
   it('prints white-box rows as PGD accuracy and ρ for the minimal-perturbation attacks', () => {
     const rows: TableRow[] = [{ mode: 'white-box', kappa: 0, kappaLabel: '0', clean: 0.9955, cells }];
     const text = formatTable(rows, PAPER_PROTOCOL.mnist, 'Table 2');
-    expect(text).toContain('| κ | clean | PGD acc | DF∞ ρ | DF2 ρ | TR ρ |');
+    expect(text).toContain('| κ | clean | PGD (IFGSM) acc | DF∞ ρ | DF2 ρ | TR ρ |');
     expect(text).toContain('| 0 | 99.55% | 66.69% | 17.9% (acc 0.0%) | 21.8% (acc 0.0%) | 18.9% (acc 0.0%) |');
   });
   it('prints gray-box rows as accuracies everywhere', () => {

@@ -6,11 +6,13 @@
  */
 import { getAttack } from '../attacks/index';
 import type { AttackId } from '../attacks/index';
+import type { DatasetName } from '../data/manifest';
 import { attackSet } from './attack-set';
 import { classifierFromRetrofit, kappaLabel } from './classifier-from-retrofit';
 import type { KappaSetting } from './classifier-from-retrofit';
 import type { ExperimentOptions, ExperimentSubject } from './experiment';
 import { stageTracker } from './experiment';
+import { paperOptions } from './paper-protocol';
 
 export interface TransferMatrix {
   kappas: KappaSetting[];
@@ -20,16 +22,18 @@ export interface TransferMatrix {
   sourceAccuracy: number[];
 }
 
-export const TRANSFER_DEFAULTS = {
-  attack: 'ifgsm' as AttackId,
-  /** ε = 0.01 per step as in the paper; more steps than the tables so the source is nearly always fooled. */
-  options: { epsilon: 0.01, steps: 200 } as Record<string, unknown>,
-};
+/** More steps than the tables, so the source model is nearly always fooled. */
+export const TRANSFER_STEPS = 200;
+
+/** The paper's crafting attack for Figure 7: IFGSM at its paper step size on `dataset`, run for `steps`. */
+export function transferAttack(dataset: DatasetName, steps = TRANSFER_STEPS): { attack: AttackId; options: Record<string, unknown> } {
+  return { attack: 'ifgsm', options: { ...paperOptions('ifgsm', dataset), steps } };
+}
 
 export async function transferMatrix(
   subject: ExperimentSubject,
   kappas: KappaSetting[],
-  attackSpec: { attack: AttackId; options: Record<string, unknown> } = TRANSFER_DEFAULTS,
+  attackSpec: { attack: AttackId; options: Record<string, unknown> },
   options: ExperimentOptions = {},
 ): Promise<TransferMatrix> {
   const views = kappas.map((k) => classifierFromRetrofit(subject.retrofitted, subject.normalization, k));

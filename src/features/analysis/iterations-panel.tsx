@@ -1,5 +1,6 @@
 /** Figure 8: accuracy under IFGSM (the paper's "PGD") against the number of steps, κ = 0 vs the current κ. */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
 import { AnalysisFrame, ParamInput, ReferenceNote, type CsvData } from './analysis-frame';
 
@@ -8,6 +9,7 @@ const COLORS = ['#3456a8', '#b4231c', '#17803d', '#a15c00'];
 export function IterationsPanel() {
   const result = useAppStore((s) => (s.analysis.iterations.result?.request.modelId === s.modelId ? s.analysis.iterations.result : null));
   const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
+  const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const steps = result ? result.request.steps : 0;
   const data = result ? Array.from({ length: steps + 1 }, (_, t) => {
     const row: Record<string, number> = { t };
@@ -21,7 +23,7 @@ export function IterationsPanel() {
   return (
     <AnalysisFrame kind="iterations" title="Accuracy vs IFGSM iterations (Figure 8)" runLabel="Compute curves" csv={csv} fileBase="jumprelu-iterations"
       cost="one IFGSM run per κ"
-      explain={<>Each IFGSM step moves still-correct images by ε = 0.01 along the gradient sign; the curve is the accuracy left after t
+      explain={<>Each IFGSM step moves still-correct images by ε = {String(epsilon)} along the gradient sign; the curve is the accuracy left after t
         steps. A retrofitted model needs more steps to be fooled.</>}
       settings={<>
         <ParamInput name="iterN" label="images" min={10} max={1000} step={1} />

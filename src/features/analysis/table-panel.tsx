@@ -3,14 +3,13 @@
  * command's reference numbers when present, and the paper's, side by side. Table 2 shows accuracy for
  * PGD and ρ for DeepFool/TR; Table 1 shows accuracy everywhere, as in the paper.
  */
+import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import type { ColumnKey, ReferenceRow, TableRowView } from '../../worker/protocol';
+import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/protocol';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { paperNumbersFor, type PaperRow } from './paper-numbers';
 
-const COLUMNS: { key: ColumnKey; title: string }[] = [
-  { key: 'pgd', title: 'PGD (IFGSM)' }, { key: 'deepfool-linf', title: 'DF∞' }, { key: 'deepfool-l2', title: 'DF2' }, { key: 'trust-region', title: 'TR' },
-];
+type Columns = TableResult['columns'];
 
 type Mode = 'white-box' | 'gray-box';
 /** What a cell shows: Table 2 prints ρ for the minimal-perturbation attacks, Table 1 accuracy everywhere. */
@@ -20,13 +19,13 @@ function findRow<T extends { kappa: number }>(rows: T[] | undefined, kappa: numb
   return rows?.find((r) => Math.abs(r.kappa - kappa) < 1e-9 && (!('randomized' in r) || (r as { randomized: boolean }).randomized === randomized));
 }
 
-function Table({ mode, rows, reference, paper }: { mode: Mode; rows: TableRowView[]; reference?: ReferenceRow[]; paper?: PaperRow[] }) {
+function Table({ mode, columns, rows, reference, paper }: { mode: Mode; columns: Columns; rows: TableRowView[]; reference?: ReferenceRow[]; paper?: PaperRow[] }) {
   return (
     <table className="mini robustness" data-testid={`table-${mode}`}>
       <caption>{mode === 'white-box' ? 'White-box (Table 2): each κ attacked directly; PGD = accuracy, others = mean ρ'
         : 'Gray-box (Table 1): crafted on κ = 0, evaluated at κ; accuracy'}</caption>
       <thead>
-        <tr><th>κ</th><th>source</th><th>clean</th>{COLUMNS.map((c) => <th key={c.key}>{c.title}</th>)}</tr>
+        <tr><th>κ</th><th>source</th><th>clean</th>{columns.map((c) => <th key={c.key}>{c.title}</th>)}</tr>
       </thead>
       <tbody>
         {rows.map((r) => {
@@ -36,19 +35,19 @@ function Table({ mode, rows, reference, paper }: { mode: Mode; rows: TableRowVie
           return [
             <tr key={`${label}-ours`} className="ours">
               <th>{label}</th><td>ours</td><td>{pct(r.clean, 2)}</td>
-              {COLUMNS.map((c) => <td key={c.key} title={r.cells[c.key] ? `fooled ${pct(r.cells[c.key]!.foolRate, 0)} of attacked images` : undefined}>
+              {columns.map((c) => <td key={c.key} title={r.cells[c.key] ? `fooled ${pct(r.cells[c.key]!.foolRate, 0)} of attacked images` : undefined}>
                 {r.cells[c.key] ? pct(r.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
             </tr>,
             ref ? (
               <tr key={`${label}-ref`} className="ref">
                 <th /><td>reference</td><td>{pct(ref.clean, 2)}</td>
-                {COLUMNS.map((c) => <td key={c.key}>{ref.cells[c.key] ? pct(ref.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
+                {columns.map((c) => <td key={c.key}>{ref.cells[c.key] ? pct(ref.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
               </tr>
             ) : null,
             pap ? (
               <tr key={`${label}-paper`} className="paper">
                 <th /><td>paper</td><td>{pct(pap.clean, 2)}</td>
-                {COLUMNS.map((c) => <td key={c.key}>{pct(pap.cells[c.key])}</td>)}
+                {columns.map((c) => <td key={c.key}>{pct(pap.cells[c.key])}</td>)}
               </tr>
             ) : null,
           ];
@@ -61,18 +60,20 @@ function Table({ mode, rows, reference, paper }: { mode: Mode; rows: TableRowVie
 export function TablePanel() {
   const result = useAppStore((s) => (s.analysis.table.result?.request.modelId === s.modelId ? s.analysis.table.result : null));
   const card = useAppStore((s) => s.card);
+  const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
+  const steps = useAppStore((s) => paperParam(s, 'ifgsm', 'steps'));
   const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
   const paper = card ? paperNumbersFor(card.architecture, card.variant) : null;
   const csv: CsvData | null = result ? {
-    header: ['mode', 'kappa', 'randomized', 'clean_accuracy', ...COLUMNS.flatMap((c) => [`${c.key}_accuracy`, `${c.key}_rho`]), 'n'],
+    header: ['mode', 'kappa', 'randomized', 'clean_accuracy', ...result.columns.flatMap((c) => [`${c.key}_accuracy`, `${c.key}_rho`]), 'n'],
     rows: [...result.whiteBox.map((r) => ['white-box', r] as const), ...result.grayBox.map((r) => ['gray-box', r] as const)].map(([mode, r]) => [
-      mode, r.kappa, r.randomized, r.clean, ...COLUMNS.flatMap((c) => [r.cells[c.key]?.accuracy, r.cells[c.key]?.rho]), result.count,
+      mode, r.kappa, r.randomized, r.clean, ...result.columns.flatMap((c) => [r.cells[c.key]?.accuracy, r.cells[c.key]?.rho]), result.count,
     ]),
   } : null;
   return (
     <AnalysisFrame kind="table" title="Robustness table (Tables 1 and 2)" runLabel="Compute tables" csv={csv} fileBase="jumprelu-robustness"
       cost="IFGSM and DeepFool at κ = 0 and the current κ: about a minute on wasm with 100 images"
-      explain={<>The paper's protocol (ε = 0.01, {card?.dataset === 'cifar10' ? 7 : 40} steps) at κ = 0 and the current κ. Our models
+      explain={<>The paper's protocol (ε = {String(epsilon)}, {String(steps)} steps) at κ = 0 and the current κ. Our models
         and sample are not the paper's: compare directions and ratios, not digits. Hover a cell for the fool rate.</>}
       settings={<>
         <ParamInput name="tableN" label="images" min={10} max={1000} step={1} />
@@ -81,8 +82,8 @@ export function TablePanel() {
       reference={<ReferenceNote>{reference ? <>Rows marked “reference” come from <code>npm run reproduce</code> (n={reference.count}, {reference.backend}).</> : null}</ReferenceNote>}>
       {result ? (
         <>
-          <Table mode="white-box" rows={result.whiteBox} reference={reference?.whiteBox} paper={paper?.whiteBox} />
-          <Table mode="gray-box" rows={result.grayBox.filter((r) => r.kappa !== 0 || result.grayBox.length === 1)} reference={reference?.grayBox} paper={paper?.grayBox} />
+          <Table mode="white-box" columns={result.columns} rows={result.whiteBox} reference={reference?.whiteBox} paper={paper?.whiteBox} />
+          <Table mode="gray-box" columns={result.columns} rows={result.grayBox.filter((r) => r.kappa !== 0 || result.grayBox.length === 1)} reference={reference?.grayBox} paper={paper?.grayBox} />
           <p className="muted small">n = {result.count} evaluation images, {(result.ms / 1000).toFixed(1)} s.{paper ? ` Paper rows: ${paper.name}, κ = ${paper.kappa}.` : ' The paper has no numbers for this architecture.'}</p>
         </>
       ) : paper ? <p className="muted small">Paper ({paper.name}): κ = 0 → {pct(paper.whiteBox[0].cells['deepfool-l2'])} DF2 ρ; κ = {paper.kappa} → {pct(paper.whiteBox[1].cells['deepfool-l2'])}.</p> : null}

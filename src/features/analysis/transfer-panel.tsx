@@ -2,6 +2,7 @@
  * Figure 7 as a heatmap: accuracy at target κ_j on IFGSM examples crafted at source κ_i. Drawn as plain SVG
  * (a grid of cells is not a Recharts chart type); the PNG export renders it like the other charts.
  */
+import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 
@@ -40,6 +41,7 @@ export function Heatmap({ kappas, accuracy, label }: { kappas: number[]; accurac
 export function TransferPanel() {
   const result = useAppStore((s) => (s.analysis.transfer.result?.request.modelId === s.modelId ? s.analysis.transfer.result : null));
   const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
+  const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const csv: CsvData | null = result ? {
     header: ['source_kappa', ...result.kappas.map((k) => `target_${k}`), 'n'],
     rows: result.accuracy.map((row, i) => [result.kappas[i], ...row, result.count]),
@@ -47,7 +49,7 @@ export function TransferPanel() {
   return (
     <AnalysisFrame kind="transfer" title="Transferability between κ (Figure 7)" runLabel="Compute matrix" csv={csv} fileBase="jumprelu-transfer"
       cost="one IFGSM run per source κ"
-      explain={<>IFGSM examples (ε = 0.01 per step) crafted on the model at source κ attack the same weights at target κ. The paper
+      explain={<>IFGSM examples (ε = {String(epsilon)} per step) crafted on the model at source κ attack the same weights at target κ. The paper
         finds them “unidirectional”: crafted at low κ they still fool high κ, crafted at high κ they fail at low κ.</>}
       settings={<>
         <ParamInput name="transferN" label="images" min={10} max={1000} step={1} />

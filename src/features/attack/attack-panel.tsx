@@ -1,13 +1,37 @@
 /** Attack the selected image on the unprotected and the retrofitted model, and compare the two. */
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
 import { PixelImage } from '../../components/pixel-image';
-import { attackParamsFor } from '../../state/bridge';
+import { attackParamsFor } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
 import type { ParamSpec, ParamValue, ThreatModel } from '../../worker/protocol';
 import { AttackResultView } from './attack-result';
 
-function ParamInput({ spec, value, onChange, disabled }: { spec: ParamSpec; value: ParamValue; onChange: (v: ParamValue) => void; disabled: boolean }) {
+/**
+ * A number box keeps what is typed; the store takes it only when the range rule accepts it as is, and
+ * otherwise the rule's notice shows under the box until the value is fixed or the box is left.
+ */
+function NumberBox({ id, spec, value, onChange, disabled }: { id: string; spec: ParamSpec; value: ParamValue; onChange: (v: ParamValue) => string | null; disabled: boolean }) {
+  const [draft, setDraft] = useState<{ text: string; refusal: string | null } | null>(null);
+  const stored = value === null ? '' : String(value);
+  return (
+    <>
+      <input id={id} type="number" value={draft?.text ?? stored} min={spec.min} max={spec.max} step={spec.step ?? 'any'}
+        disabled={disabled} placeholder={spec.nullable ? 'all' : undefined} aria-invalid={draft?.refusal ? true : undefined}
+        onBlur={() => setDraft(null)}
+        onChange={(e) => {
+          const text = e.target.value;
+          if (text === '' && !spec.nullable) return setDraft({ text, refusal: null });
+          const refusal = onChange(text === '' ? null : Number(text));
+          setDraft({ text, refusal });
+        }} />
+      {draft?.refusal ? <small className="refusal" role="alert">{draft.refusal}</small> : null}
+    </>
+  );
+}
+
+function ParamInput({ spec, value, onChange, disabled }: { spec: ParamSpec; value: ParamValue; onChange: (v: ParamValue) => string | null; disabled: boolean }) {
   const id = `param-${spec.key}`;
   let input;
   if (spec.kind === 'boolean') {
@@ -19,15 +43,7 @@ function ParamInput({ spec, value, onChange, disabled }: { spec: ParamSpec; valu
       </select>
     );
   } else {
-    input = (
-      <input id={id} type="number" value={value === null ? '' : String(value)} min={spec.min} max={spec.max} step={spec.step ?? 'any'}
-        disabled={disabled} placeholder={spec.nullable ? 'all' : undefined}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (e.target.value === '' && spec.nullable) onChange(null);
-          else if (e.target.value !== '' && Number.isFinite(v)) onChange(spec.kind === 'integer' ? Math.round(v) : v);
-        }} />
-    );
+    input = <NumberBox id={id} spec={spec} value={value} onChange={onChange} disabled={disabled} />;
   }
   return (
     <div className="param">

@@ -1,3 +1,4 @@
+import { checkAttackParams } from '../attack-params';
 import type { AttackSlice, SliceCreator } from './types';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
@@ -16,9 +17,20 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
     set({ selectedImage: index, attackResult: null, attackError: null, attackProgress: null });
   },
   setAttackId: (id) => set({ attackId: id }),
-  setAttackParam: (key, value) => set((s) => ({
-    attackParams: { ...s.attackParams, [s.attackId]: { ...s.attackParams[s.attackId], [key]: value } },
-  })),
+  setAttackParam: (key, value) => {
+    const s = get();
+    const { values, notices } = checkAttackParams(s.attacks, s.attackId, { [key]: value });
+    // A box refuses what the rule would change: the typed value stays visible with the reason, unstored.
+    if (notices.length || !Object.hasOwn(values, key)) return notices[0] ?? `unknown parameter "${key}"`;
+    set({ attackParams: { ...s.attackParams, [s.attackId]: { ...s.attackParams[s.attackId], [key]: value } } });
+    return null;
+  },
+  applyLinkParams: () => {
+    const s = get();
+    const { values, notices } = checkAttackParams(s.attacks, s.attackId, s.attackParams[s.attackId] ?? {});
+    set({ attackParams: Object.keys(values).length ? { [s.attackId]: values } : {} });
+    for (const n of notices) s.addNotice(`Link: ${n}`, 'warn');
+  },
   resetAttackParams: () => set((s) => ({ attackParams: { ...s.attackParams, [s.attackId]: {} } })),
   setThreat: (t) => set({ threat: t }),
   startAttack: () => {

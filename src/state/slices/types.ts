@@ -63,7 +63,10 @@ export interface AttackSlice {
   attackError: string | null;
   selectImage(index: number | null): void;
   setAttackId(id: string): void;
-  setAttackParam(key: string, value: ParamValue): void;
+  /** Stores a box's value if the range rule accepts it as is; otherwise returns the rule's notice and stores nothing. */
+  setAttackParam(key: string, value: ParamValue): string | null;
+  /** Runs the range rule over parameters read from a link (once the catalogue is known): clamps, drops, notices. */
+  applyLinkParams(): void;
   resetAttackParams(): void;
   setThreat(t: ThreatModel): void;
   startAttack(): void;
