@@ -1,0 +1,50 @@
+/**
+ * The attacks of the "Is the defence real?" suite, per dataset: the paper's DeepFool under each gradient
+ * mode, FMN (exact and straight-through) and the gradient-free Square Attack, so a gain that only the
+ * exact gradients see shows up as a gap. Options follow the paper's protocol where it has one.
+ */
+import type { AttackId } from '../attacks/index';
+import type { DatasetName } from '../data/manifest';
+import type { GradientMode } from '../op/gradient-mode';
+import { PAPER_PROTOCOL } from './paper-protocol';
+
+export interface AdaptiveCellSpec {
+  attack: AttackId;
+  options: Record<string, unknown>;
+  /** Absent for gradient-free attacks. */
+  gradientMode?: GradientMode;
+  smoothingTau?: number;
+}
+
+/** `<attack id>+<gradient mode>`, or the attack id alone for gradient-free attacks. */
+export const cellKey = (s: Pick<AdaptiveCellSpec, 'attack' | 'gradientMode'>): string => (s.gradientMode ? `${s.attack}+${s.gradientMode}` : s.attack);
+
+export interface AdaptiveProtocol {
+  cells: AdaptiveCellSpec[];
+  /** Rerun of one cell with `factor`× its `option` (iterations): the convergence red flag. */
+  convergence: { cell: string; option: string; factor: number };
+}
+
+/** Square's L∞ radius: the usual 0.3 (MNIST) and 8/255 (CIFAR-10) pixel budgets in normalised units. */
+const SQUARE_EPSILON: Record<DatasetName, number> = { mnist: 0.3 / 0.3081, cifar10: 8 / 255 / 0.2435 };
+
+function protocol(dataset: DatasetName): AdaptiveProtocol {
+  const paper = (key: string) => PAPER_PROTOCOL[dataset].find((c) => c.key === key)!.options;
+  const df2 = paper('deepfool-l2');
+  const dfInf = paper('deepfool-linf');
+  return {
+    cells: [
+      { attack: 'deepfool-l2', options: df2, gradientMode: 'exact' },
+      { attack: 'deepfool-l2', options: df2, gradientMode: 'straight-through' },
+      { attack: 'deepfool-l2', options: df2, gradientMode: 'smoothed' },
+      { attack: 'deepfool-linf', options: dfInf, gradientMode: 'exact' },
+      { attack: 'deepfool-linf', options: dfInf, gradientMode: 'straight-through' },
+      { attack: 'fmn-l2', options: { steps: 100 }, gradientMode: 'exact' },
+      { attack: 'fmn-l2', options: { steps: 100 }, gradientMode: 'straight-through' },
+      { attack: 'square-linf', options: { epsilon: SQUARE_EPSILON[dataset], queries: 1000 } },
+    ],
+    convergence: { cell: 'deepfool-l2+exact', option: 'steps', factor: 5 },
+  };
+}
+
+export const ADAPTIVE_PROTOCOL: Record<DatasetName, AdaptiveProtocol> = { mnist: protocol('mnist'), cifar10: protocol('cifar10') };

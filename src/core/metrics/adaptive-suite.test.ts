@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../testing/backends';
+import { NORMALIZATION } from '../data/normalization';
+import { loadShardNode } from '../data/shard-node';
+import { loadModelNode } from '../models/load-node';
+import { retrofit } from '../retrofit/retrofit';
+import { PAPER_PROTOCOL } from './paper-protocol';
+import type { AdaptiveProtocol } from './adaptive-protocol';
+import { adaptiveSuite } from './adaptive-suite';
+import { makeEvalSet } from './eval-set';
+
+describe('adaptive suite on the shipped MNIST model (wasm)', () => {
+  beforeAll(() => useBackend('wasm'));
+
+  it('at κ = 1: refined ρ ≤ raw ρ, straight-through DeepFool needs less than exact, best of ≤ every cell, red flags explained', async () => {
+    const { model } = await loadModelNode('mnist-lenetlike-base');
+    const shard = await loadShardNode('mnist');
+    const normalization = NORMALIZATION.mnist;
+    const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, 12);
+    const retrofitted = await retrofit(model, 0);
+    const df2 = PAPER_PROTOCOL.mnist.find((c) => c.key === 'deepfool-l2')!.options;
+    const protocol: AdaptiveProtocol = {
+      cells: [
+        { attack: 'deepfool-l2', options: df2, gradientMode: 'exact' },
+        { attack: 'deepfool-l2', options: df2, gradientMode: 'straight-through' },
+        { attack: 'fmn-l2', options: { steps: 20 }, gradientMode: 'straight-through' },
+        { attack: 'square-linf', options: { epsilon: 2, queries: 100 } },
+      ],
+      convergence: { cell: 'deepfool-l2+exact', option: 'steps', factor: 2 },
+    };
+    const before = tf.memory().numTensors;
+    const s = await adaptiveSuite({ retrofitted, normalization, set }, 1, protocol, { batchSize: 6 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(s.cells)).toEqual(['deepfool-l2+exact', 'deepfool-l2+straight-through', 'fmn-l2+straight-through', 'square-linf']);
+    for (const c of Object.values(s.cells)) {
+      expect(c.rhoRefined).toBeLessThanOrEqual(c.rho * (1 + 1e-6));
+      expect(c.foolRate).toBeGreaterThan(0);
+    }
+    // The finding, measured here: the exact-gradient DeepFool overshoots at κ = 1.
+    expect(s.cells['deepfool-l2+straight-through'].rhoRefined).toBeLessThan(s.cells['deepfool-l2+exact'].rhoRefined);
+    expect(s.cells['deepfool-l2+exact'].rhoRefined).toBeLessThan(s.cells['deepfool-l2+exact'].rho);
+    const l2Cells = Object.values(s.cells).filter((c) => c.distance === 'l2' && c.foolRate === 1);
+    for (const c of l2Cells) expect(s.bestOf.rhoL2).toBeLessThanOrEqual(c.rhoRefined * (1 + 1e-6));
+    expect(s.bestOf.robustAccuracy.l2.accuracy[0]).toBeGreaterThan(s.bestOf.robustAccuracy.l2.accuracy.at(-1)!);
+    for (const [name, flag] of Object.entries(s.redFlags)) {
+      expect(flag.explanation.length, name).toBeGreaterThan(20);
+      expect(typeof flag.flagged).toBe('boolean');
+    }
+    expect(Object.keys(s.redFlags.silencedUnits.value).length).toBe(retrofitted.jumpLayers.length);
+    const silenced = Object.values(s.redFlags.silencedUnits.value);
+    expect(Math.max(...silenced)).toBeGreaterThan(0);
+    set.x.dispose();
+    model.dispose();
+    retrofitted.model.dispose();
+  }, 120_000);
+});

@@ -1,0 +1,156 @@
+/**
+ * "Is the defence real?" for one κ: every cell of an adaptive protocol on the evaluation set, each
+ * result refined to the boundary (both ρ reported), the best of all attacks per image with its
+ * robust-accuracy curves, and the red flags.
+ */
+import { getAttack } from '../attacks/index';
+import { runAnyAttack } from '../attacks/run-attack';
+import type { Distance } from '../attacks/types';
+import { EXACT_BACKWARD } from '../op/gradient-mode';
+import { bestOf, robustAccuracyCurve, type RobustnessCurve } from './best-of';
+import { refineToBoundary } from './boundary-refinement';
+import { classifierFromRetrofit } from './classifier-from-retrofit';
+import { DEFAULT_BATCH_SIZE } from './accuracy';
+import { sliceSet } from './eval-set';
+import type { ExperimentOptions, ExperimentSubject } from './experiment';
+import { stageTracker } from './experiment';
+import { cellKey, type AdaptiveCellSpec, type AdaptiveProtocol } from './adaptive-protocol';
+import { beatsExactGradients, notConverged, silencedUnits, unboundedNotFooled, zeroGradients, type CellOutcome, type RedFlag } from './red-flags';
+import { relativePerturbation } from './relative-perturbation';
+
+export interface AdaptiveCell {
+  attack: string;
+  gradientMode: string | null;
+  distance: Distance;
+  /** Mean ρ in the attack's norm (paper eq. 12: failures at the perturbation reached), raw and refined. */
+  rho: number;
+  rhoRefined: number;
+  /** Share of the attacked (initially correct) images fooled. */
+  foolRate: number;
+  meanIterations: number;
+}
+
+export interface AdaptiveSection {
+  kappa: number;
+  count: number;
+  cells: Record<string, AdaptiveCell>;
+  bestOf: {
+    rhoL2: number;
+    rhoLinf: number;
+    foolRate: number;
+    /** Robust accuracy vs ε (normalised units) from the per-image minima. */
+    robustAccuracy: { l2: RobustnessCurve; linf: RobustnessCurve };
+  };
+  redFlags: {
+    unboundedNotFooled: RedFlag<Record<string, number>>;
+    beatsExact: RedFlag<unknown>;
+    notConverged: RedFlag<unknown>;
+    zeroGradients: RedFlag<unknown>;
+    silencedUnits: RedFlag<Record<string, number>>;
+  };
+}
+
+type RunCell = { cell: AdaptiveCell; outcome: CellOutcome };
+
+async function runCell(subject: ExperimentSubject, kappa: number, spec: AdaptiveCellSpec, options: ExperimentOptions & { onProgress?: (p: { done: number; total: number }) => void }): Promise<RunCell> {
+  const { set } = subject;
+  const attack = getAttack(spec.attack);
+  const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, kappa);
+  const n = set.labels.length;
+  const batch = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const per = () => new Float32Array(n);
+  const raw = { rhoL2: per(), rhoLinf: per() };
+  const refined = { l2: per(), linf: per(), rhoL2: per(), rhoLinf: per() };
+  const success = new Uint8Array(n);
+  const skipped = new Uint8Array(n);
+  let iterations = 0;
+  for (let start = 0; start < n; start += batch) {
+    const end = Math.min(n, start + batch);
+    const { x, labels } = sliceSet(set, start, end);
+    try {
+      const r = await runAnyAttack(attack, classifier, x, labels, {
+        ...spec.options,
+        ...(spec.gradientMode ? { gradientMode: spec.gradientMode, smoothingTau: spec.smoothingTau ?? EXACT_BACKWARD.tau } : {}),
+        clip: options.clip ?? 'paper',
+        signal: options.signal,
+        onProgress: (p) => options.onProgress?.({ done: start + p.done, total: n }),
+      });
+      try {
+        const ref = await refineToBoundary(classifier, x, r.adversarial, labels, r.success, { signal: options.signal });
+        ref.adversarial.dispose();
+        raw.rhoL2.set(r.rhoL2, start);
+        raw.rhoLinf.set(r.rhoLinf, start);
+        for (const k of ['l2', 'linf', 'rhoL2', 'rhoLinf'] as const) refined[k].set(ref[k], start);
+        success.set(r.success, start);
+        skipped.set(r.skipped, start);
+        iterations += r.iterations.reduce((a, v) => a + v, 0);
+      } finally {
+        r.adversarial.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+  }
+  const attacked = n - skipped.reduce((a, v) => a + v, 0);
+  let fooled = 0;
+  for (let i = 0; i < n; i++) if (success[i] && !skipped[i]) fooled++;
+  const foolRate = attacked ? fooled / attacked : NaN;
+  const l2 = attack.distance === 'l2';
+  return {
+    cell: {
+      attack: attack.id,
+      gradientMode: spec.gradientMode ?? null,
+      distance: attack.distance,
+      rho: relativePerturbation(l2 ? raw.rhoL2 : raw.rhoLinf),
+      rhoRefined: relativePerturbation(l2 ? refined.rhoL2 : refined.rhoLinf),
+      foolRate,
+      meanIterations: iterations / Math.max(1, n),
+    },
+    outcome: { kind: attack.kind, distance: attack.distance, gradientMode: spec.gradientMode ?? null, foolRate, success, skipped, ...refined },
+  };
+}
+
+export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, protocol: AdaptiveProtocol, options: ExperimentOptions = {}): Promise<AdaptiveSection> {
+  const { set } = subject;
+  const n = set.labels.length;
+  const track = stageTracker(protocol.cells.length + 1, options);
+  const cells: Record<string, AdaptiveCell> = {};
+  const outcomes: Record<string, CellOutcome> = {};
+  for (const spec of protocol.cells) {
+    const key = cellKey(spec);
+    if (key in cells) throw new Error(`adaptive protocol: cell "${key}" listed twice`);
+    const { cell, outcome } = await runCell(subject, kappa, spec, track.batch(`adaptive κ=${kappa}: ${key}`));
+    cells[key] = cell;
+    outcomes[key] = outcome;
+  }
+  const conv = protocol.convergence;
+  const base = protocol.cells.find((s) => cellKey(s) === conv.cell);
+  if (!base) throw new Error(`adaptive protocol: convergence cell "${conv.cell}" is not in the suite`);
+  const steps = base.options[conv.option];
+  if (typeof steps !== 'number') throw new Error(`adaptive protocol: cell "${conv.cell}" has no numeric option "${conv.option}"`);
+  const longer = await runCell(subject, kappa, { ...base, options: { ...base.options, [conv.option]: steps * conv.factor } }, track.batch(`adaptive κ=${kappa}: ${conv.cell} ×${conv.factor}`));
+
+  const best = bestOf(Object.values(outcomes), n, Object.values(outcomes)[0].skipped);
+  const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, kappa);
+  return {
+    kappa,
+    count: n,
+    cells,
+    bestOf: {
+      rhoL2: best.meanRhoL2,
+      rhoLinf: best.meanRhoLinf,
+      foolRate: best.foolRate,
+      robustAccuracy: { l2: robustAccuracyCurve(best.l2), linf: robustAccuracyCurve(best.linf) },
+    },
+    redFlags: {
+      unboundedNotFooled: unboundedNotFooled(outcomes),
+      beatsExact: beatsExactGradients(outcomes),
+      notConverged: notConverged({
+        attack: conv.cell, factor: conv.factor, rho: cells[conv.cell].rhoRefined, rhoLonger: longer.cell.rhoRefined,
+        foolRate: cells[conv.cell].foolRate, foolRateLonger: longer.cell.foolRate,
+      }),
+      zeroGradients: await zeroGradients(classifier, set.x, set.labels),
+      silencedUnits: await silencedUnits(subject.retrofitted, kappa, set.x),
+    },
+  };
+}
