@@ -123,7 +123,7 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     }
     const req: AttackRequest = {
       ...currentSetting(s), modelId: s.modelId, imageIndex: s.selectedImage, attackId: s.attackId,
-      params: attackParamsFor(s, s.attackId), threat: s.threat,
+      params: attackParamsFor(s, s.attackId), threat: s.threat, gradientMode: s.gradientMode, smoothingTau: s.smoothingTau,
     };
     const requestId = ++requestSeq;
     attackRequestId = requestId;

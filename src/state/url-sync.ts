@@ -25,7 +25,7 @@ export function urlStateFromStore(s: AppState): UrlState {
   } else Object.assign(params, s.attackParams[s.attackId]);
   return {
     model: s.modelId, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
-    image: s.selectedImage, attack: s.attackId, threat: s.threat, params, backend: s.requestedBackend,
+    image: s.selectedImage, attack: s.attackId, threat: s.threat, gradientMode: s.gradientMode, smoothingTau: s.smoothingTau, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
 }
@@ -34,7 +34,7 @@ export function urlStateFromStore(s: AppState): UrlState {
 export function storeFromUrl(u: UrlState): Partial<AppState> {
   return {
     randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image,
-    attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
+    attackId: u.attack, threat: u.threat, gradientMode: u.gradientMode, smoothingTau: u.smoothingTau, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
     requestedBackend: u.backend, pendingKappa: u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
   };
@@ -69,9 +69,9 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   const unsubscribe = store.subscribe((s, prev) => {
     if (applying) return;
     const discrete = s.modelId !== prev.modelId || s.selectedImage !== prev.selectedImage || s.attackId !== prev.attackId
-      || s.threat !== prev.threat;
+      || s.threat !== prev.threat || s.gradientMode !== prev.gradientMode;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
-      || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.card !== prev.card
+      || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.smoothingTau !== prev.smoothingTau || s.card !== prev.card
       || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams;
     if (!any) return;
     if (discrete && prev.card) pendingPush = true;

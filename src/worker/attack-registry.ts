@@ -6,11 +6,14 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ATTACKS, CLIP_SPEC, runAnyAttack, type ClipMode, type RegisteredAttack } from '../core/attacks';
 import type { Classifier } from '../core/models/classifier';
-import type { AttackDescriptor, ParamValue } from './protocol';
+import type { AttackDescriptor, GradientMode, ParamValue } from './protocol';
 
 export interface AttackContext {
   signal: AbortSignal;
   onIteration: (iteration: number, maxIterations: number) => void;
+  /** JumpReLU's backward rule for this run's gradients; absent: exact. */
+  gradientMode?: GradientMode;
+  smoothingTau?: number;
 }
 
 export interface AttackOutcome {
@@ -26,12 +29,17 @@ export interface AttackImpl {
 
 function adapt(attack: RegisteredAttack): AttackImpl {
   return {
-    descriptor: { id: attack.id, label: attack.name, norm: attack.distance, summary: attack.summary, params: [...attack.params, CLIP_SPEC] },
+    descriptor: {
+      id: attack.id, label: attack.name, norm: attack.distance, summary: attack.summary, params: [...attack.params, CLIP_SPEC],
+      kind: attack.kind, usesGradients: !('queries' in attack && attack.queries),
+    },
     async run(classifier, x, label, params, ctx) {
       const { clip, ...own } = params;
       const result = await runAnyAttack(attack as Parameters<typeof runAnyAttack>[0], classifier, x, [label], {
         ...own,
         ...(clip === undefined ? {} : { clip: clip as ClipMode }),
+        // Gradient-free attacks refuse any mode but exact, so theirs is left unset.
+        ...(ctx.gradientMode ? { gradientMode: ctx.gradientMode, smoothingTau: ctx.smoothingTau } : {}),
         signal: ctx.signal,
         onProgress: (p) => ctx.onIteration(p.iteration, p.maxIterations),
       });

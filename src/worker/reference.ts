@@ -1,7 +1,7 @@
 /**
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
- * malformed one is an error naming it. Optional sections (sweep, transfer, iterations) are read when a
+ * malformed one is an error naming it. Optional sections (sweep, transfer, iterations, adaptive) are read when a
  * newer reproduce writes them.
  */
 import { z } from 'zod';
@@ -35,6 +35,13 @@ const file = z.object({
   sweep: z.array(z.object({ kappa: z.number(), clean: z.number(), rho: z.union([z.number(), z.record(z.string(), z.number())]) })).optional(),
   transfer: z.object({ kappas: z.array(kappa), accuracy: z.array(z.array(z.number())) }).optional(),
   iterations: z.array(z.object({ kappa, accuracy: z.array(z.number()) })).optional(),
+  adaptive: z.array(z.object({
+    kappa: z.number(),
+    cells: z.record(z.string(), z.object({ rho: z.number(), rhoRefined: z.number(), foolRate: z.number(), meanIterations: z.number() })),
+    bestOf: z.object({ rhoL2: z.number(), rhoLinf: z.number(), foolRate: z.number() }),
+    // A flag as `reproduce --adaptive` writes it (with its numbers and sentence), or just raised/clear.
+    redFlags: z.record(z.string(), z.union([z.boolean(), z.object({ flagged: z.boolean() }).passthrough()])).optional(),
+  })).optional(),
 });
 
 const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
@@ -57,6 +64,10 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
     sweep: f.sweep?.map((s) => ({ kappa: s.kappa, clean: s.clean, rho: typeof s.rho === 'number' ? s.rho : (s.rho['deepfool-l2'] ?? NaN) })),
     transfer: f.transfer ? { kappas: f.transfer.kappas.map(kappaNumber), accuracy: f.transfer.accuracy } : undefined,
     iterations: f.iterations?.map((c) => ({ kappa: kappaNumber(c.kappa), accuracy: c.accuracy })),
+    adaptive: f.adaptive?.map((a) => ({
+      kappa: a.kappa, cells: a.cells, bestOf: a.bestOf,
+      redFlags: Object.fromEntries(Object.entries(a.redFlags ?? {}).map(([k, v]) => [k, typeof v === 'boolean' ? v : v.flagged])),
+    })),
   };
 }
 

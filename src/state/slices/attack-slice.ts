@@ -1,3 +1,4 @@
+import { DEFAULT_SMOOTHING_TAU, jumpReluBackward } from '../../core/op/gradient-mode';
 import { checkAttackParams } from '../attack-params';
 import type { AttackSlice, SliceCreator } from './types';
 
@@ -7,6 +8,8 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attackId: 'deepfool-l2',
   attackParams: {},
   threat: 'white-box',
+  gradientMode: 'exact',
+  smoothingTau: DEFAULT_SMOOTHING_TAU,
   attackStatus: 'idle',
   attackRunId: 0,
   attackProgress: null,
@@ -33,6 +36,16 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   },
   resetAttackParams: () => set((s) => ({ attackParams: { ...s.attackParams, [s.attackId]: {} } })),
   setThreat: (t) => set({ threat: t }),
+  setGradientMode: (mode) => set({ gradientMode: mode }),
+  setSmoothingTau: (tau) => {
+    try {
+      jumpReluBackward('smoothed', tau);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    set({ smoothingTau: tau });
+    return null;
+  },
   startAttack: () => {
     if (get().selectedImage === null) return;
     set((s) => ({ attackStatus: 'running', attackRunId: s.attackRunId + 1, attackProgress: null, attackError: null, attackResult: null }));

@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
 import type {
   AnalysisKind, AnalysisResult, ReferenceResults, AttackDescriptor, AttackResult, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard,
-  ModelIndexEntry, ParamValue, Progress, ThreatModel,
+  GradientMode, ModelIndexEntry, ParamValue, Progress, ThreatModel,
 } from '../../worker/protocol';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -55,6 +55,10 @@ export interface AttackSlice {
   /** Edited parameters per attack id; missing keys take the attack's defaults. */
   attackParams: Record<string, Record<string, ParamValue>>;
   threat: ThreatModel;
+  /** JumpReLU's backward rule for the attacker's gradients (gradient-based attacks only). */
+  gradientMode: GradientMode;
+  /** τ of the smoothed backward, > 0. */
+  smoothingTau: number;
   attackStatus: AttackStatus;
   /** Bumped by every start: the bridge runs the attack for the newest id only. */
   attackRunId: number;
@@ -69,6 +73,9 @@ export interface AttackSlice {
   applyLinkParams(): void;
   resetAttackParams(): void;
   setThreat(t: ThreatModel): void;
+  setGradientMode(mode: GradientMode): void;
+  /** Stores τ if the core's rule accepts it (finite, > 0); otherwise returns the rule's message and stores nothing. */
+  setSmoothingTau(tau: number): string | null;
   startAttack(): void;
   cancelAttack(): void;
 }
