@@ -8,11 +8,18 @@
  * first n test images; other seeds pick a seeded random subset), --out <file>, --batch <int>,
  * --clip paper|pixel, --randomized <b> (adds a randomized JumpReLU white-box row, κ ~ U[0.6b, b]),
  * --tr-steps <int> (override the Trust Region step budget, paper 1000), --no-gray.
- * Deterministic for a given seed: the attacks have no randomness except the seeded randomized κ.
+ * --adaptive adds, per κ, an `adaptive` section ("Is the defence real?": DeepFool under each gradient
+ * mode, FMN, Square, each with boundary refinement; best of attacks; red flags) on the first
+ * --adaptive-n images (default 200) of the same set:
+ *   npm run reproduce -- --model mnist-lenetlike-base --kappa 0,1 --n 1000 --adaptive --out results.json
+ * --adaptive-only --update <file> runs only that section and writes it into an existing result file in
+ * place (model, dataset, seed and clip read from the file; κ from --kappa or the file's white-box rows):
+ *   npm run reproduce -- --adaptive-only --update public/reference/mnist-lenetlike-base.json
+ * Deterministic for a given seed: the attacks' only randomness is seeded (randomized κ, Square's search).
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DatasetName } from '../src/core/data/manifest';
 import { NORMALIZATION } from '../src/core/data/normalization';
@@ -25,6 +32,9 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { formatTable } from '../src/core/metrics/format-table';
 import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
 import { robustnessTable } from '../src/core/metrics/robustness-table';
+import { ADAPTIVE_PROTOCOL } from '../src/core/metrics/adaptive-protocol';
+import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
+import type { ExperimentSubject } from '../src/core/metrics/experiment';
 
 function fail(message: string): never {
   console.error(`reproduce: ${message}`);
@@ -52,9 +62,23 @@ async function main(): Promise<void> {
       randomized: { type: 'string' },
       'tr-steps': { type: 'string' },
       'no-gray': { type: 'boolean', default: false },
+      adaptive: { type: 'boolean', default: false },
+      'adaptive-only': { type: 'boolean', default: false },
+      'adaptive-n': { type: 'string' },
+      update: { type: 'string' },
     },
     strict: true,
   });
+  if (values['adaptive-only'] !== (values.update !== undefined)) fail('--adaptive-only and --update <file> go together');
+  // The file being updated decides what the section is measured on, so it matches the rest of the file.
+  const existing = values.update ? await readResult(values.update) : null;
+  if (existing) {
+    values.model = existing.model;
+    values.dataset = existing.dataset;
+    values.seed = String(existing.seed);
+    values.clip = existing.clip;
+    values.kappa ??= existing.kappas.join(',');
+  }
   const dataset = values.dataset as DatasetName;
   if (!(dataset in NORMALIZATION)) fail(`--dataset must be mnist or cifar10, got "${values.dataset}"`);
   const modelId = values.model ?? `${dataset === 'mnist' ? 'mnist-lenetlike' : 'cifar10-alexlike'}-base`;
@@ -80,6 +104,38 @@ async function main(): Promise<void> {
   const protocol = PAPER_PROTOCOL[dataset].map((c) =>
     c.key === 'trust-region' && values['tr-steps'] !== undefined ? { ...c, options: { ...c.options, steps: num('tr-steps', values['tr-steps'], 1000, true) } } : c,
   );
+  const adaptiveN = num('adaptive-n', values['adaptive-n'], 200, true);
+  if (adaptiveN < 1) fail('--adaptive-n must be ≥ 1');
+  const runAdaptive = async (): Promise<AdaptiveSection[]> => {
+    const sub = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, Math.min(adaptiveN, n), seed);
+    const subject: ExperimentSubject = { retrofitted, normalization, set: sub };
+    const sections: AdaptiveSection[] = [];
+    const t0 = Date.now();
+    try {
+      for (const kappa of kappas) {
+        let stage = '';
+        sections.push(await adaptiveSuite(subject, kappa, ADAPTIVE_PROTOCOL[dataset], {
+          batchSize, clip,
+          onProgress: (p) => {
+            if (p.stage !== stage) console.error(`  [${p.stageIndex + 1}/${p.stages}] ${(stage = p.stage)}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+          },
+        }));
+        console.log(formatAdaptive(sections.at(-1)!));
+      }
+    } finally {
+      sub.x.dispose();
+    }
+    return sections;
+  };
+  if (existing && values.update) {
+    console.error(`reproduce: adaptive section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
+    const adaptive = await runAdaptive();
+    await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptive }, null, 1)}\n`);
+    console.error(`reproduce: wrote the adaptive section into ${values.update}`);
+    set.x.dispose();
+    return;
+  }
+
   const settings: KappaSetting[] = [...kappas];
   if (values.randomized !== undefined) settings.push({ randomized: { b: num('randomized', values.randomized, 0), seed } });
 
@@ -105,6 +161,7 @@ async function main(): Promise<void> {
     console.log(formatTable(table.grayBox, protocol, `Gray-box (Table 1): crafted on κ = 0, evaluated at κ; ${modelId}, n = ${table.count}`));
   }
   console.log(`\n${seconds.toFixed(0)} s on ${tf.getBackend()}`);
+  const adaptive = values.adaptive ? await runAdaptive() : undefined;
 
   if (values.out) {
     const result = {
@@ -120,11 +177,44 @@ async function main(): Promise<void> {
       whiteBox: table.whiteBox,
       grayBox: table.grayBox,
       seconds,
+      ...(adaptive ? { adaptive } : {}),
     };
     await writeFile(values.out, `${JSON.stringify(result, null, 1)}\n`);
     console.error(`reproduce: wrote ${values.out}`);
   }
   set.x.dispose();
+}
+
+/** An existing result file: its JSON and what the adaptive section must be measured on. */
+async function readResult(path: string) {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    fail(`--update ${path}: cannot read it as JSON (${(e as Error).message})`);
+  }
+  const { model, dataset, seed, clip, whiteBox } = json as { model?: unknown; dataset?: unknown; seed?: unknown; clip?: unknown; whiteBox?: { kappa: unknown }[] };
+  if (typeof model !== 'string' || typeof dataset !== 'string' || !Array.isArray(whiteBox)) fail(`--update ${path}: not a reproduce result (needs model, dataset, whiteBox)`);
+  return {
+    json,
+    model,
+    dataset,
+    seed: typeof seed === 'number' ? seed : 0,
+    clip: clip === 'pixel' ? 'pixel' : 'paper',
+    kappas: whiteBox.map((r) => r.kappa).filter((k): k is number => typeof k === 'number'),
+  };
+}
+
+/** The adaptive section as a small text table (stdout), beside the JSON. */
+function formatAdaptive(s: AdaptiveSection): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const lines = [`Adaptive attacks at κ = ${s.kappa}, n = ${s.count} (ρ in each attack's norm; refined: bisection to the boundary along δ)`];
+  for (const [key, c] of Object.entries(s.cells)) {
+    lines.push(`  ${key.padEnd(32)} ρ ${pct(c.rho).padStart(6)}  refined ${pct(c.rhoRefined).padStart(6)}  fooled ${pct(c.foolRate).padStart(6)}  iterations ${c.meanIterations.toFixed(1)}`);
+  }
+  lines.push(`  ${'best of all attacks'.padEnd(32)} ρ₂ ${pct(s.bestOf.rhoL2)}  ρ∞ ${pct(s.bestOf.rhoLinf)}  fooled ${pct(s.bestOf.foolRate)}`);
+  for (const [name, f] of Object.entries(s.redFlags)) lines.push(`  ${f.flagged ? 'RED FLAG' : 'ok'.padEnd(8)} ${name}: ${f.explanation}`);
+  return lines.join('\n');
 }
 
 main().catch((err: unknown) => {

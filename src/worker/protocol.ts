@@ -317,17 +317,27 @@ export interface ReferenceResults {
   sweep?: { kappa: number; clean: number; rho: number }[];
   transfer?: { kappas: number[]; accuracy: number[][] };
   iterations?: { kappa: number; accuracy: number[] }[];
-  /** `npm run reproduce -- --adaptive`: per κ, the adaptive suite's cells, best of and red flags. */
-  adaptive?: ReferenceAdaptive[];
+  /** "Is the defence real?" per κ (reproduce --adaptive). */
+  adaptive?: AdaptiveReference[];
 }
 
-/** One κ of the reproduction's adaptive section (its cells keyed `<attack id>[+<gradient mode>]`). */
-export interface ReferenceAdaptive {
+/** One cell of the adaptive section: an attack under one gradient mode (null: gradient-free); ρ raw and refined. */
+export interface AdaptiveReferenceCell {
+  gradientMode: string | null;
+  distance: 'l2' | 'linf' | null;
+  rho: number;
+  rhoRefined: number;
+  foolRate: number;
+  meanIterations: number;
+}
+
+export interface AdaptiveReference {
   kappa: number;
-  cells: Record<string, { rho: number; rhoRefined: number; foolRate: number; meanIterations: number }>;
-  bestOf: { rhoL2: number; rhoLinf: number; foolRate: number };
-  /** Which flags were raised, by name. */
-  redFlags: Record<string, boolean>;
+  count: number;
+  /** Keyed `<attack id>[+<gradient mode>]`. */
+  cells: Record<string, AdaptiveReferenceCell>;
+  bestOf: { rhoL2: number; rhoLinf: number; foolRate: number; robustAccuracy?: Record<'l2' | 'linf', { epsilons: number[]; accuracy: number[] }> };
+  redFlags: Record<string, { flagged: boolean; explanation: string }>;
 }
 
 /** Thrown across the boundary as a plain Error whose message starts with this tag. */

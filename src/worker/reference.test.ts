@@ -20,6 +20,25 @@ describe('reference results (npm run reproduce output)', () => {
     expect(r.grayBox[0].kappa).toBe(1);
   });
 
+  it('reads the adaptive section (reproduce --adaptive), NaN written as null included; rejects a malformed one', () => {
+    const base = { version: 1, model: 'm', count: 10, whiteBox: [] };
+    const adaptive = [{
+      kappa: 1, count: 10,
+      cells: {
+        'deepfool-l2+exact': { attack: 'deepfool-l2', gradientMode: 'exact', distance: 'l2', rho: 0.34, rhoRefined: 0.27, foolRate: 0.97, meanIterations: 3 },
+        'square-linf': { attack: 'square-linf', gradientMode: null, distance: 'linf', rho: 0.3, rhoRefined: 0.29, foolRate: null, meanIterations: 500 },
+      },
+      bestOf: { rhoL2: 0.2, rhoLinf: 0.18, foolRate: 1, robustAccuracy: { l2: { epsilons: [0, 1], accuracy: [0.99, 0.5] }, linf: { epsilons: [0], accuracy: [0.99] } } },
+      redFlags: { unboundedNotFooled: { flagged: true, value: { x: 0.97 }, explanation: 'DeepFool fooled only 97%.' } },
+    }];
+    const r = parseReference({ ...base, adaptive }, 'a.json');
+    expect(r.adaptive?.[0].cells['deepfool-l2+exact']).toMatchObject({ rho: 0.34, rhoRefined: 0.27, gradientMode: 'exact' });
+    expect(r.adaptive?.[0].cells['square-linf'].foolRate).toBeNaN();
+    expect(r.adaptive?.[0].redFlags.unboundedNotFooled.flagged).toBe(true);
+    expect(parseReference(base, 'b.json').adaptive).toBeUndefined();
+    expect(() => parseReference({ ...base, adaptive: [{ ...adaptive[0], cells: { x: { rho: 'a' } } }] }, 'c.json')).toThrow(/c\.json.*adaptive/);
+  });
+
   it('rejects a file that is not a reproduce result, naming it', () => {
     expect(() => parseReference({ version: 2 }, 'public/reference/m.json')).toThrow(/public\/reference\/m\.json/);
     expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f')).toThrow();

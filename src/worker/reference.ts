@@ -1,8 +1,9 @@
 /**
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
- * malformed one is an error naming it. Optional sections (sweep, transfer, iterations, adaptive) are read when a
- * newer reproduce writes them.
+ * malformed one is an error naming it. Optional sections (sweep, transfer, iterations) are read when a
+ * newer reproduce writes them, and so is
+ * the adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of, red flags).
  */
 import { z } from 'zod';
 import type { ReferenceResults, ReferenceRow } from './protocol';
@@ -24,6 +25,26 @@ const row = z.object({
   }),
 });
 
+/** JSON writes NaN as null (e.g. a fool rate with no attacked image): read it back as NaN. */
+const num = z.number().nullable().transform((v) => v ?? NaN);
+
+const curve = z.object({ epsilons: z.array(z.number()), accuracy: z.array(num) });
+
+const adaptiveSection = z.object({
+  kappa: z.number(),
+  count: z.number().int().positive(),
+  cells: z.record(z.string(), z.object({
+    gradientMode: z.string().nullable().optional(),
+    distance: z.enum(['l2', 'linf']).optional(),
+    rho: num,
+    rhoRefined: num,
+    foolRate: num,
+    meanIterations: num,
+  })),
+  bestOf: z.object({ rhoL2: num, rhoLinf: num, foolRate: num, robustAccuracy: z.object({ l2: curve, linf: curve }).optional() }),
+  redFlags: z.record(z.string(), z.object({ flagged: z.boolean(), explanation: z.string() })),
+});
+
 const file = z.object({
   version: z.literal(1),
   model: z.string(),
@@ -35,13 +56,7 @@ const file = z.object({
   sweep: z.array(z.object({ kappa: z.number(), clean: z.number(), rho: z.union([z.number(), z.record(z.string(), z.number())]) })).optional(),
   transfer: z.object({ kappas: z.array(kappa), accuracy: z.array(z.array(z.number())) }).optional(),
   iterations: z.array(z.object({ kappa, accuracy: z.array(z.number()) })).optional(),
-  adaptive: z.array(z.object({
-    kappa: z.number(),
-    cells: z.record(z.string(), z.object({ rho: z.number(), rhoRefined: z.number(), foolRate: z.number(), meanIterations: z.number() })),
-    bestOf: z.object({ rhoL2: z.number(), rhoLinf: z.number(), foolRate: z.number() }),
-    // A flag as `reproduce --adaptive` writes it (with its numbers and sentence), or just raised/clear.
-    redFlags: z.record(z.string(), z.union([z.boolean(), z.object({ flagged: z.boolean() }).passthrough()])).optional(),
-  })).optional(),
+  adaptive: z.array(adaptiveSection).optional(),
 });
 
 const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
@@ -65,8 +80,8 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
     transfer: f.transfer ? { kappas: f.transfer.kappas.map(kappaNumber), accuracy: f.transfer.accuracy } : undefined,
     iterations: f.iterations?.map((c) => ({ kappa: kappaNumber(c.kappa), accuracy: c.accuracy })),
     adaptive: f.adaptive?.map((a) => ({
-      kappa: a.kappa, cells: a.cells, bestOf: a.bestOf,
-      redFlags: Object.fromEntries(Object.entries(a.redFlags ?? {}).map(([k, v]) => [k, typeof v === 'boolean' ? v : v.flagged])),
+      ...a,
+      cells: Object.fromEntries(Object.entries(a.cells).map(([k, c]) => [k, { ...c, gradientMode: c.gradientMode ?? null, distance: c.distance ?? null }])),
     })),
   };
 }

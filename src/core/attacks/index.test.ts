@@ -22,6 +22,8 @@ function quick(attack: RegisteredAttack): Record<string, number> {
     case 'trust-region-l2':
     case 'trust-region-linf':
       return { steps: 200, radius: 0.05 };
+    case 'eot-pgd':
+      return { epsilon: 0.3, stepSize: 0.05, steps: 8, samples: 2 };
     case 'square-linf':
       return { epsilon: 0.5, queries: 200 };
     case 'square-l2':

@@ -5,6 +5,7 @@
  * attack: one file exporting an `AttackDefinition`, plus one line below.
  */
 import { deepFoolL2, deepFoolLinf } from './deepfool';
+import { eotPgd } from './eot-pgd';
 import { fgsm } from './fgsm';
 import { fmnL2, fmnLinf } from './fmn';
 import { ifgsm } from './ifgsm';
@@ -26,6 +27,7 @@ export const ATTACKS = {
   'fmn-linf': fmnLinf,
   'square-linf': squareLinf,
   'square-l2': squareL2,
+  'eot-pgd': eotPgd,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];

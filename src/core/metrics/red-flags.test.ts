@@ -19,11 +19,12 @@ describe('red flags', () => {
     expect(unboundedNotFooled({ a: cell({}) }).flagged).toBe(false);
   });
 
-  it('counts images where a straight-through or gradient-free attack of the same norm beat the exact one', () => {
+  it('counts images where the same attack with straight-through gradients, or a gradient-free one of the norm, beat the exact one', () => {
     const exact = cell({ success: [1, 0, 1], l2: [1, 9, 1] });
     const st = cell({ gradientMode: 'straight-through', success: [1, 1, 1], l2: [0.5, 3, 0.999] }); // 0.999: a tie
+    const otherAttack = cell({ gradientMode: 'straight-through', l2: [0, 0, 0] }); // a stronger attack is no red flag
     const otherNorm = cell({ gradientMode: null, distance: 'linf', linf: [0, 0, 0] });
-    const f = beatsExactGradients({ 'df+exact': exact, 'df+straight-through': st, square: otherNorm });
+    const f = beatsExactGradients({ 'df+exact': exact, 'df+straight-through': st, 'fmn+straight-through': otherAttack, square: otherNorm });
     expect(f.value.pairs).toEqual({ 'df+straight-through < df+exact': 2 });
     expect(f.value.share).toBeCloseTo(2 / 3, 12);
     expect(f.flagged).toBe(true);

@@ -58,18 +58,21 @@ export interface BeatsExact {
 
 /**
  * An attack with less information (no gradients) or a deliberately wrong backward (straight-through)
- * should never beat the exact-gradient attack of the same norm if the gradients are informative.
- * Compared per image on the (refined) norm in that distance; a fool where the exact one failed counts.
+ * should never beat the exact-gradient attack if the gradients are informative. A straight-through cell
+ * is compared with the same attack's exact cell; a gradient-free cell with every exact cell of its norm.
+ * Per image on the (refined) norm of that distance; a fool where the exact one failed counts.
  */
 export function beatsExactGradients(cells: Record<string, CellOutcome>): RedFlag<BeatsExact> {
   const pairs: Record<string, number> = {};
   let share = 0;
   const entries = Object.entries(cells);
+  const attackOf = (key: string) => key.split('+')[0];
   for (const [ek, e] of entries) {
     if (e.gradientMode !== 'exact') continue;
     const norm = e.distance === 'l2' ? 'l2' : 'linf';
     for (const [ok, o] of entries) {
-      if (o.distance !== e.distance || !(o.gradientMode === null || o.gradientMode === 'straight-through')) continue;
+      const rival = (o.gradientMode === null && o.distance === e.distance) || (o.gradientMode === 'straight-through' && attackOf(ok) === attackOf(ek));
+      if (!rival) continue;
       let beaten = 0;
       let attacked = 0;
       for (let i = 0; i < o.success.length; i++) {
@@ -87,7 +90,7 @@ export function beatsExactGradients(cells: Record<string, CellOutcome>): RedFlag
     value: { pairs, share },
     explanation: share > 0 && worst
       ? `${worst[0].split(' < ')[0]} found a smaller perturbation than ${worst[0].split(' < ')[1]} on ${worst[1]} images (${(100 * share).toFixed(1)}%): when an attack with less information wins, the exact gradients are misleading the attacker.`
-      : 'No gradient-free or straight-through attack beat the exact-gradient attack of its norm on any image.',
+      : 'No gradient-free or straight-through attack beat the exact-gradient attack on any image.',
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
-import type { AdaptiveResult, AdaptiveSection, ReferenceAdaptive } from '../../worker/protocol';
+import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/protocol';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import type { CsvValue } from './csv';
 
@@ -53,7 +53,7 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && a > 0 ? `${(b / a).toFixed(2)}×` : '—';
 }
 
-function CellTable({ sections, reference }: { sections: AdaptiveSection[]; reference?: ReferenceAdaptive[] }) {
+function CellTable({ sections, reference }: { sections: AdaptiveSection[]; reference?: AdaptiveReference[] }) {
   const name = useCellName();
   const keys = Object.keys(sections[0].cells);
   const [zero, k] = [sections[0], sections[sections.length - 1]];

@@ -1,0 +1,92 @@
+/**
+ * EOT-PGD — Expectation over Transformation (Athalye, Engstrom, Ilyas, Kwok, "Synthesizing Robust
+ * Adversarial Examples", arXiv:1707.07397; used against randomized defences in Athalye, Carlini, Wagner,
+ * arXiv:1802.00420) on Madry's L∞ PGD. Distance: L∞. Fixed-ε attack.
+ *
+ * Against randomized JumpReLU (κ ~ U[0.6b, b] per layer and pass) one gradient is the gradient of one
+ * random network; EOT ascends the expected loss instead: each step averages the cross-entropy gradient
+ * over `samples` forward/backward passes, each drawing fresh κs. On a deterministic classifier it is
+ * PGD with `samples` times the cost. Gradient-based: runs under every gradient mode.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropySum, logitsAndGradient } from './gradients';
+import { linf } from './norms';
+import { epsilonMeta, paramSpecs, stepsMeta } from './params';
+import type { FixedEpsilonAttack } from './types';
+import { checkIterations, checkNonNegative } from './validate';
+
+export interface EotPgdOptions {
+  epsilon: number;
+  stepSize: number;
+  steps: number;
+  samples: number;
+  randomStart: boolean;
+  seed: number;
+}
+
+export const EOT_PGD_DEFAULTS = {
+  /** L∞ radius ε, normalised input units (as Madry PGD's default). */
+  epsilon: 0.3,
+  /** Step size α of each signed step, same units. Madry (MNIST): 0.01. */
+  stepSize: 0.01,
+  /** Number of steps. Madry (MNIST): 40. */
+  steps: 40,
+  /** R: forward/backward passes (κ draws) averaged per step. Athalye et al.: 10–30 for randomized defences. */
+  samples: 10,
+  /** Start from a uniform random point of the ε-ball. */
+  randomStart: true,
+  /** Seed of the random start. */
+  seed: 0,
+} as const satisfies EotPgdOptions;
+
+/** R's range holds 0 so that the attack's own check names why R < 1 cannot run. */
+export const EOT_PGD_PARAMS = paramSpecs(EOT_PGD_DEFAULTS, {
+  epsilon: epsilonMeta(3, 0.001, 'Radius of the L∞ ball, normalised units'),
+  stepSize: { label: 'Step α', kind: 'number', min: 0, max: 1, step: 0.001, doc: 'Madry MNIST: 0.01' },
+  steps: stepsMeta('Madry: 40'),
+  samples: { label: 'κ draws per step (R)', kind: 'integer', min: 0, max: 100, step: 1, doc: 'Gradients averaged over R random networks; Athalye et al.: 10–30' },
+  randomStart: { label: 'Random start', kind: 'boolean', doc: 'Start from a random point of the ε-ball' },
+  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random start reproducible' },
+});
+
+export const eotPgd: FixedEpsilonAttack<EotPgdOptions> = {
+  id: 'eot-pgd',
+  name: 'EOT-PGD (L∞)',
+  kind: 'fixed-epsilon',
+  distance: 'linf',
+  summary: 'PGD against randomized κ: every step averages the gradient over R random draws of κ (Expectation over Transformation).',
+  defaults: EOT_PGD_DEFAULTS,
+  params: EOT_PGD_PARAMS,
+  async run(ctx, x, labels, { epsilon, stepSize, steps, samples, randomStart, seed }) {
+    checkNonNegative('eot-pgd', 'epsilon', epsilon);
+    checkNonNegative('eot-pgd', 'stepSize', stepSize);
+    checkIterations('eot-pgd', 'steps', steps);
+    if (!Number.isInteger(samples) || samples < 1) throw new Error(`eot-pgd: samples (R) must be an integer ≥ 1, got ${String(samples)}`);
+    const objective = crossEntropySum(labels, ctx.classifier.numClasses);
+    const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, linf.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
+    let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, linf.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
+    try {
+      for (let t = 0; t < steps; t++) {
+        await ctx.tick(t, steps, x.shape[0]);
+        let sum: tf.Tensor4D | null = null;
+        for (let r = 0; r < samples; r++) {
+          const { logits, gradient } = logitsAndGradient(ctx.classifier, xAdv, objective);
+          logits.dispose();
+          const next: tf.Tensor4D = sum === null ? gradient : tf.add(sum, gradient);
+          if (sum !== null) tf.dispose([sum, gradient]);
+          sum = next;
+        }
+        const total = sum!;
+        // The sign of the sum is the sign of the mean.
+        const moved = tf.tidy(() => towards(tf.add(xAdv, tf.mul(linf.stepDirection(total), stepSize)) as tf.Tensor4D));
+        total.dispose();
+        xAdv.dispose();
+        xAdv = moved;
+      }
+    } catch (err) {
+      xAdv.dispose();
+      throw err;
+    }
+    return { adversarial: xAdv, iterations: new Int32Array(x.shape[0]).fill(steps) };
+  },
+};
