@@ -2,14 +2,17 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './eslint-rules/no-import-cycle.js';
 
 /**
- * Layers, each importing only from layers to its left (type-only imports excepted):
+ * Layers, each importing only from layers to its left (type-only imports excepted), and no cycles:
  *   src/core → src/worker → src/state → src/features → src/app
  * core is the compute core (op, kernels, retrofit, attacks, metrics, data, models): no React, no DOM store.
+ * The page reaches TF.js only through the worker: state imports of the worker only its job table and
+ * client, of the core only modules without TF.js; features import neither at run time.
  */
-const restrict = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message, allowTypeImports: true }] }],
+const restrict = (...rules) => ({
+  'no-restricted-imports': ['error', { patterns: rules.map(([group, message]) => ({ group, message, allowTypeImports: true })) }],
 });
 
 export default tseslint.config(
@@ -18,7 +21,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    plugins: { layering: { rules: { 'no-import-cycle': noImportCycle } } },
     rules: {
+      'layering/no-import-cycle': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -30,22 +35,28 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**'],
-    rules: restrict(['react', 'react-dom', 'zustand', 'recharts', '**/worker/**', '**/state/**', '**/features/**', '**/app/**', '**/lib/**'],
-      'src/core is the compute core: it runs in Node and in the worker, so it must not import UI, state or browser-only code.'),
+    rules: restrict([['react', 'react-dom', 'zustand', 'recharts', '**/worker/**', '**/state/**', '**/features/**', '**/app/**', '**/lib/**'],
+      'src/core is the compute core: it runs in Node and in the worker, so it must not import UI, state or browser-only code.']),
   },
   {
     files: ['src/worker/**'],
-    rules: restrict(['react', 'react-dom', 'zustand', 'recharts', '**/state/**', '**/features/**', '**/app/**'],
-      'The worker runs TF.js only; UI and state live on the main thread.'),
+    rules: restrict([['react', 'react-dom', 'zustand', 'recharts', '**/state/**', '**/features/**', '**/app/**'],
+      'The worker runs TF.js only; UI and state live on the main thread.']),
   },
   {
     files: ['src/state/**'],
-    rules: restrict(['@tensorflow/*', '**/worker/server*', '**/features/**', '**/app/**'],
-      'State talks to the worker through the bridge; it never runs TF.js itself.'),
+    ignores: ['**/*.test.ts'],
+    rules: restrict(
+      [['@tensorflow/*', '**/features/**', '**/app/**'], 'State never runs TF.js and never imports the UI.'],
+      [['**/worker/*', '!**/worker/client', '!**/worker/jobs'], 'State reaches the worker only through its job table and client (worker/jobs, worker/client).'],
+      [['**/core/*/*', '**/core/*/*/**', '!**/core/attacks/params', '!**/core/metrics/kappa-tuner', '!**/core/op/gradient-mode'],
+        'State may use only the core modules without TF.js (attacks/params, metrics/kappa-tuner, op/gradient-mode); the rest runs in the worker.'],
+    ),
   },
   {
     files: ['src/features/**'],
-    rules: restrict(['@tensorflow/*', '**/worker/**', '**/app/**'],
-      'Components render state and send requests; TF.js work belongs in the worker.'),
+    rules: restrict(
+      [['@tensorflow/*', '**/worker/**', '**/core/**', '**/app/**'], 'Components render state and call store actions; compute belongs to the worker and the core.'],
+    ),
   },
 );

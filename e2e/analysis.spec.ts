@@ -14,7 +14,7 @@ const SHOTS = 'artifacts/screenshots';
 async function ready(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const s = window.__jumprelu?.getState();
-    return s?.loadStatus === 'ready' && s.evalStatus === 'idle';
+    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling';
   }, undefined, { timeout: 90_000 });
 }
 
@@ -44,7 +44,7 @@ test('trade-off curve: computes, exports the plotted numbers as CSV, clicking se
   expect((await memory(page)).numTensors).toBe(before.numTensors);
 
   // What the chart plots, as the store holds it and as the data table under the chart prints it.
-  const points = await page.evaluate(() => window.__jumprelu!.getState().analysis.tradeoff.result!.points);
+  const points = await page.evaluate(() => window.__jumprelu!.getState().jobs.tradeoff.result!.points);
   expect(points.map((p) => p.kappa)).toEqual([0, 0.5, 1, 1.5]);
   const shown = await panel.getByTestId('tradeoff-data').locator('tbody tr').evaluateAll((rows) =>
     rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent ?? '')));
@@ -102,7 +102,7 @@ test('κ tuner proposes a κ within budget on the validation split', async ({ pa
   const before = await memory(page);
   await panel.getByRole('button', { name: 'Tune κ' }).click();
   await expect(panel.getByTestId('tuner-kappa')).toBeVisible({ timeout: 120_000 });
-  const r = await page.evaluate(() => window.__jumprelu!.getState().analysis.tuner.result!);
+  const r = await page.evaluate(() => window.__jumprelu!.getState().jobs.tuner.result!);
   // The validation split is the shard's last 2,000 images; the evaluation split ends before it.
   expect(r.split.validation).toEqual({ start: 8000, count: 2000 });
   expect(r.split.evaluation.start + r.split.evaluation.count).toBeLessThanOrEqual(r.split.validation.start);
@@ -209,14 +209,14 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
   const transfer = page.getByTestId('panel-transfer');
   await transfer.getByRole('button', { name: 'Compute matrix' }).click();
   await expect(transfer.getByTestId('transfer-heatmap')).toBeVisible({ timeout: 120_000 });
-  const m = await page.evaluate(() => window.__jumprelu!.getState().analysis.transfer.result!);
+  const m = await page.evaluate(() => window.__jumprelu!.getState().jobs.transfer.result!);
   expect(m.accuracy).toHaveLength(m.kappas.length);
   await expect(transfer.getByTestId('transfer-heatmap').locator('rect')).toHaveCount(m.kappas.length ** 2);
 
   const iters = page.getByTestId('panel-iterations');
   await iters.getByRole('button', { name: 'Compute curves' }).click();
   await expect(iters.getByTestId('iterations-chart').locator('.recharts-line')).toHaveCount(2, { timeout: 120_000 });
-  const curves = await page.evaluate(() => window.__jumprelu!.getState().analysis.iterations.result!.curves);
+  const curves = await page.evaluate(() => window.__jumprelu!.getState().jobs.iterations.result!.curves);
   for (const c of curves) {
     expect(c.accuracy).toHaveLength(21);
     // Accuracy can only fall as IFGSM takes more steps.

@@ -31,7 +31,7 @@ async function open(page: Page, query = '?backend=wasm'): Promise<Watch> {
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const s = window.__jumprelu?.getState();
-    return s?.loadStatus === 'ready' && s.evalStatus === 'idle'
+    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling'
       && document.querySelector('[data-testid=accuracy]')?.getAttribute('data-stale') === 'false';
   }, undefined, { timeout: 90_000 });
 }
@@ -122,7 +122,7 @@ test('attack an image, cancel an attack, worker memory stays flat', async ({ pag
   await page.getByLabel('attack', { exact: true }).selectOption('trust-region-l2');
   await page.getByRole('button', { name: /^Run Trust Region L2/ }).click();
   await expect(page.getByRole('progressbar').last()).toBeVisible();
-  await page.waitForFunction(() => (window.__jumprelu?.getState().attackProgress?.done ?? 0) > 2);
+  await page.waitForFunction(() => (window.__jumprelu?.getState().jobs.attack.progress?.done ?? 0) > 2);
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('attack-status')).toHaveText('Attack cancelled.', { timeout: 10_000 });

@@ -15,7 +15,7 @@ export async function benchApp(browser: Browser, baseUrl: string, runs: { model:
     await page.goto(`${baseUrl}?backend=wasm&model=${run.model}&n=${run.images}`);
     const settled = () => page.waitForFunction(() => {
       const s = window.__jumprelu?.getState();
-      return s?.loadStatus === 'ready' && s.evalStatus === 'idle'
+      return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling'
         && document.querySelector('[data-testid=accuracy]')?.getAttribute('data-stale') === 'false';
     }, undefined, { timeout: 300_000, polling: 5 });
     await settled();

@@ -1,11 +1,11 @@
 /** Creates the store, the compute worker and the bridge between them, once per mounted app. */
 import { useEffect, useState, type ReactNode } from 'react';
-import { connectBridge } from '../state/bridge';
+import { connectWorker } from '../state/connect';
 import { StoreProvider } from '../state/react';
 import { createAppStore, type AppState } from '../state/store';
-import { startWorker } from '../state/worker-client';
 import { decode } from '../state/url-schema';
 import { connectUrlSync, storeFromUrl } from '../state/url-sync';
+import { startWorker } from '../worker/client';
 import type { MemoryInfo } from '../worker/protocol';
 
 /** Test and console hook: read the store and the worker's tf.memory() without touching the UI. */
@@ -27,11 +27,11 @@ export function AppProviders({ children }: { children: ReactNode }) {
   useEffect(() => {
     for (const w of link.warnings) store.getState().addNotice(w, 'warn');
     const client = startWorker();
-    const disconnect = connectBridge(store, client, {
+    const disconnect = connectWorker(store, client, {
       baseUrl: new URL('./', document.baseURI).href, backend: link.state.backend, modelId: link.state.model,
     });
     const disconnectUrl = connectUrlSync(store, window);
-    window.__jumprelu = { getState: store.getState, memory: () => client.api.memory() };
+    window.__jumprelu = { getState: store.getState, memory: () => client.memory() };
     return () => {
       disconnectUrl();
       disconnect();

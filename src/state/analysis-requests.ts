@@ -1,5 +1,5 @@
 /** Builds each analysis's worker request from the store: the one place panel settings turn into work. Pure. */
-import { kappaGrid } from '../worker/kappa-tuner';
+import { kappaGrid } from '../core/metrics/kappa-tuner';
 import type { AnalysisKind, AnalysisRequest, DatasetName } from '../worker/protocol';
 import type { AppState } from './slices/types';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attackImpls } from '../worker/attack-registry';
+import { attackDescriptors } from '../worker/catalogue';
 import { attackParamsFor } from './attack-params';
 import { createAppStore } from './store';
 import { decode, encode } from './url-schema';
 import { storeFromUrl, urlStateFromStore } from './url-sync';
 
-const attacks = attackImpls().map((a) => a.descriptor);
+const attacks = attackDescriptors();
 const dataset = { dataset: 'mnist' as const, classNames: [], shape: [28, 28, 1] as [number, number, number], count: 10 };
 
 function fromLink(search: string) {

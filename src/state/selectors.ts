@@ -1,8 +1,38 @@
-/** Derived values shared by several panels. Pure functions of the state. */
-import type { EvalResult } from '../worker/protocol';
-import { currentSetting } from './bridge';
-import { evalKey } from './slices/evaluation-slice';
-import type { AppState } from './slices/types';
+/** Derived values shared by several panels and actions. Pure functions of the state. */
+import type { EvalResult, KappaChoice } from '../worker/protocol';
+import type { AppState, JobStatus } from './slices/types';
+
+export function evalKey(modelId: string, s: KappaChoice, sampleSize: number): string {
+  return `${modelId}|${s.kappa}|${s.randomized ? `r${s.seed}` : 'f'}|${sampleSize}`;
+}
+
+export const currentSetting = (s: Pick<AppState, 'kappa' | 'randomized' | 'seed'>): KappaChoice =>
+  ({ kappa: s.kappa, randomized: s.randomized, seed: s.seed });
+
+export const isBusy = (status: JobStatus): boolean => status === 'running' || status === 'cancelling';
+
+/** The selected model is loaded on the current backend: jobs on it may run. */
+export const modelReady = (s: AppState): boolean =>
+  s.jobs.load.status === 'done' && s.card !== null && s.card.id === s.modelId && !isBusy(s.jobs.backend.status);
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export function loadStatus(s: AppState): LoadStatus {
+  const { status } = s.jobs.load;
+  if (status === 'error') return 'error';
+  if (isBusy(status)) return 'loading';
+  return modelReady(s) ? 'ready' : 'idle';
+}
+
+export type BackendStatus = 'starting' | 'ready' | 'switching' | 'error';
+
+export function backendStatus(s: AppState): { status: BackendStatus; error: string | null } {
+  const { start, backend } = s.jobs;
+  if (start.status === 'error') return { status: 'error', error: start.error };
+  if (backend.status === 'error') return { status: 'error', error: backend.error };
+  if (isBusy(backend.status)) return { status: 'switching', error: null };
+  return { status: s.backend ? 'ready' : 'starting', error: null };
+}
 
 export const selectCurrentEval = (s: AppState): EvalResult | undefined =>
   s.modelId ? s.evalCache[evalKey(s.modelId, currentSetting(s), s.sampleSize)] : undefined;
@@ -20,3 +50,9 @@ export const selectLatestEval = (s: AppState): EvalResult | undefined => {
   for (const [k, v] of Object.entries(s.evalCache)) if (k.startsWith(prefix) && k.endsWith(suffix)) latest = v;
   return latest;
 };
+
+/** The reference results of the selected model: undefined while unknown, null when it has none. */
+export function selectReference(s: AppState) {
+  const r = s.jobs.reference;
+  return r.result && r.result.modelId === s.modelId ? r.result.data : undefined;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clampKappa } from './slices/kappa-slice';
-import { evalKey } from './slices/evaluation-slice';
+import { evalKey } from './selectors';
 import { createAppStore } from './store';
 
 describe('app store', () => {
@@ -19,18 +19,14 @@ describe('app store', () => {
     expect(evalKey('m', { kappa: 1, randomized: false, seed: 1 }, 1000)).not.toBe(a);
   });
 
-  it('runs attacks as intents: start bumps the run id, cancel only while running', () => {
-    const store = createAppStore();
+  it('selecting another model clears the image; without a worker a job fails with a message', async () => {
+    const store = createAppStore({ selectedImage: 3 });
     const s = store.getState();
-    s.startAttack();
-    expect(store.getState().attackStatus).toBe('idle'); // no image selected
-    s.selectImage(3);
-    s.startAttack();
-    expect(store.getState()).toMatchObject({ attackStatus: 'running', attackRunId: 1, attackResult: null });
-    s.cancelAttack();
-    expect(store.getState().attackStatus).toBe('cancelling');
     s.selectModel('a');
+    expect(store.getState().selectedImage).toBe(3); // the first selection keeps a link's image
     s.selectModel('b');
-    expect(store.getState()).toMatchObject({ modelId: 'b', selectedImage: null, loadNonce: 2 });
+    expect(store.getState()).toMatchObject({ modelId: 'b', selectedImage: null });
+    expect(await s.runJob('reference', { modelId: 'b' })).toBeUndefined();
+    expect(store.getState().jobs.reference).toMatchObject({ status: 'error', error: 'The compute worker is not running.' });
   });
 });

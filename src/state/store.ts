@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createAnalysisSlice } from './slices/analysis-slice';
 import { createAttackSlice } from './slices/attack-slice';
 import { createEvaluationSlice } from './slices/evaluation-slice';
+import { createJobsSlice } from './slices/jobs-slice';
 import { createKappaSlice } from './slices/kappa-slice';
 import { createModelSlice } from './slices/model-slice';
 import type { AppState } from './slices/types';
@@ -13,6 +14,7 @@ export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(initial: Partial<AppState> = {}): AppStore {
   return createStore<AppState>()((...a) => ({
+    ...createJobsSlice(...a),
     ...createModelSlice(...a),
     ...createKappaSlice(...a),
     ...createEvaluationSlice(...a),

@@ -91,6 +91,7 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
         store.setState({ pendingKappa: u.kappa });
         s.selectModel(u.model);
       } else if (u.kappa !== null) s.setKappa(u.kappa);
+      else void s.evaluate(); // randomized, seed or sample size may have changed
     } finally {
       applying = false;
     }

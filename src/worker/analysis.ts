@@ -18,18 +18,21 @@ import { NORMALIZATION } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
 import { adaptiveSections, strongerRho } from './adaptive';
-import { kappaGrid, proposeKappa } from './kappa-tuner';
+import { kappaGrid, proposeKappa } from '../core/metrics/kappa-tuner';
 import {
-  CANCELLED, type AdaptiveRequest, type AdaptiveResult, type AnalysisRequest, type AnalysisResult, type IterationsRequest, type IterationsResult, type ProgressFn,
+  type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
   type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
 } from './protocol';
-import { splitFor, splitSource } from './splits';
+import { coreKappa } from './session';
+import { splitSource } from './splits';
 
 export interface AnalysisContext {
   net: RetrofittedModel;
   card: ModelCard;
   shard: Shard;
+  /** Evaluation and validation split of the shard (splits.ts). */
+  split: SplitInfo;
   signal: AbortSignal;
   onProgress: ProgressFn;
   /** Every shipped model's card (for the tuner's per-model comparison). */
@@ -69,10 +72,6 @@ function evalSet(ctx: AnalysisContext, split: SplitInfo, n: number): EvalSet {
   return makeEvalSet(source, NORMALIZATION[m.dataset], Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
 }
 
-function coreKappa(kappa: number, randomized: boolean, seed: number): CoreKappa {
-  return randomized && kappa > 0 ? { randomized: { b: kappa, seed } } : kappa;
-}
-
 function rowView(r: TableRow): TableRowView {
   const k = r.kappa;
   return typeof k === 'number'
@@ -88,7 +87,8 @@ async function withSets<T>(sets: EvalSet[], run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest, split: SplitInfo): Promise<TradeoffResult> {
+export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Promise<TradeoffResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
   const p = phases(ctx.onProgress, [0.1, 0.45, 0.45]);
@@ -130,14 +130,15 @@ async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest, split: Split
   });
 }
 
-async function table(ctx: AnalysisContext, req: TableRequest, split: SplitInfo): Promise<TableResult> {
+export async function table(ctx: AnalysisContext, req: TableRequest): Promise<TableResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const set = evalSet(ctx, split, req.sample);
   return withSets([set], async () => {
     const protocol = PAPER_PROTOCOL[ctx.card.dataset]
       .filter((c) => c.key !== 'trust-region' || req.trSteps > 0)
       .map((c) => (c.key === 'trust-region' ? { ...c, options: { ...c.options, steps: req.trSteps } } : c));
-    const current = coreKappa(req.kappa, req.randomized, req.seed);
+    const current = coreKappa(req);
     const kappas: CoreKappa[] = current === 0 ? [0] : [0, current];
     const p = phases(ctx.onProgress, [1]);
     p.next(0);
@@ -171,13 +172,15 @@ async function overKappas<T>(ctx: AnalysisContext, split: SplitInfo, sample: num
   });
 }
 
-async function transfer(ctx: AnalysisContext, req: TransferRequest, split: SplitInfo): Promise<TransferResult> {
+export async function transfer(ctx: AnalysisContext, req: TransferRequest): Promise<TransferResult> {
+  const { split } = ctx;
   const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
     transferMatrix(subject, kappas, transferAttack(ctx.card.dataset, req.steps), opts));
   return { kind: 'transfer', request: req, kappas: r.kappas, accuracy: r.out.accuracy, count: r.count, split, ms: r.ms };
 }
 
-async function iterations(ctx: AnalysisContext, req: IterationsRequest, split: SplitInfo): Promise<IterationsResult> {
+export async function iterations(ctx: AnalysisContext, req: IterationsRequest): Promise<IterationsResult> {
+  const { split } = ctx;
   const r = await overKappas(ctx, split, req.sample, req.kappas, (subject, kappas, opts) =>
     accuracyVsIterations(subject, kappas, { epsilon: Number(paperOptions('ifgsm', ctx.card.dataset).epsilon), steps: req.steps }, opts));
   return {
@@ -186,7 +189,8 @@ async function iterations(ctx: AnalysisContext, req: IterationsRequest, split: S
   };
 }
 
-async function tune(ctx: AnalysisContext, req: TuneRequest, split: SplitInfo): Promise<TuneResult> {
+export async function tune(ctx: AnalysisContext, req: TuneRequest): Promise<TuneResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const m = ctx.shard.manifest;
   const norm = NORMALIZATION[m.dataset];
@@ -227,7 +231,8 @@ async function tune(ctx: AnalysisContext, req: TuneRequest, split: SplitInfo): P
   });
 }
 
-async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest, split: SplitInfo): Promise<AdaptiveResult> {
+export async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest): Promise<AdaptiveResult> {
+  const { split } = ctx;
   const t0 = performance.now();
   const set = evalSet(ctx, split, req.sample);
   return withSets([set], async () => {
@@ -238,21 +243,4 @@ async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest, split: Split
     });
     return { kind: 'adaptive', request: req, sections, queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0 };
   });
-}
-
-export async function runAnalysis(ctx: AnalysisContext, req: AnalysisRequest): Promise<AnalysisResult> {
-  const split = splitFor(ctx.shard.manifest.dataset, ctx.shard.manifest.count);
-  try {
-    switch (req.kind) {
-      case 'tradeoff': return await tradeoff(ctx, req, split);
-      case 'table': return await table(ctx, req, split);
-      case 'transfer': return await transfer(ctx, req, split);
-      case 'iterations': return await iterations(ctx, req, split);
-      case 'tuner': return await tune(ctx, req, split);
-      case 'adaptive': return await adaptive(ctx, req, split);
-    }
-  } catch (e) {
-    if (ctx.signal.aborted) throw new Error(CANCELLED);
-    throw e;
-  }
 }

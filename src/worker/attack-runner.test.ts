@@ -1,73 +1,88 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NORMALIZATION } from '../core/data/normalization';
-import { loadShardNode } from '../core/data/shard-node';
+import { ATTACK_IDS, getAttack } from '../core/attacks';
+import { predict } from '../core/attacks/run-attack';
+import { normalizePixels } from '../core/data/normalization';
 import type { Shard } from '../core/data/shard';
-import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit';
-import { loadModelNode } from '../core/models/load-node';
-import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
+import type { Classifier } from '../core/models/classifier';
+import { tinyJumpNetwork, TEST_NORMALIZATION } from '../core/attacks/test-classifiers';
 import { useBackend } from '../testing/backends';
-import { attackImpls } from './attack-registry';
 import { runAttackPair } from './attack-runner';
+import { attackDescriptors } from './catalogue';
 import type { AttackRequest } from './protocol';
 
-/** The shipped MNIST model on its first test image, as the attack view runs it. */
-describe('attack view: refined ρ and the straight-through companion (shipped MNIST model, wasm)', () => {
-  let net: RetrofittedModel;
-  let shard: Shard;
-  beforeAll(async () => {
-    await useBackend('wasm');
-    net = await retrofit((await loadModelNode('mnist-lenetlike-base')).model, 0);
-    shard = await loadShardNode('mnist');
-  });
-
-  const impl = (id: string) => attackImpls().find((a) => a.descriptor.id === id)!;
-  const run = (attackId: string, over: Partial<AttackRequest> = {}) => {
-    const req: AttackRequest = {
-      modelId: 'mnist-lenetlike-base', imageIndex: 0, attackId, params: {}, threat: 'white-box', gradientMode: 'exact',
-      smoothingTau: 0.1, kappa: 1, randomized: false, seed: 1, ...over,
-    };
-    const clf = (kappa: number) => classifierFromRetrofit(net, NORMALIZATION.mnist, kappa);
-    return runAttackPair(impl(attackId), shard, req, { unprotected: clf(0), protected: clf(req.kappa) }, new AbortController().signal, () => undefined);
+/** Counts the passes a view makes on the very tensor it first saw (the clean image). */
+function counting(c: Classifier): Classifier & { cleanPasses: () => number } {
+  let first: tf.Tensor | null = null;
+  let n = 0;
+  return {
+    ...c,
+    logits: (x) => {
+      first ??= x;
+      if (x === first) n++;
+      return c.logits(x);
+    },
+    cleanPasses: () => n,
   };
+}
 
-  it('DeepFool L2, exact: both sides refined (refined ≤ raw), straight-through run on κ = 1, κ = 0 reused; no leak', async () => {
-    const before = tf.memory().numTensors;
-    const r = await run('deepfool-l2');
-    expect(tf.memory().numTensors).toBe(before);
-    expect(r.companionNote).toBeNull();
-    expect(r.companion?.gradientMode).toBe('straight-through');
-    for (const s of [r.unprotected, r.protected]) {
-      expect(s.success).toBe(true);
-      expect(s.rhoRefined).not.toBeNull();
-      expect(s.rhoRefined!).toBeLessThanOrEqual(s.rho * (1 + 1e-6));
-      expect(s.rhoRefined!).toBeGreaterThan(0);
-    }
-    // At κ = 0 both rules are 1[z > 0]: the requested run's numbers, not a rerun.
-    expect(r.companion!.unprotected).toEqual({ rho: r.unprotected.rho, rhoRefined: r.unprotected.rhoRefined, success: true, iterations: r.unprotected.iterations });
-    const st = r.companion!.protected;
-    expect(st.success).toBe(true);
-    expect(st.rhoRefined!).toBeLessThanOrEqual(st.rho * (1 + 1e-6));
-    // Another backward, another path: the straight-through run is not the exact one copied.
-    expect(st.rho).not.toBe(r.protected.rho);
+describe('the attack job body', () => {
+  const pixels = Uint8Array.from({ length: 16 }, (_, i) => (i * 37) % 256);
+  let protectedNet: Classifier;
+  let baseNet: Classifier;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    protectedNet = tinyJumpNetwork([4, 4, 1], 8, 3, 0.1, 3);
+    baseNet = tinyJumpNetwork([4, 4, 1], 8, 3, 0, 3); // same weights (same seed), κ = 0
+  });
+  const shardFor = (label: number): Shard => ({
+    manifest: { shape: [4, 4, 1], count: 1, dataset: 'mnist' }, images: pixels, labels: Uint8Array.from([label]),
+  }) as unknown as Shard;
+  const request = (attackId: string, threat: AttackRequest['threat']): AttackRequest => ({
+    modelId: 'm', imageIndex: 0, attackId, threat, kappa: 0.1, randomized: false, seed: 1, gradientMode: 'exact', smoothingTau: 0.1,
+    params: attackId.includes('trust') || attackId === 'ifgsm' ? { steps: 50 } : {},
   });
 
-  it('smoothed requests rerun the straight-through attack at κ = 0 too (the rules differ there)', async () => {
-    const r = await run('deepfool-l2', { gradientMode: 'smoothed', smoothingTau: 0.2, params: { steps: 10 } });
-    expect(r.companion?.gradientMode).toBe('straight-through');
-    expect(r.companion!.unprotected.rho).not.toBe(r.unprotected.rho);
+  it('lists the catalogue in its order with the clip range last', () => {
+    const d = attackDescriptors();
+    expect(d.map((a) => a.id)).toEqual(ATTACK_IDS);
+    expect(d.slice(0, 3).map((a) => a.id)).toEqual(['deepfool-l2', 'deepfool-linf', 'ifgsm']);
+    for (const a of d) expect(a.params.at(-1)?.key).toBe('clip');
   });
 
-  it('fixed-ε, gradient-free and gray-box runs say why there is no companion, and fixed-ε ρ is not refined', async () => {
-    const fgsm = await run('fgsm');
-    expect(fgsm.companion).toBeNull();
-    expect(fgsm.companionNote).toMatch(/fixed budget/);
-    expect(fgsm.protected.rhoRefined).toBeNull();
-    const square = await run('square-linf', { gradientMode: 'straight-through', params: { queries: 20 } });
-    expect(square.companion).toBeNull();
-    expect(square.companionNote).toMatch(/reads no gradients/);
-    const gray = await run('deepfool-l2', { threat: 'gray-box' });
-    expect(gray.companion).toBeNull();
-    expect(gray.companionNote).toMatch(/Gray-box/);
+  it.each(ATTACK_IDS.flatMap((id) => [[id, 'white-box'], [id, 'gray-box']] as const))(
+    '%s %s: classifies the clean image once per side, reports the core\'s numbers, leaks nothing', async (id, threat) => {
+      const x = normalizePixels(pixels, [1, 4, 4, 1], TEST_NORMALIZATION);
+      const label = (await predict(baseNet, x))[0];
+      x.dispose();
+      const views = { unprotected: counting(baseNet), protected: counting(protectedNet) };
+      const before = tf.memory().numTensors;
+      const seen: number[] = [];
+      const r = await runAttackPair(getAttack(id), shardFor(label), request(id, threat), views, new AbortController().signal, (p) => seen.push(p.done));
+      expect(tf.memory().numTensors).toBe(before);
+      expect(views.unprotected.cleanPasses()).toBe(1);
+      expect(views.protected.cleanPasses()).toBe(1);
+      expect(r.unprotected.skipped).toBe(false);
+      expect(r.unprotected.clean.predicted).toBe(label);
+      expect(r.unprotected.success).toBe(r.unprotected.adversarial.predicted !== label);
+      expect(r.protected.success).toBe(r.protected.adversarial.predicted !== label);
+      expect(Number.isFinite(r.unprotected.l2) && Number.isFinite(r.unprotected.rho)).toBe(true);
+      expect(r.norm).toBe(getAttack(id).distance);
+      if (threat === 'gray-box') {
+        expect(r.protected).toMatchObject({ craftedOn: 'kappa-0', l2: r.unprotected.l2, linf: r.unprotected.linf, iterations: r.unprotected.iterations });
+      }
+      // Every white-box gradient minimization attack also ran under straight-through; the others say why not.
+      const a = getAttack(id);
+      const compared = threat === 'white-box' && a.kind === 'minimization' && !('queries' in a && a.queries);
+      expect(r.companion === null, id).toBe(!compared);
+      expect(r.companionNote === null, id).toBe(compared);
+      expect(r.cleanPixels).toHaveLength(16);
+      expect(r.unprotected.deltaAbs).toHaveLength(16);
+    });
+
+  it('refuses parameters the range rule would change, before anything runs', async () => {
+    const req = { ...request('ifgsm', 'white-box'), params: { steps: 1e9 } };
+    await expect(runAttackPair(getAttack('ifgsm'), shardFor(0), req, { unprotected: baseNet, protected: protectedNet },
+      new AbortController().signal, () => undefined)).rejects.toThrow(/steps = 1000000000 is outside 0–2000/);
   });
 });

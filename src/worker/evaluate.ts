@@ -3,26 +3,23 @@
  * honoured within one batch. The gallery is predicted first: it is what the student is looking at.
  */
 import * as tf from '@tensorflow/tfjs';
+import { throwIfAborted } from '../core/attacks';
 import type { Shard } from '../core/data/shard';
-import { normalizePixels } from '../core/data/normalization';
+import { normalizePixels, type Normalization } from '../core/data/normalization';
 import type { Classifier } from '../core/models/classifier';
 import { accuracyOver, DEFAULT_BATCH_SIZE, shardSource } from '../core/metrics/accuracy';
-import { CANCELLED, type EvalRequest, type EvalResult, type GalleryPrediction, type ProgressFn } from './protocol';
+import type { EvalRequest, EvalResult, GalleryPrediction, ProgressFn } from './protocol';
 
 /** The core's batch size, so `npm run bench`'s κ → accuracy rows (core `accuracy`) match what runs here. */
 export const EVAL_BATCH = DEFAULT_BATCH_SIZE;
 
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new Error(CANCELLED);
-}
-
-/** Normalised batch of shard images at the given indices. */
-export function shardBatch(shard: Shard, indices: number[], classifier: Classifier): tf.Tensor4D {
+/** Normalised batch of the shard images at `indices`. */
+export function shardImages(shard: Shard, indices: number[], normalization: Normalization): tf.Tensor4D {
   const [h, w, c] = shard.manifest.shape;
   const size = h * w * c;
   const pixels = new Uint8Array(indices.length * size);
   indices.forEach((idx, i) => pixels.set(shard.images.subarray(idx * size, (idx + 1) * size), i * size));
-  return normalizePixels(pixels, [indices.length, h, w, c], classifier.normalization);
+  return normalizePixels(pixels, [indices.length, h, w, c], normalization);
 }
 
 async function predict(classifier: Classifier, x: tf.Tensor4D): Promise<{ pred: Int32Array; conf: Float32Array }> {
@@ -45,7 +42,7 @@ export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req
 
   let gallery: GalleryPrediction[] = [];
   if (galleryIdx.length) {
-    const x = shardBatch(shard, galleryIdx, classifier);
+    const x = shardImages(shard, galleryIdx, classifier.normalization);
     try {
       const { pred, conf } = await predict(classifier, x);
       gallery = galleryIdx.map((index, i) => ({
@@ -58,12 +55,6 @@ export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req
   throwIfAborted(signal);
 
   const source = shardSource(shard, classifier.normalization, total);
-  let correct = 0;
-  try {
-    correct = (await accuracyOver(classifier, source, { batchSize: EVAL_BATCH, signal, onProgress })).correct.reduce((a, v) => a + v, 0);
-  } catch (e) {
-    if (signal.aborted) throw new Error(CANCELLED);
-    throw e;
-  }
+  const correct = (await accuracyOver(classifier, source, { batchSize: EVAL_BATCH, signal, onProgress })).correct.reduce((a, v) => a + v, 0);
   return { request: req, correct, total, accuracy: correct / total, gallery, ms: performance.now() - t0 };
 }

@@ -50,14 +50,15 @@ export interface LoadedModelInfo {
   gallery: GalleryImage[];
 }
 
-export interface KappaSetting {
+/** κ as a request carries it (the core's `KappaSetting` is the resolved number or randomized range). */
+export interface KappaChoice {
   kappa: number;
   /** Randomized JumpReLU: each layer and pass draws κ ~ U[0.6·κ, κ] from `seed`. */
   randomized: boolean;
   seed: number;
 }
 
-export interface EvalRequest extends KappaSetting {
+export interface EvalRequest extends KappaChoice {
   modelId: string;
   /** Number of test images evaluated, taken from the start of the shard (clamped to its size). */
   sampleSize: number;
@@ -109,7 +110,7 @@ export interface AttackDescriptor {
 
 export type ThreatModel = 'white-box' | 'gray-box';
 
-export interface AttackRequest extends KappaSetting {
+export interface AttackRequest extends KappaChoice {
   modelId: string;
   imageIndex: number;
   attackId: string;
@@ -174,7 +175,7 @@ export interface Companion {
   protected: SideNumbers;
 }
 
-export interface AttackResult {
+export interface AttackPairResult {
   request: AttackRequest;
   label: number;
   cleanPixels: Float32Array;
@@ -217,7 +218,7 @@ export interface SplitInfo {
 
 export interface TradeoffRequest { kind: 'tradeoff'; modelId: string; kappas: number[]; rhoSample: number; cleanSample: number }
 /** κ = 0 and `kappa` (randomized when `randomized`), white-box and gray-box. trSteps 0 skips Trust Region. */
-export interface TableRequest extends KappaSetting { kind: 'table'; modelId: string; sample: number; trSteps: number }
+export interface TableRequest extends KappaChoice { kind: 'table'; modelId: string; sample: number; trSteps: number }
 export interface TransferRequest { kind: 'transfer'; modelId: string; kappas: number[]; sample: number; steps: number }
 export interface IterationsRequest { kind: 'iterations'; modelId: string; kappas: number[]; sample: number; steps: number }
 /** budget: clean-accuracy points (percentage points) the proposed κ may lose against κ = 0 on validation. */
@@ -338,23 +339,4 @@ export interface AdaptiveReference {
   cells: Record<string, AdaptiveReferenceCell>;
   bestOf: { rhoL2: number; rhoLinf: number; foolRate: number; robustAccuracy?: Record<'l2' | 'linf', { epsilons: number[]; accuracy: number[] }> };
   redFlags: Record<string, { flagged: boolean; explanation: string }>;
-}
-
-/** Thrown across the boundary as a plain Error whose message starts with this tag. */
-export const CANCELLED = 'cancelled';
-
-/** What the worker exposes through comlink. Callbacks arrive wrapped in Comlink.proxy. */
-export interface WorkerApi {
-  /** `baseUrl`: the page's base, against which models/ and data/ are resolved. */
-  start(backend: BackendName | null, baseUrl: string): Promise<StartResult>;
-  switchBackend(backend: BackendName): Promise<BackendInfo>;
-  loadModel(id: string, onProgress: ProgressFn): Promise<LoadedModelInfo>;
-  evaluate(requestId: number, req: EvalRequest, onProgress: ProgressFn): Promise<EvalResult>;
-  attack(requestId: number, req: AttackRequest, onProgress: ProgressFn): Promise<AttackResult>;
-  /** One analysis at a time; a new one of the same kind supersedes the old. Cancel with `cancel(requestId)`. */
-  analysis(requestId: number, req: AnalysisRequest, onProgress: ProgressFn): Promise<AnalysisResult>;
-  /** The reproduction command's results for a model, or null when public/reference/<id>.json is absent. */
-  reference(modelId: string): Promise<ReferenceResults | null>;
-  cancel(requestId: number): void;
-  memory(): MemoryInfo;
 }

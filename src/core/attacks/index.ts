@@ -42,6 +42,7 @@ export function getAttack(id: string): RegisteredAttack {
 }
 
 export { runAnyAttack, runAttack } from './run-attack';
+export { AttackAbortedError, throwIfAborted } from './abort';
 export { CLIP_SPEC, checkParams, paperValues } from './params';
 export type { ParamSpec, ParamValue } from './params';
 export type { AttackOptions } from './run-attack';

@@ -17,7 +17,7 @@ import { checkParams, CLIP_SPEC } from './params';
 import { perturbationNorms } from './perturbation-norms';
 import type { AttackContext, AttackDefinition, AttackResult, RunOptions } from './types';
 
-const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress', 'gradientMode', 'smoothingTau']);
+const RUN_OPTION_KEYS = new Set(['clip', 'signal', 'onProgress', 'clean', 'gradientMode', 'smoothingTau']);
 
 export type AttackOptions<O extends object> = Partial<O> & RunOptions;
 
@@ -75,7 +75,7 @@ export async function runAttack<O extends object>(
   const y = toLabelArray(labels, n);
   const range = await clipRange(options.clip ?? 'paper', x, classifier.normalization);
 
-  const clean = await predict(classifier, x);
+  const clean = options.clean ? toLabelArray(options.clean, n) : await predict(classifier, x);
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (clean[i] === y[i]) rows.push(i);
 

@@ -46,6 +46,8 @@ export interface RunOptions {
   gradientMode?: GradientMode;
   /** τ of the 'smoothed' rule (> 0); default DEFAULT_SMOOTHING_TAU. */
   smoothingTau?: number;
+  /** The classifier's top-1 predictions on the batch, when the caller already has them: spares one pass. */
+  clean?: ArrayLike<number>;
 }
 
 /** What the step logic of an attack sees: the classifier and the run's chores, already set up. */

@@ -1,13 +1,16 @@
 /**
  * A Classifier view of a retrofitted model at one κ setting. Several views may share one model (the
- * gray-box and transfer experiments attack one κ and evaluate another), so every forward pass sets κ
- * first instead of relying on whatever the shared control was last set to.
+ * gray-box and transfer experiments attack one κ and evaluate another; the app's jobs run side by side),
+ * so each view owns its κ: the plain-op forward pass reads the view's own KappaControl, never the model's
+ * shared one. Only the fallback through the layers (`model.apply`, unsupported topologies) must set the
+ * shared control, right before its synchronous pass.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
+import { KappaControl } from '../retrofit/kappa-control';
 import { plainCandidateVjp, plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
@@ -34,13 +37,16 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
   let passes = 0;
   // Plain ops give ∇x without the weight gradients that fused layer ops compute eagerly (faster, and
   // the only way on wasm, which lacks Conv2DBackpropFilter); `apply` covers unsupported topologies.
-  const forward = plainForward(r.model, r.control) ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
+  const own = new KappaControl();
+  const plain = plainForward(r.model, own);
+  const control = plain ? own : r.control;
+  const forward = plain ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
   const setKappa = () => {
-    r.control.setBackward(backward);
-    if (typeof kappa === 'number') r.control.setKappa(kappa);
-    else r.control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
+    control.setBackward(backward);
+    if (typeof kappa === 'number') control.setKappa(kappa);
+    else control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
   };
-  const vjp = plainCandidateVjp(r.model, r.control);
+  const vjp = plainCandidateVjp(r.model, own);
   return {
     kappa,
     numClasses: outShape[1],

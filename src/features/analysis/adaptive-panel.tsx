@@ -5,6 +5,7 @@
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
+import { selectReference } from '../../state/selectors';
 import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/protocol';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import type { CsvValue } from './csv';
@@ -183,9 +184,9 @@ export function adaptiveCsv(result: AdaptiveResult): CsvData {
 }
 
 export function AdaptivePanel() {
-  const result = useAppStore((s) => (s.analysis.adaptive.result?.request.modelId === s.modelId ? s.analysis.adaptive.result : null));
+  const result = useAppStore((s) => (s.jobs.adaptive.result?.request.modelId === s.modelId ? s.jobs.adaptive.result : null));
   const randomized = useAppStore((s) => s.randomized);
-  const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
+  const reference = useAppStore(selectReference);
   return (
     <AnalysisFrame kind="adaptive" title="Is the defence real? Adaptive and gradient-free attacks" runLabel="Run adaptive attacks"
       cost="eight attacks plus a 5× longer DeepFool at κ = 0 and κ: about a minute on wasm with 20 MNIST images"

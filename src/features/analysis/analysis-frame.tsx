@@ -6,6 +6,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { downloadBlob, downloadText, svgToPng } from '../../components/export';
 import { ProgressBar } from '../../components/progress-bar';
+import { modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { AnalysisParams } from '../../state/panels';
 import type { AnalysisKind } from '../../worker/protocol';
@@ -34,8 +35,8 @@ interface FrameProps {
 }
 
 export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, csv, fileBase, reference, children }: FrameProps) {
-  const run = useAppStore((s) => s.analysis[kind]);
-  const ready = useAppStore((s) => s.loadStatus === 'ready');
+  const run = useAppStore((s) => s.jobs[kind]);
+  const ready = useAppStore(modelReady);
   const start = useAppStore((s) => s.runAnalysis);
   const cancel = useAppStore((s) => s.cancelAnalysis);
   const chartRef = useRef<HTMLDivElement>(null);
@@ -107,12 +108,13 @@ export const pct = (v: number | undefined | null, digits = 1): string =>
 
 /** The line that says where reference numbers come from, or that there are none. */
 export function ReferenceNote({ children }: { children?: ReactNode }) {
-  const ref = useAppStore((s) => s.reference);
+  const job = useAppStore((s) => s.jobs.reference);
+  const data = useAppStore(selectReference);
   const modelId = useAppStore((s) => s.modelId);
-  if (ref.modelId !== modelId || ref.status === 'loading' || ref.status === 'idle') return null;
-  if (ref.status === 'absent') {
+  if (job.status === 'error') return <p className="warn small">Reference results could not be read: {job.error}</p>;
+  if (data === undefined) return null;
+  if (data === null) {
     return <p className="muted small" data-testid="reference-absent">No reference results for this model yet (run <code>npm run reproduce -- --model {modelId} --out public/reference/{modelId}.json</code>).</p>;
   }
-  if (ref.status === 'error') return <p className="warn small">Reference results could not be read: {ref.error}</p>;
   return <div className="reference small" data-testid="reference">{children}</div>;
 }

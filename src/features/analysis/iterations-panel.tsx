@@ -2,13 +2,14 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
+import { selectReference } from '../../state/selectors';
 import { AnalysisFrame, ParamInput, ReferenceNote, type CsvData } from './analysis-frame';
 
 const COLORS = ['#3456a8', '#b4231c', '#17803d', '#a15c00'];
 
 export function IterationsPanel() {
-  const result = useAppStore((s) => (s.analysis.iterations.result?.request.modelId === s.modelId ? s.analysis.iterations.result : null));
-  const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
+  const result = useAppStore((s) => (s.jobs.iterations.result?.request.modelId === s.modelId ? s.jobs.iterations.result : null));
+  const reference = useAppStore((s) => selectReference(s) ?? null);
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const steps = result ? result.request.steps : 0;
   const data = result ? Array.from({ length: steps + 1 }, (_, t) => {

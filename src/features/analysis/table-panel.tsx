@@ -5,6 +5,7 @@
  */
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
+import { selectReference } from '../../state/selectors';
 import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/protocol';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { paperNumbersFor, type PaperRow } from './paper-numbers';
@@ -58,11 +59,11 @@ function Table({ mode, columns, rows, reference, paper }: { mode: Mode; columns:
 }
 
 export function TablePanel() {
-  const result = useAppStore((s) => (s.analysis.table.result?.request.modelId === s.modelId ? s.analysis.table.result : null));
+  const result = useAppStore((s) => (s.jobs.table.result?.request.modelId === s.modelId ? s.jobs.table.result : null));
   const card = useAppStore((s) => s.card);
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const steps = useAppStore((s) => paperParam(s, 'ifgsm', 'steps'));
-  const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
+  const reference = useAppStore((s) => selectReference(s) ?? null);
   const paper = card ? paperNumbersFor(card.architecture, card.variant) : null;
   const csv: CsvData | null = result ? {
     header: ['mode', 'kappa', 'randomized', 'clean_accuracy', ...result.columns.flatMap((c) => [`${c.key}_accuracy`, `${c.key}_rho`]), 'n'],

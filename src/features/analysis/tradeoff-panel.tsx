@@ -6,14 +6,15 @@
  */
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
+import { selectReference } from '../../state/selectors';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 
 export function TradeoffPanel() {
-  const result = useAppStore((s) => (s.analysis.tradeoff.result?.request.modelId === s.modelId ? s.analysis.tradeoff.result : null));
+  const result = useAppStore((s) => (s.jobs.tradeoff.result?.request.modelId === s.modelId ? s.jobs.tradeoff.result : null));
   const kappa = useAppStore((s) => s.kappa);
   const setKappa = useAppStore((s) => s.setKappa);
-  const sweep = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data?.sweep : undefined));
-  const refInfo = useAppStore((s) => s.reference.data);
+  const sweep = useAppStore((s) => selectReference(s)?.sweep);
+  const refInfo = useAppStore((s) => selectReference(s));
 
   const data = result?.points.map((p) => ({ kappa: p.kappa, clean: 100 * p.clean, rho: 100 * p.rho, rhoSt: 100 * p.rhoStraightThrough, foolRate: p.foolRate })) ?? [];
   const csv: CsvData | null = result ? {

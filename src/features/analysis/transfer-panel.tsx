@@ -4,6 +4,7 @@
  */
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
+import { selectReference } from '../../state/selectors';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 
 /** White (0 %) to deep blue (100 %): higher accuracy = the examples did not transfer. */
@@ -39,8 +40,8 @@ export function Heatmap({ kappas, accuracy, label }: { kappas: number[]; accurac
 }
 
 export function TransferPanel() {
-  const result = useAppStore((s) => (s.analysis.transfer.result?.request.modelId === s.modelId ? s.analysis.transfer.result : null));
-  const reference = useAppStore((s) => (s.reference.modelId === s.modelId ? s.reference.data : null));
+  const result = useAppStore((s) => (s.jobs.transfer.result?.request.modelId === s.modelId ? s.jobs.transfer.result : null));
+  const reference = useAppStore((s) => selectReference(s) ?? null);
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const csv: CsvData | null = result ? {
     header: ['source_kappa', ...result.kappas.map((k) => `target_${k}`), 'n'],

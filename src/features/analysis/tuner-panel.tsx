@@ -7,7 +7,7 @@ import { useAppStore } from '../../state/react';
 import { AnalysisFrame, ParamInput, pct, type CsvData } from './analysis-frame';
 
 export function TunerPanel() {
-  const result = useAppStore((s) => (s.analysis.tuner.result?.request.modelId === s.modelId ? s.analysis.tuner.result : null));
+  const result = useAppStore((s) => (s.jobs.tuner.result?.request.modelId === s.modelId ? s.jobs.tuner.result : null));
   const setKappa = useAppStore((s) => s.setKappa);
   const kappa = useAppStore((s) => s.kappa);
   const paperKappa = useAppStore((s) => s.card?.kappa.paper);

@@ -110,9 +110,7 @@ export function AttackPanel() {
   const attacks = useAppStore((s) => s.attacks);
   const attackId = useAppStore((s) => s.attackId);
   const threat = useAppStore((s) => s.threat);
-  const status = useAppStore((s) => s.attackStatus);
-  const progress = useAppStore((s) => s.attackProgress);
-  const error = useAppStore((s) => s.attackError);
+  const { status, progress, error } = useAppStore((s) => s.jobs.attack);
   const kappa = useAppStore((s) => s.kappa);
   const params = useAppStore(useShallow((s) => attackParamsFor(s, s.attackId)));
   const actions = useAppStore(useShallow((s) => ({

@@ -5,7 +5,7 @@
 import { downloadBlob, pixelsToPng } from '../../components/export';
 import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
 import { useAppStore } from '../../state/react';
-import type { AttackResult, AttackSide, Prediction, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, Prediction, SideNumbers } from '../../worker/protocol';
 import { attackHeadline, modeName } from './headline';
 
 const IMG = 168;
@@ -27,7 +27,7 @@ function Top({ p, names, label }: { p: Prediction; names: string[]; label: numbe
 const rhoText = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
 
 function Column({ r, side, other, title, names, max, shape }: {
-  r: AttackResult; side: AttackSide; other: SideNumbers | null; title: string; names: string[]; max: number; shape: [number, number, number];
+  r: AttackPairResult; side: AttackSide; other: SideNumbers | null; title: string; names: string[]; max: number; shape: [number, number, number];
 }) {
   const [h, w] = shape;
   const normName = r.norm === 'l2' ? 'L2' : 'L∞';
@@ -75,7 +75,7 @@ function Column({ r, side, other, title, names, max, shape }: {
 }
 
 export function AttackResultView() {
-  const r = useAppStore((s) => s.attackResult);
+  const r = useAppStore((s) => s.jobs.attack.result);
   const dataset = useAppStore((s) => s.dataset);
   const attackLabel = useAppStore((s) => s.attacks.find((a) => a.id === r?.request.attackId)?.label ?? r?.request.attackId);
   const kappaNow = useAppStore((s) => s.kappa);

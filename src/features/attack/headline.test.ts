@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttackResult, AttackSide, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/protocol';
 import { attackHeadline } from './headline';
 
 const side = (rho: number, rhoRefined: number | null, success = true, skipped = false): AttackSide => ({
@@ -9,7 +9,7 @@ const side = (rho: number, rhoRefined: number | null, success = true, skipped = 
 });
 const nums = (rho: number, rhoRefined: number | null, success = true): SideNumbers => ({ rho, rhoRefined, success, iterations: 3 });
 
-function result(over: Partial<AttackResult> & { threat?: 'white-box' | 'gray-box'; mode?: 'exact' | 'straight-through' | 'smoothed' } = {}): AttackResult {
+function result(over: Partial<AttackPairResult> & { threat?: 'white-box' | 'gray-box'; mode?: 'exact' | 'straight-through' | 'smoothed' } = {}): AttackPairResult {
   const { threat = 'white-box', mode = 'exact', ...rest } = over;
   return {
     request: { modelId: 'm', imageIndex: 0, attackId: 'deepfool-l2', params: {}, threat, gradientMode: mode, smoothingTau: 0.1, kappa: 1, randomized: false, seed: 1 },

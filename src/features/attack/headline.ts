@@ -3,7 +3,7 @@
  * the requested gradient mode and under the stronger attacker's (straight-through) — never the paper
  * protocol's number alone. Pure, so every case is unit-tested.
  */
-import type { AttackResult, GradientMode, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, GradientMode, SideNumbers } from '../../worker/protocol';
 
 export function modeName(mode: GradientMode, tau: number): string {
   return mode === 'smoothed' ? `smoothed gradients (τ = ${tau})` : `${mode} gradients`;
@@ -23,7 +23,7 @@ function ratioText(unprotected: SideNumbers, prot: SideNumbers, first: boolean):
   return `${first ? 'needed ' : ''}${times(raw)}${the} (${times(refined)} refined to the boundary)`;
 }
 
-export function attackHeadline(r: AttackResult, attackLabel: string): string {
+export function attackHeadline(r: AttackPairResult, attackLabel: string): string {
   const { request: q, unprotected, protected: prot } = r;
   if (q.threat === 'gray-box') {
     return `The same adversarial image, crafted on κ = 0, ${prot.success ? 'also fools' : 'does not fool'} the retrofitted model.`;

@@ -1,4 +1,6 @@
 /** Which TF.js backend computes, why, on what hardware, whether JumpReLU passed its self-check; switchable. */
+import { useShallow } from 'zustand/react/shallow';
+import { backendStatus } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { BackendName } from '../../worker/protocol';
 
@@ -6,8 +8,7 @@ const CHOICES: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
 export function BackendPanel() {
   const backend = useAppStore((s) => s.backend);
-  const status = useAppStore((s) => s.backendStatus);
-  const error = useAppStore((s) => s.backendError);
+  const { status, error } = useAppStore(useShallow(backendStatus));
   const requestBackend = useAppStore((s) => s.requestBackend);
   if (status === 'error') {
     return (
@@ -25,7 +26,7 @@ export function BackendPanel() {
       <label>
         Backend{' '}
         <select value={choice.backend} disabled={status === 'switching'} aria-label="TF.js backend"
-          onChange={(e) => requestBackend(e.target.value as BackendName)}>
+          onChange={(e) => void requestBackend(e.target.value as BackendName)}>
           {CHOICES.map((b) => <option key={b} value={b}>{b}</option>)}
         </select>
       </label>

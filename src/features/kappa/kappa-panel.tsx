@@ -33,9 +33,9 @@ export function KappaPanel() {
   const current = useAppStore(selectCurrentEval);
   const latest = useAppStore(selectLatestEval);
   const baseline = useAppStore(selectBaselineEval);
-  const evalStatus = useAppStore((s) => s.evalStatus);
-  const evalProgress = useAppStore((s) => s.evalProgress);
-  const evalError = useAppStore((s) => s.evalError);
+  const evalStatus = useAppStore((s) => s.jobs.evaluate.status);
+  const evalProgress = useAppStore((s) => s.jobs.evaluate.progress);
+  const evalError = useAppStore((s) => s.jobs.evaluate.error);
   if (!card) return <section className="panel"><h2>2 · Threshold κ</h2><p className="muted">Waiting for a model…</p></section>;
   const { min, max, step, paper } = card.kappa;
   const shown = current ?? latest;

@@ -1,6 +1,7 @@
 /** Dataset → architecture → variant, the chosen model's card, load progress, and a retry on failure. */
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
+import { loadStatus } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { ModelIndexEntry } from '../../worker/protocol';
 
@@ -15,11 +16,11 @@ function pick(models: ModelIndexEntry[], want: Partial<ModelIndexEntry>): ModelI
 export function ModelPicker() {
   const models = useAppStore((s) => s.models);
   const modelId = useAppStore((s) => s.modelId);
-  const { loadStatus, loadProgress, loadError } = useAppStore(useShallow((s) => ({
-    loadStatus: s.loadStatus, loadProgress: s.loadProgress, loadError: s.loadError,
+  const { status, loadProgress, loadError } = useAppStore(useShallow((s) => ({
+    status: loadStatus(s), loadProgress: s.jobs.load.progress, loadError: s.jobs.load.error,
   })));
   const selectModel = useAppStore((s) => s.selectModel);
-  const retryLoad = useAppStore((s) => s.retryLoad);
+  const retryLoad = useAppStore((s) => s.loadModel);
   const current = models.find((m) => m.id === modelId);
   const datasets = [...new Set(models.map((m) => m.dataset))];
   const archs = [...new Set(models.filter((m) => m.dataset === current?.dataset).map((m) => m.architecture))];
@@ -48,12 +49,12 @@ export function ModelPicker() {
           </select>
         </label>
       </div>
-      {loadStatus === 'loading' && loadProgress
+      {status === 'loading' && loadProgress
         ? <ProgressBar done={loadProgress.done} total={loadProgress.total} label={`Loading ${loadProgress.label ?? ''}…`} /> : null}
-      {loadStatus === 'error' ? (
+      {status === 'error' ? (
         <div className="error" role="alert">
           <strong>The model could not be loaded.</strong> {loadError}{' '}
-          <button type="button" onClick={retryLoad}>Retry</button>
+          <button type="button" onClick={() => void retryLoad()}>Retry</button>
         </div>
       ) : null}
       <ModelCardView />

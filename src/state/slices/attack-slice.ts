@@ -1,5 +1,6 @@
 import { DEFAULT_SMOOTHING_TAU, jumpReluBackward } from '../../core/op/gradient-mode';
-import { checkAttackParams } from '../attack-params';
+import { attackParamsFor, checkAttackParams } from '../attack-params';
+import { currentSetting, modelReady } from '../selectors';
 import type { AttackSlice, SliceCreator } from './types';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
@@ -10,14 +11,10 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   threat: 'white-box',
   gradientMode: 'exact',
   smoothingTau: DEFAULT_SMOOTHING_TAU,
-  attackStatus: 'idle',
-  attackRunId: 0,
-  attackProgress: null,
-  attackResult: null,
-  attackError: null,
   selectImage: (index) => {
-    if (get().attackStatus === 'running') get().cancelAttack();
-    set({ selectedImage: index, attackResult: null, attackError: null, attackProgress: null });
+    get().cancelJob('attack');
+    get().resetJob('attack');
+    set({ selectedImage: index });
   },
   setAttackId: (id) => set({ attackId: id }),
   setAttackParam: (key, value) => {
@@ -47,10 +44,17 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
     return null;
   },
   startAttack: () => {
-    if (get().selectedImage === null) return;
-    set((s) => ({ attackStatus: 'running', attackRunId: s.attackRunId + 1, attackProgress: null, attackError: null, attackResult: null }));
+    const s = get();
+    if (s.selectedImage === null) return;
+    s.resetJob('attack');
+    if (!modelReady(s) || !s.modelId) {
+      set((st) => ({ jobs: { ...st.jobs, attack: { ...st.jobs.attack, status: 'error', error: 'Load a model and pick an image first.' } } }));
+      return;
+    }
+    void s.runJob('attack', {
+      ...currentSetting(s), modelId: s.modelId, imageIndex: s.selectedImage, attackId: s.attackId,
+      params: attackParamsFor(s, s.attackId), threat: s.threat, gradientMode: s.gradientMode, smoothingTau: s.smoothingTau,
+    });
   },
-  cancelAttack: () => {
-    if (get().attackStatus === 'running') set({ attackStatus: 'cancelling' });
-  },
+  cancelAttack: () => get().cancelJob('attack'),
 });

@@ -1,18 +1,33 @@
-import type { KappaSetting } from '../../worker/protocol';
+import type { KappaChoice } from '../../worker/protocol';
+import { currentSetting, evalKey, modelReady } from '../selectors';
 import type { EvaluationSlice, SliceCreator } from './types';
 
-export const SAMPLE_SIZES = [500, 1000, 'full'] as const;
 export const FULL_SHARD = Number.MAX_SAFE_INTEGER;
 
-export function evalKey(modelId: string, s: KappaSetting, sampleSize: number): string {
-  return `${modelId}|${s.kappa}|${s.randomized ? `r${s.seed}` : 'f'}|${sampleSize}`;
-}
-
-export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set) => ({
+export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) => ({
   sampleSize: 1000,
   evalCache: {},
-  evalStatus: 'idle',
-  evalProgress: null,
-  evalError: null,
-  setSampleSize: (n) => set({ sampleSize: n }),
+  setSampleSize: (n) => {
+    set({ sampleSize: n });
+    void get().evaluate();
+  },
+  evaluate: async () => {
+    const s = get();
+    if (!modelReady(s) || !s.dataset || !s.modelId) return;
+    const modelId = s.modelId;
+    const size = s.sampleSize === FULL_SHARD ? s.dataset.count : s.sampleSize;
+    const current = currentSetting(s);
+    const baseline: KappaChoice = { kappa: 0, randomized: false, seed: s.seed };
+    // Current κ first (the gallery updates sooner), then κ = 0 for the "drop vs ReLU" figure.
+    const wanted = [current, baseline].filter((k, i, all) =>
+      !s.evalCache[evalKey(modelId, k, s.sampleSize)] && (i === 0 || evalKey(modelId, k, 0) !== evalKey(modelId, all[0], 0)));
+    // Everything needed is cached: stop whatever the worker is still computing for an older κ.
+    if (!wanted.length) return get().cancelJob('evaluate');
+    const galleryIndices = s.gallery.map((g) => g.index);
+    for (const setting of wanted) {
+      const result = await get().runJob('evaluate', { ...setting, modelId, sampleSize: size, galleryIndices });
+      if (!result) return; // superseded, cancelled or failed: jobs.evaluate says which
+      set((st) => ({ evalCache: { ...st.evalCache, [evalKey(modelId, setting, s.sampleSize)]: result } }));
+    }
+  },
 });

@@ -9,11 +9,21 @@ export function clampKappa(kappa: number, range: { min: number; max: number; ste
   return Number((range.min + steps * range.step).toFixed(6));
 }
 
+/** Each κ change asks for its accuracy in one line: `evaluate` serves it from the cache or the worker. */
 export const createKappaSlice: SliceCreator<KappaSlice> = (set, get) => ({
   kappa: 0,
   randomized: false,
   seed: 1,
-  setKappa: (kappa) => set({ kappa: clampKappa(kappa, get().card?.kappa) }),
-  setRandomized: (on) => set({ randomized: on }),
-  setSeed: (seed) => set({ seed: Number.isInteger(seed) ? seed >>> 0 : 1 }),
+  setKappa: (kappa) => {
+    set({ kappa: clampKappa(kappa, get().card?.kappa) });
+    void get().evaluate();
+  },
+  setRandomized: (on) => {
+    set({ randomized: on });
+    void get().evaluate();
+  },
+  setSeed: (seed) => {
+    set({ seed: Number.isInteger(seed) ? seed >>> 0 : 1 });
+    void get().evaluate();
+  },
 });

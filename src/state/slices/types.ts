@@ -1,28 +1,52 @@
 /** The combined store's state, declared slice by slice so each slice creator can see the whole store. */
 import type { StateCreator } from 'zustand';
-import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
+import type { JobWorker } from '../../worker/client';
+import type { JobKind, JobRequest, JobResult } from '../../worker/jobs';
 import type {
-  AnalysisKind, AnalysisResult, ReferenceResults, AttackDescriptor, AttackResult, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard,
-  GradientMode, ModelIndexEntry, ParamValue, Progress, ThreatModel,
+  AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
+  GradientMode, ParamValue, Progress, ThreatModel,
 } from '../../worker/protocol';
+import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
 
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+export type JobStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
+
+/** The newest job of one kind as the UI sees it; `result` is the last one that succeeded. */
+export interface JobState<K extends JobKind = JobKind> {
+  /** 0: no job (never run, or forgotten by `resetJob`). */
+  id: number;
+  status: JobStatus;
+  progress: Progress | null;
+  result: JobResult<K> | null;
+  error: string | null;
+}
+
+export type JobStates = { [K in JobKind]: JobState<K> };
+
+export interface JobsSlice {
+  /** The compute worker; null before it is connected (connect.ts) and after it is disconnected. */
+  worker: JobWorker | null;
+  jobs: JobStates;
+  /**
+   * Runs a job, superseding the previous one of its kind, and streams it into `jobs[kind]`. Resolves to
+   * the result, or to undefined when the job was superseded, cancelled or failed (its state says which).
+   */
+  runJob<K extends JobKind>(kind: K, request: JobRequest<K>): Promise<JobResult<K> | undefined>;
+  cancelJob(kind: JobKind): void;
+  /** Forgets the job of a kind (its late answer is ignored) and its result. */
+  resetJob(kind: JobKind): void;
+}
 
 export interface ModelSlice {
   models: ModelIndexEntry[];
   modelId: string | null;
-  loadStatus: LoadStatus;
-  loadProgress: Progress | null;
-  loadError: string | null;
-  /** Bumped by retry and backend switches: the bridge (re)loads whenever it changes. */
-  loadNonce: number;
   card: ModelCard | null;
   dataset: DatasetInfo | null;
   gallery: GalleryImage[];
   /** κ to apply when the next model finishes loading (from a link), instead of the card's default. */
   pendingKappa: number | null;
   selectModel(id: string): void;
-  retryLoad(): void;
+  /** (Re)loads the selected model, then evaluates it and fetches its reference results. */
+  loadModel(): Promise<void>;
 }
 
 export interface KappaSlice {
@@ -34,19 +58,14 @@ export interface KappaSlice {
   setSeed(seed: number): void;
 }
 
-export type EvalStatus = 'idle' | 'running' | 'error';
-
 export interface EvaluationSlice {
   sampleSize: number;
-  /** Results by evalKey(model, κ setting, sample size): revisiting a κ is instant. */
+  /** Results by evalKey(model, κ choice, sample size): revisiting a κ is instant. */
   evalCache: Record<string, EvalResult>;
-  evalStatus: EvalStatus;
-  evalProgress: Progress | null;
-  evalError: string | null;
   setSampleSize(n: number): void;
+  /** Clean accuracy at the current κ, then at κ = 0, for whatever the cache lacks. */
+  evaluate(): Promise<void>;
 }
-
-export type AttackStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
 
 export interface AttackSlice {
   attacks: AttackDescriptor[];
@@ -59,12 +78,6 @@ export interface AttackSlice {
   gradientMode: GradientMode;
   /** τ of the smoothed backward, > 0. */
   smoothingTau: number;
-  attackStatus: AttackStatus;
-  /** Bumped by every start: the bridge runs the attack for the newest id only. */
-  attackRunId: number;
-  attackProgress: Progress | null;
-  attackResult: AttackResult | null;
-  attackError: string | null;
   selectImage(index: number | null): void;
   setAttackId(id: string): void;
   /** Stores a box's value if the range rule accepts it as is; otherwise returns the rule's notice and stores nothing. */
@@ -80,57 +93,28 @@ export interface AttackSlice {
   cancelAttack(): void;
 }
 
-export type BackendStatus = 'starting' | 'ready' | 'switching' | 'error';
-
 export interface UiSlice {
   backend: BackendInfo | null;
-  backendStatus: BackendStatus;
-  backendError: string | null;
   /** The backend the user asked for (?backend= or the picker); null = automatic choice. */
   requestedBackend: BackendName | null;
-  /** Bumped when the user picks a backend. */
-  backendNonce: number;
   notices: { id: number; text: string; tone: 'info' | 'warn' | 'error' }[];
-  requestBackend(name: BackendName): void;
+  requestBackend(name: BackendName): Promise<void>;
   addNotice(text: string, tone?: 'info' | 'warn' | 'error'): void;
   dismissNotice(id: number): void;
 }
 
-export type AnalysisStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
-export type AnalysisResultOf<K extends AnalysisKind> = Extract<AnalysisResult, { kind: K }>;
-
-export interface AnalysisRun<K extends AnalysisKind = AnalysisKind> {
-  status: AnalysisStatus;
-  /** Bumped by every start: the bridge runs the newest only. */
-  runId: number;
-  progress: Progress | null;
-  result: AnalysisResultOf<K> | null;
-  error: string | null;
-}
-
-export type AnalysisRuns = { [K in AnalysisKind]: AnalysisRun<K> };
-
-export interface ReferenceState {
-  modelId: string | null;
-  status: 'idle' | 'loading' | 'ready' | 'absent' | 'error';
-  data: ReferenceResults | null;
-  error: string | null;
-}
-
 export interface AnalysisSlice {
-  analysis: AnalysisRuns;
   /** Analysis panels open in the full app (in the URL). */
   openPanels: AnalysisPanelId[];
   /** Panels an embed shows; null = the full app. Read from the link once; never changed by the app. */
   embed: EmbedPanelId[] | null;
   analysisParams: AnalysisParams;
-  reference: ReferenceState;
   runAnalysis(kind: AnalysisKind): void;
   cancelAnalysis(kind: AnalysisKind): void;
   setAnalysisParam<K extends keyof AnalysisParams>(key: K, value: AnalysisParams[K]): void;
   togglePanel(id: AnalysisPanelId, open?: boolean): void;
 }
 
-export type AppState = ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice;
+export type AppState = JobsSlice & ModelSlice & KappaSlice & EvaluationSlice & AttackSlice & UiSlice & AnalysisSlice;
 
 export type SliceCreator<S> = StateCreator<AppState, [], [], S>;
