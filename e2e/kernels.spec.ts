@@ -8,7 +8,7 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     await page.goto(`diagnostics.html?backend=${backend}`);
     const report = await page.waitForFunction(() => window.__parity, undefined, { timeout: 150_000 }).then((h) => h.jsonValue());
     expect(report, JSON.stringify(report)).not.toHaveProperty('error');
-    type Vjp = import('../src/core/retrofit/vjp-parity').VjpParityResult;
+    type Vjp = import('../src/core/bench/vjp-parity').VjpParityResult;
     const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: Vjp; residualVjp: Vjp; candidateVjpModes: Record<string, Vjp> };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });

@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { chromium, type Browser } from '@playwright/test';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
-import { benchKernel, type KernelBenchRow } from '../src/core/op/kernel-bench';
+import { benchKernel, type KernelBenchRow } from '../src/core/bench/kernel-bench';
 import { registerJumpRelu } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';

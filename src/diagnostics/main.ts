@@ -7,11 +7,11 @@ import { BACKENDS, selectBackend, type BackendName } from '../core/backend/selec
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
 import { registerJumpRelu } from '../core/op/register';
-import { benchKernel, type KernelBenchRow } from '../core/op/kernel-bench';
+import { benchKernel, type KernelBenchRow } from '../core/bench/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
 import { conv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
-import { runVjpParity, type VjpParityResult } from '../core/retrofit/vjp-parity';
+import { runVjpParity, type VjpParityResult } from '../core/bench/vjp-parity';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';

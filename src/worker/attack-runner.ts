@@ -11,9 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { runAnyAttack, throwIfAborted, type AttackResult, type ClipMode, type RegisteredAttack } from '../core/attacks';
 import { denormalize } from '../core/data/normalization';
 import type { Shard } from '../core/data/shard';
+import { shardImages } from '../core/data/shard-batch';
 import { refineToBoundary } from '../core/metrics/boundary-refinement';
 import type { Classifier } from '../core/models/classifier';
-import { shardImages } from './evaluate';
 import type { AttackPairResult, AttackRequest, AttackSide, Companion, GradientMode, Prediction, ProgressFn, SideNumbers } from './protocol';
 
 async function readAndDispose<T extends tf.Tensor>(t: T): Promise<Float32Array> {

@@ -5,22 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../core/attacks';
 import type { Shard } from '../core/data/shard';
-import { normalizePixels, type Normalization } from '../core/data/normalization';
+import { shardImages } from '../core/data/shard-batch';
 import type { Classifier } from '../core/models/classifier';
 import { accuracyOver, DEFAULT_BATCH_SIZE, shardSource } from '../core/metrics/accuracy';
 import type { EvalRequest, EvalResult, GalleryPrediction, ProgressFn } from './protocol';
 
 /** The core's batch size, so `npm run bench`'s κ → accuracy rows (core `accuracy`) match what runs here. */
 export const EVAL_BATCH = DEFAULT_BATCH_SIZE;
-
-/** Normalised batch of the shard images at `indices`. */
-export function shardImages(shard: Shard, indices: number[], normalization: Normalization): tf.Tensor4D {
-  const [h, w, c] = shard.manifest.shape;
-  const size = h * w * c;
-  const pixels = new Uint8Array(indices.length * size);
-  indices.forEach((idx, i) => pixels.set(shard.images.subarray(idx * size, (idx + 1) * size), i * size));
-  return normalizePixels(pixels, [indices.length, h, w, c], normalization);
-}
 
 async function predict(classifier: Classifier, x: tf.Tensor4D): Promise<{ pred: Int32Array; conf: Float32Array }> {
   const [p, c] = tf.tidy(() => {

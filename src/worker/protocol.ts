@@ -314,10 +314,6 @@ export interface ReferenceResults {
   backend: string;
   whiteBox: ReferenceRow[];
   grayBox: ReferenceRow[];
-  /** Optional extra experiments, when the reproduction command writes them. */
-  sweep?: { kappa: number; clean: number; rho: number }[];
-  transfer?: { kappas: number[]; accuracy: number[][] };
-  iterations?: { kappa: number; accuracy: number[] }[];
   /** "Is the defence real?" per κ (reproduce --adaptive). */
   adaptive?: AdaptiveReference[];
 }

@@ -1,9 +1,8 @@
 /**
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
- * malformed one is an error naming it. Optional sections (sweep, transfer, iterations) are read when a
- * newer reproduce writes them, and so is
- * the adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of, red flags).
+ * malformed one is an error naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient
+ * modes, refined ρ, best of, red flags) is read when present.
  */
 import { z } from 'zod';
 import type { ReferenceResults, ReferenceRow } from './protocol';
@@ -53,9 +52,6 @@ const file = z.object({
   backend: z.string().optional(),
   whiteBox: z.array(row),
   grayBox: z.array(row).optional(),
-  sweep: z.array(z.object({ kappa: z.number(), clean: z.number(), rho: z.union([z.number(), z.record(z.string(), z.number())]) })).optional(),
-  transfer: z.object({ kappas: z.array(kappa), accuracy: z.array(z.array(z.number())) }).optional(),
-  iterations: z.array(z.object({ kappa, accuracy: z.array(z.number()) })).optional(),
   adaptive: z.array(adaptiveSection).optional(),
 });
 
@@ -76,9 +72,6 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
   return {
     model: f.model, count: f.count, seed: f.seed ?? 0, backend: f.backend ?? 'unknown',
     whiteBox: f.whiteBox.map(toRow), grayBox: (f.grayBox ?? []).map(toRow),
-    sweep: f.sweep?.map((s) => ({ kappa: s.kappa, clean: s.clean, rho: typeof s.rho === 'number' ? s.rho : (s.rho['deepfool-l2'] ?? NaN) })),
-    transfer: f.transfer ? { kappas: f.transfer.kappas.map(kappaNumber), accuracy: f.transfer.accuracy } : undefined,
-    iterations: f.iterations?.map((c) => ({ kappa: kappaNumber(c.kappa), accuracy: c.accuracy })),
     adaptive: f.adaptive?.map((a) => ({
       ...a,
       cells: Object.fromEntries(Object.entries(a.cells).map(([k, c]) => [k, { ...c, gradientMode: c.gradientMode ?? null, distance: c.distance ?? null }])),

@@ -6,7 +6,7 @@ import { loadShardNode } from '../data/shard-node';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import type { Classifier } from '../models/classifier';
 import { loadModelNode } from '../models/load-node';
-import { shardBatch } from '../models/predict';
+import { shardBatch } from '../data/shard-batch';
 import { retrofit } from '../retrofit/retrofit';
 import { deepFoolL2, deepFoolLinf, nearestBoundary } from './deepfool';
 import { logitDifferenceSum, logitsAndGradient } from './gradients';

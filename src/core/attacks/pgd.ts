@@ -48,22 +48,23 @@ export const PGD_L2_DEFAULTS = {
   seed: 0,
 } as const satisfies PgdOptions;
 
-const RANDOM_START = { randomStart: { label: 'Random start', kind: 'boolean', doc: 'Start from a random point of the ε-ball' },
-  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random start reproducible' } } as const;
-
-export const PGD_PARAMS = paramSpecs(PGD_DEFAULTS, {
+const PGD_METAS = {
   epsilon: epsilonMeta(3, 0.001, 'Radius of the L∞ ball, normalised units'),
   stepSize: { label: 'Step α', kind: 'number', min: 0, max: 1, step: 0.001, doc: 'Madry MNIST: 0.01' },
   steps: stepsMeta('Madry: 40 (100 for evaluation)'),
-  ...RANDOM_START,
-} satisfies ParamMetas<PgdOptions>);
+  randomStart: { label: 'Random start', kind: 'boolean', doc: 'Start from a random point of the ε-ball' },
+  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random start reproducible' },
+} as const satisfies ParamMetas<PgdOptions>;
 
+export const PGD_PARAMS = paramSpecs(PGD_DEFAULTS, PGD_METAS);
+
+/** L2 radii and steps are longer than L∞ ones: an MNIST image has ‖x‖₂ ≈ 30. */
 export const PGD_L2_PARAMS = paramSpecs(PGD_L2_DEFAULTS, {
+  ...PGD_METAS,
   epsilon: epsilonMeta(30, 0.01, 'Radius of the L2 ball, normalised units (an MNIST image has ‖x‖₂ ≈ 30)'),
-  stepSize: { label: 'Step α', kind: 'number', min: 0, max: 5, step: 0.001, doc: 'L2 length of each step; rule of thumb 2.5·ε/steps' },
+  stepSize: { ...PGD_METAS.stepSize, max: 5, doc: 'L2 length of each step; rule of thumb 2.5·ε/steps' },
   steps: stepsMeta('foolbox: 50; torchattacks: 10'),
-  ...RANDOM_START,
-} satisfies ParamMetas<PgdOptions>);
+});
 
 function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
   const id = distance === 'linf' ? 'pgd' : 'pgd-l2';

@@ -13,7 +13,7 @@ import { accuracy, DEFAULT_BATCH_SIZE } from '../metrics/accuracy';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import { makeEvalSet } from '../metrics/eval-set';
 import type { LoadedModel } from '../models/load';
-import { shardBatch } from '../models/predict';
+import { shardBatch } from '../data/shard-batch';
 import { retrofit } from '../retrofit/retrofit';
 import { median, pairedRatio, quantile } from './paired';
 

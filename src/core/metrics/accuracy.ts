@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Shard } from '../data/shard';
 import type { Classifier } from '../models/classifier';
-import { shardBatch } from '../models/predict';
+import { shardBatch } from '../data/shard-batch';
 import { yieldAndCheck } from '../attacks/abort';
 import { predict } from '../attacks/run-attack';
 import type { EvalSet } from './eval-set';

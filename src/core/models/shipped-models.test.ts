@@ -14,7 +14,7 @@ import { retrofit } from '../retrofit/retrofit';
 import { loadModelIndexNode, loadModelNode } from './load-node';
 import { accuracyOver, shardSource } from '../metrics/accuracy';
 import { layersClassifier } from './classifier';
-import { shardBatch } from './predict';
+import { shardBatch } from '../data/shard-batch';
 
 const index = JSON.parse(readFileSync(join(import.meta.dirname, '../../../public/models/index.json'), 'utf8')) as { models: { id: string }[] };
 

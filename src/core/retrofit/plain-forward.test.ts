@@ -6,10 +6,10 @@ import { NORMALIZATION } from '../data/normalization';
 import { loadShardNode } from '../data/shard-node';
 import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import { loadModelNode } from '../models/load-node';
-import { shardBatch } from '../models/predict';
+import { shardBatch } from '../data/shard-batch';
 import { KappaControl } from './kappa-control';
 import { plainCandidateVjp, plainForward } from './plain-forward';
-import { runVjpParity } from './vjp-parity';
+import { runVjpParity } from '../bench/vjp-parity';
 import { retrofit } from './retrofit';
 
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);

@@ -2,14 +2,12 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import { selectReference } from '../../state/selectors';
-import { AnalysisFrame, ParamInput, ReferenceNote, type CsvData } from './analysis-frame';
+import { AnalysisFrame, ParamInput, type CsvData } from './analysis-frame';
 
 const COLORS = ['#3456a8', '#b4231c', '#17803d', '#a15c00'];
 
 export function IterationsPanel() {
   const result = useAppStore((s) => (s.jobs.iterations.result?.request.modelId === s.modelId ? s.jobs.iterations.result : null));
-  const reference = useAppStore((s) => selectReference(s) ?? null);
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const steps = result ? result.request.steps : 0;
   const data = result ? Array.from({ length: steps + 1 }, (_, t) => {
@@ -29,9 +27,7 @@ export function IterationsPanel() {
       settings={<>
         <ParamInput name="iterN" label="images" min={10} max={1000} step={1} />
         <ParamInput name="iterSteps" label="steps" min={1} max={1000} step={1} />
-      </>}
-      reference={<ReferenceNote>{reference?.iterations ? <>Reference (npm run reproduce, n={reference.count}): {reference.iterations.map((c) => `κ=${c.kappa}: ${(100 * (c.accuracy.at(-1) ?? NaN)).toFixed(1)}% after ${c.accuracy.length - 1} steps`).join(' · ')}</>
-        : <>Reference (npm run reproduce, n={reference?.count}) has no iteration curves.</>}</ReferenceNote>}>
+      </>}>
       {result ? (
         <div className="chart" data-testid="iterations-chart">
           <ResponsiveContainer width="100%" height={280}>

@@ -6,15 +6,12 @@
  */
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
-import { selectReference } from '../../state/selectors';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 
 export function TradeoffPanel() {
   const result = useAppStore((s) => (s.jobs.tradeoff.result?.request.modelId === s.modelId ? s.jobs.tradeoff.result : null));
   const kappa = useAppStore((s) => s.kappa);
   const setKappa = useAppStore((s) => s.setKappa);
-  const sweep = useAppStore((s) => selectReference(s)?.sweep);
-  const refInfo = useAppStore((s) => selectReference(s));
 
   const data = result?.points.map((p) => ({ kappa: p.kappa, clean: 100 * p.clean, rho: 100 * p.rho, rhoSt: 100 * p.rhoStraightThrough, foolRate: p.foolRate })) ?? [];
   const csv: CsvData | null = result ? {
@@ -35,8 +32,7 @@ export function TradeoffPanel() {
         <ParamInput name="tradeoffMax" label="κ max" min={0.01} max={100} step={0.05} nullLabel="paper" />
         <ParamInput name="tradeoffStep" label="κ step" min={0.01} max={10} step={0.05} nullLabel="paper" />
       </>}
-      reference={<ReferenceNote>{sweep?.length ? <>Reference sweep (npm run reproduce, n={refInfo?.count}): {sweep.map((p) => `κ=${p.kappa}: ${pct(p.clean, 2)} / ρ ${pct(p.rho)}`).join(' · ')}</>
-        : <>Reference (npm run reproduce, n={refInfo?.count}) has no κ sweep; see the robustness table.</>}</ReferenceNote>}>
+      reference={<ReferenceNote>Reference results (npm run reproduce) are in the robustness table.</ReferenceNote>}>
       {result ? (
         <>
           <div className="chart" data-testid="tradeoff-chart" style={{ cursor: 'pointer' }}>

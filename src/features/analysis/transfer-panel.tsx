@@ -4,8 +4,7 @@
  */
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import { selectReference } from '../../state/selectors';
-import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
+import { AnalysisFrame, ParamInput, pct, type CsvData } from './analysis-frame';
 
 /** White (0 %) to deep blue (100 %): higher accuracy = the examples did not transfer. */
 function blues(t: number): string {
@@ -41,7 +40,6 @@ export function Heatmap({ kappas, accuracy, label }: { kappas: number[]; accurac
 
 export function TransferPanel() {
   const result = useAppStore((s) => (s.jobs.transfer.result?.request.modelId === s.modelId ? s.jobs.transfer.result : null));
-  const reference = useAppStore((s) => selectReference(s) ?? null);
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const csv: CsvData | null = result ? {
     header: ['source_kappa', ...result.kappas.map((k) => `target_${k}`), 'n'],
@@ -55,9 +53,7 @@ export function TransferPanel() {
       settings={<>
         <ParamInput name="transferN" label="images" min={10} max={1000} step={1} />
         <ParamInput name="transferSteps" label="IFGSM steps" min={1} max={1000} step={1} />
-      </>}
-      reference={<ReferenceNote>{reference?.transfer ? <Heatmap kappas={reference.transfer.kappas} accuracy={reference.transfer.accuracy}
-        label={`reference (npm run reproduce, n=${reference.count})`} /> : <>Reference (npm run reproduce, n={reference?.count}) has no transfer matrix.</>}</ReferenceNote>}>
+      </>}>
       {result ? (
         <>
           <Heatmap kappas={result.kappas} accuracy={result.accuracy} label={`transfer matrix, n = ${result.count}`} />

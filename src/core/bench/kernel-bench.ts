@@ -4,8 +4,8 @@
  * interleaved in blocks so drift hits both alike; GPU work is synchronised once per block.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pairedRatio } from '../bench/paired';
-import { jumpRelu } from './jump-relu';
+import { jumpRelu } from '../op/jump-relu';
+import { pairedRatio } from './paired';
 
 export interface KernelBenchRow {
   backend: string;

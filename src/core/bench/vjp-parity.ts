@@ -9,9 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { repeatRows } from '../attacks/batch';
 import { jumpReluBackward, type GradientMode } from '../op/gradient-mode';
-import { KappaControl } from './kappa-control';
-import { JumpReLU } from './jump-relu-layer';
-import { plainCandidateVjp, plainForward } from './plain-forward';
+import { KappaControl } from '../retrofit/kappa-control';
+import { JumpReLU } from '../retrofit/jump-relu-layer';
+import { plainCandidateVjp, plainForward } from '../retrofit/plain-forward';
 
 export interface VjpParityResult {
   /** max |ours − tf.grad| over all gradients, relative to max |tf.grad| (or absolute below 1). */
