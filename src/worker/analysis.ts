@@ -17,8 +17,8 @@ import type { Shard } from '../core/data/shard';
 import { NORMALIZATION } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
-import { adaptiveSections, strongerRho } from './adaptive';
 import { kappaGrid, proposeKappa } from '../core/metrics/kappa-tuner';
+import { adaptiveSections, strongerRho } from './adaptive';
 import {
   type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
