@@ -40,7 +40,9 @@ test('trade-off curve: computes, exports the plotted numbers as CSV, clicking se
   await panel.getByRole('button', { name: 'Compute trade-off' }).click();
   await expect(panel.getByRole('progressbar')).toBeVisible();
   await expect(panel.getByTestId('tradeoff-data')).toBeVisible({ timeout: 120_000 });
-  await expect(panel.locator('.recharts-line')).toHaveCount(2);
+  // Clean accuracy, the paper protocol's ρ and the stronger attacker's (straight-through, refined) ρ.
+  await expect(panel.locator('.recharts-line')).toHaveCount(3);
+  await expect(panel.getByText('DeepFool ρ, straight-through, refined (stronger attacker)')).toBeVisible();
   expect((await memory(page)).numTensors).toBe(before.numTensors);
 
   // What the chart plots, as the store holds it and as the data table under the chart prints it.
@@ -52,20 +54,23 @@ test('trade-off curve: computes, exports the plotted numbers as CSV, clicking se
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download CSV' }).click()]);
   expect(download.suggestedFilename()).toBe('jumprelu-tradeoff.csv');
   const csv = parseCsv(await readFile((await download.path())!, 'utf8'));
-  expect(csv[0]).toEqual(['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'clean_n', 'rho_n']);
+  expect(csv[0]).toEqual(['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'rho_deepfool_l2_straight_through_refined', 'straight_through_fool_rate', 'clean_n', 'rho_n']);
   const body = csv.slice(1);
   expect(body).toHaveLength(points.length);
   body.forEach((row, i) => {
     expect(Number(row[0])).toBe(points[i].kappa);
     expect(Number(row[1])).toBeCloseTo(points[i].clean, 12);
     expect(Number(row[2])).toBeCloseTo(points[i].rho, 12);
-    expect(Number(row[4])).toBe(300);
-    expect(Number(row[5])).toBe(20);
+    expect(Number(row[4])).toBeCloseTo(points[i].rhoStraightThrough, 12);
+    expect(Number(row[6])).toBe(300);
+    expect(Number(row[7])).toBe(20);
     // The table prints the plotted values rounded: the CSV agrees with it to that precision.
     expect(shown[i]).toEqual([row[0], `${(100 * Number(row[1])).toFixed(2)}%`, `${(100 * Number(row[2])).toFixed(2)}%`]);
   });
-  // ρ grows with κ on this model (the paper's Figure 4 claim), at least from κ = 0 to κ = 1.
+  // ρ grows with κ on this model (the paper's Figure 4 claim), at least from κ = 0 to κ = 1 ...
   expect(points[2].rho).toBeGreaterThan(points[0].rho);
+  // ... and the stronger attacker needs less than the paper protocol's attacker at κ = 1 (the gap the line shows).
+  expect(points[2].rhoStraightThrough).toBeLessThan(points[2].rho);
 
   const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download PNG' }).click()]);
   const bytes = await readFile((await png.path())!);
