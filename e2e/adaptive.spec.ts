@@ -64,7 +64,7 @@ test('attack view: DeepFool with exact and with straight-through gradients, raw 
   expect((await memory(page)).numTensors).toBe(base.numTensors);
 
   // τ ≤ 0 has no smoothed surrogate: the box says so and keeps the old τ.
-  await page.getByTestId('gradient-mode').getByLabel(/^smoothed/).check();
+  await page.locator('input[name=gradient-mode][value=smoothed]').check();
   await page.getByLabel('smoothing tau').fill('0');
   await expect(page.getByTestId('gradient-mode').getByRole('alert')).toHaveText(/smoothing τ must be a finite number > 0, got 0/);
   expect(await page.evaluate(() => window.__jumprelu!.getState().smoothingTau)).toBe(0.1);
