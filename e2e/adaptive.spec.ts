@@ -103,6 +103,8 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   for (const key of Object.keys(res.sections[0].cells)) await expect(panel.getByTestId(`adaptive-row-${key}`)).toBeVisible();
   await expect(panel.getByTestId('adaptive-row-deepfool-l2+straight-through')).toContainText('straight-through gradients');
   await expect(panel.getByTestId('adaptive-best-of')).toContainText('%');
+  await expect(panel.getByTestId('adaptive-headline')).toHaveText(new RegExp(
+    `DeepFool L2 with exact gradients \\(the paper's attacker\\) needed ${RATIO} the refined ρ of κ = 0; with straight-through gradients ${RATIO}; the best of all attacks per image ${RATIO}`));
   // Five flags, each with its meaning and one sentence per κ.
   const flags = panel.getByTestId('adaptive-red-flags');
   for (const f of ['unboundedNotFooled', 'beatsExact', 'notConverged', 'zeroGradients', 'silencedUnits']) {

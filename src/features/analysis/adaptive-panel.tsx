@@ -165,6 +165,15 @@ function RobustChart({ sections, norm }: { sections: AdaptiveSection[]; norm: 'l
   );
 }
 
+/** The panel's first sentence: what the paper's attacker and the stronger ones need at κ relative to κ = 0. */
+export function adaptiveHeadline(sections: AdaptiveSection[]): string | null {
+  if (sections.length < 2) return null;
+  const [zero, k] = sections;
+  const r = (key: string) => ratio(zero.cells[key]?.rhoRefined, k.cells[key]?.rhoRefined);
+  return `At κ = ${k.kappa}, DeepFool L2 with exact gradients (the paper's attacker) needed ${r('deepfool-l2+exact')} the refined ρ of κ = 0; `
+    + `with straight-through gradients ${r('deepfool-l2+straight-through')}; the best of all attacks per image ${ratio(zero.bestOf.rhoL2, k.bestOf.rhoL2)} (L2).`;
+}
+
 export function adaptiveCsv(result: AdaptiveResult): CsvData {
   const header = ['section', 'kappa', 'attack', 'gradient_mode', 'norm', 'rho', 'rho_refined', 'fool_rate', 'mean_iterations', 'epsilon', 'robust_accuracy', 'n'];
   const rows: CsvValue[][] = [];
@@ -209,6 +218,7 @@ export function AdaptivePanel() {
         : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}</ReferenceNote>}>
       {result ? (
         <>
+          {adaptiveHeadline(result.sections) ? <p className="summary" data-testid="adaptive-headline"><strong>{adaptiveHeadline(result.sections)}</strong></p> : null}
           <CellTable sections={result.sections} reference={reference?.adaptive} />
           <h3>Robust accuracy vs ε, from each image's smallest perturbation over all attacks</h3>
           <div className="chart-pair">
