@@ -171,7 +171,21 @@ test('permalink round trip, and a malformed link still opens a working page', as
   await expect(bad.getByTestId('notice')).toHaveCount(5); // v, kappa, img (decode); model, attack (bridge)
   await expect(bad.getByTestId('accuracy')).toHaveText(/\d+\.\d\d %/);
   await bad.screenshot({ path: `${SHOTS}/05-malformed-link.png`, fullPage: true });
-  expect([...w.errors, ...w2.errors, ...w3.errors]).toEqual([]);
+
+  // A link's attack parameters go through the one range rule; a number box refuses what the rule would change.
+  const params = await context.newPage();
+  const w4 = await open(params, '?backend=wasm&img=2&attack=ifgsm&p.steps=1000000000&p.epsilon=1e300&p.clip=evil&p.toString=1');
+  await settled(params);
+  await expect(params.getByTestId('notice')).toHaveCount(4);
+  await expect(params.getByTestId('notice').filter({ hasText: 'steps = 1000000000 is outside 0–2000; using 2000' })).toHaveCount(1);
+  await expect(params.getByTestId('notice').filter({ hasText: 'clip = "evil" is not one of paper, pixel' })).toHaveCount(1);
+  await expect(params.locator('#param-steps')).toHaveValue('2000');
+  await expect.poll(() => params.url()).toContain('p.steps=2000');
+  expect(params.url()).not.toMatch(/toString|evil|1e%2B300/);
+  await params.locator('#param-steps').fill('5000');
+  await expect(params.getByRole('alert').filter({ hasText: 'steps = 5000 is outside 0–2000' })).toBeVisible();
+  expect(await params.evaluate(() => window.__jumprelu!.getState().attackParams.ifgsm?.steps)).toBe(2000);
+  expect([...w.errors, ...w2.errors, ...w3.errors, ...w4.errors]).toEqual([]);
 });
 
 test('switch backend and variant, randomized κ, gray-box attack', async ({ page }) => {

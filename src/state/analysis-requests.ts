@@ -1,7 +1,7 @@
 /** Builds each analysis's worker request from the store: the one place panel settings turn into work. Pure. */
 import { kappaGrid } from '../core/metrics/kappa-tuner';
 import type { AnalysisKind, AnalysisRequest, DatasetName } from '../worker/protocol';
-import type { AppState } from './slices/types';
+import type { AppState } from './app-state';
 
 /** The paper's Figure 4 grids: MNIST κ 0–1.5 (its points 0, 0.5, 1, 1.5 and the quarters between), AlexLike 0–0.8. */
 export const PAPER_GRID: Record<DatasetName, { max: number; step: number; transferStep: number }> = {

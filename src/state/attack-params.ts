@@ -5,7 +5,7 @@
  */
 import { checkParams, paperValues, type ParamCheck } from '../core/attacks/params';
 import type { AttackDescriptor, ParamValue } from '../worker/protocol';
-import type { AppState } from './slices/types';
+import type { AppState } from './app-state';
 
 /** Defaults, overlaid by the paper's values on the loaded data set, overlaid by the user's edits. */
 export function attackParamsFor(s: Pick<AppState, 'attacks' | 'dataset' | 'attackParams'>, attackId: string): Record<string, ParamValue> {

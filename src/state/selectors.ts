@@ -1,6 +1,6 @@
 /** Derived values shared by several panels and actions. Pure functions of the state. */
 import type { EvalResult, KappaChoice } from '../worker/protocol';
-import type { AppState, JobStatus } from './slices/types';
+import type { AppState, JobStatus } from './app-state';
 
 export function evalKey(modelId: string, s: KappaChoice, sampleSize: number): string {
   return `${modelId}|${s.kappa}|${s.randomized ? `r${s.seed}` : 'f'}|${sampleSize}`;

@@ -6,7 +6,7 @@ import { createEvaluationSlice } from './slices/evaluation-slice';
 import { createJobsSlice } from './slices/jobs-slice';
 import { createKappaSlice } from './slices/kappa-slice';
 import { createModelSlice } from './slices/model-slice';
-import type { AppState } from './slices/types';
+import type { AppState } from './app-state';
 import { createUiSlice } from './slices/ui-slice';
 
 export type { AppState };

@@ -4,7 +4,7 @@
  * walks through what the user did rather than through every slider pixel. Back/Forward re-apply the link.
  */
 import { attackParamsFor } from './attack-params';
-import type { AppState } from './slices/types';
+import type { AppState } from './app-state';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
 import { decode, encode, type UrlState } from './url-schema';

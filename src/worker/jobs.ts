@@ -36,6 +36,8 @@ export type JobRequest<K extends JobKind> = Jobs[K]['request'];
 export type JobResult<K extends JobKind> = Jobs[K]['result'];
 
 const ANALYSES = ['tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive'] as const satisfies readonly JobKind[];
+/** The jobs that run an experiment on the loaded model's evaluation split. */
+export type AnalysisJob = (typeof ANALYSES)[number];
 const ON_THE_MODEL = ['evaluate', 'attack', ...ANALYSES] as const satisfies readonly JobKind[];
 
 /**

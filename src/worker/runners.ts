@@ -12,7 +12,7 @@ import * as analyses from './analysis';
 import { runAttackPair } from './attack-runner';
 import { attackDescriptors } from './catalogue';
 import { evaluateAccuracy } from './evaluate';
-import type { JobKind, JobRequest, JobResult } from './jobs';
+import type { AnalysisJob, JobKind, JobRequest, JobResult } from './jobs';
 import type { DatasetInfo, ProgressFn } from './protocol';
 import { loadReference } from './reference';
 import type { ComputeSession, Loaded } from './session';
@@ -29,7 +29,7 @@ export type Runner<K extends JobKind> = (session: ComputeSession, request: JobRe
 export type Runners = { readonly [K in JobKind]: Runner<K> };
 
 /** An analysis body over the loaded model, with the shard's evaluation/validation split. */
-function analysis<K extends 'tradeoff' | 'table' | 'transfer' | 'iterations' | 'tuner' | 'adaptive'>(
+function analysis<K extends AnalysisJob>(
   run: (ctx: analyses.AnalysisContext, req: JobRequest<K>) => Promise<JobResult<K>>): Runner<K> {
   return (s, req, { signal, onProgress }) => {
     const l = s.requireModel(req.modelId);

@@ -1,7 +1,7 @@
 import { analysisRequest } from '../analysis-requests';
 import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS } from '../panels';
 import { modelReady } from '../selectors';
-import type { AnalysisSlice, SliceCreator } from './types';
+import type { AnalysisSlice, SliceCreator } from '../app-state';
 
 export const createAnalysisSlice: SliceCreator<AnalysisSlice> = (set, get) => ({
   openPanels: [],

@@ -1,7 +1,7 @@
 import { DEFAULT_SMOOTHING_TAU, jumpReluBackward } from '../../core/op/gradient-mode';
 import { attackParamsFor, checkAttackParams } from '../attack-params';
 import { currentSetting, modelReady } from '../selectors';
-import type { AttackSlice, SliceCreator } from './types';
+import type { AttackSlice, SliceCreator } from '../app-state';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attacks: [],

@@ -1,6 +1,6 @@
 import type { KappaChoice } from '../../worker/protocol';
 import { currentSetting, evalKey, modelReady } from '../selectors';
-import type { EvaluationSlice, SliceCreator } from './types';
+import type { EvaluationSlice, SliceCreator } from '../app-state';
 
 export const FULL_SHARD = Number.MAX_SAFE_INTEGER;
 

@@ -5,7 +5,7 @@
  */
 import { isCancelled } from '../../worker/client';
 import { SUPERSEDES, type JobKind } from '../../worker/jobs';
-import type { JobState, JobStates, JobsSlice, SliceCreator } from './types';
+import type { JobState, JobStates, JobsSlice, SliceCreator } from '../app-state';
 
 const idle: JobState = { id: 0, status: 'idle', progress: null, result: null, error: null };
 

@@ -1,4 +1,4 @@
-import type { KappaSlice, SliceCreator } from './types';
+import type { KappaSlice, SliceCreator } from '../app-state';
 
 /** κ is kept within the loaded card's range and rounded to its step, so cache keys stay few and stable. */
 export function clampKappa(kappa: number, range: { min: number; max: number; step: number } | undefined): number {

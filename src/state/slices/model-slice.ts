@@ -1,5 +1,5 @@
 import { clampKappa } from './kappa-slice';
-import type { ModelSlice, SliceCreator } from './types';
+import type { ModelSlice, SliceCreator } from '../app-state';
 
 export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   models: [],

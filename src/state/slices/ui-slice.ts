@@ -1,5 +1,5 @@
 import type { BackendInfo } from '../../worker/protocol';
-import type { AppState, SliceCreator, UiSlice } from './types';
+import type { AppState, SliceCreator, UiSlice } from '../app-state';
 
 /** What the user must know about the backend the worker chose: a failed request, a fallback, a bad self-check. */
 export function backendNotices(s: Pick<AppState, 'addNotice'>, info: BackendInfo): void {

@@ -1,12 +1,12 @@
 /** The combined store's state, declared slice by slice so each slice creator can see the whole store. */
 import type { StateCreator } from 'zustand';
-import type { JobWorker } from '../../worker/client';
-import type { JobKind, JobRequest, JobResult } from '../../worker/jobs';
+import type { JobWorker } from '../worker/client';
+import type { JobKind, JobRequest, JobResult } from '../worker/jobs';
 import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
   GradientMode, ParamValue, Progress, ThreatModel,
-} from '../../worker/protocol';
-import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from '../panels';
+} from '../worker/protocol';
+import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
 
 export type JobStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
 
