@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropySum, logitsAndGradient } from './gradients';
 import { linf } from './norms';
-import { epsilonMeta, paramSpecs, stepsMeta } from './params';
 import type { FixedEpsilonAttack } from './types';
+import { epsilonMeta, paramSpecs, stepsMeta, type ParamMetas } from './params';
 import { checkIterations, checkNonNegative } from './validate';
 
 export interface EotPgdOptions {
@@ -39,22 +39,21 @@ export const EOT_PGD_DEFAULTS = {
   seed: 0,
 } as const satisfies EotPgdOptions;
 
-/** R's range holds 0 so that the attack's own check names why R < 1 cannot run. */
 export const EOT_PGD_PARAMS = paramSpecs(EOT_PGD_DEFAULTS, {
   epsilon: epsilonMeta(3, 0.001, 'Radius of the L∞ ball, normalised units'),
   stepSize: { label: 'Step α', kind: 'number', min: 0, max: 1, step: 0.001, doc: 'Madry MNIST: 0.01' },
   steps: stepsMeta('Madry: 40'),
-  samples: { label: 'κ draws per step (R)', kind: 'integer', min: 0, max: 100, step: 1, doc: 'Gradients averaged over R random networks; Athalye et al.: 10–30' },
+  samples: { label: 'Draws R per step', kind: 'integer', min: 1, max: 100, step: 1, doc: 'Passes (κ draws) averaged per gradient; Athalye et al.: 10–30' },
   randomStart: { label: 'Random start', kind: 'boolean', doc: 'Start from a random point of the ε-ball' },
   seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random start reproducible' },
-});
+} satisfies ParamMetas<EotPgdOptions>);
 
 export const eotPgd: FixedEpsilonAttack<EotPgdOptions> = {
   id: 'eot-pgd',
   name: 'EOT-PGD (L∞)',
   kind: 'fixed-epsilon',
   distance: 'linf',
-  summary: 'PGD against randomized κ: every step averages the gradient over R random draws of κ (Expectation over Transformation).',
+  summary: 'PGD against randomized κ: every step follows the gradient averaged over R random draws of the network.',
   defaults: EOT_PGD_DEFAULTS,
   params: EOT_PGD_PARAMS,
   async run(ctx, x, labels, { epsilon, stepSize, steps, samples, randomStart, seed }) {

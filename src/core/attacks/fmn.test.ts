@@ -54,8 +54,8 @@ describe.each(NODE_BACKENDS)('FMN on %s', (backend) => {
     const clf = affineClassifier([2, 2, 1], 3, 1);
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
     const label = Array.from(await predict(clf, x));
-    await expect(runAttack(fmnL2, clf, x, label, { gammaInit: 1 })).rejects.toThrow(/gammaInit and gammaFinal must be < 1/);
-    await expect(runAttack(fmnL2, clf, x, label, { alphaInit: 0 })).rejects.toThrow(/alphaInit must be > 0/);
+    await expect(runAttack(fmnL2, clf, x, label, { gammaInit: 1 })).rejects.toThrow(/fmn-l2: gammaInit = 1 is outside/);
+    await expect(runAttack(fmnL2, clf, x, label, { alphaInit: 0 })).rejects.toThrow(/fmn-l2: alphaInit = 0 is outside/);
     await expect(runAttack(fmnL2, clf, x, label, { gradientMode: 'smoothed', smoothingTau: -1 })).rejects.toThrow(/τ must be a finite number > 0/);
     x.dispose();
     clf.dispose();

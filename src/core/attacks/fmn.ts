@@ -18,8 +18,8 @@ import { perImage } from './batch';
 import { logitsAndGradient } from './gradients';
 import { marginSum, margins } from './margin';
 import { l2, NORMS } from './norms';
-import { paramSpecs, stepsMeta } from './params';
 import type { Distance, MinimizationAttack } from './types';
+import { paramSpecs, stepsMeta, type ParamMetas } from './params';
 import { checkIterations, checkPositive } from './validate';
 
 export interface FmnOptions {
@@ -43,14 +43,13 @@ export const FMN_DEFAULTS = {
   gammaFinal: 0.001,
 } as const satisfies FmnOptions;
 
-/** Ranges hold the values the attack itself refuses (α = 0, γ = 1), so its message names why. */
 export const FMN_PARAMS = paramSpecs(FMN_DEFAULTS, {
-  steps: stepsMeta('Paper: 1,000; adv_lib/foolbox: 10 and 100', { mnist: 100, cifar10: 100 }),
-  alphaInit: { label: 'Initial step α₀', kind: 'number', min: 0, max: 100, step: 0.1, doc: 'L2-normalised gradient step, normalised units; paper: 1' },
-  alphaFinal: { label: 'Final step', kind: 'number', min: 0, max: 100, step: 0.01, nullable: true, doc: 'Empty = α₀/100 (paper)' },
-  gammaInit: { label: 'Initial budget change γ₀', kind: 'number', min: 0, max: 1, step: 0.01, doc: 'Relative change of the norm budget per step; paper: 0.05' },
-  gammaFinal: { label: 'Final γ', kind: 'number', min: 0, max: 1, step: 0.001, doc: 'Paper: 0.001' },
-});
+  steps: stepsMeta('Paper: 1,000; adv_lib: 10; foolbox: 100'),
+  alphaInit: { label: 'Initial step α₀', kind: 'number', min: 1e-4, max: 10, step: 0.01, doc: 'L2 length of the first step, normalised units; paper: 1' },
+  alphaFinal: { label: 'Final step', kind: 'number', min: 1e-6, max: 10, step: 0.001, nullable: true, doc: 'Empty: α₀/100 (paper)' },
+  gammaInit: { label: 'Initial γ₀', kind: 'number', min: 1e-4, max: 0.99, step: 0.01, doc: 'Relative change of the norm budget per step; paper: 0.05' },
+  gammaFinal: { label: 'Final γ', kind: 'number', min: 1e-5, max: 0.99, step: 0.001, doc: 'Paper: 0.001' },
+} satisfies ParamMetas<FmnOptions>);
 
 const TINY = 1e-12;
 
@@ -74,9 +73,7 @@ function makeFmn(distance: Distance): MinimizationAttack<FmnOptions> {
     name: distance === 'l2' ? 'FMN L2' : 'FMN L∞',
     kind: 'minimization',
     distance,
-    summary: distance === 'l2'
-      ? 'Fast Minimum-Norm: gradient steps that shrink an L2 budget around the best adversarial found so far.'
-      : 'Fast Minimum-Norm in L∞: the smallest uniform per-pixel budget that still fools, shrunk step by step.',
+    summary: 'Gradient steps on the margin inside a norm budget that shrinks after every success and grows otherwise: a small adversarial, fast.',
     defaults: FMN_DEFAULTS,
     params: FMN_PARAMS,
     async run(ctx, x, labels, { steps, alphaInit, alphaFinal, gammaInit, gammaFinal }) {

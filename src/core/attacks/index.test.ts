@@ -22,6 +22,8 @@ function quick(attack: RegisteredAttack): Record<string, number> {
     case 'trust-region-l2':
     case 'trust-region-linf':
       return { steps: 200, radius: 0.05 };
+    case 'hop-skip-jump':
+      return { steps: 5, initialEvals: 20, maxEvals: 50 };
     case 'eot-pgd':
       return { epsilon: 0.3, stepSize: 0.05, steps: 8, samples: 2 };
     case 'square-linf':
@@ -89,7 +91,8 @@ describe.each(NODE_BACKENDS)('every attack on %s', (backend) => {
         : attack.kind === 'fixed-epsilon' ? { steps: 1000, stepSize: 1e-4 }
           : id === 'ifgsm' ? { epsilon: 1e-5, steps: 1000 }
             : id.startsWith('trust') ? { radius: 1e-5, steps: 1000 }
-              : id.startsWith('fmn') ? { steps: 1000 } : { steps: 1000, overshoot: 0 };
+              : id.startsWith('fmn') ? { steps: 1000 }
+                : id === 'hop-skip-jump' ? { steps: 1000, initialEvals: 5 } : { steps: 1000, overshoot: 0 };
     const controller = new AbortController();
     const seen: AttackProgress[] = [];
     let abortedAt = -1;

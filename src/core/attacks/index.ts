@@ -8,6 +8,7 @@ import { deepFoolL2, deepFoolLinf } from './deepfool';
 import { eotPgd } from './eot-pgd';
 import { fgsm } from './fgsm';
 import { fmnL2, fmnLinf } from './fmn';
+import { hopSkipJump } from './hop-skip-jump';
 import { ifgsm } from './ifgsm';
 import { pgd, pgdL2 } from './pgd';
 import { squareL2, squareLinf } from './square';
@@ -28,6 +29,7 @@ export const ATTACKS = {
   'square-linf': squareLinf,
   'square-l2': squareL2,
   'eot-pgd': eotPgd,
+  'hop-skip-jump': hopSkipJump,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];

@@ -42,8 +42,8 @@ describe.each(NODE_BACKENDS)('Square Attack on %s', (backend) => {
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
     const label = Array.from(await predict(clf, x));
     await expect(runAttack(squareLinf, clf, x, label, { gradientMode: 'straight-through' })).rejects.toThrow(/uses no gradients/);
-    await expect(runAttack(squareLinf, clf, x, label, { queries: 0 })).rejects.toThrow(/queries must be ≥ 1/);
-    await expect(runAttack(squareL2, clf, x, label, { pInit: 2 })).rejects.toThrow(/pInit must be ≤ 1/);
+    await expect(runAttack(squareLinf, clf, x, label, { queries: 0 })).rejects.toThrow(/square-linf: queries = 0 is outside 1–10000/);
+    await expect(runAttack(squareL2, clf, x, label, { pInit: 2 })).rejects.toThrow(/square-l2: pInit = 2 is outside/);
     x.dispose();
     clf.dispose();
   });

@@ -19,8 +19,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../op/randomized';
 import { take } from './batch';
 import { margins } from './margin';
-import { epsilonMeta, paramSpecs, type ParamMetas } from './params';
 import type { Distance, FixedEpsilonAttack } from './types';
+import { epsilonMeta, paramSpecs, type ParamMetas } from './params';
 import { checkIterations, checkNonNegative, checkPositive } from './validate';
 
 export interface SquareOptions {
@@ -52,16 +52,22 @@ export const SQUARE_L2_DEFAULTS = {
   seed: 0,
 } as const satisfies SquareOptions;
 
-/** Ranges hold the values the attack itself refuses (0 queries, p > 1), so its message names why. */
-const squareMetas = (maxEpsilon: number, step: number): ParamMetas<SquareOptions> => ({
-  epsilon: epsilonMeta(maxEpsilon, step, 'Radius of the search ball'),
-  queries: { label: 'Query budget', kind: 'integer', min: 0, max: 100000, step: 100, doc: 'Forward passes per image; paper: 10,000' },
-  pInit: { label: 'Initial window fraction p', kind: 'number', min: 0, max: 10, step: 0.01, doc: 'Share of the pixels the first windows cover; halves on the paper\'s schedule' },
-  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Random windows and signs: the same seed repeats the run' },
-});
+const SEARCH = {
+  queries: { label: 'Queries', kind: 'integer', min: 1, max: 10000, step: 1, doc: 'Forward passes per image; paper: 10,000' },
+  seed: { label: 'Seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, step: 1, doc: 'Makes the random search reproducible' },
+} as const;
 
-export const SQUARE_LINF_PARAMS = paramSpecs(SQUARE_LINF_DEFAULTS, squareMetas(5, 0.01));
-export const SQUARE_L2_PARAMS = paramSpecs(SQUARE_L2_DEFAULTS, squareMetas(50, 0.1));
+export const SQUARE_LINF_PARAMS = paramSpecs(SQUARE_LINF_DEFAULTS, {
+  epsilon: epsilonMeta(3, 0.001, 'Radius of the L∞ ball, normalised units (MNIST 0.3 px = 0.974)'),
+  pInit: { label: 'Initial window share p', kind: 'number', min: 0.001, max: 1, step: 0.01, doc: 'Share of the pixels the first windows cover; reference code: 0.05' },
+  ...SEARCH,
+} satisfies ParamMetas<SquareOptions>);
+
+export const SQUARE_L2_PARAMS = paramSpecs(SQUARE_L2_DEFAULTS, {
+  epsilon: epsilonMeta(30, 0.01, 'Radius of the L2 ball, normalised units (an MNIST image has ‖x‖₂ ≈ 30)'),
+  pInit: { label: 'Initial window share p', kind: 'number', min: 0.001, max: 1, step: 0.01, doc: 'Share of the pixels the first windows cover; reference code: 0.1' },
+  ...SEARCH,
+} satisfies ParamMetas<SquareOptions>);
 
 /** The paper's schedule of p (halvings at fixed fractions of a 10,000-query run), rescaled to `queries`. */
 export function squareFraction(pInit: number, iteration: number, queries: number): number {
@@ -89,8 +95,8 @@ function makeSquare(distance: Distance): FixedEpsilonAttack<SquareOptions> {
     distance,
     queries: 'scores',
     summary: distance === 'linf'
-      ? 'Random search with square windows, reading scores only (no gradients): an attack gradient masking cannot fool.'
-      : 'Square Attack in L2: random square bumps within an L2 ball, scores only, no gradients.',
+      ? 'Random search on the scores only: flip a random square window to ±ε, keep it if the margin drops. No gradients.'
+      : 'Random search on the scores only: reshape the perturbation inside a random square window, keep it if the margin drops. No gradients.',
     defaults: distance === 'linf' ? SQUARE_LINF_DEFAULTS : SQUARE_L2_DEFAULTS,
     params: distance === 'linf' ? SQUARE_LINF_PARAMS : SQUARE_L2_PARAMS,
     async run(ctx, x, labels, { epsilon, queries, pInit, seed }) {
