@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { parseCsv } from '../src/features/analysis/csv';
+import { memory, ready, watchErrors } from './support';
 
 /**
  * "Is the defence real?" in the browser (wasm): the attack view with exact and straight-through gradients
@@ -10,21 +11,6 @@ import { parseCsv } from '../src/features/analysis/csv';
  */
 const SHOTS = 'artifacts/screenshots';
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const s = window.__jumprelu?.getState();
-    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling';
-  }, undefined, { timeout: 90_000 });
-}
-
-const memory = (page: Page) => page.evaluate(() => window.__jumprelu!.memory());
 const RATIO = String.raw`\d+\.\d\d×`;
 
 test('attack view: DeepFool with exact and with straight-through gradients, raw and refined ρ, both ratios in the headline', async ({ page }) => {
@@ -51,7 +37,7 @@ test('attack view: DeepFool with exact and with straight-through gradients, raw 
   const r = await page.evaluate(() => window.__jumprelu!.getState().jobs.attack.result!);
   for (const s of [r.unprotected, r.protected, r.companion!.protected]) expect(s.rhoRefined!).toBeLessThanOrEqual(s.rho * (1 + 1e-6));
   expect(r.companion!.unprotected.rho).toBe(r.unprotected.rho);
-  await page.screenshot({ path: `${SHOTS}/10-adaptive-attack-exact.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/20-adaptive-attack.png`, fullPage: true });
   expect((await memory(page)).numTensors).toBe(base.numTensors);
 
   // The stronger attacker first: the headline names straight-through, then exact beside it.
@@ -112,7 +98,7 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   }
   await expect(flags).toContainText('Units silenced by the jump');
   for (const norm of ['l2', 'linf']) await expect(panel.getByTestId(`adaptive-chart-${norm}`).locator('.recharts-line')).toHaveCount(2);
-  await page.screenshot({ path: `${SHOTS}/11-adaptive-panel.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/21-adaptive-panel.png`, fullPage: true });
   expect((await memory(page)).numTensors).toBe(base.numTensors);
 
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download CSV' }).click()]);

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { parseCsv } from '../src/features/analysis/csv';
+import { memory, ready, watchErrors } from './support';
 
 /**
  * Analysis panels and embedding on the wasm backend, with small samples so the whole file stays within a
@@ -10,22 +11,6 @@ import { parseCsv } from '../src/features/analysis/csv';
  * worker tensors back to baseline), the κ tuner, and the embed inside an iframe on another origin.
  */
 const SHOTS = 'artifacts/screenshots';
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const s = window.__jumprelu?.getState();
-    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling';
-  }, undefined, { timeout: 90_000 });
-}
-
-const memory = (page: Page) => page.evaluate(() => window.__jumprelu!.memory());
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 test('trade-off curve: computes, exports the plotted numbers as CSV, clicking sets κ, no tensor leak', async ({ page }) => {
   const errors = watchErrors(page);
