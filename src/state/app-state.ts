@@ -8,6 +8,9 @@ import type {
 } from '../worker/protocol';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
 
+/** The sample size that means the whole shard (the link writes it as n=full). */
+export const FULL_SHARD = Number.MAX_SAFE_INTEGER;
+
 export type JobStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
 
 /** The newest job of one kind as the UI sees it; `result` is the last one that succeeded. */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { clampKappa } from './slices/kappa-slice';
 import { evalKey } from './selectors';
 import { createAppStore } from './store';
+import { encode } from './url-schema';
+import { urlStateFromStore } from './url-sync';
 
 describe('app store', () => {
   it('clamps κ to the card range and snaps it to the step', () => {
@@ -17,6 +19,10 @@ describe('app store', () => {
     expect(evalKey('m', { kappa: 1, randomized: false, seed: 9 }, 500)).toBe(a); // seed only matters when randomized
     expect(evalKey('m', { kappa: 1, randomized: true, seed: 1 }, 500)).not.toBe(a);
     expect(evalKey('m', { kappa: 1, randomized: false, seed: 1 }, 1000)).not.toBe(a);
+  });
+
+  it('starts from the link schema\'s defaults: a fresh store shares as the bare link', () => {
+    expect(encode(urlStateFromStore(createAppStore().getState()))).toBe('?v=1');
   });
 
   it('selecting another model clears the image; without a worker a job fails with a message', async () => {

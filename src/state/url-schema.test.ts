@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FULL_SHARD } from './slices/evaluation-slice';
+import { FULL_SHARD } from './app-state';
 import { decode, defaultUrlState, encode, type UrlState } from './url-schema';
 
 describe('url schema', () => {

@@ -6,7 +6,7 @@
 import { DEFAULT_SMOOTHING_TAU } from '../core/op/gradient-mode';
 import type { BackendName, GradientMode, ParamValue, ThreatModel } from '../worker/protocol';
 import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
-import { FULL_SHARD } from './slices/evaluation-slice';
+import { FULL_SHARD } from './app-state';
 
 export const URL_VERSION = 1;
 

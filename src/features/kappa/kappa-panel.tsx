@@ -1,7 +1,7 @@
 /** The κ slider and typed input, the randomized toggle, and the live clean accuracy at that κ. */
 import { useState } from 'react';
 import { ProgressBar } from '../../components/progress-bar';
-import { FULL_SHARD } from '../../state/slices/evaluation-slice';
+import { FULL_SHARD } from '../../state/app-state';
 import { useAppStore } from '../../state/react';
 import { selectBaselineEval, selectCurrentEval, selectLatestEval } from '../../state/selectors';
 

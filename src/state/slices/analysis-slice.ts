@@ -2,10 +2,11 @@ import { analysisRequest } from '../analysis-requests';
 import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS } from '../panels';
 import { modelReady } from '../selectors';
 import type { AnalysisSlice, SliceCreator } from '../app-state';
+import { defaultUrlState } from '../url-schema';
 
 export const createAnalysisSlice: SliceCreator<AnalysisSlice> = (set, get) => ({
-  openPanels: [],
-  embed: null,
+  openPanels: defaultUrlState().panels,
+  embed: defaultUrlState().embed,
   analysisParams: { ...ANALYSIS_DEFAULTS },
   runAnalysis: (kind) => {
     const s = get();

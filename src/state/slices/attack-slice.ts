@@ -1,16 +1,17 @@
-import { DEFAULT_SMOOTHING_TAU, jumpReluBackward } from '../../core/op/gradient-mode';
+import { jumpReluBackward } from '../../core/op/gradient-mode';
 import { attackParamsFor, checkAttackParams } from '../attack-params';
 import { currentSetting, modelReady } from '../selectors';
 import type { AttackSlice, SliceCreator } from '../app-state';
+import { defaultUrlState } from '../url-schema';
 
 export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attacks: [],
   selectedImage: null,
-  attackId: 'deepfool-l2',
+  attackId: defaultUrlState().attack,
   attackParams: {},
-  threat: 'white-box',
-  gradientMode: 'exact',
-  smoothingTau: DEFAULT_SMOOTHING_TAU,
+  threat: defaultUrlState().threat,
+  gradientMode: defaultUrlState().gradientMode,
+  smoothingTau: defaultUrlState().smoothingTau,
   selectImage: (index) => {
     get().cancelJob('attack');
     get().resetJob('attack');

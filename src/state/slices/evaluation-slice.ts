@@ -1,11 +1,10 @@
 import type { KappaChoice } from '../../worker/protocol';
 import { currentSetting, evalKey, modelReady } from '../selectors';
-import type { EvaluationSlice, SliceCreator } from '../app-state';
-
-export const FULL_SHARD = Number.MAX_SAFE_INTEGER;
+import { FULL_SHARD, type EvaluationSlice, type SliceCreator } from '../app-state';
+import { defaultUrlState } from '../url-schema';
 
 export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) => ({
-  sampleSize: 1000,
+  sampleSize: defaultUrlState().sampleSize,
   evalCache: {},
   setSampleSize: (n) => {
     set({ sampleSize: n });

@@ -1,4 +1,5 @@
 import type { KappaSlice, SliceCreator } from '../app-state';
+import { defaultUrlState } from '../url-schema';
 
 /** κ is kept within the loaded card's range and rounded to its step, so cache keys stay few and stable. */
 export function clampKappa(kappa: number, range: { min: number; max: number; step: number } | undefined): number {
@@ -12,8 +13,8 @@ export function clampKappa(kappa: number, range: { min: number; max: number; ste
 /** Each κ change asks for its accuracy in one line: `evaluate` serves it from the cache or the worker. */
 export const createKappaSlice: SliceCreator<KappaSlice> = (set, get) => ({
   kappa: 0,
-  randomized: false,
-  seed: 1,
+  randomized: defaultUrlState().randomized,
+  seed: defaultUrlState().seed,
   setKappa: (kappa) => {
     set({ kappa: clampKappa(kappa, get().card?.kappa) });
     void get().evaluate();
