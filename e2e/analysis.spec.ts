@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { parseCsv } from '../src/features/analysis/csv';
+import { memory, ready, watchErrors } from './support';
 
 /**
  * Analysis panels and embedding on the wasm backend, with small samples so the whole file stays within a
@@ -10,22 +11,6 @@ import { parseCsv } from '../src/features/analysis/csv';
  * worker tensors back to baseline), the κ tuner, and the embed inside an iframe on another origin.
  */
 const SHOTS = 'artifacts/screenshots';
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const s = window.__jumprelu?.getState();
-    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling';
-  }, undefined, { timeout: 90_000 });
-}
-
-const memory = (page: Page) => page.evaluate(() => window.__jumprelu!.memory());
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 test('trade-off curve: computes, exports the plotted numbers as CSV, clicking sets κ, no tensor leak', async ({ page }) => {
   const errors = watchErrors(page);
@@ -40,7 +25,9 @@ test('trade-off curve: computes, exports the plotted numbers as CSV, clicking se
   await panel.getByRole('button', { name: 'Compute trade-off' }).click();
   await expect(panel.getByRole('progressbar')).toBeVisible();
   await expect(panel.getByTestId('tradeoff-data')).toBeVisible({ timeout: 120_000 });
-  await expect(panel.locator('.recharts-line')).toHaveCount(2);
+  // Clean accuracy, the paper protocol's ρ and the stronger attacker's (straight-through, refined) ρ.
+  await expect(panel.locator('.recharts-line')).toHaveCount(3);
+  await expect(panel.getByText('DeepFool ρ, straight-through, refined (stronger attacker)')).toBeVisible();
   expect((await memory(page)).numTensors).toBe(before.numTensors);
 
   // What the chart plots, as the store holds it and as the data table under the chart prints it.
@@ -52,20 +39,23 @@ test('trade-off curve: computes, exports the plotted numbers as CSV, clicking se
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download CSV' }).click()]);
   expect(download.suggestedFilename()).toBe('jumprelu-tradeoff.csv');
   const csv = parseCsv(await readFile((await download.path())!, 'utf8'));
-  expect(csv[0]).toEqual(['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'clean_n', 'rho_n']);
+  expect(csv[0]).toEqual(['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'rho_deepfool_l2_straight_through_refined', 'straight_through_fool_rate', 'clean_n', 'rho_n']);
   const body = csv.slice(1);
   expect(body).toHaveLength(points.length);
   body.forEach((row, i) => {
     expect(Number(row[0])).toBe(points[i].kappa);
     expect(Number(row[1])).toBeCloseTo(points[i].clean, 12);
     expect(Number(row[2])).toBeCloseTo(points[i].rho, 12);
-    expect(Number(row[4])).toBe(300);
-    expect(Number(row[5])).toBe(20);
+    expect(Number(row[4])).toBeCloseTo(points[i].rhoStraightThrough, 12);
+    expect(Number(row[6])).toBe(300);
+    expect(Number(row[7])).toBe(20);
     // The table prints the plotted values rounded: the CSV agrees with it to that precision.
     expect(shown[i]).toEqual([row[0], `${(100 * Number(row[1])).toFixed(2)}%`, `${(100 * Number(row[2])).toFixed(2)}%`]);
   });
-  // ρ grows with κ on this model (the paper's Figure 4 claim), at least from κ = 0 to κ = 1.
+  // ρ grows with κ on this model (the paper's Figure 4 claim), at least from κ = 0 to κ = 1 ...
   expect(points[2].rho).toBeGreaterThan(points[0].rho);
+  // ... and the stronger attacker needs less than the paper protocol's attacker at κ = 1 (the gap the line shows).
+  expect(points[2].rhoStraightThrough).toBeLessThan(points[2].rho);
 
   const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download PNG' }).click()]);
   const bytes = await readFile((await png.path())!);

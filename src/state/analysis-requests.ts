@@ -38,5 +38,6 @@ export function analysisRequest(kind: AnalysisKind, s: AppState): AnalysisReques
     case 'transfer': return { kind, modelId, kappas: transferGrid(s), sample: p.transferN, steps: p.transferSteps };
     case 'iterations': return { kind, modelId, kappas: s.kappa === 0 ? [0] : [0, s.kappa], sample: p.iterN, steps: p.iterSteps };
     case 'tuner': return { kind, modelId, budget: p.tuneBudget, rhoSample: p.tuneRhoN };
+    case 'adaptive': return { kind, modelId, kappa: s.kappa, sample: p.adaptiveN, queries: p.adaptiveQueries };
   }
 }

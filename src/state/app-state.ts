@@ -4,7 +4,7 @@ import type { JobWorker } from '../worker/client';
 import type { JobKind, JobRequest, JobResult } from '../worker/jobs';
 import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
-  OwnImage, ParamValue, Progress, ThreatModel,
+  GradientMode, OwnImage, ParamValue, Progress, ThreatModel,
 } from '../worker/protocol';
 import type { InputScaling, UserModelFile } from '../core/models/user-model-input';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
@@ -78,6 +78,10 @@ export interface AttackSlice {
   /** Edited parameters per attack id; missing keys take the attack's defaults. */
   attackParams: Record<string, Record<string, ParamValue>>;
   threat: ThreatModel;
+  /** JumpReLU's backward rule for the attacker's gradients (gradient-based attacks only). */
+  gradientMode: GradientMode;
+  /** τ of the smoothed backward, > 0. */
+  smoothingTau: number;
   selectImage(index: number | null): void;
   setAttackId(id: string): void;
   /** Stores a box's value if the range rule accepts it as is; otherwise returns the rule's notice and stores nothing. */
@@ -86,6 +90,9 @@ export interface AttackSlice {
   applyLinkParams(): void;
   resetAttackParams(): void;
   setThreat(t: ThreatModel): void;
+  setGradientMode(mode: GradientMode): void;
+  /** Stores τ if the core's rule accepts it (finite, > 0); otherwise returns the rule's message and stores nothing. */
+  setSmoothingTau(tau: number): string | null;
   startAttack(): void;
   cancelAttack(): void;
 }

@@ -1,7 +1,7 @@
 /** Panel ids shared by the URL schema, the store and the layouts. Short and stable: links depend on them. */
 import type { AnalysisKind } from '../worker/protocol';
 
-export const ANALYSIS_PANELS = ['tradeoff', 'table', 'transfer', 'iterations', 'tuner'] as const satisfies readonly AnalysisKind[];
+export const ANALYSIS_PANELS = ['tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive'] as const satisfies readonly AnalysisKind[];
 export type AnalysisPanelId = (typeof ANALYSIS_PANELS)[number];
 
 /** What an embed may show: the interactive app's panels and the analysis panels. */
@@ -18,6 +18,7 @@ export const PANEL_TITLES: Record<EmbedPanelId, string> = {
   transfer: 'Transfer matrix (Figure 7)',
   iterations: 'Accuracy vs IFGSM iterations (Figure 8)',
   tuner: 'κ tuner',
+  adaptive: 'Is the defence real? (adaptive attacks)',
 };
 
 /** Settings of the analysis panels; every one is a URL field (url-schema.ts). */
@@ -38,10 +39,13 @@ export interface AnalysisParams {
   /** Clean-accuracy loss allowed vs κ = 0, in percentage points. */
   tuneBudget: number;
   tuneRhoN: number;
+  /** "Is the defence real?": evaluation images, and Square Attack's query budget per image (0 is refused with a message). */
+  adaptiveN: number;
+  adaptiveQueries: number;
 }
 
 export const ANALYSIS_DEFAULTS: AnalysisParams = {
   tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null,
   tableN: 100, tableTrSteps: 0, transferN: 100, transferSteps: 200, iterN: 100, iterSteps: 100,
-  tuneBudget: 0.5, tuneRhoN: 100,
+  tuneBudget: 0.5, tuneRhoN: 100, adaptiveN: 50, adaptiveQueries: 1000,
 };

@@ -8,10 +8,10 @@ describe('url schema', () => {
   it('round-trips every field', () => {
     const s: UrlState = {
       model: 'cifar10-alexlike-robust', ownChecksum: null, kappa: 0.45, randomized: true, seed: 1234, sampleSize: FULL_SHARD, image: 17,
-      drawing: encodeDrawing(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256)), target: 3, tour: 4, attack: 'trust-region-l2', threat: 'gray-box', params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
+      drawing: encodeDrawing(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256)), target: 3, tour: 4, attack: 'trust-region-l2', threat: 'gray-box', gradientMode: 'smoothed', smoothingTau: 0.25, params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
       backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
       tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
-      transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40,
+      transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40, adaptiveN: 10, adaptiveQueries: 200,
     };
     const { state, warnings } = decode(encode(s));
     expect(warnings).toEqual([]);
@@ -24,6 +24,7 @@ describe('url schema', () => {
       { tradeoffRhoN: 10 }, { tradeoffCleanN: 8000 }, { tradeoffMax: 1.5 }, { tradeoffStep: 0.25 }, { tableN: 1000 },
       { tableTrSteps: 0 }, { tableTrSteps: 2000 }, { transferN: 10 }, { transferSteps: 1 }, { iterN: 1000 }, { iterSteps: 1000 },
       { tuneBudget: 0 }, { tuneBudget: 2.5 }, { tuneRhoN: 999 }, { target: 0 }, { drawing: encodeDrawing(new Uint8Array(784).fill(255)) },
+      { gradientMode: 'straight-through' }, { gradientMode: 'smoothed', smoothingTau: 0.05 }, { adaptiveN: 1 }, { adaptiveQueries: 0 }, { panels: ['adaptive'] },
     ];
     for (const c of cases) {
       const s = { ...defaultUrlState(), ...c };
@@ -60,6 +61,14 @@ describe('url schema', () => {
     expect(bad.warnings).toEqual(['Ignored sha=XYZ: not a valid value; using the default.']);
   });
 
+  it('refuses a bad gradient mode and clamps τ ≤ 0 and the adaptive sizes, each with a notice naming it', () => {
+    const { state, warnings } = decode('?grad=magic&tau=0&adn=5000&adq=-3');
+    expect(state).toMatchObject({ gradientMode: 'exact', smoothingTau: 0.001, adaptiveN: 1000, adaptiveQueries: 0 });
+    expect(warnings).toHaveLength(4);
+    expect(warnings.join(' ')).toMatch(/grad=magic.*tau=0 is out of range; using 0\.001/);
+    expect(decode('?tau=-1').state.smoothingTau).toBe(0.001);
+  });
+
   it('writes only what differs from the defaults', () => {
     expect(encode(defaultUrlState())).toBe('?v=1');
     expect(encode({ ...defaultUrlState(), kappa: 1 })).toBe('?v=1&kappa=1');
@@ -78,7 +87,7 @@ describe('url schema', () => {
       const { state } = decode(`?${q}`);
       expect(decode(encode(state)).state).toEqual(state);
     }), { numRuns: 500 });
-    const keys = ['panels', 'embed', 'ton', 'tcn', 'tmax', 'tstep', 'tabn', 'trs', 'txn', 'txs', 'itn', 'its', 'budget', 'tun'];
+    const keys = ['panels', 'embed', 'ton', 'tcn', 'tmax', 'tstep', 'tabn', 'trs', 'txn', 'txs', 'itn', 'its', 'budget', 'tun', 'grad', 'tau', 'adn', 'adq'];
     fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.double().map(String), fc.integer().map(String),
       fc.subarray(['slider', 'gallery', 'tradeoff', 'table', 'x']).map((a) => a.join(','))))), (pairs) => {
       const { state } = decode(`?${new URLSearchParams(pairs)}`);

@@ -4,7 +4,8 @@
  * differs from the default, so links stay short. Pure: no window, no history (see url-sync.ts).
  */
 import { decodeDrawing } from '../core/input/drawing-code';
-import type { BackendName, ParamValue, ThreatModel } from '../worker/protocol';
+import { DEFAULT_SMOOTHING_TAU } from '../core/op/gradient-mode';
+import type { BackendName, GradientMode, ParamValue, ThreatModel } from '../worker/protocol';
 import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
 import { FULL_SHARD } from './app-state';
 
@@ -32,6 +33,8 @@ export interface UrlState extends AnalysisParams {
   tour: number | null;
   attack: string;
   threat: ThreatModel;
+  gradientMode: GradientMode;
+  smoothingTau: number;
   /** Only the parameters that differ from the attack's defaults. */
   params: Record<string, ParamValue>;
   backend: BackendName | null;
@@ -112,6 +115,9 @@ export const URL_FIELDS = [
   field('tour', 'tour', nullable(int(0, 99)), null),
   field('attack', 'attack', id, 'deepfool-l2'),
   field('threat', 'threat', enumOf<ThreatModel>({ white: 'white-box', gray: 'gray-box' }), 'white-box'),
+  field('grad', 'gradientMode', enumOf<GradientMode>({ exact: 'exact', st: 'straight-through', smooth: 'smoothed' }), 'exact'),
+  // τ ≤ 0 has no smoothed surrogate: a link's 0 or negative τ is clamped to the smallest width, with a notice.
+  field('tau', 'smoothingTau', ranged(0.001, 10, false), DEFAULT_SMOOTHING_TAU),
   field('backend', 'backend', nullable(enumOf<BackendName>({ webgpu: 'webgpu', wasm: 'wasm', webgl: 'webgl', cpu: 'cpu' })), null),
   field('panels', 'panels', setOf(ANALYSIS_PANELS), []),
   field('embed', 'embed', nullable(setOf(EMBED_PANELS)), null),
@@ -127,6 +133,9 @@ export const URL_FIELDS = [
   field('its', 'iterSteps', ranged(1, 1000, true), ANALYSIS_DEFAULTS.iterSteps),
   field('budget', 'tuneBudget', ranged(0, 100, false), ANALYSIS_DEFAULTS.tuneBudget),
   field('tun', 'tuneRhoN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tuneRhoN),
+  field('adn', 'adaptiveN', ranged(1, 1000, true), ANALYSIS_DEFAULTS.adaptiveN),
+  // 0 stays representable so the worker can say why it refuses it (Square's first query scores the start).
+  field('adq', 'adaptiveQueries', ranged(0, 10000, true), ANALYSIS_DEFAULTS.adaptiveQueries),
 ] as const;
 
 const PARAM_PREFIX = 'p.';

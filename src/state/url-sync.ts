@@ -30,7 +30,7 @@ export function urlStateFromStore(s: AppState): UrlState {
     model: s.card?.user ? OWN_MODEL_LINK : s.modelId, ownChecksum: s.card?.user?.checksum ?? null, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
     image: s.selectedImage, attack: s.attackId, target: s.target, tour: s.tourStep,
     // Only an MNIST-sized own image fits in a link (a photo for CIFAR-10 stays on this machine).
-    drawing: s.ownImage && s.ownImage.length === 784 && s.dataset?.dataset === 'mnist' ? encodeDrawing(s.ownImage) : null, threat: s.threat, params, backend: s.requestedBackend,
+    drawing: s.ownImage && s.ownImage.length === 784 && s.dataset?.dataset === 'mnist' ? encodeDrawing(s.ownImage) : null, threat: s.threat, gradientMode: s.gradientMode, smoothingTau: s.smoothingTau, params, backend: s.requestedBackend,
     panels: s.openPanels, embed: s.embed, ...s.analysisParams,
   };
 }
@@ -41,7 +41,7 @@ export function storeFromUrl(u: UrlState): Partial<AppState> {
   return {
     randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image, target: u.target, tourStep: u.tour,
     ...drawingFromUrl(u),
-    attackId: u.attack, threat: u.threat, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
+    attackId: u.attack, threat: u.threat, gradientMode: u.gradientMode, smoothingTau: u.smoothingTau, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
     requestedBackend: u.backend, pendingKappa: own ? null : u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
     // The sender's own model cannot come with the link: remember what to compare the recipient's files with.
@@ -84,9 +84,9 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   const unsubscribe = store.subscribe((s, prev) => {
     if (applying) return;
     const discrete = s.modelId !== prev.modelId || s.selectedImage !== prev.selectedImage || s.attackId !== prev.attackId
-      || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn || s.tourStep !== prev.tourStep;
+      || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn || s.tourStep !== prev.tourStep || s.gradientMode !== prev.gradientMode;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
-      || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.card !== prev.card
+      || s.sampleSize !== prev.sampleSize || s.attackParams !== prev.attackParams || s.smoothingTau !== prev.smoothingTau || s.card !== prev.card
       || s.requestedBackend !== prev.requestedBackend || s.openPanels !== prev.openPanels || s.analysisParams !== prev.analysisParams
       || s.ownImage !== prev.ownImage;
     if (!any) return;

@@ -18,8 +18,9 @@ import type { Normalization } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
 import { kappaGrid, proposeKappa } from '../core/metrics/kappa-tuner';
+import { adaptiveSections, strongerRho } from './adaptive';
 import {
-  type IterationsRequest, type IterationsResult, type ProgressFn,
+  type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
   type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
 } from './protocol';
@@ -92,7 +93,7 @@ export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Prom
   const { split } = ctx;
   const t0 = performance.now();
   const kappas = [...new Set(req.kappas)].sort((a, b) => a - b);
-  const p = phases(ctx.onProgress, [0.15, 0.85]);
+  const p = phases(ctx.onProgress, [0.1, 0.45, 0.45]);
   const cleanSet = evalSet(ctx, split, req.cleanSample);
   const rhoSet = evalSet(ctx, split, req.rhoSample);
   return withSets([cleanSet, rhoSet], async () => {
@@ -105,13 +106,25 @@ export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Prom
       clean.push((await accuracy(view, cleanSet, { signal: ctx.signal })).accuracy);
     }
     p.next(1);
-    const sweep = await kappaSweep({ retrofitted: ctx.net, normalization: norm, set: rhoSet }, kappas,
+    const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: norm, set: rhoSet };
+    const sweep = await kappaSweep(subject, kappas,
       DF2(PAPER_PROTOCOL[ctx.card.dataset]), { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    // The stronger attacker on the same images: straight-through gradients, refined to the boundary.
+    p.next(2);
+    const stronger: { rho: number; foolRate: number }[] = [];
+    for (let i = 0; i < kappas.length; i++) {
+      const label = `straight-through DeepFool at κ = ${kappas[i]}`;
+      stronger.push(await strongerRho(subject, ctx.card.dataset, kappas[i], {
+        batchSize: BATCH, signal: ctx.signal,
+        onProgress: (q) => p.report((i + q.done / Math.max(1, q.total)) / kappas.length, `${label} (${q.done} / ${q.total} images)`),
+      }));
+    }
+    // foolRate is relative to the correctly classified images, which is what ρ averages over.
     const points = sweep.map((s, i) => ({
-      kappa: kappas[i], clean: clean[i], rho: s.rho['deepfool-l2'] ?? NaN, foolRate: 1 - (s.accuracy['deepfool-l2'] ?? NaN) / Math.max(1e-9, s.clean),
+      kappa: kappas[i], clean: clean[i], rho: s.rho['deepfool-l2'] ?? NaN,
+      foolRate: Math.min(1, Math.max(0, 1 - (s.accuracy['deepfool-l2'] ?? NaN) / Math.max(1e-9, s.clean))),
+      rhoStraightThrough: stronger[i].rho, foolRateStraightThrough: stronger[i].foolRate,
     }));
-    // foolRate above is relative to the correctly classified images, which is what ρ averages over.
-    for (const pt of points) pt.foolRate = Math.min(1, Math.max(0, pt.foolRate));
     return {
       kind: 'tradeoff', request: req, points, cleanCount: cleanSet.labels.length, rhoCount: rhoSet.labels.length,
       split, ms: performance.now() - t0,
@@ -220,3 +233,16 @@ export async function tune(ctx: AnalysisContext, req: TuneRequest): Promise<Tune
   });
 }
 
+export async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest): Promise<AdaptiveResult> {
+  const { split } = ctx;
+  const t0 = performance.now();
+  const set = evalSet(ctx, split, req.sample);
+  return withSets([set], async () => {
+    const p = phases(ctx.onProgress, req.kappa === 0 ? [1] : [1, 1]);
+    const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: ctx.normalization, set };
+    const sections = await adaptiveSections(subject, ctx.card.dataset, req, {
+      batchSize: BATCH, signal: ctx.signal, onKappa: (i) => p.next(i), onProgress: (e) => p.experiment(e),
+    });
+    return { kind: 'adaptive', request: req, sections, queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0 };
+  });
+}

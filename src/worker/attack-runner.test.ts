@@ -39,7 +39,7 @@ describe('the attack job body', () => {
     manifest: { shape: [4, 4, 1], count: 1, dataset: 'mnist' }, images: pixels, labels: Uint8Array.from([label]),
   }) as unknown as Shard;
   const request = (attackId: string, threat: AttackRequest['threat']): AttackRequest => ({
-    modelId: 'm', imageIndex: 0, attackId, threat, kappa: 0.1, randomized: false, seed: 1,
+    modelId: 'm', imageIndex: 0, attackId, threat, kappa: 0.1, randomized: false, seed: 1, gradientMode: 'exact', smoothingTau: 0.1,
     params: attackId.includes('trust') || attackId === 'ifgsm' ? { steps: 50 } : {},
   });
 
@@ -71,6 +71,11 @@ describe('the attack job body', () => {
       if (threat === 'gray-box') {
         expect(r.protected).toMatchObject({ craftedOn: 'kappa-0', l2: r.unprotected.l2, linf: r.unprotected.linf, iterations: r.unprotected.iterations });
       }
+      // Every white-box gradient minimization attack also ran under straight-through; the others say why not.
+      const a = getAttack(id);
+      const compared = threat === 'white-box' && a.kind === 'minimization' && !('queries' in a && a.queries);
+      expect(r.companion === null, id).toBe(!compared);
+      expect(r.companionNote === null, id).toBe(compared);
       expect(r.cleanPixels).toHaveLength(16);
       expect(r.unprotected.deltaAbs).toHaveLength(16);
     });

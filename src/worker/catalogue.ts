@@ -5,5 +5,6 @@ import type { AttackDescriptor } from './protocol';
 export function attackDescriptors(): AttackDescriptor[] {
   return (Object.values(ATTACKS) as RegisteredAttack[]).map((a) => ({
     id: a.id, label: a.name, norm: a.distance, summary: a.summary, params: [...a.params, CLIP_SPEC],
+    kind: a.kind, usesGradients: !('queries' in a && a.queries),
   }));
 }

@@ -8,7 +8,7 @@
  */
 import type { BackendName } from '../core/backend/select';
 import type {
-  AttackPairResult, AttackRequest, BackendInfo, EvalRequest, EvalResult, HistogramRequest, HistogramResult, IterationsRequest,
+  AdaptiveRequest, AdaptiveResult, AttackPairResult, AttackRequest, BackendInfo, EvalRequest, EvalResult, HistogramRequest, HistogramResult, IterationsRequest,
   IterationsResult, LoadedModelInfo, MemoryInfo, OwnPredictRequest, OwnPredictResult, ProgressFn, ReferenceResults, StartResult, TableRequest, TableResult, TradeoffRequest, TradeoffResult, TransferRequest,
   TransferResult, TuneRequest, TuneResult,
 } from './protocol';
@@ -32,6 +32,8 @@ export interface Jobs {
   transfer: { request: TransferRequest; result: TransferResult };
   iterations: { request: IterationsRequest; result: IterationsResult };
   tuner: { request: TuneRequest; result: TuneResult };
+  /** "Is the defence real?": the adaptive suite at κ = 0 and κ. */
+  adaptive: { request: AdaptiveRequest; result: AdaptiveResult };
   /** The reproduction command's results; `data` is null when public/reference/<id>.json is absent. */
   reference: { request: { modelId: string }; result: { modelId: string; data: ReferenceResults | null } };
 }
@@ -40,7 +42,7 @@ export type JobKind = keyof Jobs;
 export type JobRequest<K extends JobKind> = Jobs[K]['request'];
 export type JobResult<K extends JobKind> = Jobs[K]['result'];
 
-const ANALYSES = ['tradeoff', 'table', 'transfer', 'iterations', 'tuner'] as const satisfies readonly JobKind[];
+const ANALYSES = ['tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive'] as const satisfies readonly JobKind[];
 /** The jobs that run an experiment on the loaded model's evaluation split. */
 export type AnalysisJob = (typeof ANALYSES)[number];
 const ON_THE_MODEL = ['evaluate', 'attack', 'own', 'histogram', ...ANALYSES] as const satisfies readonly JobKind[];
@@ -65,6 +67,7 @@ export const SUPERSEDES: { readonly [K in JobKind]: readonly JobKind[] } = {
   transfer: ['transfer'],
   iterations: ['iterations'],
   tuner: ['tuner'],
+  adaptive: ['adaptive'],
   reference: ['reference'],
 };
 

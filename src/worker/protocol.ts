@@ -10,8 +10,10 @@ import type { ColumnKey } from '../core/metrics/paper-protocol';
 import type { TableCell } from '../core/metrics/robustness-table';
 import type { PreActivationStats } from '../core/metrics/pre-activations';
 import type { ParamSpec, ParamValue } from '../core/attacks/params';
+import type { GradientMode } from '../core/op/gradient-mode';
+import type { AdaptiveSection } from '../core/metrics/adaptive-suite';
 
-export type { BackendName, DatasetName, ModelCard, ModelIndexEntry, ParamSpec, ParamValue, PreActivationStats };
+export type { AdaptiveSection, BackendName, DatasetName, GradientMode, ModelCard, ModelIndexEntry, ParamSpec, ParamValue, PreActivationStats };
 
 export interface SelfCheck {
   ok: boolean;
@@ -101,6 +103,10 @@ export interface AttackDescriptor {
   /** The attack's specs from the core catalogue (each with its paper values), then the clip range. */
   params: readonly ParamSpec[];
   summary: string;
+  /** minimization: the smallest perturbation that fools (refined to the boundary); fixed-epsilon: within a budget. */
+  kind: 'minimization' | 'fixed-epsilon';
+  /** False for attacks that read only scores or labels: a gradient mode does not apply to them. */
+  usesGradients: boolean;
 }
 
 export type ThreatModel = 'white-box' | 'gray-box';
@@ -111,6 +117,10 @@ export interface AttackRequest extends KappaChoice {
   attackId: string;
   params: Record<string, ParamValue>;
   threat: ThreatModel;
+  /** JumpReLU's backward rule for the attacker's gradients (the forward pass never changes). */
+  gradientMode: GradientMode;
+  /** Width τ of the smoothed backward (> 0; read in 'smoothed' mode only). */
+  smoothingTau: number;
   /**
    * The student's own image (uint8 HWC of the data set's shape) instead of test image `imageIndex`. It
    * has no label: the label is what the unprotected model reads in it.
@@ -175,6 +185,11 @@ export interface AttackSide {
   linf: number;
   /** ‖Δ‖ / ‖x‖ in the attack's norm (paper eq. 12, one image). */
   rho: number;
+  /**
+   * ρ after boundary refinement (the smallest scale of Δ that still fools); null where it does not apply:
+   * a fixed-ε attack, or an adversarial that does not fool (nothing to shrink).
+   */
+  rhoRefined: number | null;
   iterations: number;
   /** The adversarial image is misclassified by this side's model. */
   success: boolean;
@@ -184,6 +199,25 @@ export interface AttackSide {
   craftedOn: 'self' | 'kappa-0';
 }
 
+/** One side's numbers under another gradient mode (the stronger attacker beside the requested one). */
+export interface SideNumbers {
+  rho: number;
+  rhoRefined: number | null;
+  success: boolean;
+  iterations: number;
+}
+
+/**
+ * The same minimization attack under a second gradient mode, on both sides: straight-through beside the
+ * requested mode (exact beside a straight-through request). At κ = 0 exact and straight-through are the
+ * same rule (1[z > 0]), so that side's numbers are the requested run's, not a rerun.
+ */
+export interface Companion {
+  gradientMode: GradientMode;
+  unprotected: SideNumbers;
+  protected: SideNumbers;
+}
+
 export interface AttackPairResult {
   request: AttackRequest;
   label: number;
@@ -191,6 +225,9 @@ export interface AttackPairResult {
   unprotected: AttackSide;
   protected: AttackSide;
   norm: 'l2' | 'linf';
+  /** Null with `companionNote` saying why (fixed-ε or gradient-free attack, gray-box). */
+  companion: Companion | null;
+  companionNote: string | null;
   ms: number;
 }
 
@@ -210,7 +247,7 @@ export interface StartResult {
 
 export type { ColumnKey, TableCell };
 
-export type AnalysisKind = 'tradeoff' | 'table' | 'transfer' | 'iterations' | 'tuner';
+export type AnalysisKind = 'tradeoff' | 'table' | 'transfer' | 'iterations' | 'tuner' | 'adaptive';
 
 /**
  * Which shard images the analyses may use. The validation split (the last images of the shard) is reserved
@@ -230,7 +267,13 @@ export interface IterationsRequest { kind: 'iterations'; modelId: string; kappas
 /** budget: clean-accuracy points (percentage points) the proposed κ may lose against κ = 0 on validation. */
 export interface TuneRequest { kind: 'tuner'; modelId: string; budget: number; rhoSample: number }
 
-export type AnalysisRequest = TradeoffRequest | TableRequest | TransferRequest | IterationsRequest | TuneRequest;
+/**
+ * "Is the defence real?": the adaptive suite (core/metrics/adaptive-protocol.ts) at κ = 0 and `kappa` on
+ * `sample` evaluation images; `queries` is Square's budget per image (≥ 1).
+ */
+export interface AdaptiveRequest { kind: 'adaptive'; modelId: string; kappa: number; sample: number; queries: number }
+
+export type AnalysisRequest = TradeoffRequest | TableRequest | TransferRequest | IterationsRequest | TuneRequest | AdaptiveRequest;
 
 export interface TradeoffPoint {
   kappa: number;
@@ -240,6 +283,12 @@ export interface TradeoffPoint {
   rho: number;
   /** Fraction of the attacked images DeepFool fooled (ρ is only meaningful when this is ≈ 1). */
   foolRate: number;
+  /**
+   * The stronger attacker: DeepFool-L2 with straight-through gradients, refined to the boundary (mean ρ on
+   * the same images), and its fool rate.
+   */
+  rhoStraightThrough: number;
+  foolRateStraightThrough: number;
 }
 
 export interface TradeoffResult { kind: 'tradeoff'; request: TradeoffRequest; points: TradeoffPoint[]; cleanCount: number; rhoCount: number; split: SplitInfo; ms: number }
@@ -288,7 +337,16 @@ export interface TuneResult {
   ms: number;
 }
 
-export type AnalysisResult = TradeoffResult | TableResult | TransferResult | IterationsResult | TuneResult;
+export interface AdaptiveResult {
+  kind: 'adaptive'; request: AdaptiveRequest;
+  /** κ = 0 first, then the requested κ (one section when it is 0). */
+  sections: AdaptiveSection[];
+  /** Square's query budget per image, as run. */
+  queries: number;
+  count: number; split: SplitInfo; ms: number;
+}
+
+export type AnalysisResult = TradeoffResult | TableResult | TransferResult | IterationsResult | TuneResult | AdaptiveResult;
 
 /** Results written by `npm run reproduce` (scripts/reproduce.ts) to public/reference/<model-id>.json. */
 export interface ReferenceRow { kappa: number; randomized: boolean; clean: number; cells: Partial<Record<ColumnKey, TableCell>> }

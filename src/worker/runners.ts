@@ -150,6 +150,7 @@ export const RUNNERS: Runners = {
   transfer: analysis<'transfer'>(analyses.transfer),
   iterations: analysis<'iterations'>(analyses.iterations),
   tuner: analysis<'tuner'>(analyses.tune),
+  adaptive: analysis<'adaptive'>(analyses.adaptive),
 
   async reference(s, { modelId }) {
     if (!/^[a-z0-9-]+$/.test(modelId)) return { modelId, data: null };

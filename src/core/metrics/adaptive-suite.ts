@@ -50,9 +50,10 @@ export interface AdaptiveSection {
   };
 }
 
-type RunCell = { cell: AdaptiveCell; outcome: CellOutcome };
+export type RunCell = { cell: AdaptiveCell; outcome: CellOutcome };
 
-async function runCell(subject: ExperimentSubject, kappa: number, spec: AdaptiveCellSpec, options: ExperimentOptions & { onProgress?: (p: { done: number; total: number }) => void }): Promise<RunCell> {
+/** One cell on the whole set, in batches: raw and refined ρ (the trade-off chart's stronger-attacker line uses it alone). */
+export async function runCell(subject: ExperimentSubject, kappa: number, spec: AdaptiveCellSpec, options: ExperimentOptions & { onProgress?: (p: { done: number; total: number }) => void }): Promise<RunCell> {
   const { set } = subject;
   const attack = getAttack(spec.attack);
   const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, kappa);

@@ -1,6 +1,8 @@
 /**
  * Figure 4: clean accuracy (left axis) and the mean minimal DeepFool perturbation ρ (right axis) against κ,
- * with the current κ marked. Clicking the chart (or a row of the data table) sets κ.
+ * with the current κ marked — the paper protocol's ρ (exact gradients) beside the stronger attacker's
+ * (straight-through gradients, refined to the boundary), so the gap between them is the first thing seen.
+ * Clicking the chart (or a row of the data table) sets κ.
  */
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
@@ -11,17 +13,19 @@ export function TradeoffPanel() {
   const kappa = useAppStore((s) => s.kappa);
   const setKappa = useAppStore((s) => s.setKappa);
 
-  const data = result?.points.map((p) => ({ kappa: p.kappa, clean: 100 * p.clean, rho: 100 * p.rho, foolRate: p.foolRate })) ?? [];
+  const data = result?.points.map((p) => ({ kappa: p.kappa, clean: 100 * p.clean, rho: 100 * p.rho, rhoSt: 100 * p.rhoStraightThrough, foolRate: p.foolRate })) ?? [];
   const csv: CsvData | null = result ? {
-    header: ['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'clean_n', 'rho_n'],
-    rows: result.points.map((p) => [p.kappa, p.clean, p.rho, p.foolRate, result.cleanCount, result.rhoCount]),
+    header: ['kappa', 'clean_accuracy', 'rho_deepfool_l2', 'deepfool_fool_rate', 'rho_deepfool_l2_straight_through_refined', 'straight_through_fool_rate', 'clean_n', 'rho_n'],
+    rows: result.points.map((p) => [p.kappa, p.clean, p.rho, p.foolRate, p.rhoStraightThrough, p.foolRateStraightThrough, result.cleanCount, result.rhoCount]),
   } : null;
 
   return (
     <AnalysisFrame kind="tradeoff" title="Trade-off: clean accuracy vs robustness (Figure 4)" runLabel="Compute trade-off"
-      cost="DeepFool at every κ: tens of seconds on wasm with 100 images" csv={csv} fileBase="jumprelu-tradeoff"
-      explain={<>As κ grows, the minimal DeepFool-L2 perturbation ρ needed to fool the network grows while clean accuracy
-        barely moves — until κ is too large for this model's activations. Click the chart to set κ there.</>}
+      cost="DeepFool twice at every κ (exact and straight-through gradients): tens of seconds on wasm with 100 images" csv={csv} fileBase="jumprelu-tradeoff"
+      explain={<>In the paper's protocol (red), the minimal DeepFool-L2 perturbation ρ grows with κ while clean accuracy barely moves.
+        The dashed line is a stronger attacker: the same DeepFool with straight-through gradients (ReLU's backward through JumpReLU,
+        the real forward pass), each perturbation shrunk to the boundary. The gap between the two lines is robustness that only the
+        exact gradients see — gradient masking, not a moved boundary. Click the chart to set κ there.</>}
       settings={<>
         <ParamInput name="tradeoffRhoN" label="images for ρ" min={10} max={1000} step={1} />
         <ParamInput name="tradeoffCleanN" label="images for accuracy" min={100} max={8000} step={1} />
@@ -46,7 +50,9 @@ export function TradeoffPanel() {
                 <ReferenceLine yAxisId="acc" x={data.some((d) => d.kappa === kappa) ? kappa : undefined} stroke="#b4231c" strokeDasharray="4 3"
                   label={{ value: `κ = ${kappa}`, position: 'top', fill: '#b4231c' }} />
                 <Line yAxisId="acc" dataKey="clean" name="clean accuracy" stroke="#3456a8" strokeWidth={2} isAnimationActive={false} />
-                <Line yAxisId="rho" dataKey="rho" name="mean DeepFool ρ" stroke="#b4231c" strokeWidth={2} isAnimationActive={false} />
+                <Line yAxisId="rho" dataKey="rho" name="DeepFool ρ, paper protocol (exact gradients)" stroke="#b4231c" strokeWidth={2} isAnimationActive={false} />
+                <Line yAxisId="rho" dataKey="rhoSt" name="DeepFool ρ, straight-through, refined (stronger attacker)" stroke="#b4231c"
+                  strokeDasharray="6 4" strokeWidth={2} isAnimationActive={false} />
               </ComposedChart>
             </ResponsiveContainer>
           </div>
@@ -54,11 +60,12 @@ export function TradeoffPanel() {
           <details open>
             <summary>Data ({result.cleanCount} images for accuracy, {result.rhoCount} for ρ; {(result.ms / 1000).toFixed(1)} s)</summary>
             <table className="mini" data-testid="tradeoff-data">
-              <thead><tr><th>κ</th><th>clean accuracy</th><th>DeepFool ρ</th><th>fooled</th><th /></tr></thead>
+              <thead><tr><th>κ</th><th>clean accuracy</th><th>DeepFool ρ (paper)</th><th>fooled</th><th>ρ straight-through, refined</th><th>fooled</th><th /></tr></thead>
               <tbody>
                 {result.points.map((p) => (
                   <tr key={p.kappa} className={p.kappa === kappa ? 'current' : ''}>
                     <td>{p.kappa}</td><td>{pct(p.clean, 2)}</td><td>{pct(p.rho, 2)}</td><td>{pct(p.foolRate, 0)}</td>
+                    <td>{pct(p.rhoStraightThrough, 2)}</td><td>{pct(p.foolRateStraightThrough, 0)}</td>
                     <td><button type="button" className="link" onClick={() => setKappa(p.kappa)}>set κ</button></td>
                   </tr>
                 ))}

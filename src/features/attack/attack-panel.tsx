@@ -5,8 +5,57 @@ import { ProgressBar } from '../../components/progress-bar';
 import { PixelImage } from '../../components/pixel-image';
 import { attackParamsFor } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import type { ParamSpec, ParamValue, ThreatModel } from '../../worker/protocol';
+import type { GradientMode, ParamSpec, ParamValue, ThreatModel } from '../../worker/protocol';
 import { AttackResultView } from './attack-result';
+
+const GRADIENT_MODES: { mode: GradientMode; label: string; doc: string }[] = [
+  { mode: 'exact', label: 'exact', doc: 'dJ/dz = 1 where z > κ: the paper\'s protocol. It ignores the jump of height κ at z = κ.' },
+  { mode: 'straight-through', label: 'straight-through (BPDA)', doc: 'backward as if the units were ReLUs, 1 where z > 0; the forward pass stays JumpReLU.' },
+  { mode: 'smoothed', label: 'smoothed', doc: 'backward of z·σ((z − κ)/τ), a smooth stand-in that spreads the jump over about τ.' },
+];
+
+/** τ keeps what is typed; the store takes it only when the core's rule accepts it (finite, > 0). */
+function TauBox({ disabled }: { disabled: boolean }) {
+  const tau = useAppStore((s) => s.smoothingTau);
+  const setTau = useAppStore((s) => s.setSmoothingTau);
+  const [draft, setDraft] = useState<{ text: string; refusal: string | null } | null>(null);
+  return (
+    <label className="param-inline">τ{' '}
+      <input type="number" aria-label="smoothing tau" step={0.01} min={0.001} value={draft?.text ?? String(tau)} disabled={disabled}
+        aria-invalid={draft?.refusal ? true : undefined} onBlur={() => setDraft(null)}
+        onChange={(e) => setDraft({ text: e.target.value, refusal: setTau(e.target.value.trim() === '' ? NaN : Number(e.target.value)) })} />
+      {draft?.refusal ? <small className="refusal" role="alert">{draft.refusal}</small> : null}
+    </label>
+  );
+}
+
+function GradientModePicker({ usesGradients, disabled }: { usesGradients: boolean; disabled: boolean }) {
+  const mode = useAppStore((s) => s.gradientMode);
+  const setMode = useAppStore((s) => s.setGradientMode);
+  return (
+    <fieldset className="threat" data-testid="gradient-mode">
+      <legend>Attacker's gradients through JumpReLU</legend>
+      {usesGradients ? GRADIENT_MODES.map((g) => (
+        <label key={g.mode} title={g.doc}>
+          <input type="radio" name="gradient-mode" value={g.mode} checked={mode === g.mode} disabled={disabled} onChange={() => setMode(g.mode)} /> {g.label}
+          <small className="muted"> — {g.doc}</small>
+        </label>
+      )) : <p className="muted small">This attack reads only the model's scores, never its gradients, so gradient masking cannot mislead it.</p>}
+      {usesGradients && mode === 'smoothed' ? <TauBox disabled={disabled} /> : null}
+      <details>
+        <summary>Why change the gradients? (gradient masking)</summary>
+        <p className="small">JumpReLU zeroes every unit with 0 &lt; z ≤ κ, and its derivative, 1 where z &gt; κ, says nothing about the jump
+          of height κ at z = κ. A gradient attack that trusts it steps blindly across that jump: it overshoots or stalls, so it needs a larger
+          perturbation than the model really requires. That is <em>gradient masking</em> — the defence hides the way to the boundary
+          instead of moving the boundary.</p>
+        <p className="small">The straight-through attacker (BPDA, Athalye et al. 2018) runs the real JumpReLU forward pass but takes ReLU's
+          backward. It is fair because the attacker still has to fool the real model: every adversarial image is checked with the exact
+          forward pass, and ρ is measured there. Only the direction-finding uses the surrogate gradient; if the defence were real, a better
+          direction could not make the perturbation smaller.</p>
+      </details>
+    </fieldset>
+  );
+}
 
 /**
  * A number box keeps what is typed; the store takes it only when the range rule accepts it as is, and
@@ -110,6 +159,7 @@ export function AttackPanel() {
               </label>
             ))}
           </fieldset>
+          <GradientModePicker usesGradients={desc?.usesGradients ?? true} disabled={running} />
         </div>
         <div className="params">
           {desc?.params.map((p) => <ParamInput key={p.key} spec={p} value={params[p.key]} disabled={running}

@@ -5,7 +5,8 @@
 import { downloadBlob, pixelsToPng } from '../../components/export';
 import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
 import { useAppStore } from '../../state/react';
-import type { AttackPairResult, AttackSide, Prediction } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, Prediction, SideNumbers } from '../../worker/protocol';
+import { attackHeadline, modeName } from './headline';
 
 const IMG = 168;
 
@@ -32,8 +33,10 @@ function outcome(r: AttackPairResult, side: AttackSide, names: string[]): string
   return side.success ? `target reached: ${names[r.label]} → ${names[t]}` : `target ${names[t]} not reached (now ${now})`;
 }
 
-function Column({ r, side, title, names, max, shape }: {
-  r: AttackPairResult; side: AttackSide; title: string; names: string[]; max: number; shape: [number, number, number];
+const rhoText = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
+
+function Column({ r, side, other, title, names, max, shape }: {
+  r: AttackPairResult; side: AttackSide; other: SideNumbers | null; title: string; names: string[]; max: number; shape: [number, number, number];
 }) {
   const [h, w] = shape;
   const normName = r.norm === 'l2' ? 'L2' : 'L∞';
@@ -64,8 +67,15 @@ function Column({ r, side, title, names, max, shape }: {
           <tr><th>result</th><td data-testid="success">{outcome(r, side, names)}</td></tr>
           <tr><th>‖Δ‖₂</th><td>{side.l2.toFixed(3)} <small>(normalised units)</small></td></tr>
           <tr><th>‖Δ‖∞</th><td>{side.linf.toFixed(3)} <small>(normalised units)</small></td></tr>
-          <tr><th>ρ ({normName})</th><td data-testid="rho">{(100 * side.rho).toFixed(1)} % <small>of ‖x‖</small></td></tr>
+          <tr><th>ρ ({normName})</th><td data-testid="rho">{rhoText(side.rho)} <small>of ‖x‖, {modeName(r.request.gradientMode, r.request.smoothingTau)}</small></td></tr>
+          <tr><th title="The smallest scale of the same Δ that still fools">ρ refined</th><td data-testid="rho-refined">{rhoText(side.rhoRefined)}
+            <small>{side.rhoRefined === null ? (side.success ? ' (fixed-ε attack: not refined)' : ' (not fooled: nothing to refine)') : ' at the boundary along Δ'}</small></td></tr>
           <tr><th>iterations</th><td>{side.iterations}{side.craftedOn === 'kappa-0' ? ' (crafted on κ = 0)' : ''}</td></tr>
+          {other && r.companion ? (
+            <tr data-testid="companion"><th>{modeName(r.companion.gradientMode, r.request.smoothingTau)}</th>
+              <td>ρ <span data-testid="companion-rho">{rhoText(other.rho)}</span>, refined <span data-testid="companion-rho-refined">{rhoText(other.rhoRefined)}</span>
+                {other.success ? '' : ' (not fooled)'}; {other.iterations} iterations</td></tr>
+          ) : null}
         </tbody>
       </table>
     </div>
@@ -82,24 +92,18 @@ export function AttackResultView() {
   let max = 0;
   for (const v of r.unprotected.deltaAbs) if (v > max) max = v;
   for (const v of r.protected.deltaAbs) if (v > max) max = v;
-  const ratio = r.unprotected.rho > 0 ? r.protected.rho / r.unprotected.rho : null;
   const k = r.request.kappa;
   return (
     <div className="result" data-testid="attack-result">
       <p className="summary">
-        True class: <strong>{names[r.label]}</strong>. {attackLabel}, {r.request.threat}, {(r.ms / 1000).toFixed(1)} s.
-        {r.request.threat === 'gray-box' ? (
-          <> The same adversarial image, crafted on κ = 0, {r.protected.success ? <strong>also fools</strong> : <strong>does not fool</strong>} the retrofitted model.</>
-        ) : ratio !== null && r.protected.success ? (
-          <> To be fooled, the retrofitted model needed <strong>{ratio.toFixed(2)}×</strong> the relative perturbation ρ.</>
-        ) : !r.protected.success && !r.protected.skipped ? (
-          <> The retrofitted model was <strong>not fooled</strong> within the attack's budget.</>
-        ) : null}
+        True class: <strong>{names[r.label]}</strong>. {attackLabel}, {r.request.threat}, {(r.ms / 1000).toFixed(1)} s.{' '}
+        <strong data-testid="attack-headline">{attackHeadline(r, attackLabel ?? r.request.attackId)}</strong>
       </p>
+      {r.companionNote ? <p className="muted small" data-testid="companion-note">{r.companionNote}</p> : null}
       {kappaNow !== k ? <p className="warn">Computed at κ = {k}; κ is now {kappaNow}. Run the attack again to update.</p> : null}
       <div className="sides">
-        <Column r={r} side={r.unprotected} title="Unprotected (ReLU, κ = 0)" names={names} max={max} shape={dataset.shape} />
-        <Column r={r} side={r.protected} title={`Retrofitted (JumpReLU, κ = ${k}${r.request.randomized ? ', randomized' : ''})`}
+        <Column r={r} side={r.unprotected} other={r.companion?.unprotected ?? null} title="Unprotected (ReLU, κ = 0)" names={names} max={max} shape={dataset.shape} />
+        <Column r={r} side={r.protected} other={r.companion?.protected ?? null} title={`Retrofitted (JumpReLU, κ = ${k}${r.request.randomized ? ', randomized' : ''})`}
           names={names} max={max} shape={dataset.shape} />
       </div>
       <RedsLegend max={max} unit="pixel units (0–1), same scale for both maps" />

@@ -1,3 +1,4 @@
+import { jumpReluBackward } from '../../core/op/gradient-mode';
 import { attackParamsFor, checkAttackParams } from '../attack-params';
 import { currentSetting, modelReady } from '../selectors';
 import type { AttackSlice, SliceCreator } from '../app-state';
@@ -9,6 +10,8 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   attackId: defaultUrlState().attack,
   attackParams: {},
   threat: defaultUrlState().threat,
+  gradientMode: defaultUrlState().gradientMode,
+  smoothingTau: defaultUrlState().smoothingTau,
   selectImage: (index) => {
     get().cancelJob('attack');
     get().resetJob('attack');
@@ -32,6 +35,16 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
   },
   resetAttackParams: () => set((s) => ({ attackParams: { ...s.attackParams, [s.attackId]: {} } })),
   setThreat: (t) => set({ threat: t }),
+  setGradientMode: (mode) => set({ gradientMode: mode }),
+  setSmoothingTau: (tau) => {
+    try {
+      jumpReluBackward('smoothed', tau);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    set({ smoothingTau: tau });
+    return null;
+  },
   startAttack: () => {
     const s = get();
     const own = s.attackOwn ? s.ownImage : null;
@@ -44,6 +57,7 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
     void s.runJob('attack', {
       ...currentSetting(s), modelId: s.modelId, imageIndex: own ? -1 : s.selectedImage!, attackId: s.attackId,
       params: attackParamsFor(s, s.attackId), threat: s.threat, target: s.target, ...(own ? { ownPixels: own } : {}),
+      gradientMode: s.gradientMode, smoothingTau: s.smoothingTau,
     });
   },
   cancelAttack: () => get().cancelJob('attack'),

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { AdaptiveResult, AdaptiveSection } from '../../worker/protocol';
+import { adaptiveCsv, adaptiveHeadline } from './adaptive-panel';
+
+const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
+const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
+function section(kappa: number, exact: number, st: number, best: number): AdaptiveSection {
+  const cell = (attack: string, gradientMode: string, rhoRefined: number) => ({ attack, gradientMode, distance: 'l2' as const, rho: rhoRefined * 1.1, rhoRefined, foolRate: 1, meanIterations: 3 });
+  return {
+    kappa, count: 4,
+    cells: { 'deepfool-l2+exact': cell('deepfool-l2', 'exact', exact), 'deepfool-l2+straight-through': cell('deepfool-l2', 'straight-through', st) },
+    bestOf: { rhoL2: best, rhoLinf: best / 2, foolRate: 1, robustAccuracy: { l2: curve, linf: curve } },
+    redFlags: { unboundedNotFooled: flag(false), beatsExact: flag(kappa > 0), notConverged: flag(false), zeroGradients: flag(false), silencedUnits: flag(kappa > 0) },
+  } as unknown as AdaptiveSection;
+}
+const sections = [section(0, 0.2, 0.2, 0.18), section(1, 0.3, 0.21, 0.18)];
+
+describe('adaptive panel exports', () => {
+  it('headline: the paper attacker\'s, the straight-through and the best-of ratios of refined ρ', () => {
+    expect(adaptiveHeadline(sections)).toBe('At κ = 1, DeepFool L2 with exact gradients (the paper\'s attacker) needed 1.50× the refined ρ of κ = 0; with straight-through gradients 1.05×; the best of all attacks per image 1.00× (L2).');
+    expect(adaptiveHeadline([sections[0]])).toBeNull();
+  });
+
+  it('CSV: one row per cell, best of per norm, every robust-accuracy point and every flag, per κ', () => {
+    const { header, rows } = adaptiveCsv({ kind: 'adaptive', sections, queries: 10, count: 4 } as unknown as AdaptiveResult);
+    expect(header[0]).toBe('section');
+    const st = rows.find((r) => r[0] === 'cell' && r[1] === 1 && r[3] === 'straight-through')!;
+    expect(st[6]).toBe(0.21);
+    expect(rows.filter((r) => r[0] === 'robust-accuracy')).toHaveLength(2 * 2 * 3);
+    expect(rows.filter((r) => String(r[0]).startsWith('red-flag:') && r[1] === 1 && r[10] === 1).map((r) => r[0])).toEqual(['red-flag:beatsExact', 'red-flag:silencedUnits']);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * "Is the defence real?": the adaptive suite (DeepFool under each gradient mode, FMN, Square) at κ = 0 and
+ * the current κ — raw and refined ρ and fool rate per attack, the best of all attacks, the red flags with
+ * what each means, and robust accuracy vs ε from the per-image minima for both models.
+ */
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useAppStore } from '../../state/react';
+import { selectReference } from '../../state/selectors';
+import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/protocol';
+import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
+import type { CsvValue } from './csv';
+
+type FlagKey = keyof AdaptiveSection['redFlags'];
+
+/** What each red flag means, for a student (the flag's own sentence gives this run's numbers). */
+export const FLAG_MEANINGS: Record<FlagKey, { title: string; meaning: string }> = {
+  unboundedNotFooled: {
+    title: 'A minimum-norm attack did not fool every image',
+    meaning: 'Nothing limits its perturbation, so with working gradients it always reaches the boundary; stopping short means the attack got lost, not that the model is robust.',
+  },
+  beatsExact: {
+    title: 'A weaker-information attack beat the exact gradients',
+    meaning: 'Straight-through and score-only attacks know less about the model than its exact gradient; when they find smaller perturbations, the exact gradient was pointing the wrong way.',
+  },
+  notConverged: {
+    title: 'More iterations keep lowering ρ',
+    meaning: 'The same attack run five times longer should give the same ρ; if it does not, the number measures how long the attack ran, not the model.',
+  },
+  zeroGradients: {
+    title: 'Input gradients that are exactly zero',
+    meaning: 'Where the gradient is exactly zero a gradient attack gets no direction at all, although the boundary is still there.',
+  },
+  silencedUnits: {
+    title: 'Units silenced by the jump (0 < z ≤ κ)',
+    meaning: 'ReLU would pass these units; JumpReLU zeroes them and their gradient, which is exactly what the straight-through attacker puts back.',
+  },
+};
+const FLAGS = Object.keys(FLAG_MEANINGS) as FlagKey[];
+
+const COLORS = ['#3456a8', '#b4231c'];
+
+function useCellName() {
+  const attacks = useAppStore((s) => s.attacks);
+  return (key: string) => {
+    const [id, mode] = key.split('+');
+    const label = attacks.find((a) => a.id === id)?.label ?? id;
+    return mode ? `${label}, ${mode} gradients` : `${label} (no gradients)`;
+  };
+}
+
+const kappaLabel = (k: number) => (k === 0 ? 'κ = 0 (ReLU)' : `κ = ${k}`);
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && a > 0 ? `${(b / a).toFixed(2)}×` : '—';
+}
+
+function CellTable({ sections, reference }: { sections: AdaptiveSection[]; reference?: AdaptiveReference[] }) {
+  const name = useCellName();
+  const keys = Object.keys(sections[0].cells);
+  const [zero, k] = [sections[0], sections[sections.length - 1]];
+  const refAt = (kappa: number) => reference?.find((r) => Math.abs(r.kappa - kappa) < 1e-9);
+  const refs = sections.map((s) => refAt(s.kappa));
+  return (
+    <table className="mini robustness" data-testid="adaptive-table">
+      <caption>Mean ρ (% of ‖x‖ in the attack's norm; paper eq. 12), raw and refined to the boundary, and the share of images fooled.
+        Ratio: refined ρ at κ over refined ρ at κ = 0.</caption>
+      <thead>
+        <tr><th rowSpan={2}>attack (which measured the number)</th>
+          {sections.map((s) => <th key={s.kappa} colSpan={3}>{kappaLabel(s.kappa)}</th>)}<th rowSpan={2}>ratio</th></tr>
+        <tr>{sections.map((s) => [<th key={`${s.kappa}r`}>ρ</th>, <th key={`${s.kappa}f`}>ρ refined</th>, <th key={`${s.kappa}o`}>fooled</th>])}</tr>
+      </thead>
+      <tbody>
+        {keys.map((key) => [
+          <tr key={key} data-testid={`adaptive-row-${key}`}>
+            <th>{name(key)}</th>
+            {sections.map((s) => [
+              <td key={`${s.kappa}r`}>{pct(s.cells[key]?.rho, 2)}</td>,
+              <td key={`${s.kappa}f`}>{pct(s.cells[key]?.rhoRefined, 2)}</td>,
+              <td key={`${s.kappa}o`} className={(s.cells[key]?.foolRate ?? 1) < 1 ? 'warn' : ''}>{pct(s.cells[key]?.foolRate, 0)}</td>,
+            ])}
+            <td>{ratio(zero.cells[key]?.rhoRefined, k.cells[key]?.rhoRefined)}</td>
+          </tr>,
+          refs.some((r) => r?.cells[key]) ? (
+            <tr key={`${key}-ref`} className="ref">
+              <td>reference</td>
+              {refs.map((r, i) => [
+                <td key={`${i}r`}>{pct(r?.cells[key]?.rho, 2)}</td>,
+                <td key={`${i}f`}>{pct(r?.cells[key]?.rhoRefined, 2)}</td>,
+                <td key={`${i}o`}>{pct(r?.cells[key]?.foolRate, 0)}</td>,
+              ])}
+              <td>{ratio(refs[0]?.cells[key]?.rhoRefined, refs[refs.length - 1]?.cells[key]?.rhoRefined)}</td>
+            </tr>
+          ) : null,
+        ])}
+        <tr className="current" data-testid="adaptive-best-of">
+          <th>best of all attacks, per image (L2 / L∞)</th>
+          {sections.map((s) => [
+            <td key={`${s.kappa}r`} colSpan={2}>{pct(s.bestOf.rhoL2, 2)} / {pct(s.bestOf.rhoLinf, 2)}</td>,
+            <td key={`${s.kappa}o`}>{pct(s.bestOf.foolRate, 0)}</td>,
+          ])}
+          <td>{ratio(zero.bestOf.rhoL2, k.bestOf.rhoL2)}</td>
+        </tr>
+        {refs.some((r) => r) ? (
+          <tr className="ref">
+            <td>reference best of</td>
+            {refs.map((r, i) => [
+              <td key={`${i}r`} colSpan={2}>{pct(r?.bestOf.rhoL2, 2)} / {pct(r?.bestOf.rhoLinf, 2)}</td>,
+              <td key={`${i}o`}>{pct(r?.bestOf.foolRate, 0)}</td>,
+            ])}
+            <td>{ratio(refs[0]?.bestOf.rhoL2, refs[refs.length - 1]?.bestOf.rhoL2)}</td>
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
+  );
+}
+
+function RedFlags({ sections }: { sections: AdaptiveSection[] }) {
+  return (
+    <div className="red-flags" data-testid="adaptive-red-flags">
+      <h3>Red flags</h3>
+      <ul>
+        {FLAGS.map((f) => (
+          <li key={f} data-testid={`flag-${f}`}>
+            <strong>{FLAG_MEANINGS[f].title}.</strong> <span className="muted">{FLAG_MEANINGS[f].meaning}</span>
+            <ul>
+              {sections.map((s) => {
+                const flag = s.redFlags[f];
+                return (
+                  <li key={s.kappa} className={flag.flagged ? 'bad' : 'ok'} data-flagged={flag.flagged}>
+                    {kappaLabel(s.kappa)}: {flag.flagged ? '⚑ raised — ' : 'clear — '}{flag.explanation}
+                  </li>
+                );
+              })}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function RobustChart({ sections, norm }: { sections: AdaptiveSection[]; norm: 'l2' | 'linf' }) {
+  const title = norm === 'l2' ? 'L2' : 'L∞';
+  return (
+    <div className="chart" data-testid={`adaptive-chart-${norm}`}>
+      <ResponsiveContainer width="100%" height={240}>
+        <LineChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
+          <CartesianGrid stroke="#e3e6ec" />
+          <XAxis dataKey="eps" type="number" domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(2)}
+            label={{ value: `ε, ${title} (normalised units)`, position: 'insideBottom', offset: -8 }} />
+          <YAxis domain={[0, 100]} label={{ value: 'robust accuracy (%)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <Tooltip formatter={(v, name) => [`${Number(v).toFixed(1)} %`, name]} labelFormatter={(l) => `ε = ${Number(l).toFixed(3)}`} />
+          <Legend verticalAlign="top" />
+          {sections.map((s, i) => {
+            const c = s.bestOf.robustAccuracy[norm];
+            return (
+              <Line key={s.kappa} data={c.epsilons.map((eps, j) => ({ eps, acc: 100 * c.accuracy[j] }))} dataKey="acc" name={kappaLabel(s.kappa)}
+                dot={false} type="stepAfter" stroke={COLORS[i % COLORS.length]} strokeWidth={2} isAnimationActive={false} />
+            );
+          })}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** The panel's first sentence: what the paper's attacker and the stronger ones need at κ relative to κ = 0. */
+export function adaptiveHeadline(sections: AdaptiveSection[]): string | null {
+  if (sections.length < 2) return null;
+  const [zero, k] = sections;
+  const r = (key: string) => ratio(zero.cells[key]?.rhoRefined, k.cells[key]?.rhoRefined);
+  return `At κ = ${k.kappa}, DeepFool L2 with exact gradients (the paper's attacker) needed ${r('deepfool-l2+exact')} the refined ρ of κ = 0; `
+    + `with straight-through gradients ${r('deepfool-l2+straight-through')}; the best of all attacks per image ${ratio(zero.bestOf.rhoL2, k.bestOf.rhoL2)} (L2).`;
+}
+
+export function adaptiveCsv(result: AdaptiveResult): CsvData {
+  const header = ['section', 'kappa', 'attack', 'gradient_mode', 'norm', 'rho', 'rho_refined', 'fool_rate', 'mean_iterations', 'epsilon', 'robust_accuracy', 'n'];
+  const rows: CsvValue[][] = [];
+  for (const s of result.sections) {
+    for (const c of Object.values(s.cells)) {
+      rows.push(['cell', s.kappa, c.attack, c.gradientMode ?? 'none', c.distance, c.rho, c.rhoRefined, c.foolRate, c.meanIterations, null, null, s.count]);
+    }
+    rows.push(['best-of', s.kappa, 'best of', null, 'l2', s.bestOf.rhoL2, null, s.bestOf.foolRate, null, null, null, s.count]);
+    rows.push(['best-of', s.kappa, 'best of', null, 'linf', s.bestOf.rhoLinf, null, s.bestOf.foolRate, null, null, null, s.count]);
+    for (const norm of ['l2', 'linf'] as const) {
+      const c = s.bestOf.robustAccuracy[norm];
+      c.epsilons.forEach((eps, j) => rows.push(['robust-accuracy', s.kappa, 'best of', null, norm, null, null, null, null, eps, c.accuracy[j], s.count]));
+    }
+    for (const f of FLAGS) rows.push([`red-flag:${f}`, s.kappa, null, null, null, null, null, null, null, null, s.redFlags[f].flagged ? 1 : 0, s.count]);
+  }
+  return { header, rows };
+}
+
+export function AdaptivePanel() {
+  const result = useAppStore((s) => (s.jobs.adaptive.result?.request.modelId === s.modelId ? s.jobs.adaptive.result : null));
+  const randomized = useAppStore((s) => s.randomized);
+  const reference = useAppStore(selectReference);
+  return (
+    <AnalysisFrame kind="adaptive" title="Is the defence real? Adaptive and gradient-free attacks" runLabel="Run adaptive attacks"
+      cost="eight attacks plus a 5× longer DeepFool at κ = 0 and κ: about a minute on wasm with 20 MNIST images"
+      csv={result ? adaptiveCsv(result) : null} fileBase="jumprelu-adaptive"
+      explain={<>
+        <p>The paper's numbers come from attacks that use JumpReLU's exact gradient. That gradient ignores the jump at z = κ, so it can
+          point an attacker the wrong way: <em>gradient masking</em>. A defence is only real if attackers that cannot be misled also need
+          a larger perturbation. Here DeepFool runs with exact, straight-through (ReLU's backward; the forward pass stays JumpReLU, so every
+          adversarial image still fools the real model) and smoothed gradients, FMN with exact and straight-through gradients, and Square
+          Attack, which reads only scores. Every minimum-norm result is also refined: the smallest scale of the same perturbation that still
+          fools. Compare the ratio column: if it falls towards 1× for the stronger attackers, the gain came from masking.</p>
+        {randomized ? <p className="warn small">Randomized κ is on, but this suite attacks the fixed κ (EOT over random κ is not in the suite yet).</p> : null}
+      </>}
+      settings={<>
+        <ParamInput name="adaptiveN" label="images" min={1} max={1000} step={1} />
+        <ParamInput name="adaptiveQueries" label="Square queries per image" min={0} max={10000} step={1} />
+      </>}
+      reference={<ReferenceNote>{reference?.adaptive?.length
+        ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n={reference.count}, {reference.backend}).</>
+        : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}</ReferenceNote>}>
+      {result ? (
+        <>
+          {adaptiveHeadline(result.sections) ? <p className="summary" data-testid="adaptive-headline"><strong>{adaptiveHeadline(result.sections)}</strong></p> : null}
+          <CellTable sections={result.sections} reference={reference?.adaptive} />
+          <h3>Robust accuracy vs ε, from each image's smallest perturbation over all attacks</h3>
+          <div className="chart-pair">
+            <RobustChart sections={result.sections} norm="l2" />
+            <RobustChart sections={result.sections} norm="linf" />
+          </div>
+          <RedFlags sections={result.sections} />
+          <p className="muted small">n = {result.count} evaluation images, Square with {result.queries} queries per image, {(result.ms / 1000).toFixed(1)} s.</p>
+        </>
+      ) : null}
+    </AnalysisFrame>
+  );
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/protocol';
+import { attackHeadline } from './headline';
+
+const side = (rho: number, rhoRefined: number | null, success = true, skipped = false): AttackSide => ({
+  kappa: 0, randomized: false, clean: { predicted: 3, top: [] }, adversarial: { predicted: success ? 5 : 3, top: [] },
+  advPixels: new Float32Array(), deltaAbs: new Float32Array(), l2: 0, linf: 0, rho, rhoRefined, iterations: 2,
+  success, skipped, craftedOn: 'self',
+});
+const nums = (rho: number, rhoRefined: number | null, success = true): SideNumbers => ({ rho, rhoRefined, success, iterations: 3 });
+
+function result(over: Partial<AttackPairResult> & { threat?: 'white-box' | 'gray-box'; mode?: 'exact' | 'straight-through' | 'smoothed' } = {}): AttackPairResult {
+  const { threat = 'white-box', mode = 'exact', ...rest } = over;
+  return {
+    request: { modelId: 'm', imageIndex: 0, attackId: 'deepfool-l2', params: {}, threat, gradientMode: mode, smoothingTau: 0.1, kappa: 1, randomized: false, seed: 1 },
+    label: 3, cleanPixels: new Float32Array(), norm: 'l2', ms: 1,
+    unprotected: side(0.2, 0.19), protected: side(0.334, 0.2546),
+    companion: { gradientMode: 'straight-through', unprotected: nums(0.2, 0.19), protected: nums(0.21, 0.1976) },
+    companionNote: null, ...rest,
+  };
+}
+
+describe('attack headline', () => {
+  it('states the exact-gradient ratio, raw and refined, and the straight-through one beside it', () => {
+    expect(attackHeadline(result(), 'DeepFool L2')).toBe(
+      'DeepFool L2 with exact gradients needed 1.67× the ρ (1.34× refined to the boundary); with straight-through gradients 1.05× (1.04× refined to the boundary).');
+  });
+
+  it('names the requested mode first: straight-through beside exact, smoothed with its τ', () => {
+    const st = result({ mode: 'straight-through', companion: { gradientMode: 'exact', unprotected: nums(0.2, 0.19), protected: nums(0.334, 0.2546) } });
+    expect(attackHeadline(st, 'FMN L2')).toMatch(/^FMN L2 with straight-through gradients needed .*; with exact gradients 1\.67×/);
+    expect(attackHeadline(result({ mode: 'smoothed' }), 'DeepFool L2')).toMatch(/^DeepFool L2 with smoothed gradients \(τ = 0\.1\) needed/);
+  });
+
+  it('says when a side was not fooled or not attacked, and never divides by a failure', () => {
+    const failed = result({ protected: side(0.5, null, false), companion: { gradientMode: 'straight-through', unprotected: nums(0.2, 0.19), protected: nums(0.5, null, false) } });
+    expect(attackHeadline(failed, 'DeepFool L2')).toBe('DeepFool L2 with exact gradients did not fool the retrofitted model within its budget; with straight-through gradients did not fool the retrofitted model within its budget.');
+    expect(attackHeadline(result({ unprotected: side(0, null, true, true) }), 'DeepFool L2')).toMatch(/already misclassified/);
+  });
+
+  it('without a companion (fixed-ε attack) gives the one ratio, unrefined; gray-box says whether the transfer fools', () => {
+    const fgsm = result({ companion: null, unprotected: side(0.1, null), protected: side(0.1, null), companionNote: 'fixed budget' });
+    expect(attackHeadline(fgsm, 'FGSM')).toBe('FGSM with exact gradients needed 1.00× the ρ.');
+    expect(attackHeadline(result({ threat: 'gray-box', companion: null }), 'DeepFool L2')).toMatch(/crafted on κ = 0, also fools/);
+  });
+});

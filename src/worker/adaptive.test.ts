@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadShardNode } from '../core/data/shard-node';
+import { NORMALIZATION } from '../core/data/normalization';
+import type { Shard } from '../core/data/shard';
+import { ADAPTIVE_PROTOCOL } from '../core/metrics/adaptive-protocol';
+import { loadModelNode } from '../core/models/load-node';
+import type { ModelCard } from '../core/models/card';
+import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
+import { useBackend } from '../testing/backends';
+import { adaptiveProtocolFor } from './adaptive';
+import { adaptive, type AnalysisContext } from './analysis';
+import type { AdaptiveRequest, Progress } from './protocol';
+import { splitFor } from './splits';
+
+// analysis.ts reaches session.ts, whose wasm asset URLs need a page (self.location); Node's wasm backend needs none.
+vi.mock('../lib/wasm-assets', () => ({ WASM_PATHS: {} }));
+
+describe('the adaptive protocol the panel runs', () => {
+  it('sets Square\'s query budget and nothing else', () => {
+    const p = adaptiveProtocolFor('mnist', 37);
+    const base = ADAPTIVE_PROTOCOL.mnist;
+    expect(p.cells.map((c) => c.attack)).toEqual(base.cells.map((c) => c.attack));
+    p.cells.forEach((c, i) => {
+      if (c.attack.startsWith('square')) expect(c.options.queries).toBe(37);
+      else expect(c.options).toEqual(base.cells[i].options);
+    });
+  });
+
+  it('refuses a zero or fractional budget before anything runs, saying why', () => {
+    expect(() => adaptiveProtocolFor('mnist', 0)).toThrow(/query budget of at least 1 .*got 0/);
+    expect(() => adaptiveProtocolFor('cifar10', 2.5)).toThrow(/got 2\.5/);
+  });
+});
+
+describe('the adaptive analysis body on the shipped MNIST model (wasm)', () => {
+  let net: RetrofittedModel;
+  let shard: Shard;
+  let card: ModelCard;
+  beforeAll(async () => {
+    await useBackend('wasm');
+    const loaded = await loadModelNode('mnist-lenetlike-base');
+    card = loaded.card;
+    net = await retrofit(loaded.model, 0);
+    shard = await loadShardNode('mnist');
+  });
+  const context = (signal: AbortSignal, onProgress: (p: Progress) => void): AnalysisContext => ({
+    net, card, shard, normalization: NORMALIZATION.mnist, split: splitFor('mnist', shard.manifest.count), signal, onProgress, allCards: async () => [],
+  });
+  const req: AdaptiveRequest = { kind: 'adaptive', modelId: 'mnist-lenetlike-base', kappa: 1, sample: 2, queries: 10 };
+
+  it('κ = 0 and κ: every cell with raw and refined ρ, best of, both robust curves, five flags; no leak', async () => {
+    const before = tf.memory().numTensors;
+    const seen: Progress[] = [];
+    const r = await adaptive(context(new AbortController().signal, (p) => seen.push(p)), req);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.sections.map((s) => s.kappa)).toEqual([0, 1]);
+    expect(r).toMatchObject({ count: 2, queries: 10 });
+    for (const s of r.sections) {
+      expect(Object.keys(s.cells)).toEqual(ADAPTIVE_PROTOCOL.mnist.cells.map((c) => (c.gradientMode ? `${c.attack}+${c.gradientMode}` : c.attack)));
+      for (const c of Object.values(s.cells)) if (c.foolRate === 1) expect(c.rhoRefined).toBeLessThanOrEqual(c.rho * (1 + 1e-6));
+      expect(s.bestOf.robustAccuracy.l2.accuracy[0]).toBe(1);
+      expect(s.bestOf.robustAccuracy.linf.epsilons.length).toBeGreaterThan(1);
+      expect(Object.keys(s.redFlags).sort()).toEqual(['beatsExact', 'notConverged', 'silencedUnits', 'unboundedNotFooled', 'zeroGradients']);
+    }
+    // Progress moves monotonically over both κ on one bar.
+    const done = seen.map((p) => p.done / p.total);
+    expect(done.at(-1)!).toBeGreaterThan(0.5);
+    for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThanOrEqual(done[i - 1] - 1e-9);
+  }, 240_000);
+
+  it('cancelled mid-way: rejects as aborted and leaves no tensor behind', async () => {
+    const before = tf.memory().numTensors;
+    const ctl = new AbortController();
+    let calls = 0;
+    const run = adaptive(context(ctl.signal, () => { if (++calls === 3) ctl.abort(); }), { ...req, sample: 4 });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
