@@ -80,7 +80,7 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   });
 
   const onPop = () => {
-    const { state: u, warnings } = decode(target.location.search);
+    const { state: u, warnings } = decode(target.location.search, target.location.hash);
     last = target.location.search;
     const s = store.getState();
     applying = true;
