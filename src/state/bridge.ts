@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { CANCELLED, type AnalysisKind, type AnalysisResult, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
 import { analysisRequest } from './analysis-requests';
 import { ANALYSIS_PANELS } from './panels';
+import { kappaAdjustedNotice } from './kappa-notice';
 import { clampKappa } from './slices/kappa-slice';
 import { evalKey, FULL_SHARD } from './slices/evaluation-slice';
 import type { AppState } from './slices/types';
@@ -71,9 +72,8 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
       if (ticket !== loadTicket || stopped) return;
       const wanted = get().pendingKappa;
       const kappa = clampKappa(wanted ?? info.card.kappa.default, info.card.kappa);
-      if (wanted !== null && Math.abs(wanted - kappa) > 1e-9) {
-        get().addNotice(`κ = ${wanted} is outside this model's range ${info.card.kappa.min}–${info.card.kappa.max} (step ${info.card.kappa.step}); using κ = ${kappa}.`, 'warn');
-      }
+      const adjusted = wanted === null ? null : kappaAdjustedNotice(wanted, kappa, info.card.kappa);
+      if (adjusted) get().addNotice(adjusted, 'warn');
       const image = get().selectedImage;
       if (image !== null && image >= info.dataset.count) {
         get().addNotice(`Image #${image} is not in the ${info.dataset.count.toLocaleString()}-image test set; no image selected.`, 'warn');
