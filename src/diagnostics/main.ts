@@ -16,6 +16,7 @@ import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '..
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
 import { loadModel, loadModelIndex } from '../core/models/load';
+import { readBenchSizes, readCount, type DiagnosticsCount } from './params';
 
 declare global {
   interface Window {
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
   if (params.has('bench')) {
     // Benchmark mode (npm run bench): kernel vs Relu at the sizes asked for.
-    const sizes = (params.get('bench') || '65536').split(',').map(Number);
+    const sizes = readBenchSizes(params.get('bench'));
     const rows = [];
     for (const size of sizes) rows.push(await benchKernel(size));
     window.__bench = { rows, adapter: choice.adapter, wasm: choice.wasm };
@@ -66,7 +67,9 @@ async function main(): Promise<void> {
   }
   if (params.has('modelbench')) {
     // Model benchmark mode (npm run bench): the same benchModel as Node, on this browser's backend.
-    const num = (k: string, d: number) => { const v = Number(params.get(k) ?? d); return Number.isFinite(v) && v >= 0 ? Math.floor(v) : d; };
+    const num = (k: DiagnosticsCount) => readCount(params, k);
+    const sizes = { forwardImages: num('forward'), kappaImages: num('kappa'), kappaMoves: num('moves'),
+      deepfoolImages: num('deepfool'), singleImages: num('single'), repeats: num('repeats') };
     const base = new URL('./', location.href).href;
     const id = params.get('modelbench') ?? '';
     const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
@@ -75,8 +78,7 @@ async function main(): Promise<void> {
     try {
       const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
-      const res = await benchModel(loaded, shard, { forwardImages: num('forward', 1000), kappaImages: num('kappa', 1000), kappaMoves: num('moves', 15),
-        deepfoolImages: num('deepfool', 100), singleImages: num('single', num('deepfool', 100)), repeats: num('repeats', 5) });
+      const res = await benchModel(loaded, shard, sizes);
       window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
     } finally {
       loaded.model.dispose();
