@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { CANCELLED, type AnalysisKind, type AnalysisResult, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
+import { backendNotices as backendNoticeText } from '../core/backend/fallback-notice';
 import { analysisRequest } from './analysis-requests';
 import { ANALYSIS_PANELS } from './panels';
 import { kappaAdjustedNotice } from './kappa-notice';
@@ -42,9 +43,7 @@ export function attackParamsFor(s: AppState, attackId: string): Record<string, P
 
 function backendNotices(store: AppStore, info: BackendInfo): void {
   const { addNotice } = store.getState();
-  if (info.choice.requestedFailed) {
-    addNotice(`The requested backend "${info.choice.requested}" could not start; running on ${info.choice.backend} instead.`, 'error');
-  }
+  for (const n of backendNoticeText(info.choice)) addNotice(n, info.choice.requestedFailed ? 'error' : 'warn');
   if (info.fallbackNotice) addNotice(info.fallbackNotice, 'error');
   if (!info.selfCheck.ok) addNotice(`JumpReLU self-check failed on ${info.choice.backend}: ${info.selfCheck.detail}. Results may be wrong.`, 'error');
 }

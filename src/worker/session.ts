@@ -72,7 +72,9 @@ export class ComputeSession implements WorkerApi {
     this.baseUrl = baseUrl;
     registerJumpRelu();
     const info = await this.chooseBackend(backend);
-    const index = await loadModelIndex(fetchSource, this.url('models/'));
+    const index = await loadModelIndex(fetchSource, this.url('models/')).catch((e: unknown) => {
+      throw new Error(`Could not read the list of models, ${(e as Error).message}`);
+    });
     this.impls = attackImpls();
     return { backend: info, models: index.models, attacks: this.impls.map((a) => a.descriptor) };
   }
