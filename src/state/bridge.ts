@@ -65,6 +65,10 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     if (!id) return;
     const ticket = ++loadTicket;
     evalTicket++;
+    // The worker keeps its model until the new one is ready; if the new one fails, so does the page.
+    const before = get();
+    const previous = before.loadStatus === 'ready' && before.card && before.card.id !== id
+      ? { modelId: before.card.id, card: before.card, dataset: before.dataset, gallery: before.gallery } : null;
     set({ loadStatus: 'loading', loadProgress: { done: 0, total: 1 }, loadError: null, gallery: [], evalStatus: 'idle', evalProgress: null });
     try {
       const info = await api.loadModel(id, Comlink.proxy((p) => { if (ticket === loadTicket) set({ loadProgress: p }); }));
@@ -80,7 +84,13 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
       }
       set({ loadStatus: 'ready', card: info.card, dataset: info.dataset, gallery: info.gallery, kappa, pendingKappa: null, loadProgress: null });
     } catch (e) {
-      if (ticket === loadTicket && !stopped && !isCancellation(e)) set({ loadStatus: 'error', loadError: message(e), loadProgress: null });
+      if (ticket !== loadTicket || stopped || isCancellation(e)) return;
+      if (!previous) {
+        set({ loadStatus: 'error', loadError: message(e), loadProgress: null });
+        return;
+      }
+      get().addNotice(`Could not load the model ${id} (${message(e)}); still showing ${previous.modelId}.`, 'error');
+      set({ ...previous, loadStatus: 'ready', loadProgress: null, pendingKappa: null });
     }
   };
 

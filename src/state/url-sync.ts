@@ -89,6 +89,8 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
       if (u.model && u.model !== s.modelId) {
         store.setState({ pendingKappa: u.kappa });
         s.selectModel(u.model);
+        // selectModel clears the image (another test set); the entry we are going back to names its own.
+        store.setState({ selectedImage: u.image });
       } else if (u.kappa !== null) s.setKappa(u.kappa);
     } finally {
       applying = false;

@@ -129,7 +129,8 @@ export class ComputeSession implements WorkerApi {
     const superseded = () => token !== this.loadToken;
     if (superseded()) throw new Error(CANCELLED);
     await Promise.allSettled([this.evalChain, this.attackChain, this.analysisChain]);
-    this.unload();
+    // The loaded model stays until the new one is ready: a load that fails (offline, a damaged file)
+    // leaves the lab working on the model it had.
     onProgress({ done: 0, total: 1, label: 'model files' });
     const { card, model } = await loadModel(fetchSource, this.url('models/'), id,
       (f) => onProgress({ done: f * 0.8, total: 1, label: 'weights' }));
@@ -142,6 +143,7 @@ export class ComputeSession implements WorkerApi {
       net.model.dispose();
       throw new Error(CANCELLED);
     }
+    this.unload();
     this.loaded = { id, card, net, shard };
     onProgress({ done: 1, total: 1 });
     const m = shard.manifest;
