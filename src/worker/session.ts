@@ -236,7 +236,7 @@ export class ComputeSession implements WorkerApi {
 
   reference(modelId: string): Promise<ReferenceResults | null> {
     if (!/^[a-z0-9-]+$/.test(modelId)) return Promise.resolve(null);
-    return loadReference(`${this.url('reference/')}/${modelId}.json`);
+    return loadReference(`${this.url('reference/')}/${modelId}.json`, modelId);
   }
 
   cancel(requestId: number): void {
