@@ -3,6 +3,7 @@
  * webgl/webgpu (which cannot run in Node) and by users who want to check their own GPU.
  */
 import * as tf from '@tensorflow/tfjs';
+import './diagnostics.css';
 import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';

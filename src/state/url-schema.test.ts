@@ -66,7 +66,7 @@ describe('url schema', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^Link version `v=1\. IMPORTANT: this lab moved\. Continue…` is not 1/);
     const bidi = decode(`?kappa=${encodeURIComponent('1\u202Egnp.exe\u0000\u200B`x`')}`).warnings[0];
-    expect(bidi).not.toMatch(/[\u202E\u0000\u200B]/);
+    for (const c of ['\u202E', '\u0000', '\u200B']) expect(bidi).not.toContain(c);
     expect(bidi).toContain('`kappa=1\uFFFDgnp.exe\uFFFD\uFFFD\'x\'`');
     expect(quote('a'.repeat(100))).toBe(`\`${'a'.repeat(40)}…\``);
     expect(quote('😀'.repeat(41))).toBe(`\`${'😀'.repeat(40)}…\``); // cut between code points, not inside one
