@@ -222,7 +222,10 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
       if (run.runId !== was.runId && run.status === 'running') void analyse(kind);
       if (run.status === 'cancelling' && was.status !== 'cancelling' && analysisIds[kind]) void api.cancel(analysisIds[kind]);
     }
-    if (s.loadStatus === 'ready' && s.modelId !== s.reference.modelId && s.reference.status !== 'loading') void loadReference();
+    // get(), not s: a set made by an action above (evaluate's 'running') has already run this check on
+    // the newer state, and the stale `s` would fetch the reference a second time.
+    const now = get();
+    if (now.loadStatus === 'ready' && now.modelId !== now.reference.modelId && now.reference.status !== 'loading') void loadReference();
   });
 
   void api.start(opts.backend, opts.baseUrl).then((r) => {

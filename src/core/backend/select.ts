@@ -1,6 +1,6 @@
 /**
  * Backend selection: WebGPU on a real adapter, then WASM (SIMD; threads when cross-origin isolated), then
- * WebGL, then CPU. A software WebGPU adapter (fallback/SwiftShader) never wins over WASM: it is ~1000×
+ * WebGL, then CPU. A software WebGPU adapter (fallback/SwiftShader) never wins over WASM: it is ~400×
  * slower. Every choice is verified with tf.getBackend() after setting it, and the reasons are recorded so
  * the UI can say which backend is active and why. Every start has a deadline: a wasm backend whose thread
  * pool is blocked (a Content-Security-Policy without blob: in script-src) never settles, and the page
