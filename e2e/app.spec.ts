@@ -256,6 +256,11 @@ test('smoke: the app starts on webgpu when asked (software adapter here: gallery
     await expect(page.getByTestId('notice').first()).toContainText('could not start');
     return;
   }
+  // A software adapter is said out loud, with its cost, in the notice bar (not only under "details").
+  const a = backend.adapter;
+  if (a && (a.isFallbackAdapter || /swiftshader|llvmpipe|software/i.test(`${a.architecture} ${a.description} ${a.vendor}`))) {
+    await expect(page.getByTestId('notice').filter({ hasText: 'software adapter' })).toContainText('400× slower than wasm');
+  }
   await expect(page.locator('[data-testid=prediction]').first()).toHaveText(/[✓✗]/, { timeout: 90_000 });
   expect(w.errors).toEqual([]);
 });

@@ -207,3 +207,18 @@ test('a hostile embedding page: its messages change nothing, and the app listens
   expect(await frame.evaluate(() => (window as unknown as { __messageListeners: number }).__messageListeners)).toBe(0);
   expect(await frame.evaluate(() => window.onmessage)).toBeNull();
 });
+
+test('diagnostics parameters are bounded: moves=1e9 is refused by name, not "Invalid array length"', async ({ page }) => {
+  await page.goto('diagnostics.html?backend=cpu&modelbench=mnist-lenetlike-base&moves=1e9');
+  await expect(page.locator('#status')).toHaveText('diagnostics parameter moves="1e9" must be a whole number from 1 to 100');
+});
+
+test('models and data are served with cache headers; bundle files as immutable', async ({ page }) => {
+  await page.goto('?backend=wasm');
+  const header = async (path: string) => (await page.request.get(path)).headers()['cache-control'];
+  expect(await header('models/index.json')).toBe('public, max-age=86400');
+  expect(await header('data/mnist-test.json')).toBe('public, max-age=86400');
+  const script = await page.locator('script[type=module]').getAttribute('src');
+  expect(await header(script!)).toBe('public, max-age=31536000, immutable');
+  expect(await header('./')).toBe('no-cache');
+});

@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { CANCELLED, type AnalysisKind, type AnalysisResult, type AttackRequest, type BackendInfo, type BackendName, type KappaSetting, type ParamValue } from '../worker/protocol';
 import { backendNotices as backendNoticeText } from '../core/backend/fallback-notice';
 import { analysisRequest } from './analysis-requests';
+import { quote } from './url-schema';
 import { ANALYSIS_PANELS } from './panels';
 import { kappaAdjustedNotice } from './kappa-notice';
 import { clampKappa } from './slices/kappa-slice';
@@ -233,11 +234,11 @@ export function connectBridge(store: AppStore, client: WorkerClient, opts: Bridg
     set({ backend: r.backend, backendStatus: 'ready', models: r.models, attacks: r.attacks, requestedBackend: opts.backend });
     backendNotices(store, r.backend);
     if (!r.attacks.some((a) => a.id === get().attackId) && r.attacks[0]) {
-      get().addNotice(`Unknown attack "${get().attackId}"; using ${r.attacks[0].label}.`, 'warn');
+      get().addNotice(`Unknown attack ${quote(get().attackId)}; using ${r.attacks[0].label}.`, 'warn');
       set({ attackId: r.attacks[0].id, attackParams: {} });
     }
     const wanted = r.models.find((m) => m.id === opts.modelId);
-    if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
+    if (opts.modelId && !wanted) get().addNotice(`Unknown model ${quote(opts.modelId)}; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];
     if (first) get().selectModel(first.id);
     else set({ loadStatus: 'error', loadError: 'The model index lists no models.' });
