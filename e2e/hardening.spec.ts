@@ -204,8 +204,12 @@ test('a hostile embedding page: its messages change nothing, and the app listens
   await page.waitForTimeout(1000); // the messages are delivered as tasks; give the frame time to (not) react
   expect(await state(frame)).toEqual(before);
   expect(frame.url()).not.toContain('kappa=0');
-  expect(await frame.evaluate(() => (window as unknown as { __messageListeners: number }).__messageListeners)).toBe(0);
+  const listeners = () => frame.evaluate(() => (window as unknown as { __messageListeners: number }).__messageListeners);
+  expect(await listeners()).toBe(0);
   expect(await frame.evaluate(() => window.onmessage)).toBeNull();
+  // Control: the count does see a listener added to the frame's window.
+  await frame.evaluate(() => addEventListener('message', () => undefined));
+  expect(await listeners()).toBe(1);
 });
 
 test('diagnostics parameters are bounded: moves=1e9 is refused by name, not "Invalid array length"', async ({ page }) => {
