@@ -49,8 +49,8 @@ export default tseslint.config(
     rules: restrict(
       [['@tensorflow/*', '**/features/**', '**/app/**'], 'State never runs TF.js and never imports the UI.'],
       [['**/worker/*', '!**/worker/client', '!**/worker/jobs'], 'State reaches the worker only through its job table and client (worker/jobs, worker/client).'],
-      [['**/core/*/*', '**/core/*/*/**', '!**/core/attacks/params', '!**/core/metrics/kappa-tuner'],
-        'State may use only the core modules without TF.js (attacks/params, metrics/kappa-tuner); the rest runs in the worker.'],
+      [['**/core/*/*', '**/core/*/*/**', '!**/core/attacks/params', '!**/core/metrics/kappa-tuner', '!**/core/backend/fallback-notice'],
+        'State may use only the core modules without TF.js (attacks/params, metrics/kappa-tuner, backend/fallback-notice); the rest runs in the worker.'],
     ),
   },
   {

@@ -6,7 +6,8 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --app-only]
+ * (--app-only: only the app's κ-change rows with their main-thread long tasks, printed, results.json untouched)
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -60,7 +61,7 @@ async function browserModelRows(browser: Browser, backend: string, software: boo
   }
 }
 
-async function browserRows(quick: boolean, withModels: boolean): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
+async function browserRows(quick: boolean, withModels: boolean, appOnly = false): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
   const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
@@ -68,7 +69,7 @@ async function browserRows(quick: boolean, withModels: boolean): Promise<{ kerne
   const app: AppBenchRow[] = [];
   const models: ModelRows = { forward: [], kappa: [], deepfool: [] };
   try {
-    for (const backend of ['wasm', 'webgl', 'webgpu']) {
+    for (const backend of appOnly ? [] : ['wasm', 'webgl', 'webgpu']) {
       const page = await browser.newPage();
       // Probe the adapter first: a software GPU gets one small size (it is ~1000× slower).
       await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=4096`);
@@ -103,6 +104,12 @@ const fmt = (o: object): Record<string, string | number> =>
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--app-only')) {
+    const { app } = await browserRows(false, false, true);
+    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end, worker compute and main-thread long tasks, ms:');
+    console.table(app.map(fmt));
+    return;
+  }
   const quick = args.includes('--quick');
   const withModels = !args.includes('--kernel-only');
   const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
@@ -123,7 +130,7 @@ async function main(): Promise<void> {
     console.table(models.deepfool.map(fmt));
   }
   if (browser.app.length) {
-    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end and worker compute, ms:');
+    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end, worker compute and main-thread long tasks, ms:');
     console.table(browser.app.map(fmt));
   }
   mkdirSync('bench', { recursive: true });

@@ -6,6 +6,7 @@
 import type { JobWorker } from '../worker/client';
 import type { BackendName } from '../worker/protocol';
 import { backendNotices } from './slices/ui-slice';
+import { quote } from './url-schema';
 import type { AppStore } from './store';
 
 export interface ConnectOptions {
@@ -25,12 +26,12 @@ export function connectWorker(store: AppStore, worker: JobWorker, opts: ConnectO
     set({ backend: r.backend, models: r.models, attacks: r.attacks, requestedBackend: opts.backend });
     backendNotices(get(), r.backend);
     if (!r.attacks.some((a) => a.id === get().attackId) && r.attacks[0]) {
-      get().addNotice(`Unknown attack "${get().attackId}"; using ${r.attacks[0].label}.`, 'warn');
+      get().addNotice(`Unknown attack ${quote(get().attackId)}; using ${r.attacks[0].label}.`, 'warn');
       set({ attackId: r.attacks[0].id, attackParams: {} });
     }
     get().applyLinkParams();
     const wanted = r.models.find((m) => m.id === opts.modelId);
-    if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
+    if (opts.modelId && !wanted) get().addNotice(`Unknown model ${quote(opts.modelId)}; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];
     if (first) get().selectModel(first.id);
     else set((s) => ({ jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'error', error: 'The model index lists no models.' } } }));

@@ -13,7 +13,7 @@ describe('reference results (npm run reproduce output)', () => {
       ],
       grayBox: [{ mode: 'gray-box', kappa: 1, kappaLabel: '1', clean: 0.99, cells: { pgd: cell } }],
       seconds: 12,
-    }, 'x.json');
+    }, 'x.json', 'm');
     expect(r.count).toBe(100);
     expect(r.whiteBox[1]).toMatchObject({ kappa: 1, randomized: true, clean: 0.98 });
     expect(r.whiteBox[0].cells['deepfool-l2']?.rho).toBe(0.2);
@@ -21,7 +21,18 @@ describe('reference results (npm run reproduce output)', () => {
   });
 
   it('rejects a file that is not a reproduce result, naming it', () => {
-    expect(() => parseReference({ version: 2 }, 'public/reference/m.json')).toThrow(/public\/reference\/m\.json/);
-    expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f')).toThrow();
+    expect(() => parseReference({ version: 2 }, 'public/reference/m.json', 'm')).toThrow(/public\/reference\/m\.json/);
+    expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f', 'm')).toThrow();
+  });
+
+  it('refuses a file written for another model, or with an accuracy or rate outside [0, 1]', () => {
+    const ok = { version: 1, model: 'm', count: 10, whiteBox: [{ kappa: 0, clean: 0.99, cells: { pgd: cell } }] };
+    expect(parseReference(ok, 'f', 'm').whiteBox).toHaveLength(1);
+    expect(() => parseReference(ok, 'public/reference/m.json', 'other')).toThrow('public/reference/m.json: results for model "m", not other');
+    const bad = (row: object) => ({ ...ok, whiteBox: [{ kappa: 0, clean: 0.99, cells: { pgd: cell }, ...row }] });
+    expect(() => parseReference(bad({ clean: 1.5 }), 'f', 'm')).toThrow(/clean/);
+    expect(() => parseReference(bad({ cells: { pgd: { ...cell, accuracy: -0.1 } } }), 'f', 'm')).toThrow(/accuracy/);
+    expect(() => parseReference(bad({ cells: { pgd: { ...cell, foolRate: 2 } } }), 'f', 'm')).toThrow(/foolRate/);
+    expect(() => parseReference(bad({ cells: { pgd: { ...cell, rho: -1 } } }), 'f', 'm')).toThrow(/rho/);
   });
 });

@@ -1,3 +1,4 @@
+import { kappaAdjustedNotice } from '../kappa-notice';
 import { clampKappa } from './kappa-slice';
 import type { ModelSlice, SliceCreator } from './types';
 
@@ -19,15 +20,26 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
   loadModel: async () => {
     const id = get().modelId;
     if (!id) return;
+    // The worker keeps its model until the new one is ready (runners.ts `load`); if the new one fails, the
+    // page goes back to the one that still works instead of showing an error in its place.
+    const before = get();
+    const previous = before.jobs.load.status === 'done' && before.card && before.card.id !== id
+      ? { modelId: before.card.id, card: before.card, dataset: before.dataset, gallery: before.gallery } : null;
     set({ gallery: [] });
     const info = await get().runJob('load', { modelId: id });
-    if (!info) return;
+    if (!info) {
+      const { jobs, modelId } = get();
+      // Only our own failure: a superseded or cancelled load leaves the newer state alone.
+      if (!previous || jobs.load.status !== 'error' || modelId !== id) return;
+      get().addNotice(`Could not load the model ${id} (${jobs.load.error}); still showing ${previous.modelId}.`, 'error');
+      set((s) => ({ ...previous, pendingKappa: null, jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'done', error: null } } }));
+      return;
+    }
     const { addNotice, pendingKappa: wanted, selectedImage: image } = get();
     const range = info.card.kappa;
     const kappa = clampKappa(wanted ?? range.default, range);
-    if (wanted !== null && Math.abs(wanted - kappa) > 1e-9) {
-      addNotice(`κ = ${wanted} is outside this model's range ${range.min}–${range.max} (step ${range.step}); using κ = ${kappa}.`, 'warn');
-    }
+    const adjusted = wanted === null ? null : kappaAdjustedNotice(wanted, kappa, range);
+    if (adjusted) addNotice(adjusted, 'warn');
     if (image !== null && image >= info.dataset.count) {
       addNotice(`Image #${image} is not in the ${info.dataset.count.toLocaleString()}-image test set; no image selected.`, 'warn');
       set({ selectedImage: null });
