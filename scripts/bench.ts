@@ -6,12 +6,13 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --classroom-only] [-- --torch-only]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --classroom-only] [-- --torch-only] [-- --app-only]
  * --adaptive-only runs only the adaptive-suite rows (Node, wasm: DeepFool straight-through, FMN, Square
  * on 100 MNIST images, against the paper-protocol DeepFool) and updates their key in bench/results.json.
  *
  * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
  * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it).
+ * --app-only: only the app's κ-change rows with their main-thread long tasks, printed, results.json untouched.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -70,7 +71,7 @@ async function browserModelRows(browser: Browser, backend: string, software: boo
   }
 }
 
-async function browserRows(quick: boolean, withModels: boolean): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
+async function browserRows(quick: boolean, withModels: boolean, appOnly = false): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
   const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
@@ -78,7 +79,7 @@ async function browserRows(quick: boolean, withModels: boolean): Promise<{ kerne
   const app: AppBenchRow[] = [];
   const models: ModelRows = { forward: [], kappa: [], deepfool: [] };
   try {
-    for (const backend of ['wasm', 'webgl', 'webgpu']) {
+    for (const backend of appOnly ? [] : ['wasm', 'webgl', 'webgpu']) {
       const page = await browser.newPage();
       // Probe the adapter first: a software GPU gets one small size (it is ~1000× slower).
       await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=${backend}&bench=4096`);
@@ -172,6 +173,12 @@ async function main(): Promise<void> {
     console.log('updated the torch rows of bench/results.json');
     return;
   }
+  if (args.includes('--app-only')) {
+    const { app } = await browserRows(false, false, true);
+    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end, worker compute and main-thread long tasks, ms:');
+    console.table(app.map(fmt));
+    return;
+  }
   const quick = args.includes('--quick');
   const withModels = !args.includes('--kernel-only');
   const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
@@ -195,7 +202,7 @@ async function main(): Promise<void> {
   const classroom = withModels ? await benchClassroom() : [];
   if (classroom.length) printClassroom(classroom);
   if (browser.app.length) {
-    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end and worker compute, ms:');
+    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end, worker compute and main-thread long tasks, ms:');
     console.table(browser.app.map(fmt));
   }
   const torch = args.includes('--no-torch') ? [] : await torchRows();

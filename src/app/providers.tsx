@@ -21,7 +21,7 @@ declare global {
 export function AppProviders({ children }: { children: ReactNode }) {
   // The link is read once, when the app mounts; from then on the store is the source of truth.
   const [{ store, link }] = useState(() => {
-    const decoded = decode(location.search);
+    const decoded = decode(location.search, location.hash);
     return { store: createAppStore(storeFromUrl(decoded.state)), link: decoded };
   });
   useEffect(() => {

@@ -3,6 +3,7 @@
  * webgl/webgpu (which cannot run in Node) and by users who want to check their own GPU.
  */
 import * as tf from '@tensorflow/tfjs';
+import './diagnostics.css';
 import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
@@ -21,6 +22,7 @@ import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit
 import { shardBatch } from '../core/data/shard-batch';
 import { NORMALIZATION } from '../core/data/normalization';
 import { retrofit } from '../core/retrofit/retrofit';
+import { readBenchSizes, readCount, type DiagnosticsCount } from './params';
 
 declare global {
   interface Window {
@@ -65,7 +67,7 @@ async function attackParity(id: string, params: URLSearchParams, backend: string
   // moves to the GPU backend on first use.
   await tf.setBackend('cpu');
   const loaded = await loadModel(fetchSource, `${base}models`, id);
-  const images = Math.min(Math.max(1, Math.floor(Number(params.get('images') ?? 20)) || 20), 50);
+  const images = readCount(params, 'images');
   const kappa = Number(params.get('kappa') ?? loaded.card.kappa.default);
   if (!Number.isFinite(kappa) || kappa < 0) throw new Error(`kappa must be a number ≥ 0, got "${params.get('kappa')}"`);
   const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
   if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
   if (params.has('bench')) {
     // Benchmark mode (npm run bench): kernel vs Relu at the sizes asked for.
-    const sizes = (params.get('bench') || '65536').split(',').map(Number);
+    const sizes = readBenchSizes(params.get('bench'));
     const rows = [];
     for (const size of sizes) rows.push(await benchKernel(size));
     window.__bench = { rows, adapter: choice.adapter, wasm: choice.wasm };
@@ -113,7 +115,9 @@ async function main(): Promise<void> {
   }
   if (params.has('modelbench')) {
     // Model benchmark mode (npm run bench): the same benchModel as Node, on this browser's backend.
-    const num = (k: string, d: number) => { const v = Number(params.get(k) ?? d); return Number.isFinite(v) && v >= 0 ? Math.floor(v) : d; };
+    const num = (k: DiagnosticsCount) => readCount(params, k);
+    const sizes = { forwardImages: num('forward'), kappaImages: num('kappa'), kappaMoves: num('moves'),
+      deepfoolImages: num('deepfool'), singleImages: num('single'), repeats: num('repeats') };
     const base = new URL('./', location.href).href;
     const id = params.get('modelbench') ?? '';
     const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
@@ -122,8 +126,7 @@ async function main(): Promise<void> {
     try {
       const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
-      const res = await benchModel(loaded, shard, { forwardImages: num('forward', 1000), kappaImages: num('kappa', 1000), kappaMoves: num('moves', 15),
-        deepfoolImages: num('deepfool', 100), singleImages: num('single', num('deepfool', 100)), repeats: num('repeats', 5) });
+      const res = await benchModel(loaded, shard, sizes);
       window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
     } finally {
       loaded.model.dispose();

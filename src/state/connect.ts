@@ -6,6 +6,7 @@
 import type { JobWorker } from '../worker/client';
 import type { BackendName } from '../worker/protocol';
 import { backendNotices } from './slices/ui-slice';
+import { quote } from './url-schema';
 import type { AppStore } from './store';
 import { OWN_MODEL_LINK } from './url-schema';
 
@@ -27,14 +28,14 @@ export function connectWorker(store: AppStore, worker: JobWorker, opts: ConnectO
     set({ backend: r.backend, models: r.models, attacks: r.attacks, requestedBackend: opts.backend });
     backendNotices(get(), r.backend);
     if (!r.attacks.some((a) => a.id === get().attackId) && r.attacks[0]) {
-      get().addNotice(`Unknown attack "${get().attackId}"; using ${r.attacks[0].label}.`, 'warn');
+      get().addNotice(`Unknown attack ${quote(get().attackId)}; using ${r.attacks[0].label}.`, 'warn');
       set({ attackId: r.attacks[0].id, attackParams: {} });
     }
     get().applyLinkParams();
     const wanted = r.models.find((m) => m.id === opts.modelId);
     if (opts.modelId === OWN_MODEL_LINK) {
       get().addNotice('This link was made with someone\'s own model, which a link cannot carry: load the same files under "Your own model" in the model picker.', 'info');
-    } else if (opts.modelId && !wanted) get().addNotice(`Unknown model "${opts.modelId}"; opened the default model instead.`, 'warn');
+    } else if (opts.modelId && !wanted) get().addNotice(`Unknown model ${quote(opts.modelId)}; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];
     if (first) get().selectModel(first.id);
     else set((s) => ({ jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'error', error: 'The model index lists no models.' } } }));

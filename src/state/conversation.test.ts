@@ -55,7 +55,7 @@ const loaded: LoadedModelInfo = {
   gallery: [{ index: 0, label: 7, pixels: new Uint8Array(0) }, { index: 1, label: 2, pixels: new Uint8Array(0) }],
 };
 const backend = (name: 'wasm' | 'cpu'): BackendInfo => ({
-  choice: { backend: name, reasons: [], adapter: null, requested: null, requestedFailed: false, wasm: null },
+  choice: { backend: name, reasons: [], adapter: null, requested: null, requestedFailed: false, failed: [], wasm: null },
   selfCheck: { ok: true, detail: '', ms: 0 }, fallbackNotice: null,
 });
 const evalResult = (request: Record<string, unknown>, accuracy: number) => ({ request, correct: accuracy * 10, total: 10, accuracy, gallery: [], ms: 1 });
@@ -169,6 +169,25 @@ describe('store ↔ worker conversation', () => {
     const load = await fake.next('load');
     expect(load.request).toEqual({ modelId: 'm2' });
     expect(store.getState().jobs.attack).toMatchObject({ status: 'idle', result: null });
+  });
+
+  it('a model that fails to load keeps the working one: card, gallery and accuracy stay, with a notice', async () => {
+    const { store, fake } = await loadedStore();
+    store.getState().selectModel('m2');
+    expect(store.getState().gallery).toEqual([]);
+    (await fake.next('load')).reject(new Error('models/m2/card.json: Failed to fetch'));
+    await flush();
+    const s = store.getState();
+    expect(s).toMatchObject({ modelId: 'm1', card: { id: 'm1' }, gallery: loaded.gallery, kappa: 1, jobs: { load: { status: 'done', error: null } } });
+    expect(s.notices.map((n) => n.text)).toEqual(['Could not load the model m2 (models/m2/card.json: Failed to fetch); still showing m1.']);
+    // The very first model has nothing to fall back on: its failure is the load error.
+    const fresh = fakeWorker();
+    const store2 = createAppStore();
+    connectWorker(store2, fresh.worker, { baseUrl: 'http://x/', backend: null });
+    (await fresh.next('start')).resolve({ backend: backend('wasm'), models: [{ id: 'm1', dataset: 'mnist', variant: 'base' }], attacks: attackDescriptors() });
+    (await fresh.next('load')).reject(new Error('offline'));
+    await flush();
+    expect(store2.getState()).toMatchObject({ modelId: 'm1', jobs: { load: { status: 'error', error: 'offline' } }, notices: [] });
   });
 
   it('a backend switch supersedes everything, then reloads the model on the new backend', async () => {

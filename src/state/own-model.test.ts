@@ -90,7 +90,7 @@ describe('own model in the store', () => {
   });
 
   it('another scaling re-measures the same files; a backend switch reloads them', async () => {
-    const { store, calls } = await withShipped({ loadOwn: own(), backend: { choice: { backend: 'cpu' }, selfCheck: { ok: true }, fallbackNotice: null } });
+    const { store, calls } = await withShipped({ loadOwn: own(), backend: { choice: { backend: 'cpu', failed: [] }, selfCheck: { ok: true }, fallbackNotice: null } });
     await store.getState().openOwnFiles(files, 'my-net');
     await store.getState().setOwnScaling('unit');
     expect(calls.filter((c) => c.kind === 'loadOwn').at(-1)?.request).toEqual({ files, name: 'my-net', scaling: 'unit' });

@@ -2,6 +2,8 @@
  * The permalink schema: every shareable setting, listed once with its key, codec, default and range.
  * `decode` never throws — bad values fall back to defaults with a warning; `encode` writes only what
  * differs from the default, so links stay short. Pure: no window, no history (see url-sync.ts).
+ * Numbers are read strictly (plain decimals only: no `0x1`, `1e0`, ` 1` or BOM, which Number() accepts),
+ * and every pair of the link that is not applied as written is named in exactly one warning.
  */
 import { decodeDrawing } from '../core/input/drawing-code';
 import { DEFAULT_SMOOTHING_TAU } from '../core/op/gradient-mode';
@@ -50,8 +52,15 @@ export interface UrlState extends AnalysisParams {
  */
 type Codec<T> = { parse(raw: string): T | undefined; format(v: T): string; clamp?(v: T): T };
 
+/** The only number forms a link may use; encode never writes any other. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const INTEGER = /^-?\d+$/;
+
+/** At most the six decimals `format` writes back, so a value read from a link is the value it shares. */
+const DECIMAL_6 = /^-?\d+(\.\d{1,6})?$/;
+
 const num = (lo: number, hi: number): Codec<number> => ({
-  parse: (r) => { const v = Number(r); return r.trim() !== '' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined; },
+  parse: (r) => { const v = Number(r); return DECIMAL_6.test(r) && v >= lo && v <= hi ? v : undefined; },
   format: (v) => String(Number(v.toFixed(6))),
 });
 const int = (lo: number, hi: number): Codec<number> => ({
@@ -62,7 +71,7 @@ const bool: Codec<boolean> = { parse: (r) => (r === '1' || r === 'true' ? true :
 const id: Codec<string> = { parse: (r) => (/^[a-z0-9][a-z0-9-]{0,63}$/.test(r) ? r : undefined), format: (v) => v };
 const sha256: Codec<string> = { parse: (r) => (/^[0-9a-f]{64}$/.test(r) ? r : undefined), format: (v) => v };
 const enumOf = <T extends string>(map: Record<string, T>): Codec<T> => ({
-  parse: (r) => map[r],
+  parse: (r) => (Object.hasOwn(map, r) ? map[r] : undefined), // not `map[r]`: 'constructor' is in every object
   format: (v) => Object.keys(map).find((k) => map[k] === v) ?? String(v),
 });
 const nullable = <T>(c: Codec<T>): Codec<T | null> => ({
@@ -74,7 +83,7 @@ const nullable = <T>(c: Codec<T>): Codec<T | null> => ({
 const ranged = (lo: number, hi: number, integer: boolean): Codec<number> => ({
   parse: (r) => {
     const v = Number(r);
-    return r.trim() !== '' && Number.isFinite(v) && (!integer || /^-?\d+$/.test(r.trim())) ? v : undefined;
+    return (integer ? INTEGER : DECIMAL).test(r) && Number.isFinite(v) ? v : undefined;
   },
   format: (v) => String(Number(v.toFixed(6))),
   clamp: (v) => Math.min(hi, Math.max(lo, integer ? Math.round(v) : Number(v.toFixed(6)))),
@@ -149,42 +158,72 @@ export function defaultUrlState(): UrlState {
 function parseParam(raw: string): ParamValue | undefined {
   if (raw === 'null') return null;
   if (raw === 'true' || raw === 'false') return raw === 'true';
-  const v = Number(raw);
-  if (raw.trim() !== '' && Number.isFinite(v)) return v;
+  // Exponents allowed: encode writes String(v), which uses them for tiny step sizes.
+  if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/.test(raw) && Number.isFinite(Number(raw))) return Number(raw);
   return /^[a-z0-9_-]{1,32}$/i.test(raw) ? raw : undefined;
 }
 
-export function decode(search: string): { state: UrlState; warnings: string[] } {
+const ECHO_MAX = 40;
+
+/**
+ * Text of the link's choosing, made safe to echo: control, bidi-override and other invisible format
+ * characters become a visible U+FFFD, backticks (the notice bar's code marker) become ', and the result is
+ * cut to 40 characters and marked as code, so a link cannot write prose into the notice bar.
+ */
+export function quote(raw: string): string {
+  const clean = [...raw.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}`]/gu, (c) => (c === '`' ? "'" : '\uFFFD'))];
+  return `\`${clean.length > ECHO_MAX ? `${clean.slice(0, ECHO_MAX).join('')}…` : clean.join('')}\``;
+}
+
+/** How a warning names one key=value pair of the link. */
+export const quotePair = (key: string, raw: string): string => quote(`${key}=${raw}`);
+
+/** `search` is location.search; `hash` is location.hash, which is never read but named when it holds anything. */
+export function decode(search: string, hash = ''): { state: UrlState; warnings: string[] } {
   const state = defaultUrlState() as unknown as Record<string, unknown>;
   const warnings: string[] = [];
   let q: URLSearchParams;
   try {
-    q = new URLSearchParams(search.startsWith('#') ? search.slice(1) : search);
+    q = new URLSearchParams(search);
   } catch {
     return { state: defaultUrlState(), warnings: ['The link could not be read; showing the default view.'] };
   }
-  const v = q.get('v');
-  if (v !== null && v !== String(URL_VERSION)) warnings.push(`Link version ${v} is not ${URL_VERSION}; settings were read as far as possible.`);
-  for (const f of URL_FIELDS) {
-    const raw = q.get(f.key);
-    if (raw === null) continue;
+  if (hash !== '' && hash !== '#') warnings.push(`Ignored ${quote(hash)}: settings after # are not read; put them after ? instead.`);
+  const fields = new Map<string, (typeof URL_FIELDS)[number]>(URL_FIELDS.map((f) => [f.key, f]));
+  const seen = new Set<string>();
+  const params: Record<string, ParamValue> = {};
+  for (const [k, raw] of q) {
+    const pair = quotePair(k, raw);
+    if (seen.has(k)) {
+      warnings.push(`Ignored ${pair}: ${quote(k)} appears more than once; the first one is used.`);
+      continue;
+    }
+    seen.add(k);
+    if (k === 'v') {
+      if (raw !== String(URL_VERSION)) warnings.push(`Link version ${pair} is not ${URL_VERSION}; settings were read as far as possible.`);
+      continue;
+    }
+    if (k.startsWith(PARAM_PREFIX)) {
+      const name = k.slice(PARAM_PREFIX.length);
+      const value = parseParam(raw);
+      if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(name) || value === undefined) warnings.push(`Ignored attack parameter ${pair}.`);
+      else params[name] = value;
+      continue;
+    }
+    const f = fields.get(k);
+    if (!f) {
+      warnings.push(`Ignored ${pair}: not a setting of this lab.`);
+      continue;
+    }
     const codec = f.codec as Codec<unknown>;
     const parsed = codec.parse(raw);
     if (parsed === undefined) {
-      warnings.push(`Ignored ${f.key}=${raw.slice(0, 40)}: not a valid value; using the default.`);
+      warnings.push(`Ignored ${pair}: not a valid value; using the default.`);
       continue;
     }
     const clamped = codec.clamp ? codec.clamp(parsed) : parsed;
-    if (codec.format(clamped) !== codec.format(parsed)) warnings.push(`${f.key}=${raw.slice(0, 40)} is out of range; using ${codec.format(clamped)}.`);
+    if (codec.format(clamped) !== codec.format(parsed)) warnings.push(`${pair} is out of range; using ${quote(codec.format(clamped))}.`);
     state[f.prop] = clamped;
-  }
-  const params: Record<string, ParamValue> = {};
-  for (const [k, raw] of q) {
-    if (!k.startsWith(PARAM_PREFIX)) continue;
-    const name = k.slice(PARAM_PREFIX.length);
-    const value = parseParam(raw);
-    if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(name) || value === undefined) warnings.push(`Ignored attack parameter ${k.slice(0, 40)}.`);
-    else params[name] = value;
   }
   state.params = params;
   return { state: state as unknown as UrlState, warnings };

@@ -96,7 +96,7 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   });
 
   const onPop = () => {
-    const { state: u, warnings } = decode(target.location.search);
+    const { state: u, warnings } = decode(target.location.search, target.location.hash);
     last = target.location.search;
     const s = store.getState();
     applying = true;
@@ -106,6 +106,8 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
       if (u.model && u.model !== s.modelId) {
         store.setState({ pendingKappa: u.kappa });
         s.selectModel(u.model);
+        // selectModel clears the image (another test set); the entry we are going back to names its own.
+        store.setState({ selectedImage: u.image });
       } else if (u.kappa !== null) s.setKappa(u.kappa);
       else void s.evaluate(); // randomized, seed or sample size may have changed
     } finally {

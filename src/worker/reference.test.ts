@@ -13,7 +13,7 @@ describe('reference results (npm run reproduce output)', () => {
       ],
       grayBox: [{ mode: 'gray-box', kappa: 1, kappaLabel: '1', clean: 0.99, cells: { pgd: cell } }],
       seconds: 12,
-    }, 'x.json');
+    }, 'x.json', 'm');
     expect(r.count).toBe(100);
     expect(r.whiteBox[1]).toMatchObject({ kappa: 1, randomized: true, clean: 0.98 });
     expect(r.whiteBox[0].cells['deepfool-l2']?.rho).toBe(0.2);
@@ -31,16 +31,27 @@ describe('reference results (npm run reproduce output)', () => {
       bestOf: { rhoL2: 0.2, rhoLinf: 0.18, foolRate: 1, robustAccuracy: { l2: { epsilons: [0, 1], accuracy: [0.99, 0.5] }, linf: { epsilons: [0], accuracy: [0.99] } } },
       redFlags: { unboundedNotFooled: { flagged: true, value: { x: 0.97 }, explanation: 'DeepFool fooled only 97%.' } },
     }];
-    const r = parseReference({ ...base, adaptive }, 'a.json');
+    const r = parseReference({ ...base, adaptive }, 'a.json', 'm');
     expect(r.adaptive?.[0].cells['deepfool-l2+exact']).toMatchObject({ rho: 0.34, rhoRefined: 0.27, gradientMode: 'exact' });
     expect(r.adaptive?.[0].cells['square-linf'].foolRate).toBeNaN();
     expect(r.adaptive?.[0].redFlags.unboundedNotFooled.flagged).toBe(true);
-    expect(parseReference(base, 'b.json').adaptive).toBeUndefined();
-    expect(() => parseReference({ ...base, adaptive: [{ ...adaptive[0], cells: { x: { rho: 'a' } } }] }, 'c.json')).toThrow(/c\.json.*adaptive/);
+    expect(parseReference(base, 'b.json', 'm').adaptive).toBeUndefined();
+    expect(() => parseReference({ ...base, adaptive: [{ ...adaptive[0], cells: { x: { rho: 'a' } } }] }, 'c.json', 'm')).toThrow(/c\.json.*adaptive/);
   });
 
   it('rejects a file that is not a reproduce result, naming it', () => {
-    expect(() => parseReference({ version: 2 }, 'public/reference/m.json')).toThrow(/public\/reference\/m\.json/);
-    expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f')).toThrow();
+    expect(() => parseReference({ version: 2 }, 'public/reference/m.json', 'm')).toThrow(/public\/reference\/m\.json/);
+    expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f', 'm')).toThrow();
+  });
+
+  it('refuses a file written for another model, or with an accuracy or rate outside [0, 1]', () => {
+    const ok = { version: 1, model: 'm', count: 10, whiteBox: [{ kappa: 0, clean: 0.99, cells: { pgd: cell } }] };
+    expect(parseReference(ok, 'f', 'm').whiteBox).toHaveLength(1);
+    expect(() => parseReference(ok, 'public/reference/m.json', 'other')).toThrow('public/reference/m.json: results for model "m", not other');
+    const bad = (row: object) => ({ ...ok, whiteBox: [{ kappa: 0, clean: 0.99, cells: { pgd: cell }, ...row }] });
+    expect(() => parseReference(bad({ clean: 1.5 }), 'f', 'm')).toThrow(/clean/);
+    expect(() => parseReference(bad({ cells: { pgd: { ...cell, accuracy: -0.1 } } }), 'f', 'm')).toThrow(/accuracy/);
+    expect(() => parseReference(bad({ cells: { pgd: { ...cell, foolRate: 2 } } }), 'f', 'm')).toThrow(/foolRate/);
+    expect(() => parseReference(bad({ cells: { pgd: { ...cell, rho: -1 } } }), 'f', 'm')).toThrow(/rho/);
   });
 });

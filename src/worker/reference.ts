@@ -1,16 +1,20 @@
 /**
  * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
  * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
- * malformed one is an error naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient
- * modes, refined ρ, best of, red flags) is read when present.
+ * malformed one, one written for another model, or one with an accuracy or rate outside [0, 1] is an error
+ * naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of,
+ * red flags) is read when present.
  */
 import { z } from 'zod';
 import type { ReferenceResults, ReferenceRow } from './protocol';
 
+/** Accuracies and rates; ρ = ‖Δ‖/‖x‖ is only non-negative. z.number() already refuses NaN and ±Infinity. */
+const fraction = z.number().min(0).max(1);
+
 const cell = z.object({
-  accuracy: z.number(),
-  rho: z.number(),
-  foolRate: z.number().nullable().optional(),
+  accuracy: fraction,
+  rho: z.number().nonnegative(),
+  foolRate: fraction.nullable().optional(),
   meanIterations: z.number().nullable().optional(),
 });
 
@@ -18,7 +22,7 @@ const kappa = z.union([z.number(), z.object({ randomized: z.object({ b: z.number
 
 const row = z.object({
   kappa,
-  clean: z.number(),
+  clean: fraction,
   cells: z.object({
     pgd: cell.optional(), 'deepfool-linf': cell.optional(), 'deepfool-l2': cell.optional(), 'trust-region': cell.optional(),
   }),
@@ -65,10 +69,11 @@ function toRow(r: z.infer<typeof row>): ReferenceRow {
   return { kappa: kappaNumber(r.kappa), randomized: typeof r.kappa !== 'number', clean: r.clean, cells };
 }
 
-export function parseReference(json: unknown, path: string): ReferenceResults {
+export function parseReference(json: unknown, path: string, modelId: string): ReferenceResults {
   const parsed = file.safeParse(json);
   if (!parsed.success) throw new Error(`${path}: not a reproduce result (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
   const f = parsed.data;
+  if (f.model !== modelId) throw new Error(`${path}: results for model ${JSON.stringify(f.model.slice(0, 64))}, not ${modelId}`);
   return {
     model: f.model, count: f.count, seed: f.seed ?? 0, backend: f.backend ?? 'unknown',
     whiteBox: f.whiteBox.map(toRow), grayBox: (f.grayBox ?? []).map(toRow),
@@ -80,7 +85,7 @@ export function parseReference(json: unknown, path: string): ReferenceResults {
 }
 
 /** null when the file does not exist (the normal case before anyone ran `npm run reproduce`). */
-export async function loadReference(url: string): Promise<ReferenceResults | null> {
+export async function loadReference(url: string, modelId: string): Promise<ReferenceResults | null> {
   const res = await fetch(url);
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
@@ -93,5 +98,5 @@ export async function loadReference(url: string): Promise<ReferenceResults | nul
   } catch (e) {
     throw new Error(`${url}: not valid JSON (${(e as Error).message})`);
   }
-  return parseReference(json, url);
+  return parseReference(json, url, modelId);
 }

@@ -81,7 +81,9 @@ export const RUNNERS: Runners = {
     s.baseUrl = baseUrl;
     registerJumpRelu();
     const info = await s.chooseBackend(backend);
-    const index = await loadModelIndex(fetchSource, s.url('models/'));
+    const index = await loadModelIndex(fetchSource, s.url('models/')).catch((e: unknown) => {
+      throw new Error(`Could not read the list of models, ${(e as Error).message}`);
+    });
     return { backend: info, models: index.models, attacks: attackDescriptors() };
   },
 
@@ -154,7 +156,7 @@ export const RUNNERS: Runners = {
 
   async reference(s, { modelId }) {
     if (!/^[a-z0-9-]+$/.test(modelId)) return { modelId, data: null };
-    return { modelId, data: await loadReference(`${s.url('reference/')}/${modelId}.json`) };
+    return { modelId, data: await loadReference(`${s.url('reference/')}/${modelId}.json`, modelId) };
   },
 };
 

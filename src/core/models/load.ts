@@ -12,8 +12,11 @@ export interface LoadedModel {
 }
 
 function parseJson<T>(bytes: Uint8Array, path: string): T {
+  const text = new TextDecoder().decode(bytes);
+  // Single-page-app servers answer a missing file with index.html: say "missing", not "not valid JSON".
+  if (/^\s*<!doctype html|^\s*<html/i.test(text)) throw new AssetError(`${path}: missing (the server answered with an HTML page instead)`, path);
   try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as T;
+    return JSON.parse(text) as T;
   } catch (e) {
     throw new AssetError(`${path}: not valid JSON (${(e as Error).message})`, path);
   }

@@ -13,7 +13,7 @@ export function BackendPanel() {
   if (status === 'error') {
     return (
       <div className="backend bad" role="alert">
-        Could not start the compute engine: {error}{' '}
+        The lab could not start. {error}{' '}
         <button type="button" onClick={() => location.reload()}>Reload</button>
       </div>
     );

@@ -20,6 +20,9 @@ export function useReportHeight(): void {
       if (height === last) return;
       last = height;
       const msg: ResizeMessage = { type: RESIZE_MESSAGE, height };
+      // targetOrigin '*' on purpose: any course site may host the lab, and the height is all the message
+      // says — nothing a page of another origin should not see. The lab never listens for messages back
+      // (e2e/hardening.spec.ts checks that a hostile parent's messages change nothing).
       window.parent.postMessage(msg, '*');
     };
     const ro = new ResizeObserver(report);

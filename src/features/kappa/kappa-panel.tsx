@@ -3,21 +3,37 @@ import { useState } from 'react';
 import { ProgressBar } from '../../components/progress-bar';
 import { FULL_SHARD } from '../../state/app-state';
 import { useAppStore } from '../../state/react';
+import { parseKappaText } from './kappa-text';
 import { selectBaselineEval, selectCurrentEval, selectLatestEval } from '../../state/selectors';
 
 const SIZES = [500, 1000, FULL_SHARD];
 
-function KappaInput({ kappa, min, max, step, onCommit }: { kappa: number; min: number; max: number; step: number; onCommit: (k: number) => void }) {
-  // A draft lets the user type "0." or clear the box without the value snapping back mid-edit.
+function KappaInput({ kappa, min, max, onCommit }: { kappa: number; min: number; max: number; onCommit: (k: number) => void }) {
+  // A draft lets the user type "0." or clear the box without the value snapping back mid-edit. A text box,
+  // not type=number: Chromium's number box turns a decimal comma into a value we never see ("1,5" → 2).
   const [draft, setDraft] = useState<string | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
   const commit = () => {
-    if (draft !== null && draft.trim() !== '' && Number.isFinite(Number(draft))) onCommit(Number(draft));
+    if (draft === null) return;
+    const v = parseKappaText(draft);
+    if (v === null && draft.trim() !== '') {
+      setRefused(draft);
+      return;
+    }
+    if (v !== null) onCommit(v);
     setDraft(null);
+    setRefused(null);
   };
   return (
-    <input type="number" className="kappa-number" aria-label="κ value" min={min} max={max} step={step}
-      value={draft ?? String(kappa)} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
-      onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} />
+    <span className="kappa-typed">
+      <input type="text" inputMode="decimal" className="kappa-number" aria-label="κ value" aria-invalid={refused !== null}
+        aria-describedby={refused !== null ? 'kappa-refused' : undefined}
+        value={draft ?? String(kappa)} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+        onKeyDown={(e) => { if (e.key === 'Enter') commit(); if (e.key === 'Escape') { setDraft(null); setRefused(null); } }} />
+      {refused !== null
+        ? <span id="kappa-refused" className="warn small" role="alert">Not a number: <code>{refused.slice(0, 20)}</code>; type κ as e.g. 0.35 or 0,35 ({min}–{max}).</span>
+        : null}
+    </span>
   );
 }
 
@@ -51,7 +67,7 @@ export function KappaPanel() {
         <label htmlFor="kappa-slider" className="kappa-label">κ</label>
         <input id="kappa-slider" type="range" min={min} max={max} step={step} value={kappa}
           aria-valuetext={`κ = ${kappa}`} onChange={(e) => setKappa(Number(e.target.value))} />
-        <KappaInput key={kappa} kappa={kappa} min={min} max={max} step={step} onCommit={setKappa} />
+        <KappaInput key={kappa} kappa={kappa} min={min} max={max} onCommit={setKappa} />
         <button type="button" onClick={() => setKappa(0)}>ReLU (κ = 0)</button>
         <button type="button" onClick={() => setKappa(paper)}>paper κ = {paper}</button>
       </div>

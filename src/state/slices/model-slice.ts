@@ -1,4 +1,5 @@
 import type { LoadedModelInfo } from '../../worker/protocol';
+import { kappaAdjustedNotice } from '../kappa-notice';
 import { clampKappa } from './kappa-slice';
 import type { AppState, ModelSlice, SliceCreator } from '../app-state';
 
@@ -9,9 +10,8 @@ export function applyLoaded(get: () => AppState, set: Set, info: LoadedModelInfo
   const { addNotice, pendingKappa: wanted, selectedImage: image } = get();
   const { id, kappa: range, user } = info.card;
   const kappa = clampKappa(wanted ?? range.default, range);
-  if (wanted !== null && Math.abs(wanted - kappa) > 1e-9) {
-    addNotice(`κ = ${wanted} is outside this model's range ${range.min}–${range.max} (step ${range.step}); using κ = ${kappa}.`, 'warn');
-  }
+  const adjusted = wanted === null ? null : kappaAdjustedNotice(wanted, kappa, range);
+  if (adjusted) addNotice(adjusted, 'warn');
   if (image !== null && image >= info.dataset.count) {
     addNotice(`Image #${image} is not in the ${info.dataset.count.toLocaleString()}-image test set; no image selected.`, 'warn');
     set({ selectedImage: null });
@@ -44,9 +44,21 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
     if (!id) return;
     // The user's own model is not in the index: it reloads from the files the page holds.
     if (get().card?.user && get().card?.id === id) return get().reloadOwnModel();
+    // The worker keeps its model until the new one is ready (runners.ts `load`); if the new one fails, the
+    // page goes back to the one that still works instead of showing an error in its place.
+    const before = get();
+    const previous = before.jobs.load.status === 'done' && before.card && before.card.id !== id
+      ? { modelId: before.card.id, card: before.card, dataset: before.dataset, gallery: before.gallery } : null;
     set({ gallery: [] });
     const info = await get().runJob('load', { modelId: id });
-    if (!info) return;
+    if (!info) {
+      const { jobs, modelId } = get();
+      // Only our own failure: a superseded or cancelled load leaves the newer state alone.
+      if (!previous || jobs.load.status !== 'error' || modelId !== id) return;
+      get().addNotice(`Could not load the model ${id} (${jobs.load.error}); still showing ${previous.modelId}.`, 'error');
+      set((s) => ({ ...previous, pendingKappa: null, jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'done', error: null } } }));
+      return;
+    }
     applyLoaded(get, set, info);
   },
 });

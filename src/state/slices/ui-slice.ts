@@ -1,11 +1,13 @@
+import { backendNotices as choiceNotices } from '../../core/backend/fallback-notice';
 import type { BackendInfo } from '../../worker/protocol';
 import type { AppState, SliceCreator, UiSlice } from '../app-state';
 
-/** What the user must know about the backend the worker chose: a failed request, a fallback, a bad self-check. */
+/**
+ * What the user must know about the backend the worker chose, in the visible notice bar: a backend that
+ * could not start (asked for or automatic) and a software WebGPU adapter, with their cost; a bad self-check.
+ */
 export function backendNotices(s: Pick<AppState, 'addNotice'>, info: BackendInfo): void {
-  if (info.choice.requestedFailed) {
-    s.addNotice(`The requested backend "${info.choice.requested}" could not start; running on ${info.choice.backend} instead.`, 'error');
-  }
+  for (const n of choiceNotices(info.choice)) s.addNotice(n, info.choice.requestedFailed ? 'error' : 'warn');
   if (info.fallbackNotice) s.addNotice(info.fallbackNotice, 'error');
   if (!info.selfCheck.ok) s.addNotice(`JumpReLU self-check failed on ${info.choice.backend}: ${info.selfCheck.detail}. Results may be wrong.`, 'error');
 }
