@@ -40,7 +40,9 @@ export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad
     let g: tf.Tensor4D = dy;
     if (sh !== 1 || sw !== 1) {
       // Each dy value at its window's origin on the (padded) input grid, zeros between: [n, oh·sh, ow·sw, c].
-      g = tf.reshape(tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
+      // Rank-4 pads, one axis at a time: WebGL's pad shader does not compile for rank 6.
+      const rows = tf.reshape(tf.pad(tf.reshape(dy, [n, oh, 1, ow * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n * oh * sh, ow, 1, c]);
+      g = tf.reshape(tf.pad(rows, [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
     }
     // The stride-1 correlation of g over the padded input (h + top + bottom rows) spans g's rows plus
     // `extraH` more; padding (kh − 1 − top) before and the rest after crops the forward padding away.
