@@ -5,8 +5,8 @@
  */
 import { getAttack, throwIfAborted } from '../core/attacks';
 import { fetchSource } from '../core/data/fetch-source';
-import { NORMALIZATION } from '../core/data/normalization';
-import { normalizePixels } from '../core/data/normalization';
+import { NORMALIZATION, normalizePixels } from '../core/data/normalization';
+import type { Shard } from '../core/data/shard';
 import { ownImagePixels, topClasses } from '../core/input/own-image';
 import { fromRgba } from '../core/input/rgba';
 import { preActivationStats } from '../core/metrics/pre-activations';
@@ -68,9 +68,8 @@ function swapIn(s: ComputeSession, loaded: Loaded, signal: AbortSignal, onProgre
   s.setLoaded(loaded);
   onProgress({ done: 1, total: 1 });
   const m = loaded.shard.manifest;
-  const size = m.shape[0] * m.shape[1] * m.shape[2];
   const gallery = Array.from({ length: Math.min(GALLERY_SIZE, m.count) }, (_, index) => ({
-    index, label: loaded.shard.labels[index], pixels: loaded.shard.images.slice(index * size, (index + 1) * size),
+    index, label: loaded.shard.labels[index], pixels: testImage(loaded.shard, index).slice(),
   }));
   const dataset: DatasetInfo = { dataset: m.dataset, classNames: m.classNames, shape: m.shape, count: m.count };
   return { card: loaded.card, dataset, gallery };
@@ -111,7 +110,7 @@ export const RUNNERS: Runners = {
   async attack(s, req, { signal, onProgress }) {
     const l = s.requireModel(req.modelId);
     const attack = getAttack(req.attackId);
-    if (!req.ownPixels && (req.imageIndex < 0 || req.imageIndex >= l.shard.manifest.count)) throw new Error(`image ${req.imageIndex} is not in the test shard`);
+    if (!req.ownPixels) testImage(l.shard, req.imageIndex);
     const views = { unprotected: s.classifier(l, { kappa: 0, randomized: false, seed: req.seed }), protected: s.classifier(l, req) };
     return runAttackPair(attack, l.shard, req, views, signal, onProgress);
   },
@@ -135,9 +134,7 @@ export const RUNNERS: Runners = {
     const t0 = performance.now();
     const l = s.requireModel(req.modelId);
     const m = l.shard.manifest;
-    const size = m.shape[0] * m.shape[1] * m.shape[2];
-    if ('index' in req.image && !(req.image.index >= 0 && req.image.index < m.count)) throw new Error(`image ${req.image.index} is not in the test shard`);
-    const pixels = 'pixels' in req.image ? checkedPixels(req.image.pixels, m.shape) : l.shard.images.subarray(req.image.index * size, (req.image.index + 1) * size);
+    const pixels = 'pixels' in req.image ? checkedPixels(req.image.pixels, m.shape) : testImage(l.shard, req.image.index);
     const x = normalizePixels(pixels, [1, ...m.shape], l.normalization);
     try {
       const layers = await s.probe(l)(x, req.kappa);
@@ -159,6 +156,13 @@ export const RUNNERS: Runners = {
     return { modelId, data: await loadReference(`${s.url('reference/')}/${modelId}.json`, modelId) };
   },
 };
+
+/** Test image `index` of the shard (a view, uint8 HWC); an index outside the shard is refused by name. */
+function testImage(shard: Shard, index: number): Uint8Array {
+  const [h, w, c] = shard.manifest.shape;
+  if (!(Number.isInteger(index) && index >= 0 && index < shard.manifest.count)) throw new Error(`image ${index} is not in the test shard`);
+  return shard.images.subarray(index * h * w * c, (index + 1) * h * w * c);
+}
 
 /** Pixels from the page (a restored drawing) must have the data set's shape. */
 function checkedPixels(pixels: Uint8Array, [h, w, c]: [number, number, number]): Uint8Array {
