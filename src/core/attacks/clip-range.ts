@@ -23,5 +23,8 @@ export async function clipRange(mode: ClipMode, x: tf.Tensor4D, normalization: N
 }
 
 export function applyClip(x: tf.Tensor4D, range: ClipRange): tf.Tensor4D {
+  // One global range: ClipByValue. wasm's Maximum/Minimum against a shape-[1] tensor take a generic
+  // broadcast path ~100× slower (37 ms vs 0.4 ms on a CIFAR batch of 44), every step of every attack.
+  if (range.lo.length === 1 && range.hi.length === 1) return tf.clipByValue(x, range.lo[0], range.hi[0]);
   return tf.tidy(() => tf.minimum(tf.maximum(x, tf.tensor1d(range.lo)), tf.tensor1d(range.hi)) as tf.Tensor4D);
 }

@@ -76,7 +76,9 @@ export const linf: NormStrategy = {
   stepDirection: exactSign,
   project: (delta, epsilon) =>
     tf.tidy(() => {
-      const e = asPerImage(epsilon, delta.rank);
+      // A number ε: ClipByValue (wasm's Maximum/Minimum are scalar loops, several times slower).
+      if (typeof epsilon === 'number') return tf.clipByValue(delta, -epsilon, epsilon);
+      const e = perImage(epsilon, delta.rank);
       return tf.minimum(tf.maximum(delta, tf.neg(e)), e);
     }),
   randomInBall: (shape, epsilon, seed) => tf.randomUniform(shape, -epsilon, epsilon, 'float32', seed),

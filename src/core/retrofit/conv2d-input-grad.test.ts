@@ -27,6 +27,8 @@ describe.each(['cpu', 'wasm'])('conv2dInputGrad on %s', (backend) => {
     { name: 'stride 2 same 3×3 on an odd size', x: [2, 7, 9, 2], k: [3, 3, 2, 3], pad: 'same', strides: 2 },
     { name: 'stride 2 1×1 (ResNet shortcut)', x: [2, 8, 8, 4], k: [1, 1, 4, 6], pad: 'same', strides: 2 },
     { name: 'stride 3 valid 2×2', x: [1, 10, 11, 2], k: [2, 2, 2, 2], pad: 'valid', strides: 3 },
+    { name: 'same 3×3, one input channel (the depthwise route)', x: [2, 8, 7, 1], k: [3, 3, 1, 4], pad: 'same' },
+    { name: 'stride 2 same 4×3, one input channel', x: [2, 9, 8, 1], k: [4, 3, 1, 3], pad: 'same', strides: 2 },
   ] as const)('conv2d: value and ∇x equal TF.js conv2d ($name)', ({ x: xs, k: ks, pad, ...rest }) => {
     const before = tf.memory().numTensors;
     const s: number = 'strides' in rest && rest.strides !== undefined ? rest.strides : 1;
