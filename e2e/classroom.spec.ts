@@ -191,6 +191,12 @@ test('guided tour: drives the app, advances, resumes from its link, can be skipp
   await resumed.goto(page.url().replace('tour=2', 'tour=4'));
   await expect(resumed.getByTestId('tour')).toHaveAttribute('data-step', '4', { timeout: 90_000 });
   await expect(resumed.getByTestId('layer-histogram').first()).toBeVisible({ timeout: 60_000 });
+  // The "is it real?" step attacks again with straight-through gradients and shows the refined ρ.
+  await resumed.getByRole('button', { name: 'Next' }).click();
+  await expect(resumed.getByTestId('tour')).toHaveAttribute('data-step', '5');
+  await expect.poll(() => resumed.evaluate(() => window.__jumprelu!.getState().gradientMode)).toBe('straight-through');
+  await expect(resumed.getByTestId('success')).toHaveCount(2, { timeout: 90_000 });
+  await expect(resumed.getByTestId('rho-refined')).toHaveCount(2);
   await resumed.getByRole('button', { name: 'Skip the tour' }).click();
   await expect(resumed.getByTestId('tour')).toHaveCount(0);
   await resumed.waitForFunction(() => !location.search.includes('tour='));

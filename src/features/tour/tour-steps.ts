@@ -24,6 +24,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     enter: (s) => {
       s.selectImage(s.gallery[0]?.index ?? 0);
       s.setAttackId('deepfool-l2');
+      s.setGradientMode('exact');
       s.setTarget(null);
       s.startAttack();
     },
@@ -36,7 +37,10 @@ export const TOUR_STEPS: readonly TourStep[] = [
   {
     title: 'Compare the two networks',
     text: 'Now we attack the same image on both: on the left the ordinary network, on the right the one with the jump. Look at ρ — how big the change had to be. The retrofitted network needs a larger push before it is fooled.',
-    enter: (s) => s.startAttack(),
+    enter: (s) => {
+      s.setGradientMode('exact');
+      s.startAttack();
+    },
   },
   {
     title: 'What κ does inside',
@@ -44,7 +48,16 @@ export const TOUR_STEPS: readonly TourStep[] = [
     enter: (s) => s.setInsideOpen(true),
   },
   {
+    title: 'Is the defence real?',
+    text: "An attacker who knows about the jump can adapt. DeepFool follows the gradient (the network's slope), and the slope says nothing about the jump itself, so DeepFool misjudges how far away the boundary is. Here we attack again with gradients computed as if the jump were a plain ReLU (\"straight-through\"; the network itself still jumps). Compare \"ρ refined\", the smallest change along the found direction that still fools: on most images the gap between the two networks shrinks a lot. A defence that mostly confuses the attacker's gradients is called gradient masking.",
+    enter: (s) => {
+      s.setAttackId('deepfool-l2');
+      s.setGradientMode('straight-through');
+      s.startAttack();
+    },
+  },
+  {
     title: 'Your turn',
-    text: 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8? Share what you found with "Copy link". Careful: a defence is only real if it also resists attacks built against it — the analysis section below measures that.',
+    text: 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8? Share what you found with "Copy link". The analysis section below ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper\'s own protocol.',
   },
 ];
