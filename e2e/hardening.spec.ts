@@ -218,6 +218,15 @@ test('diagnostics parameters are bounded: moves=1e9 is refused by name, not "Inv
   await expect(page.locator('#status')).toHaveText('diagnostics parameter moves="1e9" must be a whole number from 1 to 100');
 });
 
+test('adaptive benchmark images are bounded by name: images=0 and images=501 are refused before any attack runs', async ({ page }) => {
+  for (const n of ['0', '501']) {
+    await page.goto(`diagnostics.html?backend=cpu&adaptivebench=mnist-lenetlike-base&images=${n}`);
+    const res = await page.waitForFunction(() => window.__adaptiveBench, undefined, { timeout: 60_000 }).then((h) => h.jsonValue());
+    expect(res).toEqual({ error: `diagnostics parameter images="${n}" must be a whole number from 1 to 500` });
+    await expect(page.locator('#status')).toHaveText(`diagnostics parameter images="${n}" must be a whole number from 1 to 500`);
+  }
+});
+
 test('models and data are served with cache headers; bundle files as immutable', async ({ page }) => {
   await page.goto('?backend=wasm');
   const header = async (path: string) => (await page.request.get(path)).headers()['cache-control'];

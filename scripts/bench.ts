@@ -7,8 +7,9 @@
  * Writes bench/results.json so changes are comparable across commits.
  *
  *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --classroom-only] [-- --torch-only] [-- --app-only]
- * --adaptive-only runs only the adaptive-suite rows (Node, wasm: DeepFool straight-through, FMN, Square
- * on 100 MNIST images, against the paper-protocol DeepFool) and updates their key in bench/results.json.
+ * --adaptive-only runs only the adaptive-suite rows (wasm, in Node and in Chromium through the diagnostics
+ * page's adaptivebench mode: DeepFool straight-through, FMN, Square on 100 MNIST images, against the
+ * paper-protocol DeepFool) and updates their key in bench/results.json; with --no-browser, Node only.
  *
  * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
  * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it).
@@ -71,14 +72,27 @@ async function browserModelRows(browser: Browser, backend: string, software: boo
   }
 }
 
-async function browserRows(quick: boolean, withModels: boolean, appOnly = false): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
+/** The Vite dev server on port 5199 and Debian's headless Chromium, for `use`; both closed afterwards. */
+async function withBrowser<T>(use: (browser: Browser) => Promise<T>): Promise<T> {
   const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
   await server.listen();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    try {
+      return await use(browser);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+async function browserRows(quick: boolean, withModels: boolean, appOnly = false): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
   const rows: Row[] = [];
   const app: AppBenchRow[] = [];
   const models: ModelRows = { forward: [], kappa: [], deepfool: [] };
-  try {
+  await withBrowser(async (browser) => {
     for (const backend of appOnly ? [] : ['wasm', 'webgl', 'webgpu']) {
       const page = await browser.newPage();
       // Probe the adapter first: a software GPU gets one small size (it is ~1000× slower).
@@ -102,35 +116,66 @@ async function browserRows(quick: boolean, withModels: boolean, appOnly = false)
       { model: 'mnist-lenetlike-base', images: 1000, kappas: kappas(1.5) },
       { model: 'cifar10-alexlike-base', images: 1000, kappas: kappas(0.8) },
     ].filter((r) => existsSync(`public/models/${r.model}/card.json`))));
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   return { kernel: rows, app, models };
 }
 
 const fmt = (o: object): Record<string, string | number> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v]));
 
-/** The adaptive suite's attacks on Node wasm (target: the three adaptive attacks ≤ 60 s on 100 MNIST images). */
-async function adaptiveRows(): Promise<{ rows: AdaptiveBenchRow[]; suiteSeconds: number; cpuSeconds: number }> {
+interface AdaptiveResults {
+  rows: (AdaptiveBenchRow & { where: 'node' | 'chromium' })[];
+  node: { suiteSeconds: number; cpuSeconds: number };
+  /** Wall time only (the browser's CPU time is not measured); null with --no-browser. */
+  chromium: { suiteSeconds: number; wasm: unknown } | null;
+}
+
+const ADAPTIVE_MODEL = 'mnist-lenetlike-base';
+const ADAPTIVE_IMAGES = 100;
+
+/** The same benchAdaptive in Chromium on wasm, through the diagnostics page's adaptivebench mode. */
+async function chromiumAdaptive(): Promise<{ rows: AdaptiveBenchRow[]; suiteSeconds: number; wasm: unknown }> {
+  return withBrowser(async (browser) => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=wasm&adaptivebench=${ADAPTIVE_MODEL}&images=${ADAPTIVE_IMAGES}`);
+      // Each attack runs twice (timed, then profiled for peak memory): ~10 min on a loaded 2-core machine.
+      const res = (await page.waitForFunction(() => window.__adaptiveBench, undefined, { timeout: 3_600_000, polling: 1000 }).then((h) => h.jsonValue()))!;
+      if ('error' in res) throw new Error(`chromium wasm adaptivebench: ${res.error}`);
+      return res;
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+/**
+ * The adaptive suite's attacks on wasm in Node and (unless --no-browser) in Chromium
+ * (target: the three adaptive attacks ≤ 60 s on 100 MNIST images).
+ */
+async function adaptiveRows(withChromium: boolean): Promise<AdaptiveResults> {
   registerJumpRelu();
   await tf.setBackend('wasm');
   await tf.ready();
-  const loaded = await loadModelNode('mnist-lenetlike-base');
+  const loaded = await loadModelNode(ADAPTIVE_MODEL);
+  let node: { rows: AdaptiveBenchRow[]; suiteSeconds: number };
+  let cpuSeconds: number;
   try {
     // CPU time beside wall time: on a shared machine the wall clock mostly measures the other processes.
     const cpu0 = process.cpuUsage();
-    const res = await benchAdaptive(loaded, await loadShardNode('mnist'), 100);
+    node = await benchAdaptive(loaded, await loadShardNode('mnist'), ADAPTIVE_IMAGES);
     const cpu = process.cpuUsage(cpu0);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    console.log('Adaptive suite attacks (each with boundary refinement), ratio = seconds / paper-protocol DeepFool L2 seconds:');
-    console.table(res.rows.map(fmt));
-    console.log(`DeepFool-ST + FMN + Square: ${res.suiteSeconds.toFixed(1)} s wall (target ≤ 60 s); this process used ${cpuSeconds.toFixed(1)} s of CPU for all rows, timed and profiled runs`);
-    return { ...res, cpuSeconds };
+    cpuSeconds = (cpu.user + cpu.system) / 1e6;
   } finally {
     loaded.model.dispose();
   }
+  const browser = withChromium ? await chromiumAdaptive() : null;
+  const rows: AdaptiveResults['rows'] = [...node.rows.map((r) => ({ where: 'node' as const, ...r })), ...(browser?.rows ?? []).map((r) => ({ where: 'chromium' as const, ...r }))];
+  console.log('Adaptive suite attacks (each with boundary refinement), wall seconds, ratio = seconds / paper-protocol DeepFool L2 seconds in the same run and place:');
+  console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, attack: r.attack, images: r.images, seconds: r.seconds, ratio: r.ratio, foolRate: r.foolRate, peakMB: r.peakMB })));
+  console.log(`DeepFool-ST + FMN + Square, target ≤ 60 s: Node ${node.suiteSeconds.toFixed(1)} s wall (this process used ${cpuSeconds.toFixed(1)} s of CPU for all rows, timed and profiled runs)`);
+  if (browser) console.log(`  Chromium ${browser.suiteSeconds.toFixed(1)} s wall time (the browser's CPU time is not measured; wasm ${JSON.stringify(browser.wasm)})`);
+  return { rows, node: { suiteSeconds: node.suiteSeconds, cpuSeconds }, chromium: browser ? { suiteSeconds: browser.suiteSeconds, wasm: browser.wasm } : null };
 }
 
 function printClassroom(rows: ClassroomRow[]): void {
@@ -152,8 +197,9 @@ async function torchRows(): Promise<TorchRow[]> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const noBrowser = args.includes('--no-browser');
   if (args.includes('--adaptive-only')) {
-    const adaptive = await adaptiveRows();
+    const adaptive = await adaptiveRows(!noBrowser);
     const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', JSON.stringify({ ...previous, adaptive: { date: new Date().toISOString(), ...adaptive } }, null, 1) + '\n');
@@ -181,7 +227,7 @@ async function main(): Promise<void> {
   }
   const quick = args.includes('--quick');
   const withModels = !args.includes('--kernel-only');
-  const browser = args.includes('--no-browser') ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
+  const browser = noBrowser ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
   const rows = [...(await nodeRows()), ...browser.kernel];
   console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu), forward and forward+backward (tf.grad with a cotangent):');
   console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs,
@@ -198,7 +244,7 @@ async function main(): Promise<void> {
     console.log('DeepFool L2 (paper settings) images/s on the same images, batched vs one image at a time (speedup = batched / single):');
     console.table(models.deepfool.map(fmt));
   }
-  const adaptive = withModels ? await adaptiveRows() : undefined;
+  const adaptive = withModels ? await adaptiveRows(!noBrowser) : undefined;
   const classroom = withModels ? await benchClassroom() : [];
   if (classroom.length) printClassroom(classroom);
   if (browser.app.length) {

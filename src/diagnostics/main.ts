@@ -14,15 +14,16 @@ import { WASM_PATHS } from '../lib/wasm-assets';
 import { conv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
 import { runVjpParity, type VjpParityResult } from '../core/bench/vjp-parity';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
+import { benchAdaptive, type AdaptiveBenchRow } from '../core/bench/adaptive-bench';
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
-import { loadModel, loadModelIndex } from '../core/models/load';
+import { loadModel, loadModelIndex, type LoadedModel } from '../core/models/load';
 import { attackParityCases, compareAttackRuns, runAttackCases, type AttackParityRow } from '../core/attacks/attack-parity';
 import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit';
 import { shardBatch } from '../core/data/shard-batch';
 import { NORMALIZATION } from '../core/data/normalization';
 import { retrofit } from '../core/retrofit/retrofit';
-import { readBenchSizes, readCount, type DiagnosticsCount } from './params';
+import { ADAPTIVE_BENCH_IMAGES, readBenchSizes, readCount, type DiagnosticsCount } from './params';
 
 declare global {
   interface Window {
@@ -30,6 +31,7 @@ declare global {
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
+    __adaptiveBench?: { rows: AdaptiveBenchRow[]; suiteSeconds: number; wasm: unknown } | { error: string };
   }
 }
 
@@ -53,24 +55,34 @@ function convInputGradError(): number {
   });
 }
 
+/** A shipped model by id, refused with the list of shipped ones when unknown. */
+async function loadShipped(id: string): Promise<LoadedModel> {
+  const base = new URL('./', location.href).href;
+  const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
+  if (!known.includes(id)) throw new Error(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
+  return loadModel(fetchSource, `${base}models`, id);
+}
+
+/** The model's test shard (the one its card names). */
+function loadTestShard(loaded: LoadedModel) {
+  return loadShard(fetchSource, `${new URL('./', location.href).href}data`, SHARD_NAMES[loaded.card.dataset]);
+}
+
 /**
  * Attack parity mode: the whole attacks (core/attacks/attack-parity.ts) on the first `images` test images
  * of a shipped model at κ (default: the card's), on cpu and then on this backend in the same page,
  * compared image by image. `&budget=small`: a few steps per attack (software GPUs).
  */
 async function attackParity(id: string, params: URLSearchParams, backend: string) {
-  const base = new URL('./', location.href).href;
-  const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
-  if (!known.includes(id)) throw new Error(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
   // The cpu reference runs first, on weights loaded there: reading webgpu tensors back on cpu after a
   // backend switch returned zeros ('A valid external Instance reference no longer exists'); cpu data
   // moves to the GPU backend on first use.
   await tf.setBackend('cpu');
-  const loaded = await loadModel(fetchSource, `${base}models`, id);
+  const loaded = await loadShipped(id);
   const images = readCount(params, 'images');
   const kappa = Number(params.get('kappa') ?? loaded.card.kappa.default);
   if (!Number.isFinite(kappa) || kappa < 0) throw new Error(`kappa must be a number ≥ 0, got "${params.get('kappa')}"`);
-  const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
+  const shard = await loadTestShard(loaded);
   const r = await retrofit(loaded.model, kappa);
   const clf = classifierFromRetrofit(r, NORMALIZATION[loaded.card.dataset], kappa);
   const labels = shard.labels.subarray(0, images);
@@ -118,13 +130,9 @@ async function main(): Promise<void> {
     const num = (k: DiagnosticsCount) => readCount(params, k);
     const sizes = { forwardImages: num('forward'), kappaImages: num('kappa'), kappaMoves: num('moves'),
       deepfoolImages: num('deepfool'), singleImages: num('single'), repeats: num('repeats') };
-    const base = new URL('./', location.href).href;
-    const id = params.get('modelbench') ?? '';
-    const known = (await loadModelIndex(fetchSource, `${base}models`)).models.map((m) => m.id);
-    if (!known.includes(id)) throw new Error(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
-    const loaded = await loadModel(fetchSource, `${base}models`, id);
+    const loaded = await loadShipped(params.get('modelbench') ?? '');
     try {
-      const shard = await loadShard(fetchSource, `${base}data`, SHARD_NAMES[loaded.card.dataset]);
+      const shard = await loadTestShard(loaded);
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
       const res = await benchModel(loaded, shard, sizes);
       window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
@@ -133,6 +141,22 @@ async function main(): Promise<void> {
     }
     status.textContent = 'Benchmark done.';
     out.textContent = JSON.stringify(window.__modelBench, null, 2);
+    return;
+  }
+  if (params.has('adaptivebench')) {
+    // Adaptive-suite benchmark (npm run bench): the same benchAdaptive as Node, on this browser's backend.
+    const images = readCount(params, 'images', ADAPTIVE_BENCH_IMAGES);
+    const loaded = await loadShipped(params.get('adaptivebench') ?? '');
+    try {
+      const shard = await loadTestShard(loaded);
+      status.textContent = `Benchmarking the adaptive suite's attacks on ${loaded.card.id}, ${images} images, on ${choice.backend}…`;
+      const res = await benchAdaptive(loaded, shard, images);
+      window.__adaptiveBench = { ...res, wasm: choice.wasm };
+    } finally {
+      loaded.model.dispose();
+    }
+    status.textContent = 'Benchmark done.';
+    out.textContent = JSON.stringify(window.__adaptiveBench, null, 2);
     return;
   }
   if (params.has('attackparity')) {
@@ -165,6 +189,7 @@ main().catch((e: unknown) => {
   window.__parity = { error: msg };
   window.__bench = { error: msg };
   window.__modelBench = { error: msg };
+  window.__adaptiveBench = { error: msg };
   window.__attackParity = { error: msg };
   const s = document.getElementById('status')!;
   s.textContent = msg;

@@ -13,6 +13,10 @@ export const DIAGNOSTICS_LIMITS = {
 } as const;
 
 export type DiagnosticsCount = keyof typeof DIAGNOSTICS_LIMITS;
+export type CountLimits = { readonly min: number; readonly max: number; readonly default: number };
+
+/** `images` of the adaptive-suite benchmark (`adaptivebench=`): the attacks' batch, up to 500 test images. */
+export const ADAPTIVE_BENCH_IMAGES: CountLimits = { min: 1, max: 500, default: 100 };
 
 /** Kernel benchmark tensor sizes (`bench=4096,65536`): at most 8, each 1 … 2^24 elements. */
 export const BENCH_SIZE_MAX = 2 ** 24;
@@ -25,12 +29,14 @@ function readInt(key: string, raw: string, min: number, max: number): number {
   return Number(raw);
 }
 
-/** The value of `key`, or its default (`single` defaults to `deepfool`, so a lone deepfool=n runs both sides on n). */
-export function readCount(params: URLSearchParams, key: DiagnosticsCount): number {
-  const { min, max } = DIAGNOSTICS_LIMITS[key];
+/**
+ * The value of `key`, or its default (`single` defaults to `deepfool`, so a lone deepfool=n runs both sides on n).
+ * `limits` overrides the key's own where one mode bounds it differently (`images` of `adaptivebench`).
+ */
+export function readCount(params: URLSearchParams, key: DiagnosticsCount, limits: CountLimits = DIAGNOSTICS_LIMITS[key]): number {
   const raw = params.get(key);
-  if (raw !== null) return readInt(key, raw, min, max);
-  return key === 'single' ? readCount(params, 'deepfool') : DIAGNOSTICS_LIMITS[key].default;
+  if (raw !== null) return readInt(key, raw, limits.min, limits.max);
+  return key === 'single' ? readCount(params, 'deepfool') : limits.default;
 }
 
 export function readBenchSizes(raw: string | null): number[] {
