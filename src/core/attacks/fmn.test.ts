@@ -4,7 +4,8 @@ import { NODE_BACKENDS, useBackend } from '../../testing/backends';
 import { GRADIENT_MODES } from '../op/gradient-mode';
 import { fmnL2, fmnLinf } from './fmn';
 import { predict, runAttack } from './run-attack';
-import { affineClassifier, closedForm, tinyJumpNetwork } from './test-classifiers';
+import type { Classifier } from '../models/classifier';
+import { affineClassifier, closedForm, TEST_NORMALIZATION, tinyJumpNetwork } from './test-classifiers';
 
 describe.each(NODE_BACKENDS)('FMN on %s', (backend) => {
   beforeAll(() => useBackend(backend));
@@ -35,6 +36,34 @@ describe.each(NODE_BACKENDS)('FMN on %s', (backend) => {
       x.dispose();
       clf.dispose();
     }
+  });
+
+  it.each([
+    ['L2', fmnL2, 'l2'],
+    ['L∞', fmnLinf, 'linf'],
+  ] as const)('%s: reaches the boundary when part of the gradient points out of the input box', async (_name, attack, key) => {
+    // margin f₀ − f₁ = x₀ + x₁ + 2.4 at x = (−2, 0): x₀ sits on the box's lower face (pixel range [−2, 2]),
+    // so only x₁ can move and the minimal distance is 0.4 in both norms. With the raw gradient (1, 1) the
+    // L2 budget's linear estimate counts x₀ too and FMN only creeps towards the boundary (margin ~1e-4
+    // after 100 steps, as on 7% of MNIST test images); L∞'s per-pixel projection gets there either way.
+    const w = tf.tensor2d([[1, 0], [1, 0]]);
+    const b = tf.tensor1d([2.4, 0]);
+    const clf: Classifier = {
+      numClasses: 2, inputShape: [1, 2, 1], normalization: TEST_NORMALIZATION,
+      logits: (t) => tf.tidy(() => tf.add(tf.matMul(tf.reshape(t, [t.shape[0], 2]), w), b) as tf.Tensor2D),
+    };
+    const x = tf.tensor4d([-2, 0], [1, 1, 2, 1]);
+    const before = tf.memory().numTensors;
+    const r = await runAttack(attack, clf, x, [0], { clip: 'pixel', steps: 100 });
+    const out = clf.logits(r.adversarial);
+    const [f0, f1] = await out.data();
+    tf.dispose([out, r.adversarial]);
+    expect(tf.memory().numTensors).toBe(before);
+    // The linear estimate is exact here, so FMN lands on the boundary itself (a tie keeps the label).
+    expect(Math.abs(f0 - f1)).toBeLessThan(1e-5);
+    expect(r[key][0]).toBeGreaterThanOrEqual(0.4 * (1 - 1e-3));
+    expect(r[key][0]).toBeLessThanOrEqual(0.4 * 1.01);
+    tf.dispose([w, b, x]);
   });
 
   it.each(GRADIENT_MODES)('runs under the %s gradient mode on a JumpReLU network and fools it', async (mode) => {
