@@ -31,6 +31,27 @@ export interface TorchRow {
   torchImageIters: number;
 }
 
+/** The TF.js side of the row: DeepFool L2 at the paper's settings on the first `images` test images of `id`. */
+async function deepFoolSubject(id: string, images: number) {
+  const { model, card } = await loadModelNode(id);
+  const shard = await loadShardNode(card.dataset);
+  const norm = NORMALIZATION[card.dataset];
+  const r = await retrofit(model, card.kappa.default);
+  const clf = classifierFromRetrofit(r, norm, card.kappa.default);
+  const steps = card.dataset === 'mnist' ? 40 : 7;
+  const x = shardBatch(shard, 0, images, norm);
+  /** Attacks the first n rows of t; returns the image-iterations it took. */
+  const attack = async (t: tf.Tensor4D, n: number) => {
+    const res = await runAttack(deepFoolL2, clf, t, shard.labels.subarray(0, n), { steps, stepRule: 'paper', overshoot: 0.02, candidates: null });
+    res.adversarial.dispose();
+    return res.iterations.reduce((a, v) => a + v, 0);
+  };
+  const warm = tf.slice(x, 0, 2);
+  await attack(warm, 2);
+  warm.dispose();
+  return { x, attack, dispose: () => { x.dispose(); model.dispose(); r.model.dispose(); } };
+}
+
 export async function benchTorch(models: { id: string; images: number }[], rounds = 3): Promise<TorchRow[] | string> {
   if (!torchAvailable()) return TORCH_HINT;
   await tf.setBackend('wasm');
@@ -38,22 +59,8 @@ export async function benchTorch(models: { id: string; images: number }[], round
   if (getThreadsCount() !== 1) return `the wasm backend runs ${getThreadsCount()} threads here; this row compares one thread each`;
   const rows: TorchRow[] = [];
   for (const { id, images } of models) {
-    const { model, card } = await loadModelNode(id);
-    const shard = await loadShardNode(card.dataset);
-    const norm = NORMALIZATION[card.dataset];
-    const r = await retrofit(model, card.kappa.default);
-    const clf = classifierFromRetrofit(r, norm, card.kappa.default);
-    const steps = card.dataset === 'mnist' ? 40 : 7;
-    const x = shardBatch(shard, 0, images, norm);
-    const attack = async (t: tf.Tensor4D, n: number) => {
-      const res = await runAttack(deepFoolL2, clf, t, shard.labels.subarray(0, n), { steps, stepRule: 'paper', overshoot: 0.02, candidates: null });
-      res.adversarial.dispose();
-      return res.iterations.reduce((a, v) => a + v, 0);
-    };
+    const { x, attack, dispose } = await deepFoolSubject(id, images);
     try {
-      const warm = tf.slice(x, 0, 2);
-      await attack(warm, 2);
-      warm.dispose();
       let tfjsIters = 0;
       let torchIters = 0;
       const timed = await pairedRatio(
@@ -73,12 +80,41 @@ export async function benchTorch(models: { id: string; images: number }[], round
       rows.push({ model: id, images, tfjsMs: timed.oursMs, torchMs: timed.baseMs, ratio: timed.ratio,
         tfjsMsPerImageIter: timed.oursMs / tfjsIters, torchMsPerImageIter: timed.baseMs / torchIters, tfjsImageIters: tfjsIters, torchImageIters: torchIters });
     } finally {
-      x.dispose();
-      model.dispose();
-      r.model.dispose();
+      dispose();
     }
   }
   return rows;
+}
+
+export interface KernelShare { model: string; kernel: string; ms: number; calls: number; share: number }
+
+/**
+ * Where the TF.js side's time goes (`--torch-only --profile`): one profiled DeepFool run per model, kernel
+ * time summed per kernel name, largest first. tf.profile times every kernel synchronously, so the total
+ * exceeds the untimed run's wall time; custom-gradient scopes ('unnamed scope') count their kernels again.
+ */
+export async function profileDeepFool(models: { id: string; images: number }[], top = 12): Promise<KernelShare[]> {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const out: KernelShare[] = [];
+  for (const { id, images } of models) {
+    const { x, attack, dispose } = await deepFoolSubject(id, images);
+    try {
+      const info = await tf.profile(async () => { await attack(x, images); });
+      const by = new Map<string, { ms: number; calls: number }>();
+      for (const k of info.kernels) {
+        const e = by.get(k.name) ?? { ms: 0, calls: 0 };
+        e.ms += k.kernelTimeMs as number;
+        e.calls++;
+        by.set(k.name, e);
+      }
+      const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
+      for (const [kernel, e] of [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) out.push({ model: id, kernel, ...e, share: e.ms / total });
+    } finally {
+      dispose();
+    }
+  }
+  return out;
 }
 
 export const TORCH_MODELS = [

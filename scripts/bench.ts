@@ -12,7 +12,8 @@
  * paper-protocol DeepFool) and updates their key in bench/results.json; with --no-browser, Node only.
  *
  * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
- * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it).
+ * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it; `--torch-only --profile`
+ * adds the TF.js side's time per kernel).
  * --app-only: only the app's κ-change rows with their main-thread long tasks, printed, results.json untouched.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -26,7 +27,7 @@ import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
 import { benchClassroom, type ClassroomRow } from './bench-classroom';
 import { benchModels } from './bench-models';
-import { benchTorch, TORCH_MODELS, type TorchRow } from './bench-torch';
+import { benchTorch, profileDeepFool, TORCH_MODELS, type TorchRow } from './bench-torch';
 import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../src/core/bench/adaptive-bench';
 import { loadShardNode } from '../src/core/data/shard-node';
@@ -213,6 +214,10 @@ async function main(): Promise<void> {
   }
   if (args.includes('--torch-only')) {
     const torch = await torchRows();
+    if (args.includes('--profile')) {
+      console.log('Where the TF.js DeepFool time goes (wasm, one profiled run; share of summed kernel time):');
+      console.table((await profileDeepFool(TORCH_MODELS)).map(fmt));
+    }
     const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', JSON.stringify({ ...previous, torch: { date: new Date().toISOString(), rows: torch } }, null, 1) + '\n');
