@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runAnyAttack, throwIfAborted, type AttackResult, type ClipMode, type RegisteredAttack } from '../core/attacks';
+import { take } from '../core/attacks/batch';
 import { denormalize, normalizePixels } from '../core/data/normalization';
 import type { Shard } from '../core/data/shard';
 import { shardImages } from '../core/data/shard-batch';
@@ -16,13 +17,8 @@ import { refineToBoundary } from '../core/metrics/boundary-refinement';
 import type { Classifier } from '../core/models/classifier';
 import type { AttackPairResult, AttackRequest, AttackSide, Companion, GradientMode, Prediction, ProgressFn, SideNumbers } from './protocol';
 
-async function readAndDispose<T extends tf.Tensor>(t: T): Promise<Float32Array> {
-  try {
-    return (await t.data()) as Float32Array;
-  } finally {
-    t.dispose();
-  }
-}
+/** A float32 tensor's values; the tensor is disposed (the core's `take`). */
+const readAndDispose = async (t: tf.Tensor): Promise<Float32Array> => (await take(t)) as Float32Array;
 
 async function predictionOf(c: Classifier, x: tf.Tensor4D, k = 3): Promise<Prediction> {
   const probs = await readAndDispose(tf.tidy(() => tf.softmax(c.logits(x)).squeeze()));
