@@ -3,7 +3,8 @@
  * through Adaptive Norm Constraints", NeurIPS 2021, arXiv:2102.12827. Distance: L2 (`fmnL2`) or L∞
  * (`fmnLinf`). Minimization attack; gradient-based, so it runs under every gradient mode.
  *
- * Each step, per image, at x + δ: the margin m = f_y − max_{j≠y} f_j and its gradient g.
+ * Each step, per image, at x + δ: the margin m = f_y − max_{j≠y} f_j and its gradient g (without the
+ * components that point out of the input box at pixels on a face: `feasible`, a deviation from the paper).
  *  - The norm budget ε adapts: if x + δ is adversarial, ε ← min(ε·(1 − γ), best norm so far); if not and
  *    no adversarial was found yet, ε ← ‖δ‖ + m/‖g‖_q (the linearised distance to the boundary, q the
  *    dual norm); otherwise ε ← ε·(1 + γ).
