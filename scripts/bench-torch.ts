@@ -120,4 +120,5 @@ export async function profileDeepFool(models: { id: string; images: number }[], 
 export const TORCH_MODELS = [
   { id: 'mnist-lenetlike-base', images: 200 },
   { id: 'cifar10-alexlike-base', images: 100 },
+  { id: 'cifar10-resnet20-base', images: 100 },
 ];

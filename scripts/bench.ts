@@ -35,6 +35,9 @@ import { loadModelNode } from '../src/core/models/load-node';
 
 type Row = KernelBenchRow & { where: string; note?: string };
 
+/** The models of the browser model rows (Node's rows take every base model of index.json); each only once its card exists. */
+const BENCH_MODELS = ['mnist-lenetlike-base', 'cifar10-alexlike-base', 'cifar10-resnet20-base'];
+
 async function nodeRows(): Promise<Row[]> {
   registerJumpRelu();
   const rows: Row[] = [];
@@ -56,7 +59,7 @@ async function browserModelRows(browser: Browser, backend: string, software: boo
     ? { forward: 100, repeats: 7, kappa: 200, moves: 5, deepfool: 20 }
     : { forward: 1000, repeats: 9, kappa: 1000, moves: 15, deepfool: 100 };
   const note = software ? { note: 'software rasteriser (no GPU here)' } : {};
-  for (const model of ['mnist-lenetlike-base', 'cifar10-alexlike-base']) {
+  for (const model of BENCH_MODELS) {
     if (!existsSync(`public/models/${model}/card.json`)) continue;
     const page = await browser.newPage();
     try {
@@ -116,6 +119,7 @@ async function browserRows(quick: boolean, withModels: boolean, appOnly = false)
     app.push(...await benchApp(browser, 'http://127.0.0.1:5199/', [
       { model: 'mnist-lenetlike-base', images: 1000, kappas: kappas(1.5) },
       { model: 'cifar10-alexlike-base', images: 1000, kappas: kappas(0.8) },
+      { model: 'cifar10-resnet20-base', images: 1000, kappas: kappas(0.2) },
     ].filter((r) => existsSync(`public/models/${r.model}/card.json`))));
   });
   return { kernel: rows, app, models };
@@ -184,9 +188,11 @@ function printClassroom(rows: ClassroomRow[]): void {
   console.table(rows.map(fmt));
 }
 
+const shippedTorchModels = () => TORCH_MODELS.filter((m) => existsSync(`public/models/${m.id}/card.json`));
+
 async function torchRows(): Promise<TorchRow[]> {
   registerJumpRelu();
-  const rows = await benchTorch(TORCH_MODELS.filter((m) => existsSync(`public/models/${m.id}/card.json`)));
+  const rows = await benchTorch(shippedTorchModels());
   if (typeof rows === 'string') {
     console.log(`DeepFool L2 vs PyTorch skipped: ${rows}`);
     return [];
@@ -216,7 +222,7 @@ async function main(): Promise<void> {
     const torch = await torchRows();
     if (args.includes('--profile')) {
       console.log('Where the TF.js DeepFool time goes (wasm, one profiled run; share of summed kernel time):');
-      console.table((await profileDeepFool(TORCH_MODELS)).map(fmt));
+      console.table((await profileDeepFool(shippedTorchModels())).map(fmt));
     }
     const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
     mkdirSync('bench', { recursive: true });

@@ -2,7 +2,9 @@
 of the TF.js code (see ../shared/docs/paper-notes.md for the protocol).
 
 The model is rebuilt from the shipped TF.js files (public/models/<id>/model.json + weights.bin), not from a
-training checkpoint, so both sides run the same float32 weights. Every hidden ReLU becomes JumpReLU
+training checkpoint, so both sides run the same float32 weights: Sequential models and functional ones (the
+pre-activation ResNet: BatchNormalization, Add, GlobalAveragePooling2D, strided 'same' convolutions; a
+JumpReLU after every BN, as its Activation('relu') layers sit). Every hidden ReLU becomes JumpReLU
 J(z) = z·1[z > κ] (gradient 1[z > κ]). Inputs: the first n images of the shipped test shard, normalised as
 in the paper; attacks and ρ in normalised space; 'paper' clipping to [min, max] of each batch of 250.
 
@@ -32,8 +34,19 @@ OVERSHOOT = 0.02
 DISTANCE_PAD = 1e-4
 
 
-class TfjsSequential(torch.nn.Module):
-    """A TF.js layers Sequential model (Conv2D, MaxPooling2D, Activation, Dense, Flatten, Dropout), NCHW inside."""
+def tf_same_pad(size, k, stride):
+    """TF's 'same' padding along one axis: output ceil(size / stride), the odd pixel after (so a stride-2
+    3×3 convolution of an even size pads (0, 1), where PyTorch's padding=1 would pad (1, 1))."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + k - size, 0)
+    return total // 2, total - total // 2
+
+
+class TfjsModel(torch.nn.Module):
+    """A TF.js layers model, Sequential or functional (model.json's `inbound_nodes`), NCHW inside. Layers:
+    InputLayer, Conv2D (any stride, 'valid'/'same', with or without bias), Dense, MaxPooling2D ('valid'),
+    BatchNormalization (inference: moving statistics, channel axis), Activation, Add, GlobalAveragePooling2D,
+    Flatten, Dropout. Every ReLU, standalone or fused into Conv2D/Dense, becomes JumpReLU at `self.kappa`."""
 
     def __init__(self, model_dir):
         super().__init__()
@@ -48,57 +61,124 @@ class TfjsSequential(torch.nn.Module):
                 count *= d
             weights[w['name']] = torch.frombuffer(bytearray(blob[offset:offset + 4 * count]), dtype=torch.float32).reshape(w['shape'])
             offset += 4 * count
-        self.layers = []
+        topology = spec['modelTopology']
+        if 'model_config' in topology:  # Keras's wrapping of the topology
+            topology = topology['model_config']
+        config = topology['config']
+        functional = topology['class_name'] != 'Sequential'
+        layers = config['layers'] if isinstance(config, dict) else config
+        # The graph: (name, op, input names) in file order, which is topological for Keras/TF.js models.
+        self.nodes = []
         self.kappa = 0.0
-        for layer in spec['modelTopology']['config']['layers']:
+        previous = None
+        for layer in layers:
             cls, cfg = layer['class_name'], layer['config']
             name = cfg['name']
+            if functional:
+                inbound = layer.get('inbound_nodes') or []
+                if len(inbound) > 1:
+                    raise SystemExit(f'crosscheck: layer {name} is shared (called {len(inbound)} times); not supported')
+                inputs = [i[0] for i in inbound[0]] if inbound else []
+            else:
+                inputs = [previous] if previous else []
+            if cls == 'InputLayer':
+                self.nodes.append((name, ('input',), []))
+                previous = name
+                continue
+            if not inputs and not functional:
+                inputs = ['<input>']
+            if cfg.get('data_format', 'channels_last') != 'channels_last':
+                raise SystemExit(f'crosscheck: {name}: only channels_last is supported')
             if cls == 'Conv2D':
-                if tuple(cfg['strides']) != (1, 1) or tuple(cfg.get('dilation_rate', [1, 1])) != (1, 1):
-                    raise SystemExit(f'crosscheck: {name}: only unit strides and dilations are supported')
+                if tuple(cfg.get('dilation_rate', [1, 1])) != (1, 1):
+                    raise SystemExit(f'crosscheck: {name}: only unit dilations are supported')
                 # TF.js kernel [kh, kw, in, out] → torch [out, in, kh, kw].
-                self.layers.append(('conv', weights[f'{name}/kernel'].permute(3, 2, 0, 1).contiguous(), weights[f'{name}/bias'], cfg['padding']))
-                self._activation(cfg.get('activation'), name)
+                bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
+                op = ('conv', weights[f'{name}/kernel'].permute(3, 2, 0, 1).contiguous(), bias, cfg['padding'], tuple(cfg['strides']))
+                self._add(name, op, inputs, cfg.get('activation'))
             elif cls == 'Dense':
-                self.layers.append(('dense', weights[f'{name}/kernel'], weights[f'{name}/bias']))
-                self._activation(cfg.get('activation'), name)
+                bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
+                self._add(name, ('dense', weights[f'{name}/kernel'], bias), inputs, cfg.get('activation'))
             elif cls == 'MaxPooling2D':
                 if cfg['padding'] != 'valid':
                     raise SystemExit(f'crosscheck: {name}: only valid max pooling is supported')
-                self.layers.append(('pool', tuple(cfg['pool_size']), tuple(cfg.get('strides') or cfg['pool_size'])))
+                self._add(name, ('pool', tuple(cfg['pool_size']), tuple(cfg.get('strides') or cfg['pool_size'])), inputs)
+            elif cls == 'BatchNormalization':
+                axis = cfg.get('axis', -1)
+                if (axis[0] if isinstance(axis, list) else axis) not in (-1, 3):
+                    raise SystemExit(f'crosscheck: {name}: only channel-axis batch normalisation is supported')
+                mean, var = weights[f'{name}/moving_mean'], weights[f'{name}/moving_variance']
+                gamma = weights[f'{name}/gamma'] if cfg.get('scale', True) else torch.ones_like(mean)
+                beta = weights[f'{name}/beta'] if cfg.get('center', True) else torch.zeros_like(mean)
+                self._add(name, ('bn', mean, var, gamma, beta, float(cfg['epsilon'])), inputs)
             elif cls == 'Activation':
-                self._activation(cfg['activation'], name)
+                self._add(name, ('identity',), inputs, cfg['activation'])
+            elif cls == 'Add':
+                self._add(name, ('add',), inputs)
+            elif cls == 'GlobalAveragePooling2D':
+                self._add(name, ('gap',), inputs)
             elif cls == 'Flatten':
-                self.layers.append(('flatten',))
-            elif cls != 'Dropout':
+                self._add(name, ('flatten',), inputs)
+            elif cls == 'Dropout':
+                self._add(name, ('identity',), inputs)
+            else:
                 raise SystemExit(f'crosscheck: layer {name} of type {cls} is not supported')
+            previous = name
+        if functional:
+            outputs = config['output_layers']
+            if len(outputs) != 1:
+                raise SystemExit('crosscheck: only single-output models are supported')
+            self.output = outputs[0][0]
+        else:
+            self.output = previous
 
-    def _activation(self, act, name):
+    def _add(self, name, op, inputs, act=None):
         if act == 'relu':
-            self.layers.append(('jump',))
-        elif act not in (None, 'linear'):
+            self.nodes.append((name + '/pre', op, inputs))
+            self.nodes.append((name, ('jump',), [name + '/pre']))
+        elif act in (None, 'linear'):
+            self.nodes.append((name, op, inputs))
+        else:
             raise SystemExit(f'crosscheck: {name}: activation {act} is not supported')
 
     def forward(self, x):
-        h = x.permute(0, 3, 1, 2)  # NHWC (as stored) → NCHW
-        for op in self.layers:
+        values = {'<input>': x.permute(0, 3, 1, 2)}  # NHWC (as stored) → NCHW
+        for name, op, inputs in self.nodes:
             kind = op[0]
+            if kind == 'input':
+                values[name] = values['<input>']
+                continue
+            args = [values[i] for i in inputs]
+            h = args[0]
             if kind == 'conv':
-                _, w, b, padding = op
+                _, w, b, padding, stride = op
                 if padding == 'same':
                     kh, kw = w.shape[2], w.shape[3]
-                    h = F.pad(h, ((kw - 1) // 2, kw // 2, (kh - 1) // 2, kh // 2))
-                h = F.conv2d(h, w, b)
+                    top, bottom = tf_same_pad(h.shape[2], kh, stride[0])
+                    left, right = tf_same_pad(h.shape[3], kw, stride[1])
+                    h = F.pad(h, (left, right, top, bottom))
+                h = F.conv2d(h, w, b, stride)
             elif kind == 'dense':
-                h = h @ op[1] + op[2]
+                h = h @ op[1] + (op[2] if op[2] is not None else 0)
             elif kind == 'pool':
                 h = F.max_pool2d(h, op[1], op[2])
+            elif kind == 'bn':
+                _, mean, var, gamma, beta, eps = op
+                c = (1, -1, 1, 1)
+                h = (h - mean.view(c)) / torch.sqrt(var.view(c) + eps) * gamma.view(c) + beta.view(c)
+            elif kind == 'add':
+                h = args[0]
+                for a in args[1:]:
+                    h = h + a
+            elif kind == 'gap':
+                h = h.mean((2, 3))
             elif kind == 'jump':
                 # κ is compared in float32 (the tensor's dtype), as the TF.js kernels do.
                 h = h * (h > self.kappa).to(h.dtype)
             elif kind == 'flatten':
                 h = h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)  # TF flattens NHWC
-        return h
+            values[name] = h
+        return values[self.output]
 
 
 def load_images(dataset, n):
@@ -223,7 +303,7 @@ def main():
     model_dir = os.path.join(ROOT, 'public', 'models', a.model)
     card = json.load(open(os.path.join(model_dir, 'card.json')))
     dataset = card['dataset']
-    model = TfjsSequential(model_dir)
+    model = TfjsModel(model_dir)
     x, y = load_images(dataset, a.n)
     steps = STEPS[dataset]
     attacks = {

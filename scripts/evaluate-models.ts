@@ -2,7 +2,12 @@
  * Completes each exported model's card: TF.js (wasm, Node) accuracy on the shipped test shard, per κ of
  * the retrofitted model, and the checksums of the files the app loads. Writes public/models/index.json.
  *
- *   npm run evaluate-models            # every model with a card.draft.json or card.json
+ *   npm run evaluate-models                                  # every model with a card.draft.json or card.json
+ *   npm run evaluate-models -- cifar10-resnet20-base         # only these ids (the others' cards are kept as
+ *                                                            # they are; index.json still lists every model)
+ *
+ * κ grid: the trainer's (torchAccuracyByKappa; the recipe's kappa_grid for a card exported from an unfinished
+ * checkpoint, which has no PyTorch numbers) plus the card's paper κ. Prints the seconds each step took.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,7 +25,19 @@ import { registerJumpRelu } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 
 const FILES = ['model.json', 'weights.bin'];
-const ORDER = ['mnist-lenetlike-base', 'mnist-lenetlike-robust', 'cifar10-alexlike-base', 'cifar10-alexlike-robust'];
+const ORDER = ['mnist-lenetlike-base', 'mnist-lenetlike-robust', 'cifar10-alexlike-base', 'cifar10-alexlike-robust',
+  'cifar10-resnet20-base', 'cifar10-resnet20-robust'];
+/** Index order: ORDER first (its first entry is the app's default model), then any other id by name. */
+const rank = (id: string) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);
+
+/** The κ values a card's accuracy table covers (ascending, no duplicates). */
+function evaluationGrid(card: ModelCard): number[] {
+  const torch = Object.keys(card.training.torchAccuracyByKappa).map(Number);
+  const recipe = (card.training.recipe.kappa_grid as number[] | undefined) ?? [];
+  return [...new Set([...(torch.length ? torch : recipe), 0, card.kappa.paper])].sort((a, b) => a - b);
+}
+
+const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 /**
  * The whole official test set from the training cache (`npm run data`), when present: the shipped CIFAR-10
@@ -38,12 +55,21 @@ async function main(): Promise<void> {
   registerJumpRelu();
   await tf.setBackend('wasm');
   const ids = readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
-    .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+    .filter((id) => existsSync(join(MODELS_DIR, id, 'card.draft.json')) || existsSync(join(MODELS_DIR, id, 'card.json')))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const only = process.argv.slice(2);
+  for (const id of only) if (!ids.includes(id)) throw new Error(`no exported model "${id}" in ${MODELS_DIR} (have: ${ids.join(', ')})`);
   const index: ModelIndex = { version: 1, models: [] };
   for (const id of ids) {
     const dir = join(MODELS_DIR, id);
     const draftPath = existsSync(join(dir, 'card.draft.json')) ? join(dir, 'card.draft.json') : join(dir, 'card.json');
     const card = JSON.parse(readFileSync(draftPath, 'utf8')) as ModelCard;
+    if (only.length && !only.includes(id)) {
+      if (!card.evaluation) throw new Error(`${id}: ${draftPath} has not been evaluated yet; include it in the ids`);
+      index.models.push({ id, dataset: card.dataset, architecture: card.architecture, variant: card.variant, name: card.name });
+      continue;
+    }
+    const started = performance.now();
     card.files = Object.fromEntries(FILES.map((f) => {
       const bytes = readFileSync(join(dir, f));
       return [f, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }];
@@ -55,21 +81,27 @@ async function main(): Promise<void> {
     const shard = await loadShardNode(card.dataset);
     const norm = NORMALIZATION[card.dataset];
     const r = await retrofit(model, 0);
-    const grid = Object.keys(card.training.torchAccuracyByKappa).map(Number).sort((a, b) => a - b);
+    const grid = evaluationGrid(card);
     const accuracyByKappa: { kappa: number; accuracy: number }[] = [];
+    let t0 = performance.now();
     for (const kappa of grid) {
       r.control.setKappa(kappa);
       accuracyByKappa.push({ kappa, accuracy: (await accuracyOver(layersClassifier(r.model, norm), shardSource(shard, norm))).accuracy });
     }
+    console.log(`${id}: ${grid.length} κ on the ${shard.manifest.count} shard images: ${seconds(t0)}`);
+    t0 = performance.now();
     const base = (await accuracyOver(layersClassifier(model, norm), shardSource(shard, norm))).accuracy;
+    console.log(`${id}: original model on the shard: ${seconds(t0)}`);
     const full = await fullTestSet(card.dataset, shard);
+    t0 = performance.now();
     const fullTest = full ? { count: full.manifest.count, accuracy: (await accuracyOver(layersClassifier(model, norm), shardSource(full, norm))).accuracy } : card.evaluation?.fullTest;
+    if (full) console.log(`${id}: original model on the full test set (${full.manifest.count}): ${seconds(t0)}`);
     card.evaluation = { shard: `data/${shard.manifest.file}`, count: shard.manifest.count, backend: 'wasm (TF.js 4.22, Node)',
       testAccuracy: base, accuracyByKappa, ...(fullTest ? { fullTest } : {}) };
     writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 1) + '\n');
     if (draftPath.endsWith('card.draft.json')) rmSync(draftPath);
     index.models.push({ id, dataset: card.dataset, architecture: card.architecture, variant: card.variant, name: card.name });
-    console.log(`${id}: TF.js accuracy ${(100 * base).toFixed(2)}% on ${shard.manifest.count}`
+    console.log(`${id} (${seconds(started)}): TF.js accuracy ${(100 * base).toFixed(2)}% on ${shard.manifest.count}`
       + `${fullTest ? ` (${(100 * fullTest.accuracy).toFixed(2)}% on the full test set of ${fullTest.count})` : ''}; by κ ${accuracyByKappa.map((a) => `${a.kappa}: ${(100 * a.accuracy).toFixed(2)}%`).join(', ')}`);
     model.dispose();
     r.model.dispose();

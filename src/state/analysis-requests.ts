@@ -12,9 +12,20 @@ export const PAPER_GRID: Record<DatasetName, { max: number; step: number; transf
 /** At most this many grid points: each costs a DeepFool run. */
 const MAX_POINTS = 41;
 
+/**
+ * The paper's grid for the card's data set, shrunk in proportion when the card's κ range is narrower (the
+ * ResNet's 0–0.2 on CIFAR-10: steps 0.025 and 0.05, as many points as AlexLike's 0–0.8), so a network
+ * with a small κ scale is not left with a three-point curve.
+ */
+function paperGrid(card: NonNullable<AppState['card']>): (typeof PAPER_GRID)[DatasetName] {
+  const paper = PAPER_GRID[card.dataset];
+  const f = Math.min(1, card.kappa.max / paper.max);
+  return { max: paper.max * f, step: paper.step * f, transferStep: paper.transferStep * f };
+}
+
 export function tradeoffGrid(s: Pick<AppState, 'card' | 'analysisParams'>): number[] {
   if (!s.card) return [];
-  const paper = PAPER_GRID[s.card.dataset];
+  const paper = paperGrid(s.card);
   const max = Math.min(s.card.kappa.max, s.analysisParams.tradeoffMax ?? paper.max);
   const step = Math.max(s.analysisParams.tradeoffStep ?? paper.step, max / (MAX_POINTS - 1));
   return kappaGrid(0, max, step);
@@ -22,7 +33,7 @@ export function tradeoffGrid(s: Pick<AppState, 'card' | 'analysisParams'>): numb
 
 export function transferGrid(s: Pick<AppState, 'card' | 'analysisParams'>): number[] {
   if (!s.card) return [];
-  const paper = PAPER_GRID[s.card.dataset];
+  const paper = paperGrid(s.card);
   const max = Math.min(s.card.kappa.max, s.analysisParams.tradeoffMax ?? paper.max);
   // A matrix wider than six κ is unreadable and slow (one attack run per source κ).
   return kappaGrid(0, max, Math.max(paper.transferStep, max / 5));
