@@ -280,7 +280,8 @@ function runGraph(graph: Graph, x: tf.Tensor, backs?: (Back | null)[]): tf.Tenso
   const last = prune ? lastReaders(graph) : [];
   graph.nodes.forEach((node, j) => {
     if (node.op === 'add') {
-      values.push(prune ? tf.tidy(() => node.inputs.map(at).reduce((a, b) => tf.add(a, b))) : node.inputs.map(at).reduce((a, b) => tf.add(a, b)));
+      const sum = () => node.inputs.map(at).reduce((a, b) => tf.add(a, b));
+      values.push(prune ? tf.tidy(sum) : sum());
       backs?.push(null);
     } else if (prune) {
       const op = node.op;
