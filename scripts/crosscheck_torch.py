@@ -213,15 +213,24 @@ def ce_input_gradient(model, x, y):
     return logits.detach(), g
 
 
-def ifgsm(model, x, y, lo, hi, steps):
-    """Paper 'PGD': ε-steps of sign(∇ CE) on the images still classified correctly; no projection."""
-    adv = x.clone()
-    iterations = torch.zeros(len(x), dtype=torch.long)
-    active = predict(model, x) == y
+def attack_state(model, x, y):
+    """The adversarial batch, per-image iterations, and which images are still attacked (the correct ones)."""
+    return x.clone(), torch.zeros(len(x), dtype=torch.long), predict(model, x) == y
+
+
+def active_rows(active, steps):
+    """The indices of the images still attacked, step by step, until none is left or the steps run out."""
     for _ in range(steps):
         idx = active.nonzero().flatten()
         if len(idx) == 0:
-            break
+            return
+        yield idx
+
+
+def ifgsm(model, x, y, lo, hi, steps):
+    """Paper 'PGD': ε-steps of sign(∇ CE) on the images still classified correctly; no projection."""
+    adv, iterations, active = attack_state(model, x, y)
+    for idx in active_rows(active, steps):
         logits, g = ce_input_gradient(model, adv[idx], y[idx])
         still = logits.argmax(1) == y[idx]
         step = EPSILON * torch.sign(g) * still.view(-1, 1, 1, 1).float()
@@ -234,13 +243,8 @@ def ifgsm(model, x, y, lo, hi, steps):
 def deepfool(model, x, y, lo, hi, steps, q):
     """DeepFool, all other classes as candidates (sorted by current logits), the paper's step rule:
     x ← clip(x + (1 + overshoot)·(d + 1e-4)·dir) with d = relu(f_y − f_k)/‖∇f_k − ∇f_y‖_dual of the nearest k."""
-    adv = x.clone()
-    iterations = torch.zeros(len(x), dtype=torch.long)
-    active = predict(model, x) == y
-    for _ in range(steps):
-        idx = active.nonzero().flatten()
-        if len(idx) == 0:
-            break
+    adv, iterations, active = attack_state(model, x, y)
+    for idx in active_rows(active, steps):
         xa = adv[idx].clone().requires_grad_(True)
         logits = model(xa)
         ya = y[idx]
