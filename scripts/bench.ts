@@ -22,7 +22,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { benchKernel, type KernelBenchRow } from '../src/core/bench/kernel-bench';
-import { registerJumpRelu } from '../src/core/op/register';
+import { registerKernels } from '../src/core/op/register';
 import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
 import { benchClassroom, type ClassroomRow } from './bench-classroom';
@@ -39,7 +39,7 @@ type Row = KernelBenchRow & { where: string; note?: string };
 const BENCH_MODELS = ['mnist-lenetlike-base', 'cifar10-alexlike-base', 'cifar10-resnet20-base'];
 
 async function nodeRows(): Promise<Row[]> {
-  registerJumpRelu();
+  registerKernels();
   const rows: Row[] = [];
   for (const backend of ['wasm', 'cpu']) {
     await tf.setBackend(backend);
@@ -159,7 +159,7 @@ async function chromiumAdaptive(): Promise<{ rows: AdaptiveBenchRow[]; suiteSeco
  * (target: the three adaptive attacks ≤ 60 s on 100 MNIST images).
  */
 async function adaptiveRows(withChromium: boolean): Promise<AdaptiveResults> {
-  registerJumpRelu();
+  registerKernels();
   await tf.setBackend('wasm');
   await tf.ready();
   const loaded = await loadModelNode(ADAPTIVE_MODEL);
@@ -191,7 +191,7 @@ function printClassroom(rows: ClassroomRow[]): void {
 const shippedTorchModels = () => TORCH_MODELS.filter((m) => existsSync(`public/models/${m.id}/card.json`));
 
 async function torchRows(): Promise<TorchRow[]> {
-  registerJumpRelu();
+  registerKernels();
   const rows = await benchTorch(shippedTorchModels());
   if (typeof rows === 'string') {
     console.log(`DeepFool L2 vs PyTorch skipped: ${rows}`);
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.includes('--classroom-only')) {
-    registerJumpRelu();
+    registerKernels();
     printClassroom(await benchClassroom());
     return;
   }

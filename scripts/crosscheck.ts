@@ -22,7 +22,7 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
 import { robustnessTable, type TableRow } from '../src/core/metrics/robustness-table';
 import { loadModelIndexNode, loadModelNode } from '../src/core/models/load-node';
-import { registerJumpRelu } from '../src/core/op/register';
+import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   if (!torchAvailable()) fail(TORCH_HINT);
   await tf.setBackend('wasm');
   await tf.ready();
-  registerJumpRelu();
+  registerKernels();
   const index = await loadModelIndexNode();
   const known = index.models.map((m) => m.id);
   const ids = values.model ? values.model.split(',').map((s) => s.trim()) : known;

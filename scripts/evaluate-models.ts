@@ -21,7 +21,7 @@ import type { ModelCard, ModelIndex } from '../src/core/models/card';
 import { MODELS_DIR } from '../src/core/models/load-node';
 import { accuracyOver, shardSource } from '../src/core/metrics/accuracy';
 import { layersClassifier } from '../src/core/models/classifier';
-import { registerJumpRelu } from '../src/core/op/register';
+import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 
 const FILES = ['model.json', 'weights.bin'];
@@ -52,7 +52,7 @@ async function fullTestSet(dataset: ModelCard['dataset'], shard: Shard): Promise
 }
 
 async function main(): Promise<void> {
-  registerJumpRelu();
+  registerKernels();
   await tf.setBackend('wasm');
   const ids = readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
     .filter((id) => existsSync(join(MODELS_DIR, id, 'card.draft.json')) || existsSync(join(MODELS_DIR, id, 'card.json')))

@@ -25,7 +25,7 @@ import type { DatasetName } from '../src/core/data/manifest';
 import { NORMALIZATION } from '../src/core/data/normalization';
 import { loadShardNode } from '../src/core/data/shard-node';
 import { loadModelNode } from '../src/core/models/load-node';
-import { registerJumpRelu } from '../src/core/op/register';
+import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 import type { KappaSetting } from '../src/core/metrics/classifier-from-retrofit';
 import { makeEvalSet } from '../src/core/metrics/eval-set';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
 
   await tf.setBackend('wasm');
   await tf.ready();
-  registerJumpRelu();
+  registerKernels();
 
   const normalization = NORMALIZATION[dataset];
   const { model, card } = await loadModelNode(modelId);

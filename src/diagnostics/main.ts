@@ -7,7 +7,7 @@ import './diagnostics.css';
 import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
-import { registerJumpRelu } from '../core/op/register';
+import { registerKernels } from '../core/op/register';
 import { benchKernel, type KernelBenchRow } from '../core/bench/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const status = document.getElementById('status')!;
   const out = document.getElementById('report')!;
   if (!(BACKENDS as readonly string[]).includes(asked)) throw new Error(`unknown backend "${asked}"; use one of ${BACKENDS.join(', ')}`);
-  registerJumpRelu();
+  registerKernels();
   const choice = await selectBackend({ prefer: asked as BackendName, wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
   if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
   if (params.has('bench')) {

@@ -1,4 +1,4 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { registerJumpRelu } from '../core/op/register';
+import { registerKernels } from '../core/op/register';
 
-registerJumpRelu();
+registerKernels();

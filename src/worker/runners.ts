@@ -11,7 +11,7 @@ import { ownImagePixels, topClasses } from '../core/input/own-image';
 import { fromRgba } from '../core/input/rgba';
 import { preActivationStats } from '../core/metrics/pre-activations';
 import { loadModel, loadModelIndex } from '../core/models/load';
-import { registerJumpRelu } from '../core/op/register';
+import { registerKernels } from '../core/op/register';
 import { retrofit } from '../core/retrofit/retrofit';
 import * as analyses from './analysis';
 import { runAttackPair } from './attack-runner';
@@ -78,7 +78,7 @@ function swapIn(s: ComputeSession, loaded: Loaded, signal: AbortSignal, onProgre
 export const RUNNERS: Runners = {
   async start(s, { backend, baseUrl }) {
     s.baseUrl = baseUrl;
-    registerJumpRelu();
+    registerKernels();
     const info = await s.chooseBackend(backend);
     const index = await loadModelIndex(fetchSource, s.url('models/')).catch((e: unknown) => {
       throw new Error(`Could not read the list of models, ${(e as Error).message}`);

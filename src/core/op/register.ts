@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { JUMP_RELU, JUMP_RELU_GRAD } from './jump-relu';
+import { JUMP_RELU } from './jump-relu';
 import { jumpReluGradConfig } from './jump-relu.grad';
 import { jumpReluGradCpuConfig } from './kernels/jump-relu-grad.cpu';
 import { jumpReluGradWasmConfig } from './kernels/jump-relu-grad.wasm';
@@ -9,6 +9,8 @@ import { jumpReluCpuConfig } from './kernels/jump-relu.cpu';
 import { jumpReluWasmConfig } from './kernels/jump-relu.wasm';
 import { jumpReluWebglConfig } from './kernels/jump-relu.webgl';
 import { jumpReluWebgpuConfig } from './kernels/jump-relu.webgpu';
+import { pooledConvInputGradCpuConfig } from './kernels/pooled-conv-input-grad.cpu';
+import { pooledConvInputGradWasmConfig } from './kernels/pooled-conv-input-grad.wasm';
 
 /** The one list of JumpRelu kernels: a missing backend is a missing line here. */
 export const JUMP_RELU_KERNELS: tf.KernelConfig[] = [
@@ -26,13 +28,19 @@ export const JUMP_RELU_GRAD_KERNELS: tf.KernelConfig[] = [
   jumpReluGradWebgpuConfig,
 ];
 
+/**
+ * The fused max-pool → convolution backward (pooled-conv-input-grad.ts). No webgl/webgpu kernel: its
+ * scatter of kernel patches would need atomic adds on a GPU; there the unfused backward runs.
+ */
+export const POOLED_CONV_INPUT_GRAD_KERNELS: tf.KernelConfig[] = [
+  pooledConvInputGradCpuConfig,
+  pooledConvInputGradWasmConfig,
+];
+
 /** Registers every kernel and the gradient. Idempotent; call before the first jumpRelu. */
-export function registerJumpRelu(): void {
-  for (const config of JUMP_RELU_KERNELS) {
-    if (!tf.getKernel(JUMP_RELU, config.backendName)) tf.registerKernel(config);
-  }
-  for (const config of JUMP_RELU_GRAD_KERNELS) {
-    if (!tf.getKernel(JUMP_RELU_GRAD, config.backendName)) tf.registerKernel(config);
+export function registerKernels(): void {
+  for (const config of [...JUMP_RELU_KERNELS, ...JUMP_RELU_GRAD_KERNELS, ...POOLED_CONV_INPUT_GRAD_KERNELS]) {
+    if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
   }
   if (!tf.getGradient(JUMP_RELU)) tf.registerGradient(jumpReluGradConfig);
 }

@@ -16,7 +16,7 @@ import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine';
 type Pad = 'valid' | 'same';
 
 /** TF's zero padding (before, after) along one axis of `size` for kernel k and stride s. */
-function axisPadding(pad: Pad, size: number, k: number, s: number): [number, number] {
+export function axisPadding(pad: Pad, size: number, k: number, s: number): [number, number] {
   if (pad === 'valid') return [0, 0];
   // 'same': output ceil(size / s); the odd zero goes after (bottom/right), as TF does.
   const total = Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);

@@ -23,15 +23,36 @@
 import * as tf from '@tensorflow/tfjs';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
-import { conv2dInputGrad, convInputGradient, isUnitDilation } from './conv2d-input-grad';
+import { pooledConvInputGrad, pooledConvInputGradAvailable } from '../op/pooled-conv-input-grad';
+import { axisPadding, conv2dInputGrad, convInputGradient, isUnitDilation } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
 import type { KappaControl } from './kappa-control';
+
+/**
+ * A tiled max-pool's cotangent not yet spread over the pool's input. A convolution feeding the pool (through
+ * element-wise ops, whose derivatives collect in `derivative`) reads it with the fused kernel
+ * (pooled-conv-input-grad.ts: a quarter of the multiply-adds); any other reader spreads it (`dense`).
+ */
+interface PooledCotangent {
+  /** [n·K, oh, ow, c] */
+  readonly pooled: tf.Tensor4D;
+  /** The pool's input [n, h, w, c] and output [n, oh, ow, c]. */
+  readonly poolInput: tf.Tensor4D;
+  readonly poolOutput: tf.Tensor4D;
+  readonly size: [number, number];
+  /** The product of the element-wise derivatives between convolution and pool, [n, h, w, c], or null. */
+  readonly derivative: tf.Tensor4D | null;
+}
+
+type Cotangent = tf.Tensor | PooledCotangent;
+
+const isPooled = (g: Cotangent): g is PooledCotangent => !(g instanceof tf.Tensor);
 
 /**
  * The backward of one op for cotangents `g` of n·K rows (row i·K + r belongs to image i), given how many
  * cotangents (K) each image has. Built by the forward call, so it sees that call's input and κ.
  */
-type Back = (g: tf.Tensor, k: number) => tf.Tensor;
+type Back = (g: Cotangent, k: number) => Cotangent;
 
 interface Op {
   run(x: tf.Tensor): { y: tf.Tensor; back: Back | null };
@@ -49,6 +70,12 @@ function maskPerImage(g: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
   return tf.reshape(tf.mul(tf.reshape(g, [n, k, -1]), tf.reshape(mask, [n, 1, -1])), g.shape);
 }
 
+/** g times an element-wise derivative [n, …]; a pooled cotangent keeps it for the fused kernel. */
+function masked(g: Cotangent, mask: tf.Tensor, k: number): Cotangent {
+  if (!isPooled(g)) return maskPerImage(g, mask, k);
+  return { ...g, derivative: (g.derivative ? tf.mul(g.derivative, mask) : mask) as tf.Tensor4D };
+}
+
 /**
  * The derivative of JumpReLU under a backward rule (gradient-mode.ts; exact: 1 where x > κ, else 0; κ = 0:
  * ReLU), as the JumpReluGrad kernel computes it, so this backward and tf.grad's use the same rule.
@@ -63,7 +90,7 @@ function thresholdOp(control: KappaControl): Op {
     run: (x) => {
       const k = control.draw();
       const backward = control.backward;
-      return { y: jumpRelu(x, k, backward), back: (g, copies) => maskPerImage(g, derivative(x, k, backward), copies) };
+      return { y: jumpRelu(x, k, backward), back: (g, copies) => masked(g, derivative(x, k, backward), copies) };
     },
   };
 }
@@ -72,7 +99,7 @@ function activation(name: unknown): Op | null {
   if (name === undefined || name === null || name === 'linear') return IDENTITY;
   if (name === 'softmax') return { differentiable: false, run: (x) => ({ y: tf.softmax(x), back: null }) };
   // Only in models that were not retrofitted: ReLU is JumpReLU at κ = 0 (same values, same gradient).
-  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, k) => maskPerImage(g, derivative(x, 0, EXACT_BACKWARD), k) }) };
+  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, k) => masked(g, derivative(x, 0, EXACT_BACKWARD), k) }) };
   return null;
 }
 
@@ -97,42 +124,51 @@ function firstMaxRoute(x: tf.Tensor4D, y: tf.Tensor4D, size: [number, number]): 
   });
 }
 
+/** Cotangents g [n·K, oh, ow, c] of a tiled pool spread over its input's shape through the route [n, oh·sh, ow·sw, c]. */
+function spread(g: tf.Tensor, route: tf.Tensor4D, shape: number[], size: [number, number], k: number): tf.Tensor {
+  const [, oh, ow] = g.shape;
+  const [, h, w] = shape;
+  const up = maskPerImage(tf.image.resizeNearestNeighbor(g as tf.Tensor4D, [oh * size[0], ow * size[1]]), route, k);
+  // 'valid' pooling ignores a remainder row/column: no gradient there.
+  return h > oh * size[0] || w > ow * size[1] ? tf.pad(up, [[0, 0], [0, h - oh * size[0]], [0, w - ow * size[1]], [0, 0]]) : up;
+}
+
+/** The cotangent as a tensor: a pooled one spread over the pool's input, its derivatives applied. */
+function dense(g: Cotangent, k: number): tf.Tensor {
+  if (!isPooled(g)) return g;
+  const up = spread(g.pooled, firstMaxRoute(g.poolInput, g.poolOutput, g.size), g.poolInput.shape, g.size, k);
+  return g.derivative ? maskPerImage(up, g.derivative, k) : up;
+}
+
 function maxPoolOp(size: [number, number], strides: [number, number], pad: 'valid' | 'same'): Op {
   // Non-overlapping 'valid' windows: each window's cotangent goes to its first maximum, in tf.grad (a
-  // custom gradient) and in the many-cotangent backward alike (the route computed once on the n images).
+  // custom gradient) and in the many-cotangent backward alike (the route found on the n images).
   const tiled = pad === 'valid' && strides[0] === size[0] && strides[1] === size[1];
-  /** Cotangents g [n·K, oh, ow, c] spread over x's shape through the route [n, oh·sh, ow·sw, c]. */
-  const spread = (g: tf.Tensor, route: tf.Tensor4D, shape: number[], k: number): tf.Tensor => {
-    const [, oh, ow] = g.shape;
-    const [, h, w] = shape;
-    const up = maskPerImage(tf.image.resizeNearestNeighbor(g as tf.Tensor4D, [oh * size[0], ow * size[1]]), route, k);
-    // 'valid' pooling ignores a remainder row/column: no gradient there.
-    return h > oh * size[0] || w > ow * size[1] ? tf.pad(up, [[0, 0], [0, h - oh * size[0]], [0, w - ow * size[1]], [0, 0]]) : up;
-  };
   const pool = tf.customGrad((input, save) => {
     const x = input as tf.Tensor4D;
     const y = tf.maxPool(x, size, strides, 'valid');
     (save as tf.GradSaveFunc)([x, y]);
-    return { value: y, gradFunc: (dy, [xs, ys]) => spread(dy, firstMaxRoute(xs as tf.Tensor4D, ys as tf.Tensor4D, size), xs.shape, 1) };
+    return { value: y, gradFunc: (dy, [xs, ys]) => spread(dy, firstMaxRoute(xs as tf.Tensor4D, ys as tf.Tensor4D, size), xs.shape, size, 1) };
   });
   return {
     differentiable: tiled,
     run: (x) => {
       if (!tiled) return { y: tf.maxPool(x as tf.Tensor4D, size, strides, pad), back: null };
       const y = pool(x) as tf.Tensor4D;
-      return { y, back: (g, k) => spread(g, firstMaxRoute(x as tf.Tensor4D, y, size), x.shape, k) };
+      // Spread later, by whoever reads it: a convolution right before the pool skips the spread (fused).
+      return { y, back: (g, k) => ({ pooled: dense(g, k) as tf.Tensor4D, poolInput: x as tf.Tensor4D, poolOutput: y, size, derivative: null }) };
     },
   };
 }
 
 /** Conv2D or Dense followed by its built-in activation (linear in retrofitted models). */
-function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: tf.Tensor, x: tf.Tensor) => tf.Tensor) | null, bias: tf.LayerVariable | undefined, act: Op): Op {
+function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: Cotangent, x: tf.Tensor, k: number) => tf.Tensor) | null, bias: tf.LayerVariable | undefined, act: Op): Op {
   return {
     differentiable: back !== null && act.differentiable,
     run: (x) => {
       const z = bias ? tf.add(linear(x), bias.read()) : linear(x);
       const a = act.run(z);
-      return { y: a.y, back: back && a.back ? (g, k) => back(a.back!(g, k), x) : null };
+      return { y: a.y, back: back && a.back ? (g, k) => back(a.back!(g, k), x, k) : null };
     },
   };
 }
@@ -142,7 +178,9 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   const cls = layer.getClassName();
   if (layer instanceof JumpReLU) return thresholdOp(control);
   if (cls === 'InputLayer' || cls === 'Dropout' || cls === 'SpatialDropout2D' || cls === 'GaussianNoise') return IDENTITY;
-  if (cls === 'Flatten') return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g) => tf.reshape(g, [g.shape[0], ...x.shape.slice(1)]) }) };
+  if (cls === 'Flatten') {
+    return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g, k) => { const d = dense(g, k); return tf.reshape(d, [d.shape[0], ...x.shape.slice(1)]); } }) };
+  }
   if (cls === 'Activation') return activation(cfg.activation);
   if (cfg.dataFormat !== undefined && cfg.dataFormat !== 'channelsLast' && cfg.dataFormat !== 'channels_last') return null;
   if (cls === 'BatchNormalization') return batchNormOp(layer, cfg);
@@ -162,18 +200,24 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
     const dilations = pair(cfg.dilationRate ?? 1);
     const pad = cfg.padding as 'valid' | 'same';
     const w = () => kernel.read() as tf.Tensor4D;
-    return affineOp(
-      (x) => conv2dInputGrad(x as tf.Tensor4D, w(), strides, pad, dilations),
-      isUnitDilation(dilations) ? (g, x) => convInputGradient(g as tf.Tensor4D, w(), pad, strides, [x.shape[1]!, x.shape[2]!]) : null,
-      bias, act);
+    const back = (g: Cotangent, x: tf.Tensor, k: number): tf.Tensor => {
+      const size: [number, number] = [x.shape[1]!, x.shape[2]!];
+      if (isPooled(g) && strides[0] === 1 && strides[1] === 1 && pooledConvInputGradAvailable()) {
+        const [kh, kw] = w().shape;
+        const padding: [number, number] = [axisPadding(pad, size[0], kh, 1)[0], axisPadding(pad, size[1], kw, 1)[0]];
+        return pooledConvInputGrad(g.pooled, g.poolInput, w(), g.derivative, k, g.size, size, padding);
+      }
+      return convInputGradient(dense(g, k) as tf.Tensor4D, w(), pad, strides, size);
+    };
+    return affineOp((x) => conv2dInputGrad(x as tf.Tensor4D, w(), strides, pad, dilations), isUnitDilation(dilations) ? back : null, bias, act);
   }
   if (cls === 'Dense') {
     const w = () => kernel.read() as tf.Tensor2D;
     // ∇x = g·Wᵀ on an explicitly transposed W, in tf.grad too: wasm's MatMul with transposeB (what
     // MatMul's registered gradient uses) took 8× as long on DeepFool's [n·K, 120] × [320, 120]ᵀ.
     const back = (g: tf.Tensor) => tf.matMul(g as tf.Tensor2D, tf.transpose(w()));
-    const dense = tf.customGrad((x) => ({ value: tf.matMul(x as tf.Tensor2D, w()), gradFunc: (dy) => back(dy) }));
-    return affineOp((x) => dense(x), back, bias, act);
+    const matMul = tf.customGrad((x) => ({ value: tf.matMul(x as tf.Tensor2D, w()), gradFunc: (dy) => back(dy) }));
+    return affineOp((x) => matMul(x), (g, _x, k) => back(dense(g, k)), bias, act);
   }
   return null;
 }
@@ -202,7 +246,7 @@ function batchNormOp(layer: tf.layers.Layer, cfg: Cfg): Op | null {
     differentiable: true,
     run: (x) => {
       const [scale, shift] = affine();
-      return { y: tf.add(tf.mul(x, scale), shift), back: (g) => tf.mul(g, scale) };
+      return { y: tf.add(tf.mul(x, scale), shift), back: (g, k) => tf.mul(dense(g, k), scale) };
     },
   };
 }
@@ -215,7 +259,7 @@ function globalAveragePoolOp(): Op {
       const [, h, w, c] = x.shape;
       return {
         y: tf.mean(x, [1, 2]),
-        back: (g) => tf.mul(tf.reshape(g, [g.shape[0], 1, 1, c]), tf.fill([1, h, w, c], 1 / (h * w))),
+        back: (g, k) => { const d = dense(g, k); return tf.mul(tf.reshape(d, [d.shape[0], 1, 1, c]), tf.fill([1, h, w, c], 1 / (h * w))); },
       };
     },
   };
@@ -323,11 +367,12 @@ export function plainCandidateVjp(model: tf.LayersModel, control: KappaControl):
     const backs: (Back | null)[] = [];
     const logits = runGraph(graph, x, backs);
     // Reverse sweep; a node read by several others (a residual fork) sums their cotangents.
-    const cot: (tf.Tensor | undefined)[] = [];
+    const cot: (Cotangent | undefined)[] = [];
     let input: tf.Tensor | undefined;
-    const give = (i: number, g: tf.Tensor) => {
-      if (i < 0) input = input ? tf.add(input, g) : g;
-      else cot[i] = cot[i] ? tf.add(cot[i]!, g) : g;
+    // A sum of cotangents (a residual fork) and the input's are tensors; a lone pooled one stays lazy.
+    const give = (i: number, g: Cotangent) => {
+      if (i < 0) input = input ? tf.add(input, dense(g, k)) : dense(g, k);
+      else cot[i] = cot[i] ? tf.add(dense(cot[i]!, k), dense(g, k)) : g;
     };
     give(graph.output, weights);
     for (let i = graph.nodes.length - 1; i >= 0; i--) {

@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { JUMP_RELU, JUMP_RELU_GRAD, type JumpReluAttrs, type JumpReluGradAttrs, type JumpReluGradInputs, type JumpReluInputs } from '../jump-relu';
+import { POOLED_CONV_INPUT_GRAD, type PooledConvInputGradAttrs, type PooledConvInputGradInputs } from '../pooled-conv-input-grad';
 
 type Args<I, A, B> = { inputs: I; backend: B; attrs: A };
 
@@ -14,3 +15,4 @@ function defineKernel<I, A>(kernelName: string) {
 
 export const defineJumpReluKernel = defineKernel<JumpReluInputs, JumpReluAttrs>(JUMP_RELU);
 export const defineJumpReluGradKernel = defineKernel<JumpReluGradInputs, JumpReluGradAttrs>(JUMP_RELU_GRAD);
+export const definePooledConvInputGradKernel = defineKernel<PooledConvInputGradInputs, PooledConvInputGradAttrs>(POOLED_CONV_INPUT_GRAD);

@@ -3,37 +3,17 @@ import { kappaF32 } from '../jump-relu';
 import { jumpReluLoop } from './jump-relu.cpu';
 import { JUMP_RELU_WASM_PLAIN, JUMP_RELU_WASM_SHARED } from './jump-relu.wasm-bytes';
 import { defineJumpReluKernel } from './define-kernel';
+import { moduleOnBackendMemory } from './wasm-module';
 
 type SimdKernel = (src: number, dst: number, n: number, k: number) => void;
 type SimdGradKernel = (dy: number, x: number, dst: number, n: number, k: number) => void;
 export interface SimdKernels { jumpRelu: SimdKernel; jumpReluGrad: SimdGradKernel }
-type EmscriptenModule = { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+const VARIANTS = { plain: JUMP_RELU_WASM_PLAIN, shared: JUMP_RELU_WASM_SHARED };
 
-/**
- * One instance of our SIMD module per backend memory (it imports the backend's own WebAssembly.Memory, so
- * it reads and writes tensors in place and sees heap growth). `null` records that the memory is not
- * reachable or SIMD is unsupported, so the kernel falls back to a TypeScript loop on heap views.
- */
-const simdByMemory = new WeakMap<object, SimdKernels | null>();
-
-/** Our module's exports on this backend's memory, or null (TypeScript fallback). Shared with the gradient kernel. */
+/** Our SIMD module's exports on this backend's memory, or null (TypeScript fallback). Shared with the gradient kernel. */
 export function simdKernels(backend: BackendWasm): SimdKernels | null {
-  const mod = backend.wasm as unknown as EmscriptenModule;
-  const memory = mod.asm?.memory ?? mod.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let k = simdByMemory.get(memory);
-  if (k === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = Uint8Array.from(atob(shared ? JUMP_RELU_WASM_SHARED : JUMP_RELU_WASM_PLAIN), (c) => c.charCodeAt(0));
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      k = { jumpRelu: instance.exports.jumpRelu as SimdKernel, jumpReluGrad: instance.exports.jumpReluGrad as SimdGradKernel };
-    } catch {
-      k = null;
-    }
-    simdByMemory.set(memory, k);
-  }
-  return k;
+  const e = moduleOnBackendMemory(backend, VARIANTS);
+  return e && { jumpRelu: e.jumpRelu as SimdKernel, jumpReluGrad: e.jumpReluGrad as SimdGradKernel };
 }
 
 /** The tensors never leave the wasm heap: our own SIMD loop, or (fallback) TypeScript on heap views. */
