@@ -36,6 +36,15 @@ export function gatherRows<T extends tf.Tensor>(t: T, rows: readonly number[]): 
 }
 
 /**
+ * Rows of t at indices held in a tensor (computed on the device, e.g. an argmin): on host backends the
+ * indices are read back and the rows copied (as `gatherRows`), elsewhere a gather on the device.
+ */
+export function pickRows<T extends tf.Tensor>(t: T, rows: tf.Tensor1D): T {
+  if (!hostRows(t)) return tf.gather(t, rows) as T;
+  return gatherRows(t, Array.from(rows.dataSync()));
+}
+
+/**
  * `full` with rows `rows` replaced by `updates` (a new tensor; `full` is not disposed). Rows are copied,
  * never computed: full + scatter(updates − old) rounds in float32 and can flip a boundary-tight
  * adversarial. On the device: a gather from [full; updates] through an index map.

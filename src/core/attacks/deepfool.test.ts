@@ -119,11 +119,10 @@ describe.each(NODE_BACKENDS)('DeepFool batching on %s', (backend) => {
     const x = tf.randomUniform([7, 4, 4, 1], -1, 1, 'float32', 4) as tf.Tensor4D;
     const labels = tf.tensor1d([0, 3, 9, 1, 5, 5, 2], 'int32');
     const ref = perCandidate(clf, x, labels, 9);
-    const logits = clf.logits(x);
     const ctx: AttackContext = { classifier: clf, goal: makeGoal(new Int32Array(0), null), clip: (t) => t, tick: async () => {} };
     // 16 input elements × 9 candidates per image: a budget of 2·16·9 splits 7 images into chunks 2, 2, 2, 1.
     for (const budget of [undefined, 2 * 16 * 9]) {
-      const got = nearestBoundary(ctx, x, labels, logits, l2, 9, budget);
+      const got = nearestBoundary(ctx, x, labels, l2, 9, budget);
       expect(Array.from(got.target.dataSync())).toEqual(Array.from(ref.target));
       const dist = got.distance.dataSync();
       const dir = got.direction.arraySync() as number[][][][];
@@ -133,7 +132,7 @@ describe.each(NODE_BACKENDS)('DeepFool batching on %s', (backend) => {
       }
       tf.dispose([got.distance, got.direction, got.target]);
     }
-    tf.dispose([x, labels, logits]);
+    tf.dispose([x, labels]);
     clf.dispose();
   });
 

@@ -10,8 +10,8 @@
  * Targeted (goal.ts): the one candidate is the target and the class to leave is the current prediction,
  * so each step heads for the linearised boundary between them; an image stops once it is the target.
  * Batched: every candidate's gradient comes from one forward and one many-cotangent backward pass per
- * step (`candidateGradients`); an image leaves the active set as soon as its prediction differs from its
- * label.
+ * step (`candidatePass`); an image leaves the active set as soon as its prediction differs from its
+ * label, decided by the same forward (one forward per step, and under randomized κ one draw for both).
  *
  * Overshoot — two rules, selectable because they give different ρ:
  *  - 'paper' (the JumpReLU authors' code): every step is scaled by (1 + overshoot) from the current
@@ -21,11 +21,11 @@
  * On an affine classifier both reach the boundary in one step at (1 + overshoot)·(d + 1e-4).
  */
 import * as tf from '@tensorflow/tfjs';
-import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
-import { candidateGradients } from './gradients';
+import { argmaxRows, gatherRows, perImage, pickRows, scatterRows, take } from './batch';
+import { candidatePass, candidateWeights } from './gradients';
 import { NORMS } from './norms';
 import type { NormStrategy } from './norms';
-import type { Classifier } from '../models/classifier';
+import type { CandidatePass } from '../models/classifier';
 import type { AttackContext, Distance, MinimizationAttack } from './types';
 import { onBoth, overshootMeta, paramSpecs, stepsMeta } from './params';
 import { checkIterations, checkNonNegative } from './validate';
@@ -59,11 +59,15 @@ export const DEEPFOOL_PARAMS = paramSpecs(DEEPFOOL_DEFAULTS, {
 const DISTANCE_PAD = 1e-4;
 
 /**
- * Input elements per candidate-gradient pass (images × candidates × pixels, the rows its backward runs
- * on): bounds the pass's memory (CIFAR AlexLike: 9 images × 9 candidates per pass, peak ~150 MB for a
- * batch of 100) while keeping batches large.
+ * Input elements per candidate pass (images × candidates × pixels, the rows its backward runs on): bounds
+ * the pass's memory (CIFAR AlexLike: 9 images × 9 candidates per pass, peak ~150 MB for a batch of 100)
+ * while keeping batches large.
  */
 const MAX_TILED_ELEMENTS = 1 << 18;
+
+/** Images per candidate pass for `count` candidates on images of `perImageElements` elements. */
+const passImages = (count: number, perImageElements: number, maxTiledElements: number) =>
+  Math.max(1, Math.floor(maxTiledElements / (count * perImageElements)));
 
 /** Per image: distance to the nearest linearised boundary, ∇f_k − ∇f_y towards it, and its class k. */
 export type Boundary = { distance: tf.Tensor1D; direction: tf.Tensor4D; target: tf.Tensor1D };
@@ -72,14 +76,13 @@ export type Boundary = { distance: tf.Tensor1D; direction: tf.Tensor4D; target: 
  * Per image, the candidate class whose linearised boundary is nearest: its distance and the gradient
  * difference ∇f_k − ∇f_y. Candidates are the top `candidates` other classes by `logits`, in that order;
  * ties in distance go to the earlier one. All candidates' gradients come from one pass per chunk of
- * images (`candidateGradients`), and the distances use that pass's logits. Shared with the Trust Region
+ * images (`candidatePass`), and the distances use that pass's logits. Shared with the Trust Region
  * attack (which picks its target this way).
  */
 export function nearestBoundary(
   ctx: AttackContext,
   x: tf.Tensor4D,
   labels: tf.Tensor1D,
-  logits: tf.Tensor2D,
   norm: NormStrategy,
   candidates: number | tf.Tensor2D,
   maxTiledElements = MAX_TILED_ELEMENTS,
@@ -87,19 +90,23 @@ export function nearestBoundary(
   const count = typeof candidates === 'number' ? candidates : candidates.shape[1];
   if (count < 1) throw new Error('deepfool: needs at least one candidate class');
   const n = x.shape[0];
-  const perImageElements = x.size / Math.max(n, 1);
-  const chunk = Math.max(1, Math.floor(maxTiledElements / (count * perImageElements)));
+  const chunk = passImages(count, x.size / Math.max(n, 1), maxTiledElements);
   const parts: Boundary[] = [];
   try {
     for (let start = 0; start < n; start += chunk) {
       const m = Math.min(chunk, n - start);
-      parts.push(tf.tidy(() => {
-        const xs = m === n ? x : tf.slice(x, [start, 0, 0, 0], [m, -1, -1, -1]);
-        const ys = m === n ? labels : tf.slice(labels, [start], [m]);
-        const ls = m === n ? logits : tf.slice(logits, [start, 0], [m, -1]);
-        const cs = typeof candidates === 'number' || m === n ? candidates : tf.slice(candidates, [start, 0], [m, -1]);
-        return nearestInChunk(ctx.classifier, xs, ys, ls, norm, cs);
-      }));
+      const xs = m === n ? x : tf.slice(x, [start, 0, 0, 0], [m, -1, -1, -1]);
+      const pass = candidatePass(ctx.classifier, xs);
+      try {
+        parts.push(tf.tidy(() => {
+          const ys = m === n ? labels : tf.slice(labels, [start], [m]);
+          const cs = typeof candidates === 'number' || m === n ? candidates : tf.slice(candidates, [start, 0], [m, -1]);
+          return nearestInPass(ctx.classifier.numClasses, pass, null, ys, norm, cs);
+        }));
+      } finally {
+        pass.dispose();
+        if (xs !== x) xs.dispose();
+      }
     }
     if (parts.length === 1) return parts[0];
     return tf.tidy(() => ({
@@ -112,29 +119,36 @@ export function nearestBoundary(
   }
 }
 
-/** `candidates`: how many of the top other classes, or the candidate classes themselves [n, K]. */
-function nearestInChunk(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D, logits: tf.Tensor2D, norm: NormStrategy, candidates: number | tf.Tensor2D): Boundary {
-  const numClasses = classifier.numClasses;
-  const n = x.shape[0];
+/**
+ * The nearest boundary of the pass's images `images` (indices into its batch; all when null), whose
+ * classes to leave are `labels`. `candidates`: how many of the top other classes, or the candidate
+ * classes themselves [m, K].
+ */
+function nearestInPass(numClasses: number, pass: CandidatePass, images: readonly number[] | null, labels: tf.Tensor1D, norm: NormStrategy, candidates: number | tf.Tensor2D): Boundary {
+  const l = images ? gatherRows(pass.logits, images) : pass.logits;
+  const n = l.shape[0];
   const isLabel = tf.oneHot(labels, numClasses).toBool();
-  const others = tf.where(isLabel, tf.fill(logits.shape, -Infinity), logits) as tf.Tensor2D;
+  const others = tf.where(isLabel, tf.fill(l.shape, -Infinity), l) as tf.Tensor2D;
   // [n, K], by current logits
   const order = typeof candidates === 'number' ? tf.topk(others, candidates).indices as tf.Tensor2D : candidates;
   const k = order.shape[1];
-  const { logits: l, gradients } = candidateGradients(classifier, x, labels, order);
+  const gradients = pass.gradients(candidateWeights(labels, order, numClasses), k, images ?? undefined);
   const labelLogit = tf.sum(tf.mul(l, tf.oneHot(labels, numClasses)), 1, true); // [n, 1]
   // Row-wise picks as one-hot sums: gather with batchDims reads out of bounds on tfjs-backend-wasm 4.22.
   const candidateLogit = tf.sum(tf.mul(tf.expandDims(l, 1), tf.oneHot(order, numClasses)), 2); // [n, K]
   const gap = tf.relu(tf.sub(labelLogit, candidateLogit));
   const distances = tf.div(gap, tf.add(tf.reshape(norm.dualNorm(gradients), [n, k]), 1e-12)) as tf.Tensor2D;
   const best = tf.argMin(distances, 1) as tf.Tensor1D; // first minimum = earliest candidate
-  const rows = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(k, 'int32')), best);
+  const rows = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(k, 'int32')), best) as tf.Tensor1D;
   return {
     distance: tf.min(distances, 1) as tf.Tensor1D,
-    direction: tf.gather(gradients, rows) as tf.Tensor4D,
+    direction: pickRows(gradients, rows),
     target: tf.gather(tf.reshape(order, [n * k]), rows) as tf.Tensor1D,
   };
 }
+
+/** One chunk's moved images (and, for the library rule, their accumulated perturbation). */
+type Move = { moved: tf.Tensor4D; total?: tf.Tensor4D };
 
 function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
   const id = distance === 'l2' ? 'deepfool-l2' : 'deepfool-linf';
@@ -167,40 +181,54 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
       try {
         for (let t = 0; t < steps && active.length > 0; t++) {
           await ctx.tick(t, steps, active.length);
-          // These logits both decide who is still correct and order the candidates of those who are.
-          const checked = tf.tidy(() => ctx.classifier.logits(gatherRows(xAdv, active)));
-          let next: tf.Tensor4D[];
+          // One candidate pass per chunk of the active images: its logits decide who is still correct and
+          // order the candidates of those who are; its backward then runs for those only.
           const rows = active;
+          const chunk = passImages(goal.targeted ? 1 : k, x.size / n, MAX_TILED_ELEMENTS);
+          const moves: Move[] = [];
+          const still: number[] = [];
           try {
-            const preds = await take(argmaxRows(checked));
-            const kept = rows.flatMap((r, j) => (goal.reached(r, preds[j]) ? [] : [j]));
-            active = kept.map((j) => rows[j]);
-            if (active.length === 0) break;
-            const still = active;
-            next = tf.tidy((): tf.Tensor4D[] => {
-              const xa = gatherRows(xAdv, still);
-              // The class to leave is the current prediction: the label itself while untargeted.
-              const ya = tf.tensor1d(kept.map((j) => preds[j]), 'int32');
-              const only = goal.targeted ? tf.tensor2d(still.map((r) => [goal.target(r)]), [still.length, 1], 'int32') : k;
-              const best = nearestBoundary(ctx, xa, ya, kept.length === rows.length ? checked : gatherRows(checked, kept), norm, only);
-              const step = tf.mul(norm.stepDirection(best.direction), perImage(tf.add(best.distance, DISTANCE_PAD), 4));
-              if (total === null) {
-                const moved = ctx.clip(tf.add(xa, tf.mul(step, 1 + overshoot)) as tf.Tensor4D);
-                return [scatterRows(xAdv, still, moved)];
+            for (let s = 0; s < rows.length; s += chunk) {
+              const part = rows.slice(s, s + chunk);
+              const xs = gatherRows(xAdv, part);
+              const pass = candidatePass(ctx.classifier, xs);
+              try {
+                const preds = await take(argmaxRows(pass.logits));
+                const kept = part.flatMap((r, j) => (goal.reached(r, preds[j]) ? [] : [j]));
+                if (kept.length === 0) continue;
+                const keptRows = kept.map((j) => part[j]);
+                still.push(...keptRows);
+                moves.push(tf.tidy((): Move => {
+                  const images = kept.length === part.length ? null : kept;
+                  const xa = images ? gatherRows(xs, images) : xs;
+                  // The class to leave is the current prediction: the label itself while untargeted.
+                  const ya = tf.tensor1d(kept.map((j) => preds[j]), 'int32');
+                  const only = goal.targeted ? tf.tensor2d(keptRows.map((r) => [goal.target(r)]), [keptRows.length, 1], 'int32') : k;
+                  const best = nearestInPass(ctx.classifier.numClasses, pass, images, ya, norm, only);
+                  const step = tf.mul(norm.stepDirection(best.direction), perImage(tf.add(best.distance, DISTANCE_PAD), 4));
+                  if (total === null) return { moved: ctx.clip(tf.add(xa, tf.mul(step, 1 + overshoot)) as tf.Tensor4D) };
+                  const p = tf.add(gatherRows(total, keptRows), step) as tf.Tensor4D;
+                  return { moved: ctx.clip(tf.add(gatherRows(x, keptRows), tf.mul(p, 1 + overshoot)) as tf.Tensor4D), total: p };
+                }));
+              } finally {
+                pass.dispose();
+                xs.dispose();
               }
-              const p = tf.add(gatherRows(total, still), step);
-              const moved = ctx.clip(tf.add(gatherRows(x, still), tf.mul(p, 1 + overshoot)) as tf.Tensor4D);
-              return [scatterRows(xAdv, still, moved), scatterRows(total, still, p)];
+            }
+            active = still;
+            if (active.length === 0) break;
+            const [nextX, nextTotal] = tf.tidy(() => {
+              const moved = scatterRows(xAdv, still, tf.concat(moves.map((m) => m.moved)));
+              return total === null ? [moved] : [moved, scatterRows(total, still, tf.concat(moves.map((m) => m.total!)))];
             });
+            xAdv.dispose();
+            xAdv = nextX;
+            if (total !== null && nextTotal !== undefined) {
+              total.dispose();
+              total = nextTotal;
+            }
           } finally {
-            checked.dispose();
-          }
-          const [nextX, nextTotal] = next;
-          xAdv.dispose();
-          xAdv = nextX;
-          if (total !== null && nextTotal !== undefined) {
-            total.dispose();
-            total = nextTotal;
+            for (const m of moves) tf.dispose([m.moved, ...(m.total ? [m.total] : [])]);
           }
           for (const r of active) iterations[r]++;
         }

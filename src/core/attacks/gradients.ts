@@ -3,8 +3,8 @@
  * (dy·1[x > κ]), so the same code attacks base, retrofitted and randomized models.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Classifier } from '../models/classifier';
-import { repeatRows } from './batch';
+import type { CandidatePass, Classifier } from '../models/classifier';
+import { gatherRows, repeatRows } from './batch';
 
 export interface LogitsAndGradient {
   /** Logits of the same forward pass the gradient came from (matters for randomized κ). */
@@ -66,12 +66,42 @@ export function logitDifferenceSum(target: tf.Tensor1D, labels: tf.Tensor1D, num
 }
 
 /**
+ * The classifier's candidate pass (one forward now, backwards for any subset of the images later), or
+ * the same through tf.grad: the logits from one forward, each backward one tf.grad pass over the chosen
+ * images tiled K times (row i·K + r a copy of image i with objective Σ_c weights[i·K + r, c]·f_c; its
+ * own forward, so under randomized κ another draw than the logits).
+ * Either way one backward pass instead of K keeps the op count per step small, which is what batching
+ * needs on GPU backends and what one-image runs pay for everywhere.
+ */
+export function candidatePass(classifier: Classifier, x: tf.Tensor4D): CandidatePass {
+  if (classifier.candidatePass) return classifier.candidatePass(x);
+  const logits = classifier.logits(x);
+  return {
+    logits,
+    gradients: (weights, k, images) => tf.tidy(() => {
+      const tiled = repeatRows(images ? gatherRows(x, images) : x, k);
+      const { logits: l, gradient } = logitsAndGradient(classifier, tiled, (out) => tf.sum(tf.mul(out, weights)));
+      l.dispose();
+      return gradient;
+    }),
+    dispose: () => logits.dispose(),
+  };
+}
+
+/** weights [n·K, C] with row i·K + r = onehot(targets[i, r]) − onehot(labels[i]): its backward is ∇f_k − ∇f_y. */
+export function candidateWeights(labels: tf.Tensor1D, targets: tf.Tensor2D, numClasses: number): tf.Tensor2D {
+  const [n, k] = targets.shape;
+  return tf.tidy(() =>
+    tf.sub(
+      tf.oneHot(tf.reshape(targets, [n * k]), numClasses),
+      tf.oneHot(tf.reshape(tf.tile(tf.reshape(labels, [n, 1]), [1, k]), [n * k]), numClasses),
+    ) as tf.Tensor2D,
+  );
+}
+
+/**
  * For each image i and each candidate class targets[i, r]: ∇f_k − ∇f_y at x_i (row i·K + r of
- * `gradients` [n·K, …input]), plus each image's logits [n, C] from the same forward pass.
- * With the classifier's `candidateGradients` (retrofitted chains): one forward on the n images and one
- * backward for the n·K cotangents. Otherwise one tf.grad pass over the batch tiled K times (row i·K + r a
- * copy of image i with objective f_{k_ir} − f_{y_i}). Either way one pass instead of K keeps the op count
- * per step small, which is what batching needs on GPU backends and what one-image runs pay for everywhere.
+ * `gradients` [n·K, …input]), plus each image's logits [n, C] from the same forward pass (`candidatePass`).
  */
 export function candidateGradients(
   classifier: Classifier,
@@ -79,27 +109,12 @@ export function candidateGradients(
   labels: tf.Tensor1D,
   targets: tf.Tensor2D,
 ): { logits: tf.Tensor2D; gradients: tf.Tensor4D } {
-  const [n, k] = targets.shape;
-  const numClasses = classifier.numClasses;
-  const weights = tf.tidy(() =>
-    tf.sub(
-      tf.oneHot(tf.reshape(targets, [n * k]), numClasses),
-      tf.oneHot(tf.reshape(tf.tile(tf.reshape(labels, [n, 1]), [1, k]), [n * k]), numClasses),
-    ) as tf.Tensor2D,
-  );
+  const pass = candidatePass(classifier, x);
+  const weights = candidateWeights(labels, targets, classifier.numClasses);
   try {
-    if (classifier.candidateGradients) return classifier.candidateGradients(x, weights, k);
-    const tiled = repeatRows(x, k);
-    try {
-      const { logits, gradient } = logitsAndGradient(classifier, tiled, (l) => tf.sum(tf.mul(l, weights)));
-      // Every copy of an image sees the same pass (and the same κ draw), so its first row stands for it.
-      const first = tf.tidy(() => tf.reshape(tf.slice(tf.reshape(logits, [n, k, numClasses]), [0, 0, 0], [n, 1, numClasses]), [n, numClasses]) as tf.Tensor2D);
-      logits.dispose();
-      return { logits: first, gradients: gradient };
-    } finally {
-      tiled.dispose();
-    }
+    return { logits: tf.clone(pass.logits), gradients: pass.gradients(weights, targets.shape[1]) };
   } finally {
     weights.dispose();
+    pass.dispose();
   }
 }

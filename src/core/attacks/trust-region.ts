@@ -76,7 +76,7 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
       // The class each image's step leaves: its label, until a targeted run's prediction moves elsewhere.
       const leave = Int32Array.from(await labels.data());
       const target = goal.targeted ? Int32Array.from({ length: n }, (_, i) => goal.target(i)) : Int32Array.from(
-        await take(tf.tidy(() => nearestBoundary(ctx, x, labels, ctx.classifier.logits(x), norm, numClasses - 1).target)),
+        await take(tf.tidy(() => nearestBoundary(ctx, x, labels, norm, numClasses - 1).target)),
       );
       const iterations = new Int32Array(n);
       const radii = new Float32Array(n).fill(radius);

@@ -11,7 +11,7 @@ import type { Classifier } from '../models/classifier';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
 import { KappaControl } from '../retrofit/kappa-control';
-import { plainCandidateVjp, plainForward } from '../retrofit/plain-forward';
+import { plainCandidatePass, plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
 /** A fixed κ, or randomized JumpReLU (paper appendix C): κ ~ U[0.6·b, b] per layer and forward pass. */
@@ -46,7 +46,7 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
     if (typeof kappa === 'number') control.setKappa(kappa);
     else control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
   };
-  const vjp = plainCandidateVjp(r.model, own);
+  const pass = plainCandidatePass(r.model, own);
   return {
     kappa,
     numClasses: outShape[1],
@@ -57,6 +57,6 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
       return forward(x) as tf.Tensor2D;
     },
     withBackward: (b: JumpReluBackward) => classifierFromRetrofit(r, normalization, kappa, b),
-    ...(vjp ? { candidateGradients: (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { setKappa(); return vjp(x, weights, k); } } : {}),
+    ...(pass ? { candidatePass: (x: tf.Tensor4D) => { setKappa(); return pass(x); } } : {}),
   };
 }

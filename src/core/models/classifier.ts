@@ -15,16 +15,32 @@ export interface Classifier {
   /** The normalisation the inputs are in (to map the [0, 1] pixel range into this space). */
   normalization: Normalization;
   /**
-   * Optional fast path for many input gradients per image: one forward on x [n, …] and one backward for
-   * `weights` [n·k, classes] (k cotangents per image, row i·k + r) → the logits [n, classes] and the
-   * gradients [n·k, …] of Σ_c weights[row, c]·f_c at each row's image. Without it callers use tf.grad.
+   * Optional fast path for many input gradients per image (retrofitted models through the plain-op
+   * forward): a forward on x whose backward runs later, for many cotangents per image and any subset of
+   * the images. Without it callers use tf.grad (gradients.ts's `candidatePass`).
    */
-  candidateGradients?(x: tf.Tensor4D, weights: tf.Tensor2D, k: number): { logits: tf.Tensor2D; gradients: tf.Tensor4D };
+  candidatePass?(x: tf.Tensor4D): CandidatePass;
   /**
    * The same classifier (same forward outputs) whose JumpReLU gradients follow another backward rule
    * (gradient-mode.ts). Absent on classifiers without JumpReLU units, where every rule is the same.
    */
   withBackward?(backward: JumpReluBackward): Classifier;
+}
+
+/**
+ * One forward pass on x [n, …] whose backward runs later, for K cotangents per image of any subset of the
+ * n images: DeepFool reads the logits (who is fooled, which candidates), then asks for the gradients of
+ * the images still to attack, without a second forward. Owns the forward's tensors until `dispose`.
+ */
+export interface CandidatePass {
+  /** The forward's logits [n, classes]. */
+  readonly logits: tf.Tensor2D;
+  /**
+   * `weights` [m·K, classes] for the images `images` (indices into x, m of them; all n when omitted), row i·K + r the r-th cotangent on the i-th of them → gradients [m·K, …x], row i·K + r the
+   * gradient of Σ_c weights[i·K + r, c]·f_c at that image.
+   */
+  gradients(weights: tf.Tensor2D, k: number, images?: readonly number[]): tf.Tensor4D;
+  dispose(): void;
 }
 
 /**

@@ -10,7 +10,7 @@ import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import { loadModelNode } from '../models/load-node';
 import { shardBatch } from '../data/shard-batch';
 import { KappaControl } from './kappa-control';
-import { plainCandidateVjp, plainForward } from './plain-forward';
+import { plainCandidatePass, plainCandidateVjp, plainForward } from './plain-forward';
 import { runVjpParity, vjpResidualModel, vjpTestModel } from '../bench/vjp-parity';
 import { retrofit } from './retrofit';
 
@@ -52,6 +52,31 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     }
   });
 
+  it.each(['chain', 'residual'] as const)('a pass on the %s network: the backward for some of its images equals those rows of the full backward; dispose frees it all', (net) => {
+    const { model, control } = net === 'chain' ? vjpTestModel(0.05) : vjpResidualModel(0.05);
+    const pass = plainCandidatePass(model, control)!;
+    const [, h, w, c] = model.inputs[0].shape as number[];
+    const n = 5;
+    const k = 3;
+    const x = tf.randomUniform([n, h, w, c], -2, 2, 'float32', 5) as tf.Tensor4D;
+    const classes = (model.outputs[0].shape as number[])[1];
+    const weights = tf.randomNormal([n * k, classes], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const p = pass(x);
+    const full = p.gradients(weights, k);
+    const images = [3, 0, 4];
+    const rows = images.flatMap((i) => [0, 1, 2].map((r) => i * k + r));
+    const some = tf.tidy(() => p.gradients(tf.gather(weights, rows), k, images));
+    const expected = tf.gather(full, rows);
+    expect(maxAbs(some, expected)).toBeLessThan(1e-6 * Math.max(1, scale(expected)));
+    expect(scale(expected)).toBeGreaterThan(0);
+    tf.dispose([full, some, expected]);
+    p.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, weights]);
+    model.dispose();
+  });
+
   it.each(['chain', 'residual'] as const)('an inference pass on the %s network frees each activation after its last reader; under tf.grad it keeps them', (net) => {
     const { model, control } = net === 'chain' ? vjpTestModel(0.05) : vjpResidualModel(0.05);
     const forward = plainForward(model, control)!;
@@ -91,12 +116,12 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     const norm = NORMALIZATION[card.dataset];
     const r = await retrofit(model, card.kappa.default);
     const clf = classifierFromRetrofit(r, norm, card.kappa.default);
-    expect(clf.candidateGradients).toBeDefined();
+    expect(clf.candidatePass).toBeDefined();
     const x = shardBatch(shard, 0, n, norm);
     const labels = tf.tensor1d(Array.from(shard.labels.subarray(0, n)), 'int32');
     const targets = tf.tidy(() => tf.topk(tf.where(tf.oneHot(labels, 10).toBool(), tf.fill([n, 10], -Infinity), clf.logits(x)), 9).indices) as tf.Tensor2D;
     const fast = candidateGradients(clf, x, labels, targets);
-    const slow = candidateGradients({ ...clf, candidateGradients: undefined }, x, labels, targets);
+    const slow = candidateGradients({ ...clf, candidatePass: undefined }, x, labels, targets);
     expect(maxAbs(fast.logits, slow.logits)).toBeLessThan(1e-5);
     expect(maxAbs(fast.gradients, slow.gradients)).toBeLessThan(1e-5 * Math.max(1, scale(slow.gradients)));
     tf.dispose([x, labels, targets, fast.logits, fast.gradients, slow.logits, slow.gradients]);

@@ -22,11 +22,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
+import { gatherRows } from '../attacks/batch';
 import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
 import { pooledConvInputGrad, pooledConvInputGradAvailable } from '../op/pooled-conv-input-grad';
 import { axisPadding, conv2dInputGrad, convInputGradient, isUnitDilation } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
 import type { KappaControl } from './kappa-control';
+import type { CandidatePass } from '../models/classifier';
 
 /**
  * A tiled max-pool's cotangent not yet spread over the pool's input. A convolution feeding the pool (through
@@ -49,13 +51,24 @@ type Cotangent = tf.Tensor | PooledCotangent;
 const isPooled = (g: Cotangent): g is PooledCotangent => !(g instanceof tf.Tensor);
 
 /**
- * The backward of one op for cotangents `g` of n·K rows (row i·K + r belongs to image i), given how many
- * cotangents (K) each image has. Built by the forward call, so it sees that call's input and κ.
+ * What a backward sweep is for: `k` cotangents per image, for the forward's images `sub` picks (a backward
+ * may cover only some of the images its forward ran on: DeepFool drops those already fooled). Per-image
+ * tensors of the forward (masks, routes) go through `sub` before they meet a cotangent.
  */
-type Back = (g: Cotangent, k: number) => Cotangent;
+interface Sweep {
+  readonly k: number;
+  sub<T extends tf.Tensor>(t: T): T;
+}
+
+/**
+ * The backward of one op for cotangents `g` of m·K rows (row i·K + r belongs to the sweep's i-th image).
+ * Built by the forward call, so it sees that call's input and κ.
+ */
+type Back = (g: Cotangent, sweep: Sweep) => Cotangent;
 
 interface Op {
-  run(x: tf.Tensor): { y: tf.Tensor; back: Back | null };
+  /** `saved`: the forward's tensors `back` reads, kept until the backward has run. */
+  run(x: tf.Tensor): { y: tf.Tensor; back: Back | null; saved?: tf.Tensor[] };
   /** Whether `run` returns a backward (static, so support is known before any forward). */
   readonly differentiable: boolean;
 }
@@ -71,8 +84,8 @@ function maskPerImage(g: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
 }
 
 /** g times an element-wise derivative [n, …]; a pooled cotangent keeps it for the fused kernel. */
-function masked(g: Cotangent, mask: tf.Tensor, k: number): Cotangent {
-  if (!isPooled(g)) return maskPerImage(g, mask, k);
+function masked(g: Cotangent, mask: tf.Tensor, sweep: Sweep): Cotangent {
+  if (!isPooled(g)) return maskPerImage(g, mask, sweep.k);
   return { ...g, derivative: (g.derivative ? tf.mul(g.derivative, mask) : mask) as tf.Tensor4D };
 }
 
@@ -90,7 +103,7 @@ function thresholdOp(control: KappaControl): Op {
     run: (x) => {
       const k = control.draw();
       const backward = control.backward;
-      return { y: jumpRelu(x, k, backward), back: (g, copies) => masked(g, derivative(x, k, backward), copies) };
+      return { y: jumpRelu(x, k, backward), back: (g, sweep) => masked(g, derivative(sweep.sub(x), k, backward), sweep), saved: [x] };
     },
   };
 }
@@ -99,7 +112,7 @@ function activation(name: unknown): Op | null {
   if (name === undefined || name === null || name === 'linear') return IDENTITY;
   if (name === 'softmax') return { differentiable: false, run: (x) => ({ y: tf.softmax(x), back: null }) };
   // Only in models that were not retrofitted: ReLU is JumpReLU at κ = 0 (same values, same gradient).
-  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, k) => masked(g, derivative(x, 0, EXACT_BACKWARD), k) }) };
+  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, sweep) => masked(g, derivative(sweep.sub(x), 0, EXACT_BACKWARD), sweep), saved: [x] }) };
   return null;
 }
 
@@ -134,10 +147,10 @@ function spread(g: tf.Tensor, route: tf.Tensor4D, shape: number[], size: [number
 }
 
 /** The cotangent as a tensor: a pooled one spread over the pool's input, its derivatives applied. */
-function dense(g: Cotangent, k: number): tf.Tensor {
+function dense(g: Cotangent, sweep: Sweep): tf.Tensor {
   if (!isPooled(g)) return g;
-  const up = spread(g.pooled, firstMaxRoute(g.poolInput, g.poolOutput, g.size), g.poolInput.shape, g.size, k);
-  return g.derivative ? maskPerImage(up, g.derivative, k) : up;
+  const up = spread(g.pooled, firstMaxRoute(g.poolInput, g.poolOutput, g.size), g.poolInput.shape, g.size, sweep.k);
+  return g.derivative ? maskPerImage(up, g.derivative, sweep.k) : up;
 }
 
 function maxPoolOp(size: [number, number], strides: [number, number], pad: 'valid' | 'same'): Op {
@@ -156,19 +169,23 @@ function maxPoolOp(size: [number, number], strides: [number, number], pad: 'vali
       if (!tiled) return { y: tf.maxPool(x as tf.Tensor4D, size, strides, pad), back: null };
       const y = pool(x) as tf.Tensor4D;
       // Spread later, by whoever reads it: a convolution right before the pool skips the spread (fused).
-      return { y, back: (g, k) => ({ pooled: dense(g, k) as tf.Tensor4D, poolInput: x as tf.Tensor4D, poolOutput: y, size, derivative: null }) };
+      return {
+        y,
+        back: (g, sweep) => ({ pooled: dense(g, sweep) as tf.Tensor4D, poolInput: sweep.sub(x as tf.Tensor4D), poolOutput: sweep.sub(y), size, derivative: null }),
+        saved: [x, y],
+      };
     },
   };
 }
 
 /** Conv2D or Dense followed by its built-in activation (linear in retrofitted models). */
-function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: Cotangent, x: tf.Tensor, k: number) => tf.Tensor) | null, bias: tf.LayerVariable | undefined, act: Op): Op {
+function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: Cotangent, inputShape: number[], sweep: Sweep) => tf.Tensor) | null, bias: tf.LayerVariable | undefined, act: Op): Op {
   return {
     differentiable: back !== null && act.differentiable,
     run: (x) => {
       const z = bias ? tf.add(linear(x), bias.read()) : linear(x);
       const a = act.run(z);
-      return { y: a.y, back: back && a.back ? (g, k) => back(a.back!(g, k), x, k) : null };
+      return { y: a.y, back: back && a.back ? (g, sweep) => back(a.back!(g, sweep), x.shape, sweep) : null, saved: a.saved };
     },
   };
 }
@@ -179,7 +196,7 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
   if (layer instanceof JumpReLU) return thresholdOp(control);
   if (cls === 'InputLayer' || cls === 'Dropout' || cls === 'SpatialDropout2D' || cls === 'GaussianNoise') return IDENTITY;
   if (cls === 'Flatten') {
-    return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g, k) => { const d = dense(g, k); return tf.reshape(d, [d.shape[0], ...x.shape.slice(1)]); } }) };
+    return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g, sweep) => { const d = dense(g, sweep); return tf.reshape(d, [d.shape[0], ...x.shape.slice(1)]); } }) };
   }
   if (cls === 'Activation') return activation(cfg.activation);
   if (cfg.dataFormat !== undefined && cfg.dataFormat !== 'channelsLast' && cfg.dataFormat !== 'channels_last') return null;
@@ -200,14 +217,14 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
     const dilations = pair(cfg.dilationRate ?? 1);
     const pad = cfg.padding as 'valid' | 'same';
     const w = () => kernel.read() as tf.Tensor4D;
-    const back = (g: Cotangent, x: tf.Tensor, k: number): tf.Tensor => {
-      const size: [number, number] = [x.shape[1]!, x.shape[2]!];
+    const back = (g: Cotangent, inputShape: number[], sweep: Sweep): tf.Tensor => {
+      const size: [number, number] = [inputShape[1], inputShape[2]];
       if (isPooled(g) && strides[0] === 1 && strides[1] === 1 && pooledConvInputGradAvailable()) {
         const [kh, kw] = w().shape;
         const padding: [number, number] = [axisPadding(pad, size[0], kh, 1)[0], axisPadding(pad, size[1], kw, 1)[0]];
-        return pooledConvInputGrad(g.pooled, g.poolInput, w(), g.derivative, k, g.size, size, padding);
+        return pooledConvInputGrad(g.pooled, g.poolInput, w(), g.derivative, sweep.k, g.size, size, padding);
       }
-      return convInputGradient(dense(g, k) as tf.Tensor4D, w(), pad, strides, size);
+      return convInputGradient(dense(g, sweep) as tf.Tensor4D, w(), pad, strides, size);
     };
     return affineOp((x) => conv2dInputGrad(x as tf.Tensor4D, w(), strides, pad, dilations), isUnitDilation(dilations) ? back : null, bias, act);
   }
@@ -217,7 +234,7 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
     // MatMul's registered gradient uses) took 8× as long on DeepFool's [n·K, 120] × [320, 120]ᵀ.
     const back = (g: tf.Tensor) => tf.matMul(g as tf.Tensor2D, tf.transpose(w()));
     const matMul = tf.customGrad((x) => ({ value: tf.matMul(x as tf.Tensor2D, w()), gradFunc: (dy) => back(dy) }));
-    return affineOp((x) => matMul(x), (g, _x, k) => back(dense(g, k)), bias, act);
+    return affineOp((x) => matMul(x), (g, _shape, sweep) => back(dense(g, sweep)), bias, act);
   }
   return null;
 }
@@ -246,7 +263,7 @@ function batchNormOp(layer: tf.layers.Layer, cfg: Cfg): Op | null {
     differentiable: true,
     run: (x) => {
       const [scale, shift] = affine();
-      return { y: tf.add(tf.mul(x, scale), shift), back: (g, k) => tf.mul(dense(g, k), scale) };
+      return { y: tf.add(tf.mul(x, scale), shift), back: (g, sweep) => tf.mul(dense(g, sweep), scale), saved: [scale] };
     },
   };
 }
@@ -259,7 +276,7 @@ function globalAveragePoolOp(): Op {
       const [, h, w, c] = x.shape;
       return {
         y: tf.mean(x, [1, 2]),
-        back: (g, k) => { const d = dense(g, k); return tf.mul(tf.reshape(d, [d.shape[0], 1, 1, c]), tf.fill([1, h, w, c], 1 / (h * w))); },
+        back: (g, sweep) => { const d = dense(g, sweep); return tf.mul(tf.reshape(d, [d.shape[0], 1, 1, c]), tf.fill([1, h, w, c], 1 / (h * w))); },
       };
     },
   };
@@ -311,13 +328,14 @@ function lastReaders(graph: Graph): number[] {
 }
 
 /**
- * Runs the graph on x; with `backs`, records each node's backward (index-aligned with `nodes`).
+ * Runs the graph on x; with `backs`, records each node's backward (index-aligned with `nodes`) and in
+ * `saved` the forward tensors those backwards read.
  * Without `backs` and outside a gradient tape (an inference pass: accuracy, predictions), each node runs
  * in its own tidy and a value is disposed once its last reader has run, so the peak holds a few layers'
  * activations, not all of them (250 CIFAR-10 images through AlexLike: 209 → 75 MB above the weights; the
  * ResNet-20 kept ~830 MB). Under tf.grad the tape needs them all, so nothing is disposed early.
  */
-function runGraph(graph: Graph, x: tf.Tensor, backs?: (Back | null)[]): tf.Tensor {
+function runGraph(graph: Graph, x: tf.Tensor, backs?: (Back | null)[], saved?: tf.Tensor[]): tf.Tensor {
   const values: tf.Tensor[] = [];
   const at = (i: number) => (i < 0 ? x : values[i]);
   const prune = !backs && !tf.engine().isTapeOn();
@@ -334,6 +352,7 @@ function runGraph(graph: Graph, x: tf.Tensor, backs?: (Back | null)[]): tf.Tenso
       const r = node.op.run(at(node.inputs[0]));
       values.push(r.y);
       backs?.push(r.back);
+      if (r.saved) saved?.push(...r.saved);
     }
     if (!prune) return;
     for (const i of node.inputs) {
@@ -352,36 +371,59 @@ export function plainForward(model: tf.LayersModel, control: KappaControl): ((x:
   return (x) => tf.tidy(() => runGraph(graph, x));
 }
 
+/** The pass, or null if some op has no hand-written backward. */
+export function plainCandidatePass(model: tf.LayersModel, control: KappaControl): ((x: tf.Tensor4D) => CandidatePass) | null {
+  const graph = graphOf(model, control);
+  if (!graph || !differentiable(graph)) return null;
+  return (x) => {
+    const backs: (Back | null)[] = [];
+    const saved: tf.Tensor[] = [];
+    // The tidy frees the forward's temporaries; what the backwards read is returned, so it survives.
+    const [logits, ...held] = tf.tidy(() => [runGraph(graph, x, backs, saved), ...saved]);
+    return {
+      logits: logits as tf.Tensor2D,
+      gradients: (weights, k, images) => tf.tidy(() => {
+        // Row copies on host backends (wasm's GatherV2 is an element-wise loop, ~5× a copy).
+        const sweep: Sweep = { k, sub: (t) => (images ? gatherRows(t, images) : t) };
+        // Reverse sweep; a node read by several others (a residual fork) sums their cotangents.
+        const cot: (Cotangent | undefined)[] = [];
+        let input: tf.Tensor | undefined;
+        // A sum of cotangents (a residual fork) and the input's are tensors; a lone pooled one stays lazy.
+        const give = (i: number, g: Cotangent) => {
+          if (i < 0) input = input ? tf.add(input, dense(g, sweep)) : dense(g, sweep);
+          else cot[i] = cot[i] ? tf.add(dense(cot[i]!, sweep), dense(g, sweep)) : g;
+        };
+        give(graph.output, weights);
+        for (let i = graph.nodes.length - 1; i >= 0; i--) {
+          const g = cot[i];
+          if (!g) continue; // does not reach the output
+          const node = graph.nodes[i];
+          if (node.op === 'add') node.inputs.forEach((j) => give(j, g));
+          else give(node.inputs[0], backs[i]!(g, sweep));
+        }
+        return input as tf.Tensor4D;
+      }),
+      // The caller's x may be among the saved tensors (an op reading the input): it stays the caller's.
+      dispose: () => { for (const t of [logits, ...held]) if (t !== x) t.dispose(); },
+    };
+  };
+}
+
 /**
- * One forward pass on x [n, …] and one backward pass for K cotangents per image: `weights` [n·K, classes]
- * (row i·K + r: the r-th cotangent on image i's output) gives `gradients` [n·K, …x] with row i·K + r the
- * gradient of Σ_c weights[i·K + r, c]·f_c at x_i, and the forward's `logits` [n, classes].
- * Null if some op has no hand-written backward.
+ * One forward pass on x [n, …] and one backward pass for K cotangents per image (a `CandidatePass` used
+ * once): `weights` [n·K, classes] gives `gradients` [n·K, …x] and the forward's `logits` [n, classes].
  */
 export type CandidateVjp = (x: tf.Tensor4D, weights: tf.Tensor2D, k: number) => { logits: tf.Tensor2D; gradients: tf.Tensor4D };
 
 export function plainCandidateVjp(model: tf.LayersModel, control: KappaControl): CandidateVjp | null {
-  const graph = graphOf(model, control);
-  if (!graph || !differentiable(graph)) return null;
-  return (x, weights, k) => tf.tidy(() => {
-    const backs: (Back | null)[] = [];
-    const logits = runGraph(graph, x, backs);
-    // Reverse sweep; a node read by several others (a residual fork) sums their cotangents.
-    const cot: (Cotangent | undefined)[] = [];
-    let input: tf.Tensor | undefined;
-    // A sum of cotangents (a residual fork) and the input's are tensors; a lone pooled one stays lazy.
-    const give = (i: number, g: Cotangent) => {
-      if (i < 0) input = input ? tf.add(input, dense(g, k)) : dense(g, k);
-      else cot[i] = cot[i] ? tf.add(dense(cot[i]!, k), dense(g, k)) : g;
-    };
-    give(graph.output, weights);
-    for (let i = graph.nodes.length - 1; i >= 0; i--) {
-      const g = cot[i];
-      if (!g) continue; // does not reach the output
-      const node = graph.nodes[i];
-      if (node.op === 'add') node.inputs.forEach((j) => give(j, g));
-      else give(node.inputs[0], backs[i]!(g, k));
+  const pass = plainCandidatePass(model, control);
+  if (!pass) return null;
+  return (x, weights, k) => {
+    const p = pass(x);
+    try {
+      return { logits: tf.clone(p.logits), gradients: p.gradients(weights, k) };
+    } finally {
+      p.dispose();
     }
-    return { logits: logits as tf.Tensor2D, gradients: input as tf.Tensor4D };
-  });
+  };
 }
