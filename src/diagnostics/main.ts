@@ -68,6 +68,16 @@ function loadTestShard(loaded: LoadedModel) {
   return loadShard(fetchSource, `${new URL('./', location.href).href}data`, SHARD_NAMES[loaded.card.dataset]);
 }
 
+/** Loads shipped model `id` and its test shard, runs `run` on them, and frees the model whatever happens. */
+async function withShippedModel<T>(id: string, run: (loaded: LoadedModel, shard: Awaited<ReturnType<typeof loadTestShard>>) => Promise<T>): Promise<T> {
+  const loaded = await loadShipped(id);
+  try {
+    return await run(loaded, await loadTestShard(loaded));
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 /**
  * Attack parity mode: the whole attacks (core/attacks/attack-parity.ts) on the first `images` test images
  * of a shipped model at κ (default: the card's), on cpu and then on this backend in the same page,
@@ -78,32 +88,34 @@ async function attackParity(id: string, params: URLSearchParams, backend: string
   // backend switch returned zeros ('A valid external Instance reference no longer exists'); cpu data
   // moves to the GPU backend on first use.
   await tf.setBackend('cpu');
-  const loaded = await loadShipped(id);
-  const images = readCount(params, 'images');
-  const kappa = Number(params.get('kappa') ?? loaded.card.kappa.default);
-  if (!Number.isFinite(kappa) || kappa < 0) throw new Error(`kappa must be a number ≥ 0, got "${params.get('kappa')}"`);
-  const shard = await loadTestShard(loaded);
-  const r = await retrofit(loaded.model, kappa);
-  const clf = classifierFromRetrofit(r, NORMALIZATION[loaded.card.dataset], kappa);
-  const labels = shard.labels.subarray(0, images);
-  const budget = params.get('budget') === 'small' ? 'small' : 'paper';
-  const cases = attackParityCases(budget);
-  const before = tf.memory().numTensors;
-  const run = async () => {
-    const x = shardBatch(shard, 0, images, NORMALIZATION[loaded.card.dataset]);
+  return withShippedModel(id, async (loaded, shard) => {
+    const images = readCount(params, 'images');
+    const kappa = Number(params.get('kappa') ?? loaded.card.kappa.default);
+    if (!Number.isFinite(kappa) || kappa < 0) throw new Error(`kappa must be a number ≥ 0, got "${params.get('kappa')}"`);
+    const r = await retrofit(loaded.model, kappa);
     try {
-      return await runAttackCases(clf, x, labels, cases);
+      const clf = classifierFromRetrofit(r, NORMALIZATION[loaded.card.dataset], kappa);
+      const labels = shard.labels.subarray(0, images);
+      const budget = params.get('budget') === 'small' ? 'small' : 'paper';
+      const cases = attackParityCases(budget);
+      const before = tf.memory().numTensors;
+      const run = async () => {
+        const x = shardBatch(shard, 0, images, NORMALIZATION[loaded.card.dataset]);
+        try {
+          return await runAttackCases(clf, x, labels, cases);
+        } finally {
+          x.dispose();
+        }
+      };
+      const cpu = await run();
+      await tf.setBackend(backend);
+      const ours = await run();
+      const leaked = tf.memory().numTensors - before;
+      return { backend, model: id, kappa, images, budget, rows: compareAttackRuns(cpu, ours), leaked };
     } finally {
-      x.dispose();
+      r.model.dispose();
     }
-  };
-  const cpu = await run();
-  await tf.setBackend(backend);
-  const ours = await run();
-  const leaked = tf.memory().numTensors - before;
-  loaded.model.dispose();
-  r.model.dispose();
-  return { backend, model: id, kappa, images, budget, rows: compareAttackRuns(cpu, ours), leaked };
+  });
 }
 
 async function main(): Promise<void> {
@@ -130,15 +142,11 @@ async function main(): Promise<void> {
     const num = (k: DiagnosticsCount) => readCount(params, k);
     const sizes = { forwardImages: num('forward'), kappaImages: num('kappa'), kappaMoves: num('moves'),
       deepfoolImages: num('deepfool'), singleImages: num('single'), repeats: num('repeats') };
-    const loaded = await loadShipped(params.get('modelbench') ?? '');
-    try {
-      const shard = await loadTestShard(loaded);
+    const res = await withShippedModel(params.get('modelbench') ?? '', (loaded, shard) => {
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
-      const res = await benchModel(loaded, shard, sizes);
-      window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
-    } finally {
-      loaded.model.dispose();
-    }
+      return benchModel(loaded, shard, sizes);
+    });
+    window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
     status.textContent = 'Benchmark done.';
     out.textContent = JSON.stringify(window.__modelBench, null, 2);
     return;
@@ -146,15 +154,11 @@ async function main(): Promise<void> {
   if (params.has('adaptivebench')) {
     // Adaptive-suite benchmark (npm run bench): the same benchAdaptive as Node, on this browser's backend.
     const images = readCount(params, 'images', ADAPTIVE_BENCH_IMAGES);
-    const loaded = await loadShipped(params.get('adaptivebench') ?? '');
-    try {
-      const shard = await loadTestShard(loaded);
+    const res = await withShippedModel(params.get('adaptivebench') ?? '', (loaded, shard) => {
       status.textContent = `Benchmarking the adaptive suite's attacks on ${loaded.card.id}, ${images} images, on ${choice.backend}…`;
-      const res = await benchAdaptive(loaded, shard, images);
-      window.__adaptiveBench = { ...res, wasm: choice.wasm };
-    } finally {
-      loaded.model.dispose();
-    }
+      return benchAdaptive(loaded, shard, images);
+    });
+    window.__adaptiveBench = { ...res, wasm: choice.wasm };
     status.textContent = 'Benchmark done.';
     out.textContent = JSON.stringify(window.__adaptiveBench, null, 2);
     return;
