@@ -9,16 +9,19 @@
  * convolution's input gradient is itself a forward convolution (conv2d-input-grad.ts), because the wasm
  * backend's Conv2DBackpropInput is a scalar loop.
  *
- * Why a hand-written backward (`plainCandidateVjp`): DeepFool needs ∇(f_k − f_y) for every candidate k of
+ * Why a hand-written backward (`plainCandidatePass`): DeepFool needs ∇(f_k − f_y) for every candidate k of
  * every image. Through tf.grad that is one pass over the batch tiled K times — K identical forward passes.
  * Here the forward runs once on the n images and only the backward runs on n·K rows; each op's backward
  * reads what it needs of the forward (JumpReLU masks, max-pool routes) from the n rows, broadcast over K.
+ * The backward runs later, for any subset of the images (DeepFool reads the logits first and drops the
+ * images already fooled), and a max-pool's cotangent reaches the convolution before it unspread: the
+ * fused kernel (op/pooled-conv-input-grad.ts) adds one kernel patch per pooled value.
  *
  * Supports the layer types of image classifiers, Sequential or functional (a DAG of single-use layers):
  * Conv2D, Dense, pooling, global average pooling, Flatten, Dropout, BatchNormalization (inference),
  * Add, Activation linear/softmax, JumpReLU; anything else returns null and callers use `model.apply`.
  * Ops without a hand-written backward (softmax, average pooling, overlapping max pooling, dilated
- * convolutions) make `plainCandidateVjp` null: callers then use tf.grad.
+ * convolutions) make `plainCandidatePass` null: callers then use tf.grad.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
