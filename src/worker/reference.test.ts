@@ -1,5 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseReference } from './reference';
+
+const PUBLIC = join(import.meta.dirname, '../../public');
 
 const cell = { accuracy: 0.5, rho: 0.2, foolRate: 0.5, meanIterations: 3 };
 
@@ -53,5 +57,23 @@ describe('reference results (npm run reproduce output)', () => {
     expect(() => parseReference(bad({ cells: { pgd: { ...cell, accuracy: -0.1 } } }), 'f', 'm')).toThrow(/accuracy/);
     expect(() => parseReference(bad({ cells: { pgd: { ...cell, foolRate: 2 } } }), 'f', 'm')).toThrow(/foolRate/);
     expect(() => parseReference(bad({ cells: { pgd: { ...cell, rho: -1 } } }), 'f', 'm')).toThrow(/rho/);
+  });
+
+  it('every shipped reference file parses, for a shipped model, with both κ rows and an adaptive section', () => {
+    const index = JSON.parse(readFileSync(join(PUBLIC, 'models/index.json'), 'utf8')) as { models: { id: string; dataset: string }[] };
+    const files = readdirSync(join(PUBLIC, 'reference')).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const id = f.replace(/\.json$/, '');
+      const model = index.models.find((m) => m.id === id);
+      expect(model, `${f}: no shipped model ${id}`).toBeDefined();
+      const json = JSON.parse(readFileSync(join(PUBLIC, 'reference', f), 'utf8')) as { dataset: string };
+      const r = parseReference(json, f, id);
+      const card = JSON.parse(readFileSync(join(PUBLIC, 'models', id, 'card.json'), 'utf8')) as { kappa: { paper: number } };
+      expect(json.dataset, f).toBe(model!.dataset);
+      expect(r.count, f).toBeGreaterThanOrEqual(200);
+      expect(r.whiteBox.map((w) => w.kappa), `${f}: rows at κ = 0 and the paper's κ`).toEqual(expect.arrayContaining([0, card.kappa.paper]));
+      expect(r.adaptive?.length ?? 0, `${f}: no adaptive section`).toBeGreaterThan(0);
+    }
   });
 });
