@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { JobWorker } from '../worker/client';
 import type { JobKind } from '../worker/jobs';
 import type { LoadedModelInfo, ModelCard } from '../worker/protocol';
-import { modelReady } from './selectors';
+import { asModelCard, userModelId, type UserModelCard } from '../core/models/user-card';
+import { modelReady, selectCurrentEval } from './selectors';
 import { createAppStore } from './store';
 import { decode } from './url-schema';
 import { storeFromUrl } from './url-sync';
@@ -17,7 +18,7 @@ const dataset = { dataset: 'mnist' as const, classNames: [], shape: [28, 28, 1] 
 const kappa = { default: 0, paper: 1, min: 0, max: 2, step: 0.05 };
 const shipped: LoadedModelInfo = { card: { id: 'm1', dataset: 'mnist', kappa: { ...kappa, default: 1 } } as ModelCard, dataset, gallery: [] };
 const own = (checksum = SHA): LoadedModelInfo => ({
-  card: { id: `user-${checksum.slice(0, 12)}`, dataset: 'mnist', kappa, user: { checksum, scaling: 'paper', declaredScaling: null } } as unknown as ModelCard,
+  card: { id: userModelId(checksum, 'paper'), dataset: 'mnist', kappa, user: { checksum, scaling: 'paper', declaredScaling: null } } as unknown as ModelCard,
   dataset, gallery: [],
 });
 
@@ -57,7 +58,7 @@ describe('own model in the store', () => {
     await flush();
     const s = store.getState();
     expect(calls.find((c) => c.kind === 'loadOwn')?.request).toEqual({ files, name: 'my-net', scaling: null });
-    expect(s.modelId).toBe(`user-${SHA.slice(0, 12)}`);
+    expect(s.modelId).toBe(userModelId(SHA, 'paper'));
     expect(s.card?.user?.checksum).toBe(SHA);
     expect(s.own).toMatchObject({ status: 'ready', scaling: 'paper', error: null });
     expect(modelReady(s)).toBe(true);
@@ -97,5 +98,32 @@ describe('own model in the store', () => {
     await store.getState().requestBackend('cpu');
     expect(calls.filter((c) => c.kind === 'loadOwn')).toHaveLength(3);
     expect(calls.filter((c) => c.kind === 'load')).toHaveLength(1);
+  });
+});
+
+describe('cached results follow the own model\'s input scaling', () => {
+  it('another scaling never shows the accuracy measured at the previous one (ids come from asModelCard)', async () => {
+    // The card as the worker makes it: the id is asModelCard's, so this fails if the id ignores the scaling.
+    const cardAt = (scaling: 'paper' | 'unit'): LoadedModelInfo => {
+      const user = { checksum: SHA, scaling, declaredScaling: null, name: 'net', dataset: 'mnist', layers: [], parameters: 1, softmaxRemoved: false,
+        files: {}, warning: null, scalingLabel: scaling, evaluation: { count: 10, accuracyByKappa: [{ kappa: 0, accuracy: 0.5 }] } };
+      return { card: asModelCard(user as unknown as UserModelCard, 'cpu', 'mnist-test'), dataset, gallery: [] };
+    };
+    const byScaling = { paper: 0.99, unit: 0.94 };
+    let loaded: 'paper' | 'unit' = 'paper'; // what the worker holds now
+    const { store } = await withShipped({
+      loadOwn: (r: { scaling: 'paper' | 'unit' | null }) => cardAt((loaded = r.scaling ?? 'paper')),
+      evaluate: (r: Record<string, unknown>) => ({ request: r, correct: byScaling[loaded] * 100, total: 100, accuracy: byScaling[loaded], gallery: [], ms: 1 }),
+    });
+    await store.getState().openOwnFiles(files, 'net');
+    await flush();
+    expect(selectCurrentEval(store.getState())?.accuracy).toBe(0.99);
+    await store.getState().setOwnScaling('unit');
+    await flush();
+    const s = store.getState();
+    expect(selectCurrentEval(s)?.accuracy).toBe(0.94);
+    await store.getState().setOwnScaling('paper');
+    await flush();
+    expect(selectCurrentEval(store.getState())?.accuracy).toBe(0.99);
   });
 });

@@ -50,7 +50,7 @@ describe('user model card', () => {
     expect(Object.keys(card.files)).toEqual(['model.json', 'weights.bin']);
 
     const shown = asModelCard(card, 'wasm', 'mnist-test');
-    expect(shown.id).toBe(`user-${user.checksum.slice(0, 12)}`);
+    expect(shown.id).toBe(`user-${user.checksum.slice(0, 16)}-paper`);
     expect([shown.architecture, shown.variant]).toEqual(['user', 'user']);
     expect(shown.name).toBe('Your own model: lenet');
     expect(shown.evaluation.testAccuracy).toBe(want);

@@ -37,11 +37,20 @@ export const USER_KAPPA_RANGE: Record<DatasetName, ModelCard['kappa']> = {
 /** Model-id prefix of user-supplied models; the rest is the start of the checksum. */
 export const USER_MODEL_ID_PREFIX = 'user-';
 
+/**
+ * The id every cached result of a user's model is keyed by (evaluations, analyses, references): it names
+ * everything the numbers depend on besides κ and the backend, which the caches key or clear themselves —
+ * the exact files (checksum) and the input scaling. Same files at another scaling: another model.
+ */
+export function userModelId(checksum: string, scaling: InputScaling): string {
+  return `${USER_MODEL_ID_PREFIX}${checksum.slice(0, 16)}-${scaling}`;
+}
+
 /** The user card in the shipped cards' shape, so every panel reads it the same way (marked by `user`). */
 export function asModelCard(card: UserModelCard, backend: string, shard: string): ModelCard {
   const atZero = card.evaluation.accuracyByKappa.find((a) => a.kappa === 0)?.accuracy ?? NaN;
   return {
-    version: 1, id: `${USER_MODEL_ID_PREFIX}${card.checksum.slice(0, 12)}`, name: `Your own model: ${card.name}`,
+    version: 1, id: userModelId(card.checksum, card.scaling), name: `Your own model: ${card.name}`,
     dataset: card.dataset, architecture: 'user', variant: 'user', width: 1,
     description: `User-supplied ${card.dataset === 'mnist' ? 'MNIST' : 'CIFAR-10'} classifier (${card.layers.length} layers, `
       + `${card.parameters.toLocaleString('en')} parameters), retrofitted in this browser; inputs scaled as ${card.scalingLabel}. `
