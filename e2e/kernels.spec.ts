@@ -9,7 +9,7 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     const report = await page.waitForFunction(() => window.__parity, undefined, { timeout: 150_000 }).then((h) => h.jsonValue());
     expect(report, JSON.stringify(report)).not.toHaveProperty('error');
     type Vjp = import('../src/core/bench/vjp-parity').VjpParityResult;
-    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: Vjp; candidateVjpModes: Record<string, Vjp>; residualVjp: Vjp };
+    const r = report as import('../src/core/op/parity').ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: Vjp; candidateVjpModes: Record<string, Vjp>; residualVjp: Vjp; invertedVjp: Vjp };
     expect(r.backend).toBe(backend);
     for (const c of r.cases) expect(c, c.name).toMatchObject({ ok: true });
     // The forward kernel and the gradient kernel under each of the three gradient modes ran the whole table.
@@ -31,6 +31,11 @@ for (const backend of ['webgl', 'webgpu', 'wasm', 'cpu'] as const) {
     expect(r.residualVjp.logitsError).toBeLessThan(1e-5);
     expect(r.residualVjp.modelError).toBeLessThan(1e-4);
     expect(r.residualVjp.leaked).toBe(0);
+    // MobileNetV2 blocks: depthwise convolutions at stride 1 and 2, linear bottlenecks, a residual Add.
+    expect(r.invertedVjp.gradientError).toBeLessThan(1e-4);
+    expect(r.invertedVjp.logitsError).toBeLessThan(1e-5);
+    expect(r.invertedVjp.modelError).toBeLessThan(1e-4);
+    expect(r.invertedVjp.leaked).toBe(0);
     // κ is a uniform: moving it never compiles a program (null on backends that compile none).
     expect(r.kappaPrograms.outputsChanged).toBe(true);
     if (backend === 'webgl' || backend === 'webgpu') expect(r.kappaPrograms.programsCreated).toBe(0);

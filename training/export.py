@@ -21,6 +21,8 @@ PAPER = {
     'AlexLike': dict(kappa=0.4, base_acc=0.8946, robust_acc=0.8793, kmax=1.0, step=0.01),
     # The paper's WideResNet 30-4 rows (κ = 0.07 after each BN): Table 2c, ReLU (Base) and ReLU (Robust).
     'PreActResNet': dict(kappa=0.07, base_acc=0.9431, robust_acc=0.9372, kmax=0.2, step=0.005),
+    # MobileNetV2 (κ = 0.06): Tables 1d/2d/4d, base 92.07%, robust 91.69%.
+    'MobileNetV2': dict(kappa=0.06, base_acc=0.9207, robust_acc=0.9169, kmax=0.2, step=0.005),
 }
 
 
@@ -105,6 +107,60 @@ def resnet_topology(net):
     return layers, weights
 
 
+def depthwise_w(m):
+    # PyTorch's grouped kernel [C·mult, 1, kh, kw] → TF.js's depthwise_kernel [kh, kw, C, mult] (mult = 1 here).
+    return [m.weight.detach().numpy().transpose(2, 3, 0, 1)]
+
+
+def mobilenet_topology(net):
+    """Functional topology of MobileNetV2: Conv2D / DepthwiseConv2D (no bias, 'same'), BatchNormalization,
+    Activation('relu') after every BN but the projection's (the linear bottleneck), Add for the residual sums,
+    GlobalAveragePooling2D, Dense."""
+    def cv(name, filters, k, stride):
+        c = conv(name, filters, k, 'linear')
+        c['config'].update(strides=[stride, stride], padding='same', use_bias=False)
+        return c
+
+    def dw(name, stride):
+        return simple('DepthwiseConv2D', name, kernel_size=[3, 3], strides=[stride, stride], padding='same',
+                      depth_multiplier=1, data_format='channels_last', dilation_rate=[1, 1], activation='linear',
+                      use_bias=False)
+
+    def bn(name, m):
+        return simple('BatchNormalization', name, axis=-1, momentum=0.99, epsilon=m.eps, center=True, scale=True)
+
+    def conv_bn_relu(layers, weights, name, conv_layer, conv_weights, m_bn, x, relu=True):
+        layers += [node(conv_layer, x), node(bn(name + '_bn', m_bn), conv_layer['config']['name'])]
+        weights += [(conv_layer['config']['name'], conv_weights), (name + '_bn', bn_w(m_bn))]
+        if not relu:
+            return name + '_bn'
+        layers.append(node(simple('Activation', name + '_relu', activation='relu'), name + '_bn'))
+        return name + '_relu'
+
+    layers = [node(simple('InputLayer', 'input', batch_input_shape=[None, 32, 32, 3], sparse=False))]
+    weights = []
+    x = conv_bn_relu(layers, weights, 'stem', cv('stem', net.conv.out_channels, 3, 1), conv_w(net.conv), net.bn, 'input')
+    for i, b in enumerate(net.blocks):
+        p = f'b{i}_'
+        h = x
+        if b.expand is not None:
+            h = conv_bn_relu(layers, weights, p + 'expand', cv(p + 'expand', b.expand.out_channels, 1, 1),
+                             conv_w(b.expand), b.bn0, h)
+        h = conv_bn_relu(layers, weights, p + 'dw', dw(p + 'dw', b.stride), depthwise_w(b.dw), b.bn1, h)
+        h = conv_bn_relu(layers, weights, p + 'project', cv(p + 'project', b.project.out_channels, 1, 1),
+                         conv_w(b.project), b.bn2, h, relu=False)
+        if b.residual:
+            layers.append(node(simple('Add', p + 'add'), h, x))
+            h = p + 'add'
+        x = h
+    x = conv_bn_relu(layers, weights, 'last', cv('last', net.conv_last.out_channels, 1, 1), conv_w(net.conv_last),
+                     net.bn_last, x)
+    layers += [node(simple('GlobalAveragePooling2D', 'pool', data_format='channels_last'), x),
+               node(dense('fc', 10, 'linear'), 'pool')]
+    weights.append(('fc', dense_w(net.fc)))
+    return layers, weights
+
+
 def dense_w(m, chw=None):
     w = m.weight.detach().numpy()  # [out, in]
     if chw:  # PyTorch flattens C,H,W; TF.js flattens H,W,C
@@ -117,6 +173,8 @@ def topology_and_weights(net, r):
     """ReLUs appear in two forms, as in real Keras models: fused `activation` and standalone Activation layers."""
     if r['arch'] == 'PreActResNet':
         return resnet_topology(net)
+    if r['arch'] == 'MobileNetV2':
+        return mobilenet_topology(net)
     if r['arch'] == 'LeNetLike':
         layers = [conv('conv1', 10, 5, 'linear', [28, 28, 1]), pool('pool1'), simple('Activation', 'relu1', activation='relu'),
                   conv('conv2', 20, 5, 'linear'), pool('pool2'), simple('Activation', 'relu2', activation='relu'),
@@ -152,14 +210,15 @@ def export(model_id, out_root=os.path.join(ROOT, 'public', 'models'), from_check
     os.makedirs(out_dir, exist_ok=True)
     specs, blobs = [], []
     for lname, arrays in weights:
-        for suffix, arr in zip(WEIGHT_NAMES[len(arrays)], arrays):
+        names = ('depthwise_kernel',) if lname.endswith('_dw') else WEIGHT_NAMES[len(arrays)]
+        for suffix, arr in zip(names, arrays):
             arr = np.ascontiguousarray(arr, dtype='<f4')
             specs.append(dict(name=f'{lname}/{suffix}', shape=list(arr.shape), dtype='float32'))
             blobs.append(arr.tobytes())
     with open(os.path.join(out_dir, 'weights.bin'), 'wb') as f:
         f.write(b''.join(blobs))
     name = model_id.replace('-', '_')
-    if r['arch'] == 'PreActResNet':
+    if r['arch'] in ('PreActResNet', 'MobileNetV2'):
         topology = dict(class_name='Model', config=dict(name=name, layers=layers, input_layers=[['input', 0, 0]],
                                                         output_layers=[['fc', 0, 0]]))
     else:
@@ -184,6 +243,13 @@ def export(model_id, out_root=os.path.join(ROOT, 'public', 'models'), from_check
             f"{sum(p.numel() for p in net.parameters()) / 1e6:.2f} M parameters) sized for 2 CPU cores; the paper's "
             'headline CIFAR-10 row is a WideResNet 30-4 (its authors\' scripts: depth 34, width 4, 7.4 M parameters). '
             'Same family: BN → JumpReLU → conv in every block, so κ acts on batch-normalised pre-activations.']
+    if r['arch'] == 'MobileNetV2':
+        arch = f"MobileNetV2-{r['width']:g}"
+        width_note = [
+            f"MobileNetV2 at width multiplier {r['width']:g} ({sum(p.numel() for p in net.parameters()) / 1e6:.2f} M "
+            "parameters) sized for 2 CPU cores; the paper's network is the full-width MobileNetV2 (2.24 M). CIFAR-10 "
+            'layout (stem and second stage at stride 1); ReLU, not ReLU6, so JumpReLU replaces every activation '
+            'exactly; the projection of each inverted-residual block stays linear (no activation to retrofit).']
     card = dict(
         version=1, id=model_id,
         name=f"{arch} ({'MNIST' if ds == 'mnist' else 'CIFAR-10'}, {variant})",

@@ -127,3 +127,67 @@ class PreActResNet(Net):
             x = b(x)
         x = self.j(self.bn(x))
         return self.fc(x.mean((2, 3)))
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV2's block (Sandler et al. 2018): 1×1 expand → BN → J → 3×3 depthwise(stride) → BN → J → 1×1
+    project → BN (the linear bottleneck: no activation), plus the input when stride 1 and the widths agree.
+    ReLU, not ReLU6, so that the retrofit swaps every activation for the paper's J exactly."""
+
+    def __init__(self, cin, cout, stride, expand):
+        super().__init__()
+        mid = cin * expand
+        self.stride = stride
+        self.expand = None
+        if expand != 1:
+            self.expand = nn.Conv2d(cin, mid, 1, bias=False)
+            self.bn0, self.j0 = nn.BatchNorm2d(mid), Jump()
+        self.dw = nn.Conv2d(mid, mid, 3, stride, 0, groups=mid, bias=False)
+        self.bn1, self.j1 = nn.BatchNorm2d(mid), Jump()
+        self.project = nn.Conv2d(mid, cout, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        h = self.j0(self.bn0(self.expand(x))) if self.expand is not None else x
+        h = self.j1(self.bn1(self.dw(_same_pad(h, self.stride))))
+        h = self.bn2(self.project(h))
+        return x + h if self.residual else h
+
+
+def _scaled(c, width):
+    """Channels × width rounded to a multiple of 8, never below 90% of the scaled value (MobileNetV2's rule)."""
+    v = max(8, int(c * width + 4) // 8 * 8)
+    return v + 8 if v < 0.9 * c * width else v
+
+
+class MobileNetV2(Net):
+    """MobileNetV2 for 32×32 inputs as the CIFAR-10 ports do (stem stride 1; the second stage keeps stride 1):
+    conv3×3 32 → BN → J → 17 inverted-residual blocks (t, c, n, s) = (1,16,1,1) (6,24,2,1) (6,32,3,2) (6,64,4,2)
+    (6,96,3,1) (6,160,3,2) (6,320,1,1) → conv1×1 `last` → BN → J → global average pool → dense 10.
+    `width` scales every width but `last` (MobileNetV2's width multiplier)."""
+
+    CFG = [(1, 16, 1, 1), (6, 24, 2, 1), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+
+    def __init__(self, width=1.0, last=1280):
+        super().__init__()
+        cin = _scaled(32, width)
+        self.conv = nn.Conv2d(3, cin, 3, 1, 0, bias=False)
+        self.bn, self.j = nn.BatchNorm2d(cin), Jump()
+        blocks = []
+        for t, c, n, s in self.CFG:
+            cout = _scaled(c, width)
+            for b in range(n):
+                blocks.append(InvertedResidual(cin, cout, s if b == 0 else 1, t))
+                cin = cout
+        self.blocks = nn.ModuleList(blocks)
+        self.conv_last = nn.Conv2d(cin, last, 1, bias=False)
+        self.bn_last, self.j_last = nn.BatchNorm2d(last), Jump()
+        self.fc = nn.Linear(last, 10)
+
+    def forward(self, x):
+        x = self.j(self.bn(self.conv(_same_pad(x, 1))))
+        for b in self.blocks:
+            x = b(x)
+        x = self.j_last(self.bn_last(self.conv_last(x)))
+        return self.fc(x.mean((2, 3)))

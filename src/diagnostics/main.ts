@@ -11,7 +11,7 @@ import { registerKernels } from '../core/op/register';
 import { benchKernel, type KernelBenchRow } from '../core/bench/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
-import { conv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
+import { conv2dInputGrad, depthwiseConv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
 import { runVjpParity, type VjpParityResult } from '../core/bench/vjp-parity';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../core/bench/adaptive-bench';
@@ -27,7 +27,7 @@ import { ADAPTIVE_BENCH_IMAGES, readBenchSizes, readCount, type DiagnosticsCount
 
 declare global {
   interface Window {
-    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
+    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult; invertedVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
@@ -50,6 +50,15 @@ function convInputGradError(): number {
       const ours = g((t) => conv2dInputGrad(t, k, [1, 1], pad, [1, 1]));
       const theirs = g((t) => tf.conv2d(t, k, 1, pad));
       worst = Math.max(worst, tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]);
+      // The depthwise convolution's (MobileNetV2), stride 2, against TF.js's own gradient of the dense convolution
+      // with the block-diagonal kernel it equals (wasm has no DepthwiseConv2dNativeBackpropInput).
+      const kd = tf.randomNormal([3, 3, 3, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
+      const blockDiagonal = tf.mul(tf.reshape(kd, [3, 3, 1, 3]), tf.reshape(tf.eye(3), [1, 1, 3, 3])) as tf.Tensor4D;
+      const rd = tf.randomNormal(tf.depthwiseConv2d(x, kd, 2, pad).shape, 0, 1, 'float32', 5);
+      const gd = (f: (t: tf.Tensor4D) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t as tf.Tensor4D), rd)))(x);
+      const oursD = gd((t) => depthwiseConv2dInputGrad(t, kd, [2, 2], pad));
+      const theirsD = gd((t) => tf.conv2d(t, blockDiagonal, 2, pad));
+      worst = Math.max(worst, tf.max(tf.abs(tf.sub(oursD, theirsD))).dataSync()[0]);
     }
     return worst;
   });
@@ -178,13 +187,14 @@ async function main(): Promise<void> {
   const convInputGrad = { maxAbsError: convInputGradError() };
   const candidateVjp = await runVjpParity();
   const residualVjp = await runVjpParity(0.05, 'exact', 'residual');
+  const invertedVjp = await runVjpParity(0.05, 'exact', 'inverted');
   const candidateVjpModes = { 'straight-through': await runVjpParity(0.05, 'straight-through'), smoothed: await runVjpParity(0.05, 'smoothed') };
   const leaked = tf.memory().numTensors - before;
-  window.__parity = { ...report, convInputGrad, candidateVjp, residualVjp, candidateVjpModes };
+  window.__parity = { ...report, convInputGrad, candidateVjp, residualVjp, invertedVjp, candidateVjpModes };
   status.textContent = report.ok && leaked === 0 ? `All checks pass on ${report.backend}.` : `Checks FAILED on ${report.backend}.`;
   status.className = report.ok && leaked === 0 ? 'ok' : 'bad';
   const wasmSimdKernel = report.backend === 'wasm' ? wasmKernelUsesSimd(tf.backend() as BackendWasm) : null;
-  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, residualVjp, candidateVjpModes, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
+  out.textContent = JSON.stringify({ ...report, convInputGrad, candidateVjp, residualVjp, invertedVjp, candidateVjpModes, adapter: choice.adapter, reasons: choice.reasons, wasm: choice.wasm,
     wasmSimdKernel, crossOriginIsolated: self.crossOriginIsolated, leakedTensors: leaked }, null, 2);
 }
 

@@ -3,7 +3,8 @@
  * the tiled batch, on a small network with every op kind it handles: 'same' and 'valid' convolutions,
  * ReLU fused and as a layer, JumpReLU, max pooling with a remainder row/column and tied maxima, dense;
  * and on a small pre-activation residual network (BatchNormalization, strided and 1×1 convolutions, Add,
- * global average pooling): a functional model whose graph forks and joins.
+ * global average pooling): a functional model whose graph forks and joins; and on two MobileNetV2 blocks
+ * (depthwise convolutions at stride 1 and 2, linear bottlenecks, a residual Add).
  * Run by Vitest (cpu, wasm) and by the diagnostics page (webgl, webgpu; asserted in e2e).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -78,10 +79,46 @@ export function vjpResidualModel(kappa: number): { model: tf.LayersModel; contro
   return { model: tf.model({ inputs: input, outputs: logits }), control };
 }
 
+/**
+ * Two MobileNetV2 inverted-residual blocks (1×1 expand → BN → J → 3×3 depthwise → BN → J → 1×1 project →
+ * BN, the linear bottleneck): the first at stride 1 with its residual Add, the second at stride 2 on an even
+ * size (TF 'same' pads 0 before, 1 after) without one.
+ */
+export function vjpInvertedResidualModel(kappa: number): { model: tf.LayersModel; control: KappaControl } {
+  const control = new KappaControl(kappa);
+  const jump = (name: string) => {
+    const j = new JumpReLU({ kappa, name });
+    j.control = control;
+    return j;
+  };
+  const conv = (name: string, filters: number, k: number, seed: number) =>
+    tf.layers.conv2d({ name, filters, kernelSize: k, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed }) });
+  const depthwise = (name: string, strides: number, seed: number) =>
+    tf.layers.depthwiseConv2d({ name, kernelSize: 3, strides, padding: 'same', useBias: false, depthwiseInitializer: tf.initializers.glorotNormal({ seed }) });
+  const apply = (x: tf.SymbolicTensor, ...layers: tf.layers.Layer[]) => layers.reduce((h, l) => l.apply(h) as tf.SymbolicTensor, x);
+  const input = tf.input({ shape: [8, 8, 3] });
+  const stem = apply(input, conv('stem', 4, 3, 1), batchNorm('bn0', 4, 10), jump('j0'));
+  const a = apply(stem, conv('a_expand', 8, 1, 2), batchNorm('a_bn1', 8, 20), jump('a_j1'), depthwise('a_dw', 1, 3),
+    batchNorm('a_bn2', 8, 30), jump('a_j2'), conv('a_project', 4, 1, 4), batchNorm('a_bn3', 4, 40));
+  const sum = tf.layers.add({ name: 'a_add' }).apply([a, stem]) as tf.SymbolicTensor;
+  const b = apply(sum, conv('b_expand', 8, 1, 5), batchNorm('b_bn1', 8, 50), jump('b_j1'), depthwise('b_dw', 2, 6),
+    batchNorm('b_bn2', 8, 60), jump('b_j2'), conv('b_project', 6, 1, 7), batchNorm('b_bn3', 6, 70));
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(b) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ name: 'fc', units: 4, ...init(8) }).apply(pooled) as tf.SymbolicTensor;
+  return { model: tf.model({ inputs: input, outputs: logits }), control };
+}
+
+export type VjpNet = 'chain' | 'residual' | 'inverted';
+
+export function vjpModel(net: VjpNet, kappa: number): { model: tf.LayersModel; control: KappaControl } {
+  if (net === 'chain') return vjpTestModel(kappa);
+  return net === 'residual' ? vjpResidualModel(kappa) : vjpInvertedResidualModel(kappa);
+}
+
 /** Under one gradient mode: the hand-written backward and tf.grad (the registered gradient) use the same rule. */
-export async function runVjpParity(kappa = 0.05, mode: GradientMode = 'exact', net: 'chain' | 'residual' = 'chain'): Promise<VjpParityResult> {
+export async function runVjpParity(kappa = 0.05, mode: GradientMode = 'exact', net: VjpNet = 'chain'): Promise<VjpParityResult> {
   const before = tf.memory().numTensors;
-  const { model, control } = net === 'chain' ? vjpTestModel(kappa) : vjpResidualModel(kappa);
+  const { model, control } = vjpModel(net, kappa);
   control.setBackward(jumpReluBackward(mode, 0.1));
   const [, h, w, c] = model.inputs[0].shape as number[];
   const classes = model.outputs[0].shape[1] as number;

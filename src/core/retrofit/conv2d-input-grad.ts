@@ -7,7 +7,8 @@
  * with its channel axes swapped:
  *   dx = conv2d(dy, flip(W)ᵀ, padding (kh−1−top, kh−1−bottom, kw−1−left, kw−1−right)).
  * Strided convolutions (ResNet downsampling) first spread dy over the stride grid (zeros in between), then
- * do the same stride-1 correlation. Dilated kernels keep TF.js's own gradient. The kernel is a constant
+ * do the same stride-1 correlation. Depthwise convolutions (MobileNetV2) likewise, channel by channel.
+ * Dilated kernels keep TF.js's own gradient. The kernel is a constant
  * here: no ∇W (callers only need ∇x, and the weights are trained elsewhere).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -25,6 +26,32 @@ export function axisPadding(pad: Pad, size: number, k: number, s: number): [numb
 
 export const isUnitDilation = (dilations: [number, number]): boolean => dilations[0] === 1 && dilations[1] === 1;
 
+type Padding4 = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * dy [n, oh, ow, c] prepared for a stride-1 full correlation that yields ∇x of a dilation-1 convolution
+ * with kernel size [kh, kw], any stride: each dy value at its window's origin on the (padded) input grid,
+ * zeros between, and the explicit padding that crops the forward padding away.
+ */
+function correlationInput(dy: tf.Tensor4D, [kh, kw]: [number, number], pad: Pad, [sh, sw]: [number, number], inputSize?: [number, number]): { g: tf.Tensor4D; padding: Padding4 } {
+  const [n, oh, ow, c] = dy.shape;
+  const [h, w] = inputSize ?? [oh, ow];
+  const [top, bottom] = axisPadding(pad, h, kh, sh);
+  const [left, right] = axisPadding(pad, w, kw, sw);
+  let g: tf.Tensor4D = dy;
+  if (sh !== 1 || sw !== 1) {
+    // [n, oh·sh, ow·sw, c]. Rank-4 pads, one axis at a time: WebGL's pad shader does not compile for rank 6.
+    const rows = tf.reshape(tf.pad(tf.reshape(dy, [n, oh, 1, ow * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n * oh * sh, ow, 1, c]);
+    g = tf.reshape(tf.pad(rows, [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
+  }
+  // The stride-1 correlation of g over the padded input (h + top + bottom rows) spans g's rows plus
+  // `extraH` more; padding (kh − 1 − top) before and the rest after crops the forward padding away.
+  // Explicit padding inside the convolution: a separate tf.pad is a slow copy on wasm.
+  const extraH = h + top + bottom - kh + 1 - g.shape[1];
+  const extraW = w + left + right - kw + 1 - g.shape[2];
+  return { g, padding: [[0, 0], [kh - 1 - top, kh - 1 - bottom + extraH], [kw - 1 - left, kw - 1 - right + extraW], [0, 0]] };
+}
+
 /**
  * ∇x of a dilation-1 convolution (any stride) for cotangent dy (any batch size), as a forward convolution.
  * `inputSize` [h, w] is the forward input's spatial size (needed when the stride is not 1).
@@ -32,24 +59,8 @@ export const isUnitDilation = (dilations: [number, number]): boolean => dilation
 export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad, strides: [number, number] = [1, 1], inputSize?: [number, number]): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = kernel.shape;
-    const [n, oh, ow, c] = dy.shape;
-    const [sh, sw] = strides;
-    const [h, w] = inputSize ?? [oh, ow];
-    const [top, bottom] = axisPadding(pad, h, kh, sh);
-    const [left, right] = axisPadding(pad, w, kw, sw);
-    let g: tf.Tensor4D = dy;
-    if (sh !== 1 || sw !== 1) {
-      // Each dy value at its window's origin on the (padded) input grid, zeros between: [n, oh·sh, ow·sw, c].
-      // Rank-4 pads, one axis at a time: WebGL's pad shader does not compile for rank 6.
-      const rows = tf.reshape(tf.pad(tf.reshape(dy, [n, oh, 1, ow * c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n * oh * sh, ow, 1, c]);
-      g = tf.reshape(tf.pad(rows, [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
-    }
-    // The stride-1 correlation of g over the padded input (h + top + bottom rows) spans g's rows plus
-    // `extraH` more; padding (kh − 1 − top) before and the rest after crops the forward padding away.
-    const extraH = h + top + bottom - kh + 1 - g.shape[1];
-    const extraW = w + left + right - kw + 1 - g.shape[2];
-    // Explicit padding inside the convolution: a separate tf.pad is a slow copy on wasm.
-    const padding: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [kh - 1 - top, kh - 1 - bottom + extraH], [kw - 1 - left, kw - 1 - right + extraW], [0, 0]];
+    const c = dy.shape[3];
+    const { g, padding } = correlationInput(dy, [kh, kw], pad, strides, inputSize);
     if (kernel.shape[2] === 1) {
       // One input channel (a grayscale first layer): a convolution with one output channel is XNNPACK's
       // worst case on wasm (2.4 GFLOP/s, a third of DeepFool's MNIST kernel time); a depthwise correlation
@@ -60,6 +71,34 @@ export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad
     const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(g, flipped, 1, padding);
   });
+}
+
+/**
+ * ∇x of a dilation-1 depthwise convolution (any stride; kernel [kh, kw, c, m], output channel c·m + j reads
+ * input channel c) as a forward depthwise convolution: each output channel's cotangent correlated with its own
+ * flipped kernel, then the m channels of one input channel summed. TF.js's DepthwiseConv2dNativeBackpropInput
+ * has no wasm kernel in tfjs 4.22.
+ */
+export function depthwiseInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad, strides: [number, number] = [1, 1], inputSize?: [number, number]): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, m] = kernel.shape;
+    const { g, padding } = correlationInput(dy, [kh, kw], pad, strides, inputSize);
+    const flipped = tf.reshape(tf.reverse(kernel, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
+    const perOutput = tf.depthwiseConv2d(g, flipped, 1, padding);
+    if (m === 1) return perOutput;
+    const [n, h, w] = perOutput.shape;
+    return tf.sum(tf.reshape(perOutput, [n, h, w, c, m]), 4) as tf.Tensor4D;
+  });
+}
+
+/** tf.depthwiseConv2d whose input gradient is depthwiseInputGradient (dilation 1; any stride). */
+export function depthwiseConv2dInputGrad(x: tf.Tensor4D, kernel: tf.Tensor4D, strides: [number, number], pad: Pad): tf.Tensor4D {
+  const size: [number, number] = [x.shape[1], x.shape[2]];
+  const f = tf.customGrad(((input: tf.Tensor) => ({
+    value: tf.depthwiseConv2d(input as tf.Tensor4D, kernel, strides, pad),
+    gradFunc: (dy: tf.Tensor) => depthwiseInputGradient(dy as tf.Tensor4D, kernel, pad, strides, size),
+  })) as CustomGradientFunc<tf.Tensor4D>);
+  return f(x) as tf.Tensor4D;
 }
 
 export function conv2dInputGrad(

@@ -11,11 +11,11 @@ import { loadModelNode } from '../models/load-node';
 import { shardBatch } from '../data/shard-batch';
 import { KappaControl } from './kappa-control';
 import { plainCandidatePass, plainCandidateVjp, plainForward } from './plain-forward';
-import { runVjpParity, vjpResidualModel, vjpTestModel } from '../bench/vjp-parity';
+import { runVjpParity, vjpModel } from '../bench/vjp-parity';
 import { retrofit } from './retrofit';
 
-/** The shipped models the fast path is checked on: the ResNet (residual forks, BN, strided convolutions) once it ships. */
-const SHIPPED: [string, number][] = [['mnist-lenetlike-base', 6], ['cifar10-alexlike-base', 3], ['cifar10-resnet20-base', 2]];
+/** The shipped models the fast path is checked on; the MobileNetV2 (depthwise convolutions) once it ships. */
+const SHIPPED: [string, number][] = [['mnist-lenetlike-base', 6], ['cifar10-alexlike-base', 3], ['cifar10-resnet20-base', 2], ['cifar10-mobilenetv2-base', 2]];
 const shipped = SHIPPED.filter(([id]) => existsSync(join(import.meta.dirname, `../../../public/models/${id}/card.json`)));
 
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -44,6 +44,16 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     }
   });
 
+  it('equals tf.grad and the layers model on MobileNetV2 blocks (1×1 expand, depthwise stride 1 and 2, linear bottleneck, Add)', async () => {
+    for (const kappa of [0, 0.05, 0.3]) {
+      const r = await runVjpParity(kappa, 'exact', 'inverted');
+      expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
+      expect(r.logitsError, `κ = ${kappa}`).toBe(0);
+      expect(r.modelError, `κ = ${kappa}`).toBeLessThan(1e-5);
+      expect(r.leaked).toBe(0);
+    }
+  });
+
   it.each(['straight-through', 'smoothed'] as const)('under the %s gradient mode too: both backwards use the one rule', async (mode) => {
     for (const kappa of [0.05, 0.5]) {
       const r = await runVjpParity(kappa, mode);
@@ -52,8 +62,8 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     }
   });
 
-  it.each(['chain', 'residual'] as const)('a pass on the %s network: the backward for some of its images equals those rows of the full backward; dispose frees it all', (net) => {
-    const { model, control } = net === 'chain' ? vjpTestModel(0.05) : vjpResidualModel(0.05);
+  it.each(['chain', 'residual', 'inverted'] as const)('a pass on the %s network: the backward for some of its images equals those rows of the full backward; dispose frees it all', (net) => {
+    const { model, control } = vjpModel(net, 0.05);
     const pass = plainCandidatePass(model, control)!;
     const [, h, w, c] = model.inputs[0].shape as number[];
     const n = 5;
@@ -77,8 +87,8 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     model.dispose();
   });
 
-  it.each(['chain', 'residual'] as const)('an inference pass on the %s network frees each activation after its last reader; under tf.grad it keeps them', (net) => {
-    const { model, control } = net === 'chain' ? vjpTestModel(0.05) : vjpResidualModel(0.05);
+  it.each(['chain', 'residual', 'inverted'] as const)('an inference pass on the %s network frees each activation after its last reader; under tf.grad it keeps them', (net) => {
+    const { model, control } = vjpModel(net, 0.05);
     const forward = plainForward(model, control)!;
     const [, h, w, c] = model.inputs[0].shape as number[];
     const x = tf.randomUniform([64, h, w, c], -2, 2, 'float32', 3) as tf.Tensor4D;
@@ -127,5 +137,29 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     tf.dispose([x, labels, targets, fast.logits, fast.gradients, slow.logits, slow.gradients]);
     model.dispose();
     r.model.dispose();
+  });
+});
+
+describe('the plain pass against TF.js\'s own gradients (cpu: every registered gradient exists there)', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it.each(['residual', 'inverted'] as const)('∇x of the plain forward equals tf.grad of the layers model itself on the %s network', (net) => {
+    for (const kappa of [0, 0.05, 0.3]) {
+      const { model, control } = vjpModel(net, kappa);
+      const forward = plainForward(model, control)!;
+      const [, h, w, c] = model.inputs[0].shape as number[];
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const x = tf.randomUniform([3, h, w, c], -2, 2, 'float32', 11);
+        const r = tf.randomNormal([3, (model.outputs[0].shape as number[])[1]], 0, 1, 'float32', 12);
+        const ours = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(forward(t), r)))(x);
+        const theirs = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(model.apply(t) as tf.Tensor, r)))(x);
+        expect(scale(theirs)).toBeGreaterThan(0);
+        // Relative: the gradients here are ~1e-3, so an absolute bound would pass a 0.1% error.
+        expect(maxAbs(ours, theirs) / scale(theirs), `κ = ${kappa}`).toBeLessThan(1e-4);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    }
   });
 });

@@ -18,8 +18,8 @@
  * fused kernel (op/pooled-conv-input-grad.ts) adds one kernel patch per pooled value.
  *
  * Supports the layer types of image classifiers, Sequential or functional (a DAG of single-use layers):
- * Conv2D, Dense, pooling, global average pooling, Flatten, Dropout, BatchNormalization (inference),
- * Add, Activation linear/softmax, JumpReLU; anything else returns null and callers use `model.apply`.
+ * Conv2D, DepthwiseConv2D, Dense, pooling, global average pooling, Flatten, Dropout, BatchNormalization
+ * (inference), Add, Activation linear/softmax, JumpReLU; anything else returns null and callers use `model.apply`.
  * Ops without a hand-written backward (softmax, average pooling, overlapping max pooling, dilated
  * convolutions) make `plainCandidatePass` null: callers then use tf.grad.
  */
@@ -28,7 +28,7 @@ import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
 import { gatherRows } from '../attacks/batch';
 import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
 import { pooledConvInputGrad, pooledConvInputGradAvailable } from '../op/pooled-conv-input-grad';
-import { axisPadding, conv2dInputGrad, convInputGradient, isUnitDilation } from './conv2d-input-grad';
+import { axisPadding, conv2dInputGrad, convInputGradient, depthwiseConv2dInputGrad, depthwiseInputGradient, isUnitDilation } from './conv2d-input-grad';
 import { JumpReLU } from './jump-relu-layer';
 import type { KappaControl } from './kappa-control';
 import type { CandidatePass } from '../models/classifier';
@@ -230,6 +230,17 @@ function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
       return convInputGradient(dense(g, sweep) as tf.Tensor4D, w(), pad, strides, size);
     };
     return affineOp((x) => conv2dInputGrad(x as tf.Tensor4D, w(), strides, pad, dilations), isUnitDilation(dilations) ? back : null, bias, act);
+  }
+  if (cls === 'DepthwiseConv2D') {
+    // MobileNetV2's 3×3 per-channel convolution (depth multiplier m: kernel [kh, kw, c, m]). Dilated ones have
+    // no plain pass here (TF.js's own op and gradient would be needed; no shipped network uses them).
+    if (!isUnitDilation(pair(cfg.dilationRate ?? 1))) return null;
+    const strides = pair(cfg.strides);
+    const pad = cfg.padding as 'valid' | 'same';
+    const w = () => kernel.read() as tf.Tensor4D;
+    const back = (g: Cotangent, inputShape: number[], sweep: Sweep): tf.Tensor =>
+      depthwiseInputGradient(dense(g, sweep) as tf.Tensor4D, w(), pad, strides, [inputShape[1], inputShape[2]]);
+    return affineOp((x) => depthwiseConv2dInputGrad(x as tf.Tensor4D, w(), strides, pad), back, bias, act);
   }
   if (cls === 'Dense') {
     const w = () => kernel.read() as tf.Tensor2D;
