@@ -66,6 +66,8 @@ export interface EvaluationSlice {
   sampleSize: number;
   /** Results by evalKey(model, κ choice, sample size): revisiting a κ is instant. */
   evalCache: Record<string, EvalResult>;
+  /** evalKey of the sweep the `evaluate` job runs now (its progress is that κ's interim estimate), or null. */
+  evalRunning: string | null;
   setSampleSize(n: number): void;
   /** Clean accuracy at the current κ, then at κ = 0, for whatever the cache lacks. */
   evaluate(): Promise<void>;

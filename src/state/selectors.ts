@@ -44,6 +44,22 @@ export const selectCurrentEval = (s: AppState): EvalResult | undefined =>
 export const selectBaselineEval = (s: AppState): EvalResult | undefined =>
   s.modelId ? s.evalCache[evalKey(s.modelId, { kappa: 0, randomized: false, seed: s.seed }, s.sampleSize)] : undefined;
 
+/** The current κ's interim estimate while its sweep runs: images seen so far, correct among them, the gallery once predicted. */
+export interface EvalPartial {
+  correct: number;
+  done: number;
+  total: number;
+  gallery?: EvalResult['gallery'];
+}
+
+export function selectCurrentPartial(s: AppState): EvalPartial | undefined {
+  const job = s.jobs.evaluate;
+  if (!s.modelId || job.status !== 'running' || !job.progress || job.progress.correct === undefined || job.progress.done <= 0) return undefined;
+  if (s.evalRunning !== evalKey(s.modelId, currentSetting(s), s.sampleSize)) return undefined;
+  const { correct, done, total, gallery } = job.progress;
+  return { correct, done, total, gallery };
+}
+
 /** The newest result for this model and sample size, to keep showing while the current κ computes. */
 export const selectLatestEval = (s: AppState): EvalResult | undefined => {
   const cur = selectCurrentEval(s);

@@ -61,9 +61,10 @@ export interface KappaChoice {
 
 export interface EvalRequest extends KappaChoice {
   modelId: string;
-  /** Number of test images evaluated, taken from the start of the shard (clamped to its size). */
+  /** Number of test images evaluated: the first `sampleSize` of the shard (clamped to its size), visited in
+   * the class-stratified order of core/data/stratified-order.ts so every prefix is a fair sample. */
   sampleSize: number;
-  /** Shard indices of the gallery images, predicted first so the gallery updates before the accuracy. */
+  /** Shard indices of the gallery images, predicted right after the first estimate (sent with its progress). */
   galleryIndices: number[];
 }
 
@@ -82,6 +83,9 @@ export interface EvalResult {
   accuracy: number;
   gallery: GalleryPrediction[];
   ms: number;
+  /** Time to the first estimate (the first batch's progress), and how many images it rested on. */
+  firstMs: number;
+  firstImages: number;
 }
 
 export interface Progress {
@@ -91,6 +95,8 @@ export interface Progress {
   label?: string;
   /** Evaluations: correct answers among the `done` images so far (a partial result to show while it runs). */
   correct?: number;
+  /** Evaluations: the gallery's predictions, once made (after the first batch), before the sweep ends. */
+  gallery?: GalleryPrediction[];
 }
 
 export type ProgressFn = (p: Progress) => void;

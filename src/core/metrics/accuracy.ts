@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Shard } from '../data/shard';
 import type { Classifier } from '../models/classifier';
-import { shardBatch } from '../data/shard-batch';
+import { shardBatch, shardImages } from '../data/shard-batch';
 import { yieldAndCheck } from '../attacks/abort';
 import { predict } from '../attacks/run-attack';
 import type { EvalSet } from './eval-set';
@@ -24,6 +24,11 @@ export interface BatchOptions {
 export interface AccuracyOptions extends Omit<BatchOptions, 'onProgress'> {
   /** Images finished so far, and how many of them were classified correctly. */
   onProgress?: (p: { done: number; total: number; correct: number }) => void;
+  /**
+   * Size of the first batch; each next one doubles up to `batchSize`. The κ slider's first estimate comes
+   * from a batch small enough to land within 200 ms (worker/evaluate.ts), the rest at full batch speed.
+   */
+  firstBatch?: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 250;
@@ -41,6 +46,15 @@ export interface BatchSource {
   label(i: number): number;
 }
 
+/** Shard images in the given order (e.g. data/stratified-order.ts), normalised batch by batch. */
+export function orderedShardSource(shard: Shard, normalization: Normalization, order: Int32Array): BatchSource {
+  return {
+    count: order.length,
+    batch: (s, e) => shardImages(shard, Array.from(order.subarray(s, e)), normalization),
+    label: (i) => shard.labels[order[i]],
+  };
+}
+
 /** The first `count` images of a shard, normalised batch by batch (no whole-set tensor). */
 export function shardSource(shard: Shard, normalization: Normalization, count = shard.manifest.count): BatchSource {
   return {
@@ -56,11 +70,12 @@ export function evalSetSource(set: EvalSet): BatchSource {
 
 export async function accuracyOver(classifier: Classifier, source: BatchSource, options: AccuracyOptions = {}): Promise<AccuracyResult> {
   const n = source.count;
-  const batch = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const full = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const predictions = new Int32Array(n);
   const correct = new Uint8Array(n);
   let right = 0;
-  for (let start = 0; start < n; start += batch) {
+  let batch = Math.max(1, Math.min(full, options.firstBatch ?? full));
+  for (let start = 0; start < n; start += batch, batch = Math.min(full, 2 * batch)) {
     await yieldAndCheck(options.signal);
     const end = Math.min(n, start + batch);
     const x = source.batch(start, end);

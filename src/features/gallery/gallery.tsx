@@ -5,7 +5,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { PixelImage } from '../../components/pixel-image';
 import { useAppStore } from '../../state/react';
-import { selectLatestEval } from '../../state/selectors';
+import { selectCurrentEval, selectCurrentPartial, selectLatestEval } from '../../state/selectors';
 import type { GalleryPrediction } from '../../worker/protocol';
 import { columnsOf, rovingTarget } from './roving-grid';
 
@@ -14,7 +14,11 @@ export function Gallery() {
   const dataset = useAppStore((s) => s.dataset);
   const selected = useAppStore((s) => s.selectedImage);
   const selectImage = useAppStore((s) => s.selectImage);
-  const evalResult = useAppStore(selectLatestEval);
+  // The current κ's predictions (final, or with its first estimate); until they land, the previous κ's, marked stale.
+  const current = useAppStore((s) => selectCurrentEval(s)?.gallery ?? selectCurrentPartial(s)?.gallery);
+  const latest = useAppStore((s) => selectLatestEval(s)?.gallery);
+  const predictions = current ?? latest;
+  const stale = !current && predictions !== undefined;
   const list = useRef<HTMLUListElement>(null);
   const [focused, setFocused] = useState<number | null>(null);
   if (!dataset || !gallery.length) return null;
@@ -29,12 +33,12 @@ export function Gallery() {
     setFocused(next);
     buttons[next]?.focus();
   };
-  const byIndex = new Map<number, GalleryPrediction>((evalResult?.gallery ?? []).map((g) => [g.index, g]));
+  const byIndex = new Map<number, GalleryPrediction>((predictions ?? []).map((g) => [g.index, g]));
   const names = dataset.classNames;
   return (
     <section className="panel" aria-labelledby="gallery-h">
       <h2 id="gallery-h">3 · Test images <span className="muted">— click one to attack it</span></h2>
-      <ul className="gallery" data-testid="gallery" ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
+      <ul className={`gallery${stale ? ' stale' : ''}`} data-testid="gallery" data-stale={stale ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
         {gallery.map((g, i) => {
           const p = byIndex.get(g.index);
           return (

@@ -1,10 +1,13 @@
 /** The κ slider and typed input, the randomized toggle, and the live clean accuracy at that κ. */
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
+import { wilsonInterval } from '../../core/metrics/wilson';
+import { CardCurve } from './card-curve';
 import { FULL_SHARD } from '../../state/app-state';
 import { useAppStore } from '../../state/react';
 import { parseKappaText } from './kappa-text';
-import { selectBaselineEval, selectCurrentEval, selectLatestEval } from '../../state/selectors';
+import { selectBaselineEval, selectCurrentEval, selectCurrentPartial, type EvalPartial } from '../../state/selectors';
 
 const SIZES = [500, 1000, FULL_SHARD];
 
@@ -47,15 +50,19 @@ export function KappaPanel() {
   const setRandomized = useAppStore((s) => s.setRandomized);
   const setSampleSize = useAppStore((s) => s.setSampleSize);
   const current = useAppStore(selectCurrentEval);
-  const latest = useAppStore(selectLatestEval);
+  const partial: Partial<EvalPartial> = useAppStore(useShallow((s) => selectCurrentPartial(s) ?? {}));
   const baseline = useAppStore(selectBaselineEval);
   const evalStatus = useAppStore((s) => s.jobs.evaluate.status);
   const evalProgress = useAppStore((s) => s.jobs.evaluate.progress);
   const evalError = useAppStore((s) => s.jobs.evaluate.error);
   if (!card) return <section className="panel"><h2>2 · Threshold κ</h2><p className="muted">Waiting for a model…</p></section>;
   const { min, max, step, paper } = card.kappa;
-  const shown = current ?? latest;
+  // Only figures of the current κ are shown: the final one, else its interim estimate, else "…" — never an
+  // older κ's count beside the new κ.
+  const interim = !current && partial.done !== undefined && partial.correct !== undefined
+    ? { correct: partial.correct, done: partial.done, total: partial.total ?? partial.done, ci: wilsonInterval(partial.correct, partial.done) } : null;
   const drop = current && baseline ? 100 * (baseline.accuracy - current.accuracy) : null;
+  const pct = (v: number, digits: number) => `${(100 * v).toFixed(digits)} %`;
   return (
     <section className="panel" aria-labelledby="kappa-h">
       <h2 id="kappa-h">2 · Threshold κ</h2>
@@ -82,25 +89,27 @@ export function KappaPanel() {
       </div>
       <div className="accuracy" aria-live="polite">
         <div className="acc-big" data-testid="accuracy" data-kappa={current ? String(current.request.kappa) : ''}
-          data-stale={current ? 'false' : 'true'}>
-          {shown ? `${(100 * shown.accuracy).toFixed(2)} %` : '…'}
+          data-stale={current ? 'false' : 'true'} data-interim={interim ? String(interim.done) : undefined}>
+          {current ? pct(current.accuracy, 2) : interim ? `≈ ${pct(interim.correct / interim.done, 1)}` : '…'}
         </div>
         <div className="acc-text">
           clean accuracy at κ = {kappa}{randomized ? ' (randomized)' : ''}
-          {shown ? <> · {shown.correct.toLocaleString()} / {shown.total.toLocaleString()} correct</> : null}
+          {current ? <> · {current.correct.toLocaleString()} / {current.total.toLocaleString()} correct</>
+            : interim ? <span data-testid="interim"> · so far {interim.correct.toLocaleString()} / {interim.done.toLocaleString()} of {interim.total.toLocaleString()} images;
+              95% interval {pct(interim.ci.lo, 1)} – {pct(interim.ci.hi, 1)} (Wilson)</span>
+              : <> · computing…</>}
           {drop !== null ? (
             <div data-testid="drop" className={drop > 0.5 ? 'warn' : ''}>
               {kappa === 0 && !randomized ? 'this is the ReLU baseline'
                 : `${drop >= 0 ? '−' : '+'}${Math.abs(drop).toFixed(2)} percentage points vs κ = 0 (${(100 * baseline!.accuracy).toFixed(2)} %)`}
             </div>
           ) : null}
-          {current ? <div className="muted">computed in {current.ms.toFixed(0)} ms</div> : null}
+          {current ? <div className="muted">computed in {current.ms.toFixed(0)} ms (first estimate after {current.firstMs.toFixed(0)} ms, {current.firstImages} images)</div> : null}
         </div>
       </div>
+      <CardCurve card={card} kappa={kappa} live={current ? current.accuracy : interim ? interim.correct / interim.done : null} />
       {evalStatus === 'running' && evalProgress
-        ? <ProgressBar done={evalProgress.done} total={evalProgress.total}
-          label={`evaluating ${evalProgress.done} / ${evalProgress.total}${evalProgress.correct !== undefined && evalProgress.done > 0
-            ? ` · so far ${(100 * evalProgress.correct / evalProgress.done).toFixed(2)} %` : ''}`} /> : null}
+        ? <ProgressBar done={evalProgress.done} total={evalProgress.total} label={`evaluating ${evalProgress.done} / ${evalProgress.total}`} /> : null}
       {evalStatus === 'error' ? <div className="error" role="alert">Evaluation failed: {evalError}</div> : null}
     </section>
   );

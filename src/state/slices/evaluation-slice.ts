@@ -6,6 +6,7 @@ import { defaultUrlState } from '../url-schema';
 export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) => ({
   sampleSize: defaultUrlState().sampleSize,
   evalCache: {},
+  evalRunning: null,
   setSampleSize: (n) => {
     set({ sampleSize: n });
     void get().evaluate();
@@ -24,9 +25,13 @@ export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) =
     if (!wanted.length) return get().cancelJob('evaluate');
     const galleryIndices = s.gallery.map((g) => g.index);
     for (const setting of wanted) {
+      const key = evalKey(modelId, setting, s.sampleSize);
+      set({ evalRunning: key });
       const result = await get().runJob('evaluate', { ...setting, modelId, sampleSize: size, galleryIndices });
+      // A newer sweep may have started meanwhile: it owns evalRunning now.
+      if (get().evalRunning === key) set({ evalRunning: null });
       if (!result) return; // superseded, cancelled or failed: jobs.evaluate says which
-      set((st) => ({ evalCache: { ...st.evalCache, [evalKey(modelId, setting, s.sampleSize)]: result } }));
+      set((st) => ({ evalCache: { ...st.evalCache, [key]: result } }));
     }
   },
 });
