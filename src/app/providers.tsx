@@ -12,6 +12,8 @@ import type { MemoryInfo } from '../worker/protocol';
 export interface DebugHandle {
   getState(): AppState;
   memory(): Promise<MemoryInfo>;
+  /** `npm run bench`: forget every cached accuracy and set the next sweeps' first batch (null: as the app does). */
+  benchEvaluation(firstBatch: number | null): void;
 }
 
 declare global {
@@ -31,7 +33,10 @@ export function AppProviders({ children }: { children: ReactNode }) {
       baseUrl: new URL('./', document.baseURI).href, backend: link.state.backend, modelId: link.state.model,
     });
     const disconnectUrl = connectUrlSync(store, window);
-    window.__jumprelu = { getState: store.getState, memory: () => client.memory() };
+    window.__jumprelu = {
+      getState: store.getState, memory: () => client.memory(),
+      benchEvaluation: (firstBatch) => store.setState({ evalCache: {}, evalFirstBatch: firstBatch }),
+    };
     return () => {
       disconnectUrl();
       disconnect();

@@ -68,6 +68,8 @@ export interface EvaluationSlice {
   evalCache: Record<string, EvalResult>;
   /** evalKey of the sweep the `evaluate` job runs now (its progress is that κ's interim estimate), or null. */
   evalRunning: string | null;
+  /** First-batch size of every sweep; null: sized by the worker (`npm run bench` sets the old full batch). */
+  evalFirstBatch: number | null;
   setSampleSize(n: number): void;
   /** Clean accuracy at the current κ, then at κ = 0, for whatever the cache lacks. */
   evaluate(): Promise<void>;

@@ -1,4 +1,5 @@
 /** Derived values shared by several panels and actions. Pure functions of the state. */
+import { wilsonInterval } from '../core/metrics/wilson';
 import type { EvalResult, KappaChoice } from '../worker/protocol';
 import type { AppState, JobStatus } from './app-state';
 
@@ -49,6 +50,9 @@ export interface EvalPartial {
   correct: number;
   done: number;
   total: number;
+  /** Wilson 95% interval of the accuracy on the `done` images. */
+  lo: number;
+  hi: number;
   gallery?: EvalResult['gallery'];
 }
 
@@ -57,7 +61,7 @@ export function selectCurrentPartial(s: AppState): EvalPartial | undefined {
   if (!s.modelId || job.status !== 'running' || !job.progress || job.progress.correct === undefined || job.progress.done <= 0) return undefined;
   if (s.evalRunning !== evalKey(s.modelId, currentSetting(s), s.sampleSize)) return undefined;
   const { correct, done, total, gallery } = job.progress;
-  return { correct, done, total, gallery };
+  return { correct, done, total, ...wilsonInterval(correct, done), gallery };
 }
 
 /** The newest result for this model and sample size, to keep showing while the current κ computes. */

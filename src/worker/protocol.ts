@@ -66,6 +66,9 @@ export interface EvalRequest extends KappaChoice {
   sampleSize: number;
   /** Shard indices of the gallery images, predicted right after the first estimate (sent with its progress). */
   galleryIndices: number[];
+  /** Size of the first batch; absent: sized from the model's measured speed. `npm run bench` sets the full
+   * batch to time the sweep as it ran before it was progressive. */
+  firstBatch?: number;
 }
 
 export interface GalleryPrediction {

@@ -2,7 +2,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
-import { wilsonInterval } from '../../core/metrics/wilson';
 import { CardCurve } from './card-curve';
 import { FULL_SHARD } from '../../state/app-state';
 import { useAppStore } from '../../state/react';
@@ -60,7 +59,7 @@ export function KappaPanel() {
   // Only figures of the current κ are shown: the final one, else its interim estimate, else "…" — never an
   // older κ's count beside the new κ.
   const interim = !current && partial.done !== undefined && partial.correct !== undefined
-    ? { correct: partial.correct, done: partial.done, total: partial.total ?? partial.done, ci: wilsonInterval(partial.correct, partial.done) } : null;
+    ? { correct: partial.correct, done: partial.done, total: partial.total ?? partial.done, ci: { lo: partial.lo ?? 0, hi: partial.hi ?? 1 } } : null;
   const drop = current && baseline ? 100 * (baseline.accuracy - current.accuracy) : null;
   const pct = (v: number, digits: number) => `${(100 * v).toFixed(digits)} %`;
   return (

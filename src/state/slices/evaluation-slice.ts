@@ -7,6 +7,7 @@ export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) =
   sampleSize: defaultUrlState().sampleSize,
   evalCache: {},
   evalRunning: null,
+  evalFirstBatch: null,
   setSampleSize: (n) => {
     set({ sampleSize: n });
     void get().evaluate();
@@ -27,7 +28,8 @@ export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) =
     for (const setting of wanted) {
       const key = evalKey(modelId, setting, s.sampleSize);
       set({ evalRunning: key });
-      const result = await get().runJob('evaluate', { ...setting, modelId, sampleSize: size, galleryIndices });
+      const firstBatch = get().evalFirstBatch;
+      const result = await get().runJob('evaluate', { ...setting, modelId, sampleSize: size, galleryIndices, ...(firstBatch ? { firstBatch } : {}) });
       // A newer sweep may have started meanwhile: it owns evalRunning now.
       if (get().evalRunning === key) set({ evalRunning: null });
       if (!result) return; // superseded, cancelled or failed: jobs.evaluate says which
