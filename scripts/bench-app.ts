@@ -46,11 +46,16 @@ async function move(page: Page, kappa: number, firstBatch: number | null): Promi
     const el = document.querySelector('[data-testid=accuracy]');
     return el && (el.hasAttribute('data-interim') || el.getAttribute('data-stale') === 'false') ? performance.now() : null;
   }, undefined, { timeout: 300_000, polling: 2 }).then((h) => h.jsonValue() as Promise<number>);
+  // The final figure of this κ (the sweep at κ = 0 for the "drop" line follows; not timed).
+  const t1 = await page.waitForFunction((k) => {
+    const el = document.querySelector('[data-testid=accuracy]');
+    return el?.getAttribute('data-stale') === 'false' && el.getAttribute('data-kappa') === String(k) ? performance.now() : null;
+  }, kappa, { timeout: 300_000, polling: 2 }).then((h) => h.jsonValue() as Promise<number>);
   await idle(page);
-  const [t1, worker, firstImages] = await page.evaluate(() => {
+  const [worker, firstImages] = await page.evaluate(() => {
     const s = window.__jumprelu!.getState();
     const r = s.evalCache[Object.keys(s.evalCache).find((k) => k.startsWith(`${s.modelId}|${s.kappa}|`)) ?? ''];
-    return [performance.now(), r?.ms ?? NaN, r?.firstImages ?? NaN] as const;
+    return [r?.ms ?? NaN, r?.firstImages ?? NaN] as const;
   });
   return { first: first - t0, final: t1 - t0, worker, firstImages };
 }

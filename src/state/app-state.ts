@@ -66,8 +66,8 @@ export interface EvaluationSlice {
   sampleSize: number;
   /** Results by evalKey(model, κ choice, sample size): revisiting a κ is instant. */
   evalCache: Record<string, EvalResult>;
-  /** evalKey of the sweep the `evaluate` job runs now (its progress is that κ's interim estimate), or null. */
-  evalRunning: string | null;
+  /** The sweep the `evaluate` job runs now (its progress is that κ's interim estimate): its evalKey and κ, or null. */
+  evalRunning: { key: string; kappa: number; randomized: boolean } | null;
   /** First-batch size of every sweep; null: sized by the worker (`npm run bench` sets the old full batch). */
   evalFirstBatch: number | null;
   setSampleSize(n: number): void;

@@ -12,6 +12,7 @@ import type { JobContext, Runners } from '../worker/runners';
 import { serveJobs } from '../worker/serve';
 import type { ComputeSession } from '../worker/session';
 import { connectWorker } from './connect';
+import { selectCurrentEval, selectCurrentPartial } from './selectors';
 import { createAppStore } from './store';
 
 interface Call {
@@ -229,5 +230,48 @@ describe('store ↔ worker conversation', () => {
     (await fake.next('reference')).reject(new Error('HTTP 500'));
     const e2 = await failed.catch((e: unknown) => e);
     expect(isCancelled(e2)).toBe(false);
+  });
+});
+
+describe('the κ slider\'s interim estimate', () => {
+  it('shows the running sweep\'s count only for the κ it measures, with its Wilson interval; a newer κ drops it', async () => {
+    const { store, fake } = await loadedStore();
+    store.getState().setKappa(0.5);
+    const job = await fake.next('evaluate');
+    job.onProgress({ done: 20, total: 1000, correct: 18 });
+    await flush();
+    const p = selectCurrentPartial(store.getState());
+    expect(p).toMatchObject({ correct: 18, done: 20, total: 1000 });
+    expect(p!.lo).toBeLessThan(0.9);
+    expect(p!.hi).toBeGreaterThan(0.9);
+    expect(selectCurrentEval(store.getState())).toBeUndefined();
+    // The slider moves on: the older sweep's count is not the new κ's, even before the new sweep reports.
+    store.getState().setKappa(0.75);
+    await flush();
+    expect(selectCurrentPartial(store.getState())).toBeUndefined();
+    const newer = await fake.next('evaluate');
+    expect(newer.request).toMatchObject({ kappa: 0.75 });
+    newer.onProgress({ done: 20, total: 1000, correct: 15 });
+    await flush();
+    expect(selectCurrentPartial(store.getState())).toMatchObject({ correct: 15, done: 20 });
+    newer.resolve(evalResult(newer.request, 0.7));
+    await flush();
+    expect(selectCurrentPartial(store.getState())).toBeUndefined();
+    expect(selectCurrentEval(store.getState())?.accuracy).toBe(0.7);
+  });
+
+  it('the baseline sweep at κ = 0 never lends its count to the current κ', async () => {
+    const { store, fake } = await loadedStore();
+    store.setState({ evalCache: {} });
+    store.getState().setKappa(0.5);
+    const current = await fake.next('evaluate');
+    current.resolve(evalResult(current.request, 0.8));
+    const baseline = await fake.next('evaluate');
+    expect(baseline.request).toMatchObject({ kappa: 0 });
+    baseline.onProgress({ done: 20, total: 1000, correct: 20 });
+    await flush();
+    expect(store.getState().evalRunning).toMatchObject({ kappa: 0 });
+    expect(selectCurrentPartial(store.getState())).toBeUndefined();
+    expect(selectCurrentEval(store.getState())?.accuracy).toBe(0.8);
   });
 });

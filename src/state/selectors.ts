@@ -59,7 +59,7 @@ export interface EvalPartial {
 export function selectCurrentPartial(s: AppState): EvalPartial | undefined {
   const job = s.jobs.evaluate;
   if (!s.modelId || job.status !== 'running' || !job.progress || job.progress.correct === undefined || job.progress.done <= 0) return undefined;
-  if (s.evalRunning !== evalKey(s.modelId, currentSetting(s), s.sampleSize)) return undefined;
+  if (s.evalRunning?.key !== evalKey(s.modelId, currentSetting(s), s.sampleSize)) return undefined;
   const { correct, done, total, gallery } = job.progress;
   return { correct, done, total, ...wilsonInterval(correct, done), gallery };
 }

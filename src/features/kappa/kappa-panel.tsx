@@ -54,6 +54,7 @@ export function KappaPanel() {
   const evalStatus = useAppStore((s) => s.jobs.evaluate.status);
   const evalProgress = useAppStore((s) => s.jobs.evaluate.progress);
   const evalError = useAppStore((s) => s.jobs.evaluate.error);
+  const running = useAppStore((s) => s.evalRunning);
   if (!card) return <section className="panel"><h2>2 · Threshold κ</h2><p className="muted">Waiting for a model…</p></section>;
   const { min, max, step, paper } = card.kappa;
   // Only figures of the current κ are shown: the final one, else its interim estimate, else "…" — never an
@@ -108,7 +109,8 @@ export function KappaPanel() {
       </div>
       <CardCurve card={card} kappa={kappa} live={current ? current.accuracy : interim ? interim.correct / interim.done : null} />
       {evalStatus === 'running' && evalProgress
-        ? <ProgressBar done={evalProgress.done} total={evalProgress.total} label={`evaluating ${evalProgress.done} / ${evalProgress.total}`} /> : null}
+        ? <ProgressBar done={evalProgress.done} total={evalProgress.total}
+          label={`evaluating κ = ${running?.kappa ?? kappa}${running?.randomized ? ' (randomized)' : ''}${running && running.kappa === 0 && kappa !== 0 ? ' (the ReLU baseline, for the drop)' : ''}: ${evalProgress.done} / ${evalProgress.total}`} /> : null}
       {evalStatus === 'error' ? <div className="error" role="alert">Evaluation failed: {evalError}</div> : null}
     </section>
   );

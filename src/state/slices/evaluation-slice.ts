@@ -27,11 +27,11 @@ export const createEvaluationSlice: SliceCreator<EvaluationSlice> = (set, get) =
     const galleryIndices = s.gallery.map((g) => g.index);
     for (const setting of wanted) {
       const key = evalKey(modelId, setting, s.sampleSize);
-      set({ evalRunning: key });
+      set({ evalRunning: { key, kappa: setting.kappa, randomized: setting.randomized } });
       const firstBatch = get().evalFirstBatch;
       const result = await get().runJob('evaluate', { ...setting, modelId, sampleSize: size, galleryIndices, ...(firstBatch ? { firstBatch } : {}) });
       // A newer sweep may have started meanwhile: it owns evalRunning now.
-      if (get().evalRunning === key) set({ evalRunning: null });
+      if (get().evalRunning?.key === key) set({ evalRunning: null });
       if (!result) return; // superseded, cancelled or failed: jobs.evaluate says which
       set((st) => ({ evalCache: { ...st.evalCache, [key]: result } }));
     }
