@@ -36,9 +36,9 @@ import { loadModelNode } from '../src/core/models/load-node';
 type Row = KernelBenchRow & { where: string; note?: string };
 
 /** The models of the browser model rows (Node's rows take every base model of index.json); each only once its card exists. */
-const BENCH_MODELS = ['mnist-lenetlike-base', 'cifar10-alexlike-base', 'cifar10-resnet20-base'];
+const BENCH_MODELS = ['mnist-lenetlike-base', 'cifar10-alexlike-base', 'cifar10-resnet20-base', 'cifar10-mobilenetv2-base'];
 /** Not run on a software rasteriser: with ResNet-20 (21 convolutions) there the bench was still on it after 25 min. */
-const NOT_ON_SOFTWARE_GPU = new Set(['cifar10-resnet20-base']);
+const NOT_ON_SOFTWARE_GPU = new Set(['cifar10-resnet20-base', 'cifar10-mobilenetv2-base']);
 
 async function nodeRows(): Promise<Row[]> {
   registerKernels();
@@ -78,6 +78,39 @@ async function browserModelRows(browser: Browser, backend: string, software: boo
   }
 }
 
+export interface SliderRow { model: string; threads: number | null; batch: number; images: number; moves: number; medianMs: number; p95Ms: number;
+  ratio: number; macsPerImage: number; gmacPerS: number; peakMB: number }
+
+/**
+ * The κ slider's compute in Chromium (wasm), per shipped model: wasm threads (one per core, as the app runs
+ * cross-origin isolated) against one thread, and the forward batch of 250 against 50, each as a ratio to the
+ * app's own setting in the same run, with the multiply-add rate achieved. Order: app, one thread, batch 50.
+ */
+async function sliderRows(browser: Browser): Promise<SliderRow[]> {
+  const rows: SliderRow[] = [];
+  const configs = [{ threads: null, batch: 250 }, { threads: 1, batch: 250 }, { threads: null, batch: 50 }];
+  for (const model of BENCH_MODELS) {
+    if (!existsSync(`public/models/${model}/card.json`)) continue;
+    let base = NaN;
+    for (const c of configs) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=wasm&modelbench=${model}&forward=0&deepfool=0&single=0&kappa=1000&moves=5`
+          + `&kbatch=${c.batch}${c.threads ? `&threads=${c.threads}` : ''}`);
+        const res = (await page.waitForFunction(() => window.__modelBench, undefined, { timeout: 900_000 }).then((h) => h.jsonValue()))!;
+        if ('error' in res) throw new Error(`${model}: ${res.error}`);
+        const k = res.kappa!;
+        if (Number.isNaN(base)) base = k.medianMs;
+        rows.push({ model, threads: res.threads, batch: k.batch, images: k.images, moves: k.kappas, medianMs: k.medianMs, p95Ms: k.p95Ms,
+          ratio: k.medianMs / base, macsPerImage: k.macsPerImage, gmacPerS: k.gmacPerS, peakMB: k.peakMB });
+      } finally {
+        await page.close();
+      }
+    }
+  }
+  return rows;
+}
+
 /** The Vite dev server on port 5199 and Debian's headless Chromium, for `use`; both closed afterwards. */
 async function withBrowser<T>(use: (browser: Browser) => Promise<T>): Promise<T> {
   const server = await createServer({ server: { port: 5199, strictPort: true }, logLevel: 'error' });
@@ -94,9 +127,10 @@ async function withBrowser<T>(use: (browser: Browser) => Promise<T>): Promise<T>
   }
 }
 
-async function browserRows(quick: boolean, withModels: boolean, appOnly = false): Promise<{ kernel: Row[]; app: AppBenchRow[]; models: ModelRows }> {
+async function browserRows(quick: boolean, withModels: boolean, appOnly = false): Promise<{ kernel: Row[]; app: AppBenchRow[]; slider: SliderRow[]; models: ModelRows }> {
   const rows: Row[] = [];
   const app: AppBenchRow[] = [];
+  const slider: SliderRow[] = [];
   const models: ModelRows = { forward: [], kappa: [], deepfool: [] };
   await withBrowser(async (browser) => {
     for (const backend of appOnly ? [] : ['wasm', 'webgl', 'webgpu']) {
@@ -122,9 +156,20 @@ async function browserRows(quick: boolean, withModels: boolean, appOnly = false)
       { model: 'mnist-lenetlike-base', images: 1000, kappas: kappas(1.5) },
       { model: 'cifar10-alexlike-base', images: 1000, kappas: kappas(0.8) },
       { model: 'cifar10-resnet20-base', images: 1000, kappas: kappas(0.2) },
+      { model: 'cifar10-mobilenetv2-base', images: 1000, kappas: kappas(0.2) },
     ].filter((r) => existsSync(`public/models/${r.model}/card.json`))));
+    slider.push(...await sliderRows(browser));
   });
-  return { kernel: rows, app, models };
+  return { kernel: rows, app, slider, models };
+}
+
+function printApp(app: AppBenchRow[], slider: SliderRow[]): void {
+  console.log('κ change → clean accuracy through the app (Chromium, wasm): first estimate and final figure of the progressive sweep, '
+    + 'against the full-batch sweep (the app before) in the same run; worker compute; main-thread long tasks; ms:');
+  console.table(app.map(fmt));
+  console.log('κ change compute (Chromium, wasm, 1,000 images): wasm threads vs one thread, batch 250 vs 50 (ratio = time / the app\'s setting), '
+    + 'multiply-adds per image and the rate achieved (GMAC/s):');
+  console.table(slider.map(fmt));
 }
 
 const fmt = (o: object): Record<string, string | number> =>
@@ -233,14 +278,13 @@ async function main(): Promise<void> {
     return;
   }
   if (args.includes('--app-only')) {
-    const { app } = await browserRows(false, false, true);
-    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end, worker compute and main-thread long tasks, ms:');
-    console.table(app.map(fmt));
+    const { app, slider } = await browserRows(false, false, true);
+    printApp(app, slider);
     return;
   }
   const quick = args.includes('--quick');
   const withModels = !args.includes('--kernel-only');
-  const browser = noBrowser ? { kernel: [], app: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
+  const browser = noBrowser ? { kernel: [], app: [], slider: [], models: { forward: [], kappa: [], deepfool: [] } } : await browserRows(quick, withModels);
   const rows = [...(await nodeRows()), ...browser.kernel];
   console.log('JumpRelu kernel vs tf.relu (ratio = ours / relu), forward and forward+backward (tf.grad with a cotangent):');
   console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, size: r.size, reluMs: r.reluMs,
@@ -260,13 +304,10 @@ async function main(): Promise<void> {
   const adaptive = withModels ? await adaptiveRows(!noBrowser) : undefined;
   const classroom = withModels ? await benchClassroom() : [];
   if (classroom.length) printClassroom(classroom);
-  if (browser.app.length) {
-    console.log('κ change → clean accuracy through the app (Chromium, wasm): end-to-end, worker compute and main-thread long tasks, ms:');
-    console.table(browser.app.map(fmt));
-  }
+  if (browser.app.length) printApp(browser.app, browser.slider);
   const torch = args.includes('--no-torch') ? [] : await torchRows();
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app, classroom, ...(adaptive ? { adaptive } : {}), torch }, null, 1) + '\n');
+  writeFileSync('bench/results.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, kernel: rows, ...models, app: browser.app, slider: browser.slider, classroom, ...(adaptive ? { adaptive } : {}), torch }, null, 1) + '\n');
   console.log('wrote bench/results.json');
 }
 

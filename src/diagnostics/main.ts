@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import './diagnostics.css';
 import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
 import { registerKernels } from '../core/op/register';
 import { benchKernel, type KernelBenchRow } from '../core/bench/kernel-bench';
@@ -30,7 +30,7 @@ declare global {
     __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult; invertedVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
-    __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown } | { error: string };
+    __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown; threads: number | null } | { error: string };
     __adaptiveBench?: { rows: AdaptiveBenchRow[]; suiteSeconds: number; wasm: unknown } | { error: string };
   }
 }
@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   const out = document.getElementById('report')!;
   if (!(BACKENDS as readonly string[]).includes(asked)) throw new Error(`unknown backend "${asked}"; use one of ${BACKENDS.join(', ')}`);
   registerKernels();
+  // Before the wasm backend starts: its thread pool is sized once (npm run bench compares 1 thread with the default).
+  if (params.has('threads')) setThreadsCount(readCount(params, 'threads'));
   const choice = await selectBackend({ prefer: asked as BackendName, wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
   if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
   if (params.has('bench')) {
@@ -150,12 +152,12 @@ async function main(): Promise<void> {
     // Model benchmark mode (npm run bench): the same benchModel as Node, on this browser's backend.
     const num = (k: DiagnosticsCount) => readCount(params, k);
     const sizes = { forwardImages: num('forward'), kappaImages: num('kappa'), kappaMoves: num('moves'),
-      deepfoolImages: num('deepfool'), singleImages: num('single'), repeats: num('repeats') };
+      deepfoolImages: num('deepfool'), singleImages: num('single'), repeats: num('repeats'), kappaBatch: num('kbatch') };
     const res = await withShippedModel(params.get('modelbench') ?? '', (loaded, shard) => {
       status.textContent = `Benchmarking ${loaded.card.id} on ${choice.backend}…`;
       return benchModel(loaded, shard, sizes);
     });
-    window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm };
+    window.__modelBench = { ...res, adapter: choice.adapter, wasm: choice.wasm, threads: choice.backend === 'wasm' ? getThreadsCount() : null };
     status.textContent = 'Benchmark done.';
     out.textContent = JSON.stringify(window.__modelBench, null, 2);
     return;

@@ -5,6 +5,7 @@
  * peak tensor memory comes from tf.profile. No DOM, no Node.
  */
 import * as tf from '@tensorflow/tfjs';
+import { macsPerImage } from './macs';
 import { deepFoolL2 } from '../attacks/deepfool';
 import { runAttack } from '../attacks/run-attack';
 import { NORMALIZATION } from '../data/normalization';
@@ -29,12 +30,18 @@ export interface DeepFoolRow {
 }
 
 /** κ change → clean accuracy, computed as the app's worker does (plain-op forward, batches of 250). */
-export interface KappaRow { backend: string; model: string; images: number; kappas: number; medianMs: number; p95Ms: number; peakMB: number }
+export interface KappaRow {
+  backend: string; model: string; images: number; kappas: number; medianMs: number; p95Ms: number; peakMB: number;
+  /** Images per forward batch; the forward's multiply-adds per image and the rate achieved (GMAC/s, median move). */
+  batch: number; macsPerImage: number; gmacPerS: number;
+}
 
 export interface ModelBenchOptions {
   /** Images re-evaluated per κ change (0 skips it), at this many distinct κ values. */
   kappaImages?: number;
   kappaMoves?: number;
+  /** Images per forward batch of the κ rows (default: the core's, the full-batch sweep). */
+  kappaBatch?: number;
   /** Images in the forward-pass comparison (0 skips it). */
   forwardImages: number;
   /** Images attacked in one batched DeepFool run (0 skips DeepFool). */
@@ -84,12 +91,15 @@ export async function benchModel(loaded: LoadedModel, shard: Shard, opts: ModelB
         const moves = Math.max(1, opts.kappaMoves ?? 15);
         // Distinct κ from 0 up to 1.5× the card's paper κ, as a student dragging the slider would.
         const values = Array.from({ length: moves }, (_, i) => ((i + 1) / moves) * 1.5 * card.kappa.default);
-        const evaluate = (k: number) => accuracy(classifierFromRetrofit(r, norm, k), set, { batchSize: DEFAULT_BATCH_SIZE });
+        const batch = opts.kappaBatch ?? DEFAULT_BATCH_SIZE;
+        const evaluate = (k: number) => accuracy(classifierFromRetrofit(r, norm, k), set, { batchSize: batch });
         await evaluate(0);
         const times: number[] = [];
         for (const k of values) times.push(await timeIt(async () => { await evaluate(k); }));
         const peak = (await tf.profile(async () => { await evaluate(card.kappa.default); })).peakBytes;
-        kappa = { backend, model: card.id, images: set.labels.length, kappas: moves, medianMs: median(times), p95Ms: quantile(times, 0.95), peakMB: peak / MB };
+        const macs = macsPerImage(model);
+        kappa = { backend, model: card.id, images: set.labels.length, kappas: moves, medianMs: median(times), p95Ms: quantile(times, 0.95), peakMB: peak / MB,
+          batch, macsPerImage: macs, gmacPerS: (set.labels.length * macs) / (median(times) * 1e6) };
       } finally {
         set.x.dispose();
       }
