@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelCard } from '../core/models/card';
+import { encodeDrawing } from '../core/input/drawing-code';
 import type { JobWorker } from '../worker/client';
 import type { LoadedModelInfo } from '../worker/protocol';
 import { createAppStore } from './store';
-import { decode } from './url-schema';
+import { decode, quotePair } from './url-schema';
 import { connectUrlSync, storeFromUrl, type UrlTarget } from './url-sync';
 
 /** A history with Back: popstate moves to the previous entry. */
@@ -124,5 +125,29 @@ describe('url sync: a link made with an own model', () => {
     expect(s.own.linked).toEqual({ checksum: SHA, kappa: 0.5 });
     expect(w.entries[0]).toBe(LINK);
     stop();
+  });
+});
+
+describe('url sync: a drawing in a link', () => {
+  it('draw= with a CIFAR-10 model is set aside with a warning naming it (drawings are MNIST digits)', async () => {
+    const code = encodeDrawing(new Uint8Array(784).fill(34));
+    const { store } = appFromLink(`?model=c1&draw=${code}`, { c1: shippedInfo('c1', cifar) });
+    expect(store.getState().ownImage).not.toBeNull();
+    store.getState().selectModel('c1');
+    await flush();
+    const s = store.getState();
+    expect(s.ownImage).toBeNull();
+    const warnings = s.notices.filter((n) => n.tone === 'warn').map((n) => n.text);
+    expect(warnings).toEqual([expect.stringContaining(quotePair('draw', code))]);
+    expect(warnings[0]).toMatch(/^Set aside the link's drawing `draw=[Ii]+…`: drawings are MNIST digits \(28×28\), and c1 takes CIFAR-10 images \(32×32 colour\)\.$/);
+  });
+
+  it('draw= with an MNIST model is kept, with no notice', async () => {
+    const code = encodeDrawing(new Uint8Array(784).fill(34));
+    const { store } = appFromLink(`?model=m1&draw=${code}`, { m1: shippedInfo('m1') });
+    store.getState().selectModel('m1');
+    await flush();
+    expect(store.getState().ownImage).not.toBeNull();
+    expect(store.getState().notices).toEqual([]);
   });
 });
