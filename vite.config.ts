@@ -78,7 +78,8 @@ export default defineConfig({
   base: './',
   plugins: [react(), builtPageSecurity(), previewCaching()],
   server: { headers: isolation, port: 5173, strictPort: true },
-  preview: { headers: { ...isolation, 'Content-Security-Policy': CSP }, port: 4173, strictPort: true },
+  // nosniff: a file is only ever what its Content-Type says (a model, shard or JSON file never runs as a script).
+  preview: { headers: { ...isolation, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' }, port: 4173, strictPort: true },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

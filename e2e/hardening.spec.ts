@@ -1,4 +1,8 @@
 import { expect, test, type Frame, type Page } from '@playwright/test';
+import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { encodeDrawing } from '../src/core/input/drawing-code';
+import { imageHeaderSize } from '../src/lib/image-header';
 
 /**
  * Hostile links, failing files and servers, a hostile embedding page, and the built app's
@@ -227,12 +231,123 @@ test('adaptive benchmark images are bounded by name: images=0 and images=501 are
   }
 });
 
-test('models and data are served with cache headers; bundle files as immutable', async ({ page }) => {
+test('models and data are served with cache headers; bundle files as immutable; every file with nosniff', async ({ page }) => {
   await page.goto('?backend=wasm');
-  const header = async (path: string) => (await page.request.get(path)).headers()['cache-control'];
+  const headers = async (path: string) => (await page.request.get(path)).headers();
+  const header = async (path: string) => (await headers(path))['cache-control'];
   expect(await header('models/index.json')).toBe('public, max-age=86400');
   expect(await header('data/mnist-test.json')).toBe('public, max-age=86400');
   const script = await page.locator('script[type=module]').getAttribute('src');
   expect(await header(script!)).toBe('public, max-age=31536000, immutable');
   expect(await header('./')).toBe('no-cache');
+  // No MIME sniffing: a model, shard or reference file is never run as a script or shown as a page.
+  for (const path of ['./', script!, 'models/index.json', 'models/mnist-lenetlike-base/weights.bin', 'data/mnist-test.json', 'diagnostics.html']) {
+    expect((await headers(path))['x-content-type-options'], path).toBe('nosniff');
+  }
+});
+
+test('a model=own link keeps model=own, its checksum and κ in the address bar through the load and a reload', async ({ page }) => {
+  const sha = 'ab'.repeat(32);
+  const w = await open(page, `?backend=wasm&model=own&sha=${sha}&kappa=0.5&img=3`);
+  for (let visit = 0; visit < 2; visit++) {
+    await settled(page);
+    await expect(page.getByTestId('own-linked')).toContainText(`SHA-256 ${sha.slice(0, 12)}`);
+    // The page shows a shipped model meanwhile; the address bar is written once its card is in (≤ 300 ms).
+    expect((await state(page)).modelId).toBe('mnist-lenetlike-base');
+    await page.waitForTimeout(800);
+    const q = new URL(page.url()).searchParams;
+    expect({ model: q.get('model'), sha: q.get('sha'), kappa: q.get('kappa'), img: q.get('img') }, `visit ${visit}`).toEqual({ model: 'own', sha, kappa: '0.5', img: '3' });
+    if (visit === 0) await page.reload();
+  }
+  expect(w.errors).toEqual([]);
+});
+
+test('probe links: a drawing with a CIFAR-10 model, target=10 and img=0007 are each named in a notice', async ({ page }) => {
+  const code = encodeDrawing(new Uint8Array(784).fill(255));
+  const w = await open(page, `?backend=wasm&model=cifar10-alexlike-base&draw=${code}&target=10&img=0007`);
+  await settled(page);
+  const notices = page.getByTestId('notice');
+  await expect(notices.filter({ hasText: "Set aside the link's drawing" }).locator('code')).toHaveText(`draw=${code.slice(0, 35)}…`);
+  await expect(notices.filter({ hasText: 'drawings are MNIST digits' })).toHaveCount(1);
+  await expect(notices.filter({ hasText: 'target=10' })).toContainText('not a valid value');
+  await expect(notices.filter({ hasText: 'img=0007' })).toContainText('not a valid value');
+  expect(await page.evaluate(() => { const s = window.__jumprelu!.getState(); return [s.ownImage, s.target, s.selectedImage]; })).toEqual([null, null, null]);
+  expect(w.errors).toEqual([]);
+});
+
+/** CRC-32 of PNG chunks (zlib's polynomial). */
+function crc32(bytes: Buffer): number {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** A valid 20,000 × 20,000 black PNG (1-bit grey): about 50 kB that decodes to 400 megapixels. */
+function hugePng(side = 20_000): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale
+  const raw = Buffer.alloc(side * (1 + Math.ceil(side / 8))); // each row: filter 0, then zero bits
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('a 20,000 × 20,000 picture is refused from its header, before the browser decodes it; a small one is decoded', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __bitmaps: number };
+    w.__bitmaps = 0;
+    const decode = window.createImageBitmap.bind(window);
+    window.createImageBitmap = ((...args: Parameters<typeof createImageBitmap>) => { w.__bitmaps++; return decode(...args); }) as typeof createImageBitmap;
+  });
+  const w = await open(page, '?backend=wasm');
+  await settled(page);
+  const bitmaps = () => page.evaluate(() => (window as unknown as { __bitmaps: number }).__bitmaps);
+  const huge = hugePng();
+  expect(huge.length).toBeLessThan(200_000);
+  const started = Date.now();
+  await page.getByTestId('upload').setInputFiles({ name: 'bomb.png', mimeType: 'image/png', buffer: huge });
+  await expect(page.getByRole('alert').filter({ hasText: 'bomb.png' })).toHaveText('bomb.png is 20000×20000 pixels; pictures up to 50 megapixels are accepted.');
+  const ms = Date.now() - started;
+  expect(await bitmaps()).toBe(0);
+  // Control: a small picture does reach the decoder (so the count above can see one).
+  const small = new PNG({ width: 28, height: 28 });
+  small.data.fill(255);
+  await page.getByTestId('upload').setInputFiles({ name: 'small.png', mimeType: 'image/png', buffer: PNG.sync.write(small) });
+  await expect.poll(bitmaps).toBe(1);
+  console.log(`bomb.png (${huge.length} bytes) refused in ${ms} ms`);
+  expect(w.errors).toEqual([]);
+});
+
+test("the header reader reads the sizes Chromium's own PNG, JPEG and WebP encoders write", async ({ page }) => {
+  const files = await page.evaluate(async () => {
+    const out: { asked: string; type: string; bytes: number[] }[] = [];
+    for (const [type, quality, alpha] of [['image/png', 1, false], ['image/jpeg', 0.9, false], ['image/webp', 0.8, false], ['image/webp', 0.8, true], ['image/webp', 1, false]] as const) {
+      const canvas = new OffscreenCanvas(123, 45);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = alpha ? 'rgba(255, 0, 0, 0.5)' : '#f00';
+      if (!alpha) ctx.fillRect(0, 0, 123, 45);
+      ctx.fillStyle = '#00f';
+      ctx.fillRect(10, 5, 60, 20);
+      const blob = await canvas.convertToBlob({ type, quality });
+      out.push({ asked: `${type} q=${quality}${alpha ? ' alpha' : ''}`, type: blob.type, bytes: Array.from(new Uint8Array(await blob.arrayBuffer())) });
+    }
+    return out;
+  });
+  for (const f of files) {
+    expect(f.type, f.asked).toBe(f.asked.split(' ')[0]); // the encoder exists here
+    expect(imageHeaderSize(Uint8Array.from(f.bytes)), f.asked).toMatchObject({ width: 123, height: 45 });
+  }
+  // Which WebP chunk the encoder chose, for the record (the VP8 and VP8L readers are tested on synthetic headers).
+  console.log(files.filter((f) => f.type === 'image/webp').map((f) => `${f.asked}: ${String.fromCharCode(...f.bytes.slice(12, 16))}`).join('; '));
 });

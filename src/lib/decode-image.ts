@@ -2,8 +2,11 @@
  * A file or pasted image decoded by the browser (createImageBitmap: every format the browser reads, no
  * hand-written decoder) into RGBA bytes for the worker. Refuses what is not an image, or too large a file
  * or picture, with a message that says so; very large pictures are drawn smaller first (the models see
- * 28 or 32 pixels).
+ * 28 or 32 pixels). The picture size is read from the file's header first (image-header.ts), so a huge
+ * picture is refused before the browser decodes it; the decoded size is checked again for the rest.
  */
+import { imageHeaderSize } from './image-header';
+
 
 /** Files larger than this are refused before decoding. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -18,12 +21,32 @@ export interface DecodedImage {
   height: number;
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+/**
+ * A file's size beside the limit, with enough figures that the two differ: one decimal of MB, two where one
+ * would print the same number for both, else bytes (a file a few bytes over must not read "10.0 MB; up to 10.0 MB").
+ */
+function sizes(size: number, limit: number): [string, string] {
+  for (const digits of [1, 2]) {
+    const [a, b] = [size, limit].map((n) => (n / 1024 / 1024).toFixed(digits));
+    if (a !== b) return [`${a} MB`, `${b} MB`];
+  }
+  return [`${size.toLocaleString('en-US')} bytes`, `${limit.toLocaleString('en-US')} bytes`];
+}
+
+const tooManyPixels = (name: string, width: number, height: number) =>
+  new Error(`${name} is ${width}×${height} pixels; pictures up to ${MAX_PIXELS / 1e6} megapixels are accepted.`);
 
 export async function decodeImage(blob: Blob, name = 'the image'): Promise<DecodedImage> {
-  if (blob.size > MAX_UPLOAD_BYTES) throw new Error(`${name} is ${mb(blob.size)}; images up to ${mb(MAX_UPLOAD_BYTES)} are accepted.`);
+  if (blob.size > MAX_UPLOAD_BYTES) {
+    const [size, limit] = sizes(blob.size, MAX_UPLOAD_BYTES);
+    throw new Error(`${name} is ${size}; images up to ${limit} are accepted.`);
+  }
   if (blob.size === 0) throw new Error(`${name} is empty.`);
   if (blob.type && !blob.type.startsWith('image/')) throw new Error(`${name} is not an image (${blob.type}). Use a PNG, JPEG, GIF, WebP or BMP picture.`);
+  // At most MAX_UPLOAD_BYTES: reading it all is cheap beside decoding it, and a JPEG's frame header may sit
+  // after large metadata segments.
+  const stated = imageHeaderSize(new Uint8Array(await blob.arrayBuffer()));
+  if (stated && stated.width * stated.height > MAX_PIXELS) throw tooManyPixels(name, stated.width, stated.height);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob);
@@ -32,7 +55,7 @@ export async function decodeImage(blob: Blob, name = 'the image'): Promise<Decod
   }
   try {
     const { width, height } = bitmap;
-    if (width * height > MAX_PIXELS) throw new Error(`${name} is ${width}×${height} pixels; pictures up to ${MAX_PIXELS / 1e6} megapixels are accepted.`);
+    if (width * height > MAX_PIXELS) throw tooManyPixels(name, width, height);
     const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
     const w = Math.max(1, Math.round(width * scale));
     const h = Math.max(1, Math.round(height * scale));

@@ -193,3 +193,30 @@ describe('url schema', () => {
   });
 });
 
+
+describe('url schema: hostile-link probe', () => {
+  it('a target is one of the 10 classes: 10 and above are refused with a notice naming the pair', () => {
+    for (const t of ['0', '9']) expect(decode(`?target=${t}`)).toEqual({ state: { ...defaultUrlState(), target: Number(t) }, warnings: [] });
+    for (const t of ['10', '11', '999']) {
+      const { state, warnings } = decode(`?target=${t}&kappa=0.5`);
+      expect(state.target, t).toBeNull();
+      expect(state.kappa).toBe(0.5);
+      expect(warnings, t).toEqual([expect.stringContaining(`\`target=${t}\``)]);
+    }
+  });
+
+  it('leading zeros are a lenient number form: refused with a notice, like 0x1 and 1e0', () => {
+    for (const q of ['img=0007', 'img=00', 'seed=01', 'target=03', 'tour=007', 'kappa=00.5', 'kappa=01', 'ton=050', 'tmax=00.8', 'budget=-01']) {
+      const { state, warnings } = decode(`?${q}`);
+      expect(warnings, q).toEqual([expect.stringContaining(`\`${q}\``)]);
+      const key = q.split('=')[0];
+      const f = URL_FIELDS.find((x) => x.key === key)!;
+      expect(state[f.prop], q).toEqual(f.default);
+    }
+    // The plain forms still read, zero itself included.
+    expect(decode('?img=7&seed=0&target=0&kappa=0.05&tmax=0.8&budget=0').warnings).toEqual([]);
+    // An attack parameter's number is strict too: `007` stays text, which the attack's range rule refuses by name.
+    expect(decode('?p.steps=007').state.params.steps).toBe('007');
+    expect(decode('?p.steps=7').state.params.steps).toBe(7);
+  });
+});

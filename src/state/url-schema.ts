@@ -2,8 +2,9 @@
  * The permalink schema: every shareable setting, listed once with its key, codec, default and range.
  * `decode` never throws — bad values fall back to defaults with a warning; `encode` writes only what
  * differs from the default, so links stay short. Pure: no window, no history (see url-sync.ts).
- * Numbers are read strictly (plain decimals only: no `0x1`, `1e0`, ` 1` or BOM, which Number() accepts),
- * and every pair of the link that is not applied as written is named in exactly one warning.
+ * Numbers are read strictly (plain decimals only: no `0x1`, `1e0`, ` 1` or BOM, which Number() accepts, and
+ * no leading zeros such as `007`, which encode never writes), and every pair of the link that is not applied
+ * as written is named in exactly one warning.
  */
 import { decodeDrawing } from '../core/input/drawing-code';
 import { DEFAULT_SMOOTHING_TAU } from '../core/op/gradient-mode';
@@ -52,19 +53,25 @@ export interface UrlState extends AnalysisParams {
  */
 type Codec<T> = { parse(raw: string): T | undefined; format(v: T): string; clamp?(v: T): T };
 
-/** The only number forms a link may use; encode never writes any other. */
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const INTEGER = /^-?\d+$/;
+/** The only number forms a link may use; encode never writes any other. No leading zeros: `0`, `7`, `0.5`, not `007`. */
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+const INTEGER = /^-?(0|[1-9]\d*)$/;
+const NATURAL = /^(0|[1-9]\d*)$/;
 
 /** At most the six decimals `format` writes back, so a value read from a link is the value it shares. */
-const DECIMAL_6 = /^-?\d+(\.\d{1,6})?$/;
+const DECIMAL_6 = /^-?(0|[1-9]\d*)(\.\d{1,6})?$/;
+/** An attack parameter's number; exponents allowed: encode writes String(v), which uses them for tiny step sizes. */
+const PARAM_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?(e[-+]?\d+)?$/;
+
+/** Classes of every model the lab opens (a user's own model must have 10 too): a target is one of them. */
+const CLASSES = 10;
 
 const num = (lo: number, hi: number): Codec<number> => ({
   parse: (r) => { const v = Number(r); return DECIMAL_6.test(r) && v >= lo && v <= hi ? v : undefined; },
   format: (v) => String(Number(v.toFixed(6))),
 });
 const int = (lo: number, hi: number): Codec<number> => ({
-  parse: (r) => { const v = Number(r); return /^\d+$/.test(r) && v >= lo && v <= hi ? v : undefined; },
+  parse: (r) => { const v = Number(r); return NATURAL.test(r) && v >= lo && v <= hi ? v : undefined; },
   format: (v) => String(v),
 });
 const bool: Codec<boolean> = { parse: (r) => (r === '1' || r === 'true' ? true : r === '0' || r === 'false' ? false : undefined), format: (v) => (v ? '1' : '0') };
@@ -120,7 +127,7 @@ export const URL_FIELDS = [
   field('n', 'sampleSize', SAMPLE_SIZE, 1000),
   field('img', 'image', nullable(int(0, 1_000_000)), null),
   field('draw', 'drawing', nullable(drawingCode), null),
-  field('target', 'target', nullable(int(0, 999)), null),
+  field('target', 'target', nullable(int(0, CLASSES - 1)), null),
   field('tour', 'tour', nullable(int(0, 99)), null),
   field('attack', 'attack', id, 'deepfool-l2'),
   field('threat', 'threat', enumOf<ThreatModel>({ white: 'white-box', gray: 'gray-box' }), 'white-box'),
@@ -158,8 +165,8 @@ export function defaultUrlState(): UrlState {
 function parseParam(raw: string): ParamValue | undefined {
   if (raw === 'null') return null;
   if (raw === 'true' || raw === 'false') return raw === 'true';
-  // Exponents allowed: encode writes String(v), which uses them for tiny step sizes.
-  if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/.test(raw) && Number.isFinite(Number(raw))) return Number(raw);
+  // A lenient form (`0x10`, `007`) is not a number: it stays text, which the attack's range rule refuses by name.
+  if (PARAM_NUMBER.test(raw) && Number.isFinite(Number(raw))) return Number(raw);
   return /^[a-z0-9_-]{1,32}$/i.test(raw) ? raw : undefined;
 }
 

@@ -5,7 +5,7 @@
  */
 import { attackParamsFor } from './attack-params';
 import { OWN_MODEL_INITIAL } from './slices/own-model-slice';
-import type { AppState } from './app-state';
+import type { AppState, OwnModelState } from './app-state';
 import type { AppStore } from './store';
 import { ANALYSIS_DEFAULTS, type AnalysisParams } from './panels';
 import { decodeDrawing, encodeDrawing } from '../core/input/drawing-code';
@@ -17,7 +17,11 @@ function analysisParamsOf(u: UrlState): AnalysisParams {
   return out as AnalysisParams;
 }
 
-export function urlStateFromStore(s: AppState): UrlState {
+/**
+ * `ownLink`: the own-model link the page is waiting on (the shipped model shown meanwhile stands in for
+ * it), so the address bar keeps the link's `model=own`, checksum and κ; null once the user picks a model.
+ */
+export function urlStateFromStore(s: AppState, ownLink: OwnModelState['linked'] = null): UrlState {
   const attack = s.attacks.find((a) => a.id === s.attackId);
   const params: UrlState['params'] = {};
   if (attack) {
@@ -25,9 +29,12 @@ export function urlStateFromStore(s: AppState): UrlState {
     const defaults = attackParamsFor({ ...s, attackParams: {} }, s.attackId);
     for (const [k, v] of Object.entries(all)) if (defaults[k] !== v) params[k] = v;
   } else Object.assign(params, s.attackParams[s.attackId]);
+  // A user's own model cannot travel in a link: only that it was one, and its checksum.
+  const model = s.card?.user ? { model: OWN_MODEL_LINK, ownChecksum: s.card.user.checksum, kappa: s.kappa }
+    : ownLink ? { model: OWN_MODEL_LINK, ownChecksum: ownLink.checksum, kappa: ownLink.kappa }
+      : { model: s.modelId, ownChecksum: null, kappa: s.card ? s.kappa : null };
   return {
-    // A user's own model cannot travel in a link: only that it was one, and its checksum.
-    model: s.card?.user ? OWN_MODEL_LINK : s.modelId, ownChecksum: s.card?.user?.checksum ?? null, kappa: s.card ? s.kappa : null, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
+    ...model, randomized: s.randomized, seed: s.seed, sampleSize: s.sampleSize,
     image: s.selectedImage, attack: s.attackId, target: s.target, tour: s.tourStep,
     // Only an MNIST-sized own image fits in a link (a photo for CIFAR-10 stays on this machine).
     drawing: s.ownImage && s.ownImage.length === 784 && s.dataset?.dataset === 'mnist' ? encodeDrawing(s.ownImage) : null, threat: s.threat, gradientMode: s.gradientMode, smoothingTau: s.smoothingTau, params, backend: s.requestedBackend,
@@ -35,18 +42,26 @@ export function urlStateFromStore(s: AppState): UrlState {
   };
 }
 
-/** Store fields a link sets before anything is loaded (model, κ and backend go to the bridge). */
-export function storeFromUrl(u: UrlState): Partial<AppState> {
-  const own = u.model === OWN_MODEL_LINK;
+/**
+ * Store fields a link sets before anything is loaded (model, κ and backend go to the bridge). `own`: the
+ * page's own-model state when a link is applied again (Back/Forward), so the files it holds are kept.
+ */
+export function storeFromUrl(u: UrlState, own: OwnModelState = OWN_MODEL_INITIAL): Partial<AppState> {
+  const ownLink = u.model === OWN_MODEL_LINK;
   return {
     randomized: u.randomized, seed: u.seed, sampleSize: u.sampleSize, selectedImage: u.image, target: u.target, tourStep: u.tour,
     ...drawingFromUrl(u),
     attackId: u.attack, threat: u.threat, gradientMode: u.gradientMode, smoothingTau: u.smoothingTau, attackParams: Object.keys(u.params).length ? { [u.attack]: u.params } : {},
-    requestedBackend: u.backend, pendingKappa: own ? null : u.kappa,
+    requestedBackend: u.backend, pendingKappa: ownLink ? null : u.kappa,
     openPanels: u.panels, embed: u.embed, analysisParams: analysisParamsOf(u),
     // The sender's own model cannot come with the link: remember what to compare the recipient's files with.
-    ...(own ? { own: { ...OWN_MODEL_INITIAL, linked: { checksum: u.ownChecksum, kappa: u.kappa } } } : {}),
+    ...(ownLink ? { own: { ...own, linked: { checksum: u.ownChecksum, kappa: u.kappa } } } : {}),
   };
+}
+
+/** The page holds an own-model link and shows no own model: the model shown stands in for the link's. */
+function ownLinkWaiting(s: AppState): boolean {
+  return s.own.linked !== null && !s.card?.user;
 }
 
 function drawingFromUrl(u: UrlState): Partial<AppState> {
@@ -67,12 +82,16 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
   let applying = false;
   let last = target.location.search;
   let pendingPush = false;
+  // A link made with someone's own model names no model this page can open: the model the page shows
+  // meanwhile stands in for it, and writing that model's id and κ would turn the link into another one (a
+  // reload would lose the checksum and κ). The link holds until the user picks a model (or loads files).
+  let waitingOwnLink = ownLinkWaiting(store.getState());
 
   const write = () => {
     timer = null;
     const s = store.getState();
     if (!s.card) return; // nothing meaningful to share before the first model is loaded
-    const search = encode(urlStateFromStore(s));
+    const search = encode(urlStateFromStore(s, waitingOwnLink ? s.own.linked : null));
     if (search === last) return;
     const url = `${target.location.pathname}${search}${target.location.hash}`;
     if (pendingPush) target.history.pushState(null, '', url);
@@ -83,6 +102,8 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (applying) return;
+    // The first model opened stands in; any later one is the user's choice (a shipped model, or their files).
+    if (prev.modelId !== null && s.modelId !== prev.modelId) waitingOwnLink = false;
     const discrete = s.modelId !== prev.modelId || s.selectedImage !== prev.selectedImage || s.attackId !== prev.attackId
       || s.threat !== prev.threat || s.target !== prev.target || s.attackOwn !== prev.attackOwn || s.tourStep !== prev.tourStep || s.gradientMode !== prev.gradientMode;
     const any = discrete || s.kappa !== prev.kappa || s.randomized !== prev.randomized || s.seed !== prev.seed
@@ -101,9 +122,16 @@ export function connectUrlSync(store: AppStore, target: UrlTarget, delayMs = 300
     const s = store.getState();
     applying = true;
     try {
-      store.setState(storeFromUrl(u));
+      store.setState(storeFromUrl(u, s.own));
       if (s.attacks.length) store.getState().applyLinkParams();
-      if (u.model && u.model !== s.modelId) {
+      const user = s.card?.user;
+      waitingOwnLink = u.model === OWN_MODEL_LINK && !user;
+      if (u.model === OWN_MODEL_LINK) {
+        // No model of that name to open: the model shown stays (standing in, unless it is the user's own),
+        // and takes the entry's κ only if it is the model the entry names.
+        if (user && user.checksum === u.ownChecksum && u.kappa !== null) s.setKappa(u.kappa);
+        else void s.evaluate();
+      } else if (u.model && u.model !== s.modelId) {
         store.setState({ pendingKappa: u.kappa });
         s.selectModel(u.model);
         // selectModel clears the image (another test set); the entry we are going back to names its own.
