@@ -6,6 +6,7 @@
  */
 import { fetchUserModelFiles } from '../../core/models/user-model-source';
 import { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, type InputScaling, type UserModelFile } from '../../core/models/user-model-input';
+import { pageConnectPolicy } from '../../lib/connect-policy';
 import { forgetModel, keepModel, keptModel } from '../../lib/kept-model';
 import { applyLoaded } from './model-slice';
 import type { OwnModelSlice, OwnModelState, SliceCreator } from '../app-state';
@@ -53,11 +54,14 @@ export const createOwnModelSlice: SliceCreator<OwnModelSlice> = (set, get) => {
     },
     openOwnUrl: async (url) => {
       patch({ status: 'fetching', error: null });
+      const policy = pageConnectPolicy();
       try {
-        const files = await fetchUserModelFiles(url);
+        const files = await fetchUserModelFiles(url, fetch, USER_MODEL_MAX_BYTES, policy);
         await get().openOwnFiles(files, url);
       } catch (e) {
         patch({ status: 'error', error: message(e) });
+      } finally {
+        policy?.close();
       }
     },
     setOwnScaling: async (scaling) => {
