@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { connectSources } from './src/lib/connect-policy';
 
 // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer). Served by dev and preview;
 // a static host without these headers still works, single-threaded.
@@ -21,12 +22,15 @@ const PATH_CHECK_HASH = `'sha256-${createHash('sha256').update(PATH_CHECK).diges
  * meta tag (for static hosts that send no headers). wasm needs 'wasm-unsafe-eval'; its thread pool and
  * TF.js's workers start from blob: URLs. No inline script but the path check, no eval, nothing off-site.
  * frame-ancestors is left out: the embed may be hosted anywhere (and a meta tag cannot carry it).
+ * connect-src is the page's own site only, unless the host lists more at build time for "Load from URL":
+ * `JUMPRELU_CONNECT_SRC="https://models.example.org https://*.example.net" npm run build` (host or scheme
+ * sources only; anything else stops the build). The app reads it back to explain a refused URL.
  */
 export const CSP = [
   "default-src 'self'",
   `script-src 'self' 'wasm-unsafe-eval' blob: ${PATH_CHECK_HASH}`,
   "worker-src 'self' blob:",
-  "connect-src 'self'",
+  `connect-src ${connectSources(process.env.JUMPRELU_CONNECT_SRC)}`,
   "img-src 'self' data: blob:",
   "style-src 'self'",
   "font-src 'self'",

@@ -7,8 +7,8 @@ import { join } from 'node:path';
  * "Your own model" end to end on wasm: a model built here (the shipped MNIST LeNet's weights under a
  * different topology: ReLU layers instead of Activation('relu'), a Softmax layer on top) is written to a
  * temp folder and given to the app by drag and drop; its card shows its accuracy, κ moves, DeepFool runs on
- * it; a corrupted shard (by the file picker) is refused with the file named; an unreachable URL says
- * CORS; the worker's tensor count returns to its baseline when a shipped model replaces it. No network.
+ * it; a corrupted shard (by the file picker) is refused with the file named; a URL on another site
+ * names the page's connect-src (the built page allows only its own site); the worker's tensor count returns to its baseline when a shipped model replaces it. No network.
  */
 const SHOTS = 'artifacts/screenshots';
 
@@ -76,10 +76,10 @@ test('own model: dropped, measured, κ moved, DeepFool; corrupted shard named; m
     `weights file weights.bin: ${cut.length} bytes, the manifest's weights need ${model.weights.length} (truncated or a shard missing)`);
   expect((await memory(page)).numTensors).toBe(base.numTensors);
 
-  // An unreachable server: the message says why a URL can fail.
+  // Another site: the built page's connect-src allows only its own, and the message says so (not CORS).
   await page.getByLabel('Model URL').fill('http://127.0.0.1:9/model.json');
   await page.getByRole('button', { name: 'Load from URL' }).click();
-  await expect(page.getByTestId('own-error')).toContainText('CORS');
+  await expect(page.getByTestId('own-error')).toContainText("this page's security policy (Content-Security-Policy connect-src) does not allow");
 
   // The good files, dropped.
   await drop(page, [{ name: 'model.json', bytes: model.json }, { name: 'weights.bin', bytes: model.weights }]);
@@ -153,7 +153,7 @@ test('keep in this browser, offered on the next visit, forget', async ({ page })
   await page.goto('?backend=wasm');
   await settled(page);
   await page.getByLabel('Dataset').selectOption('own');
-  await expect(page.getByTestId('own-model')).toContainText(`Kept from an earlier visit: model.json (${checksum!.slice(0, 12)}…)`);
+  await expect(page.getByTestId('own-kept-offer')).toContainText(`Kept in this browser: model.json (${checksum!.slice(0, 12)}…)`);
   await page.getByRole('button', { name: 'Load it' }).click();
   await expect(page.getByTestId('own-checksum')).toHaveText(checksum!, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Forget the kept model' }).click();
@@ -162,5 +162,6 @@ test('keep in this browser, offered on the next visit, forget', async ({ page })
   await page.goto('?backend=wasm');
   await settled(page);
   await page.getByLabel('Dataset').selectOption('own');
-  await expect(page.getByTestId('own-model')).not.toContainText('Kept from an earlier visit');
+  await expect(page.getByTestId('own-model')).toContainText('tensorflowjs_converter');
+  await expect(page.getByTestId('own-kept-offer')).toHaveCount(0);
 });

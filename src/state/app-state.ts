@@ -137,6 +137,8 @@ export interface OwnModelState {
   kept: boolean;
   /** A model kept in this browser (IndexedDB), offered but loaded only when asked. */
   keptEarlier: { name: string; checksum: string } | null;
+  /** Why the record kept in this browser cannot be used (damaged, another version); null: none such. */
+  keptUnreadable: string | null;
   /** A link made with someone's own model: its checksum, and the κ the link set. */
   linked: { checksum: string | null; kappa: number | null } | null;
 }
@@ -154,7 +156,10 @@ export interface OwnModelSlice {
   forgetOwnModel(): Promise<void>;
   /** Looks for a model kept on an earlier visit (offered, not loaded). */
   checkKeptModel(): Promise<void>;
+  /** Loads the kept model, if it is still the one offered. */
   openKeptModel(): Promise<void>;
+  /** Deletes a kept record that cannot be read. */
+  clearKeptModel(): Promise<void>;
 }
 
 export interface ClassroomSlice {

@@ -1,7 +1,10 @@
-/** A user's model from a URL: shards resolved against model.json's URL; CORS and HTTP failures told apart. */
+/**
+ * A user's model from a URL: shards resolved against model.json's URL; the page's connect-src, CORS and
+ * HTTP failures told apart; the URL echoed cleaned and shortened.
+ */
 import { describe, expect, it } from 'vitest';
-import { fetchUserModelFiles, type Fetcher } from './user-model-source';
-import { UserModelError } from './user-model-input';
+import { fetchUserModelFiles, type ConnectPolicy, type Fetcher } from './user-model-source';
+import { USER_MODEL_MAX_BYTES, UserModelError } from './user-model-input';
 
 const json = (paths: string[]) => new TextEncoder().encode(JSON.stringify({ weightsManifest: [{ paths, weights: [] }] }));
 
@@ -30,9 +33,9 @@ describe('fetchUserModelFiles', () => {
 
   it('a refused fetch explains same-origin/CORS; an HTTP error names the URL and status', async () => {
     const refused: Fetcher = () => Promise.reject(new TypeError('Failed to fetch'));
-    await expect(fetchUserModelFiles('https://other.site/model.json', refused)).rejects.toThrow(/https:\/\/other\.site\/model\.json: the browser could not fetch it \(Failed to fetch\).*CORS: Access-Control-Allow-Origin/);
+    await expect(fetchUserModelFiles('https://other.site/model.json', refused)).rejects.toThrow(/`https:\/\/other\.site\/model\.json`: the browser could not fetch it \(Failed to fetch\).*CORS: Access-Control-Allow-Origin/);
     const missingShard = fetchUserModelFiles('https://example.org/model.json', server({ 'https://example.org/model.json': json(['w.bin']) }));
-    await expect(missingShard).rejects.toThrow('https://example.org/w.bin: HTTP 404 Not Found');
+    await expect(missingShard).rejects.toThrow('`https://example.org/w.bin`: HTTP 404 Not Found');
     await expect(fetchUserModelFiles('not a url', refused)).rejects.toThrow(UserModelError);
   });
 
@@ -44,5 +47,48 @@ describe('fetchUserModelFiles', () => {
   it('malformed JSON is passed on for loadUserModel to name', async () => {
     const files = await fetchUserModelFiles('https://example.org/model.json', server({ 'https://example.org/model.json': new TextEncoder().encode('{') }));
     expect(files.map((f) => f.name)).toEqual(['model.json']);
+  });
+
+  const page = 'https://lab.example';
+  const selfOnly: ConnectPolicy = { origin: page, allows: (u) => u.origin === page };
+
+  it('another site the page\'s connect-src forbids: the policy and the build option are named, not CORS; nothing is fetched', async () => {
+    const requested: string[] = [];
+    const refusal = fetchUserModelFiles('https://other.site/model.json', server({}, requested), USER_MODEL_MAX_BYTES, selfOnly);
+    await expect(refusal).rejects.toThrow(/security policy \(Content-Security-Policy connect-src\) does not allow `https:\/\/other\.site`.*JUMPRELU_CONNECT_SRC/);
+    await expect(refusal).rejects.not.toThrow(/CORS/);
+    expect(requested).toEqual([]);
+    // A shard the manifest puts on another site is stopped the same way.
+    const shard = fetchUserModelFiles(`${page}/m/model.json`, server({ [`${page}/m/model.json`]: json(['https://cdn.other/w.bin']) }), USER_MODEL_MAX_BYTES, selfOnly);
+    await expect(shard).rejects.toThrow(/`https:\/\/cdn\.other\/w\.bin`: this page's security policy/);
+  });
+
+  it('a refusal the browser reports as a connect-src violation (a policy sent as a header) is named as the policy too', async () => {
+    const refused: Fetcher = () => Promise.reject(new TypeError('Failed to fetch'));
+    const headerOnly: ConnectPolicy = { origin: page, allows: () => true, blocked: async (u) => u.origin !== page };
+    await expect(fetchUserModelFiles('https://other.site/model.json', refused, USER_MODEL_MAX_BYTES, headerOnly)).rejects.toThrow(/security policy/);
+  });
+
+  it('a site the policy allows: CORS is the likely cause; a failure on the page\'s own site does not blame CORS', async () => {
+    const refused: Fetcher = () => Promise.reject(new TypeError('Failed to fetch'));
+    const allowing: ConnectPolicy = { origin: page, allows: () => true };
+    await expect(fetchUserModelFiles('https://other.site/model.json', refused, USER_MODEL_MAX_BYTES, allowing)).rejects.toThrow(/CORS/);
+    const own = fetchUserModelFiles(`${page}/model.json`, refused, USER_MODEL_MAX_BYTES, allowing);
+    await expect(own).rejects.toThrow(/could not fetch it \(Failed to fetch\)/);
+    await expect(own).rejects.not.toThrow(/CORS/);
+  });
+
+  it('the URL is echoed cleaned of control and bidi characters and shortened', async () => {
+    const long = `https://example.org/${'a'.repeat(20_000)}/model.json`;
+    const messages = await Promise.all([
+      fetchUserModelFiles(long, server({})).catch((e: Error) => e.message),
+      fetchUserModelFiles(`\u202Enot a url${'b'.repeat(20_000)}`, server({})).catch((e: Error) => e.message),
+      fetchUserModelFiles(long, () => Promise.reject(new TypeError('Failed to fetch'))).catch((e: Error) => e.message),
+    ]);
+    for (const m of messages) {
+      expect(m.length).toBeLessThan(600);
+      expect(m).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+      expect(m).toMatch(/`[^`]{1,40}…`/);
+    }
   });
 });

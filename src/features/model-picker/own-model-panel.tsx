@@ -1,16 +1,24 @@
 /**
  * "Your own model": files by picker or drag and drop, or a URL; the input scaling; keep/forget in this
- * browser; what a permalink made with someone's own model asks of the recipient. The checks and the
- * card come from the worker (core/models/user-model.ts); this panel only reads files and shows state.
+ * browser (and clearing a kept record that cannot be read); what a permalink made with someone's own model
+ * asks of the recipient. The checks and the card come from the worker (core/models/user-model.ts); this
+ * panel only reads files and shows state. Every name the user supplied is shown through `shown` (cleaned,
+ * cut to 40 characters; the store already holds names so) in boxes that wrap anywhere.
  */
 import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
 import { useAppStore } from '../../state/react';
-import { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, type InputScaling, type UserModelFile } from '../../state/slices/own-model-slice';
+import { scrub } from '../../state/shown-text';
+import { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, shown, type InputScaling, type UserModelFile } from '../../state/slices/own-model-slice';
 
 const SCALINGS: InputScaling[] = ['paper', 'unit', 'symmetric', 'declared'];
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
+
+/** A message with quoted values (between backticks, as `quote` writes them) shown as code, as the notice bar does. */
+function QuotedText({ text }: { text: string }) {
+  return <>{scrub(text).split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>;
+}
 
 async function readFiles(list: FileList | File[]): Promise<UserModelFile[]> {
   return Promise.all(Array.from(list, async (f) => ({ name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
@@ -27,12 +35,13 @@ export function OwnModelPanel() {
   const own = useAppStore(useShallow((s) => ({
     status: s.own.status, error: s.own.error, scaling: s.own.scaling ?? s.card?.user?.scaling ?? 'paper',
     declared: (s.card?.user?.declaredScaling ?? null) !== null, kept: s.own.kept, keptEarlier: s.own.keptEarlier, linked: s.own.linked,
+    unreadable: s.own.keptUnreadable,
   })));
   const checksum = useAppStore((s) => s.card?.user?.checksum ?? null);
   const progress = useAppStore((s) => (s.jobs.loadOwn.status === 'running' ? s.jobs.loadOwn.progress : null));
   const actions = useAppStore(useShallow((s) => ({
     openFiles: s.openOwnFiles, openUrl: s.openOwnUrl, setScaling: s.setOwnScaling, keep: s.keepOwnModel,
-    forget: s.forgetOwnModel, openKept: s.openKeptModel,
+    forget: s.forgetOwnModel, openKept: s.openKeptModel, clearKept: s.clearKeptModel,
   })));
   const [url, setUrl] = useState('');
   const [over, setOver] = useState(false);
@@ -92,15 +101,20 @@ export function OwnModelPanel() {
         {own.status === 'ready' && !own.kept ? <button type="button" onClick={actions.keep}>Keep in this browser</button> : null}
         {own.kept || own.keptEarlier ? <button type="button" onClick={actions.forget}>Forget the kept model</button> : null}
       </div>
-      {own.keptEarlier && own.status === 'idle' ? (
-        <p>Kept from an earlier visit: <strong>{own.keptEarlier.name}</strong> (<code>{short(own.keptEarlier.checksum)}</code>){' '}
+      {own.keptEarlier && !own.kept && !busy ? (
+        <p data-testid="own-kept-offer">Kept in this browser: <strong className="user-text">{shown(own.keptEarlier.name)}</strong>{' '}
+          (<code>{short(own.keptEarlier.checksum)}</code>){' '}
           <button type="button" onClick={actions.openKept}>Load it</button></p>
+      ) : null}
+      {own.unreadable ? (
+        <p className="own-note" data-testid="own-kept-unreadable">A model kept in this browser could not be read ({own.unreadable}); it is ignored.{' '}
+          <button type="button" onClick={actions.clearKept}>Clear the kept model</button></p>
       ) : null}
       {own.kept ? <p className="muted" data-testid="own-kept">Kept in this browser's storage (IndexedDB) until you press “Forget”.</p> : null}
       {own.status === 'fetching' ? <p className="muted">Fetching the files…</p> : null}
       {progress ? <ProgressBar done={progress.done} total={progress.total} label={`Your model: ${progress.label ?? ''}…`} /> : null}
       {own.status === 'error' && own.error ? (
-        <div className="error" role="alert" data-testid="own-error"><strong>The model was refused.</strong> {own.error}</div>
+        <div className="error" role="alert" data-testid="own-error"><strong>The model was refused.</strong> <QuotedText text={own.error} /></div>
       ) : null}
     </div>
   );
@@ -113,7 +127,7 @@ export function OwnModelCard() {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   return (
     <details className="card" open data-testid="model-card">
-      <summary><strong>Your own model: {user.name}</strong> <span className="badge">user-supplied</span></summary>
+      <summary><strong className="user-text">Your own model: {shown(user.name)}</strong> <span className="badge">user-supplied</span></summary>
       <p>Not trained or checked by this project: every number here is measured in this browser on the test shard.</p>
       {user.warning ? <p className="own-note" role="status" data-testid="own-warning">{user.warning}</p> : null}
       <dl>
@@ -133,7 +147,7 @@ export function OwnModelCard() {
         <table className="mini">
           <thead><tr><th>layer</th><th>type</th><th>output</th><th>parameters</th></tr></thead>
           <tbody>{user.layers.map((l) => (
-            <tr key={l.name}><td>{l.name}</td><td>{l.className}</td><td>{JSON.stringify(l.outputShape)}</td><td>{l.parameters.toLocaleString()}</td></tr>
+            <tr key={l.name}><td className="user-text">{shown(l.name)}</td><td>{l.className}</td><td>{JSON.stringify(l.outputShape)}</td><td>{l.parameters.toLocaleString()}</td></tr>
           ))}</tbody>
         </table>
       </details>
