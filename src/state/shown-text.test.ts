@@ -10,9 +10,10 @@ const SAMPLES = [
 ];
 
 describe('shown text', () => {
-  it('the core\'s quoteText is url-schema\'s quote', () => {
-    for (const s of SAMPLES) expect(quoteText(s)).toBe(quote(s));
-    expect(quoteText('w'.repeat(20_000))).toBe(quote('w'.repeat(20_000)));
+  it('quotes as a link value is quoted: format characters replaced, cut at 40 with an ellipsis, as code', () => {
+    expect(quote).toBe(quoteText);
+    expect(quote('a\u202Eb`c')).toBe('`a\uFFFDb\'c`');
+    expect(quote('w'.repeat(20_000))).toBe(`\`${'w'.repeat(40)}…\``);
   });
 
   it('shown is quote without its code marks: no control or bidi character, at most 40 characters and an ellipsis', () => {

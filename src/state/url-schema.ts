@@ -7,6 +7,7 @@
  * as written is named in exactly one warning.
  */
 import { decodeDrawing } from '../core/input/drawing-code';
+import { quoteText } from '../core/models/quoted-text';
 import { DEFAULT_SMOOTHING_TAU } from '../core/op/gradient-mode';
 import type { BackendName, GradientMode, ParamValue, ThreatModel } from '../worker/protocol';
 import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
@@ -170,17 +171,8 @@ function parseParam(raw: string): ParamValue | undefined {
   return /^[a-z0-9_-]{1,32}$/i.test(raw) ? raw : undefined;
 }
 
-const ECHO_MAX = 40;
-
-/**
- * Text of the link's choosing, made safe to echo: control, bidi-override and other invisible format
- * characters become a visible U+FFFD, backticks (the notice bar's code marker) become ', and the result is
- * cut to 40 characters and marked as code, so a link cannot write prose into the notice bar.
- */
-export function quote(raw: string): string {
-  const clean = [...raw.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}`]/gu, (c) => (c === '`' ? "'" : '\uFFFD'))];
-  return `\`${clean.length > ECHO_MAX ? `${clean.slice(0, ECHO_MAX).join('')}…` : clean.join('')}\``;
-}
+/** A link's value echoed in a warning: the one quoting rule for user-supplied text (core/models/quoted-text.ts). */
+export const quote = quoteText;
 
 /** How a warning names one key=value pair of the link. */
 export const quotePair = (key: string, raw: string): string => quote(`${key}=${raw}`);

@@ -1,9 +1,8 @@
 /**
- * User-supplied text (a URL, a file or model name) made safe to echo in a message: the same rule as
- * state/url-schema.ts's `quote` for a link's values, which the core cannot import: control, bidi-override
- * and other invisible format characters become a visible U+FFFD, backticks (the code marker of notices
- * and refusals) become ', and the text is cut to 40 characters with an ellipsis and marked as code.
- * src/state/quoted-text.test.ts holds the two to the same output.
+ * User-supplied text (a URL, a file or model name, a link's value) made safe to echo in a message — the one
+ * rule, used by the core's refusals and by state/url-schema.ts's `quote`: control, bidi-override and other
+ * invisible format characters become a visible U+FFFD, backticks (the code marker of notices and refusals)
+ * become ', and the text is cut to 40 characters with an ellipsis and marked as code.
  */
 const ECHO_MAX = 40;
 
