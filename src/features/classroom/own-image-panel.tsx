@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { PixelImage } from '../../components/pixel-image';
 import { decodeImage, MAX_UPLOAD_BYTES } from '../../lib/decode-image';
 import { useAppStore } from '../../state/react';
+import { shown } from '../../state/shown-text';
 import type { OwnImage, Prediction } from '../../worker/protocol';
 import { DrawingPad } from './drawing-pad';
 
@@ -32,7 +33,8 @@ export function OwnImagePanel() {
     if (!blob) return;
     setDecodeError(null);
     try {
-      void actions.predictOwn(await decodeImage(blob, name), 'upload');
+      // The file's name appears in a refusal: shown by the one rule for user text (no bidi, at most 40 characters).
+      void actions.predictOwn(await decodeImage(blob, name === 'the file' ? name : `“${shown(name)}”`), 'upload');
     } catch (e) {
       setDecodeError((e as Error).message);
     }
