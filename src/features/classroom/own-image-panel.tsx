@@ -29,12 +29,13 @@ export function OwnImagePanel() {
   if (!dataset) return null;
   const mnist = dataset.dataset === 'mnist';
 
-  const take = async (blob: Blob | null | undefined, name: string) => {
+  /** `fileName`: a user's file name (shown through the rule for user text); else the app's own words. */
+  const take = async (blob: Blob | null | undefined, name: string, fileName = false) => {
     if (!blob) return;
     setDecodeError(null);
     try {
       // The file's name appears in a refusal: shown by the one rule for user text (no bidi, at most 40 characters).
-      void actions.predictOwn(await decodeImage(blob, name === 'the file' ? name : `“${shown(name)}”`), 'upload');
+      void actions.predictOwn(await decodeImage(blob, fileName ? `“${shown(name)}”` : name), 'upload');
     } catch (e) {
       setDecodeError((e as Error).message);
     }
@@ -60,7 +61,7 @@ export function OwnImagePanel() {
         {mnist ? <DrawingPad onDraw={onDraw} onClear={actions.clearOwn} /> : null}
         <div className="own-side">
           <label className="upload">Upload a picture{' '}
-            <input type="file" accept="image/*" data-testid="upload" onChange={(e) => { void take(e.target.files?.[0], e.target.files?.[0]?.name ?? 'the file'); e.target.value = ''; }} />
+            <input type="file" accept="image/*" data-testid="upload" onChange={(e) => { const f = e.target.files?.[0]; void take(f, f?.name ?? 'the file', f !== undefined); e.target.value = ''; }} />
           </label>
           <p className="muted small">…or paste one here (Ctrl+V). Up to {MAX_UPLOAD_BYTES / 1024 / 1024} MB; nothing leaves your computer.</p>
           {error ? <div className="error" role="alert" data-testid="own-error">{error}</div> : null}
