@@ -77,6 +77,9 @@ export function quoted(v: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
+/** A config value as the file has it: strings in quotes, so "12" and 12 differ. */
+const shown = (v: unknown) => (typeof v === 'string' ? quoted(JSON.stringify(v)) : quoted(v));
+
 function fail(message: string, subject: string): never {
   throw new UserModelError(message, subject);
 }
@@ -234,7 +237,7 @@ function ordered(nodes: Map<string, Node>, output: string): Node[] {
 /** A positive integer from the config, or the default when absent. */
 function positive(layer: string, cls: string, key: string, v: unknown, fallback?: number): number {
   if ((v === undefined || v === null) && fallback !== undefined) return fallback;
-  if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`layer "${layer}" (${cls}): ${key} ${quoted(v)} is not a positive integer`, layer);
+  if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`layer "${layer}" (${cls}): ${key} ${shown(v)} is not a positive integer`, layer);
   return v as number;
 }
 
@@ -242,7 +245,7 @@ function positive(layer: string, cls: string, key: string, v: unknown, fallback?
 function pair(layer: string, cls: string, key: string, v: unknown, fallback?: [number, number]): [number, number] {
   if ((v === undefined || v === null) && fallback) return fallback;
   if (Array.isArray(v)) {
-    if (v.length !== 2) fail(`layer "${layer}" (${cls}): ${key} ${quoted(v)} is not one or two positive integers`, layer);
+    if (v.length !== 2) fail(`layer "${layer}" (${cls}): ${key} ${shown(v)} is not one or two positive integers`, layer);
     return [positive(layer, cls, key, v[0]), positive(layer, cls, key, v[1])];
   }
   const n = positive(layer, cls, key, v);
@@ -251,7 +254,7 @@ function pair(layer: string, cls: string, key: string, v: unknown, fallback?: [n
 
 function padding(layer: string, cls: string, v: unknown): 'valid' | 'same' {
   if (v === undefined || v === null || v === 'valid' || v === 'same') return (v ?? 'valid') as 'valid' | 'same';
-  return fail(`layer "${layer}" (${cls}): padding ${quoted(v)} is neither "valid" nor "same"`, layer);
+  return fail(`layer "${layer}" (${cls}): padding ${shown(v)} is neither "valid" nor "same"`, layer);
 }
 
 /** tfjs-layers' convOutputLength. */

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
-import { asFiles, functionalCifar, modelFiles, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
+import { asFiles, functionalCifar, modelFiles, peakBytesDuring, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
 import { checkRetrofittable } from '../retrofit/retrofit';
 import { buildTopology, loadUserModel } from './user-model';
 import { UserModelError, type UserModelFile } from './user-model-input';
@@ -289,20 +289,6 @@ describe('accepted models', () => {
     x.dispose();
   });
 });
-
-/** The bytes of tensor memory `f` allocated at its peak, above what was held when it started. */
-async function peakBytesDuring<T>(f: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  const engine = tf.engine() as unknown as { state: { numBytes: number }; trackTensor: (...a: unknown[]) => void };
-  const start = engine.state.numBytes;
-  let peak = start;
-  const track = engine.trackTensor.bind(engine);
-  engine.trackTensor = (...a: unknown[]) => { track(...a); peak = Math.max(peak, engine.state.numBytes); };
-  try {
-    return { result: await f(), peak: peak - start };
-  } finally {
-    delete (engine as Partial<typeof engine>).trackTensor;
-  }
-}
 
 /** Refused as `refusal` checks, having allocated (almost) no tensor memory on the way. */
 async function refusedBeforeBuilding(files: UserModelFile[]): Promise<UserModelError> {
