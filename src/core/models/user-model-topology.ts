@@ -20,15 +20,16 @@ export const USER_MODEL_MAX_PARAMETERS = 25_000_000;
 /**
  * Most values one layer's output may hold per image (2^20, 4 MB as float32). The card measures in batches
  * of 250 images, so such a layer's output is 1 GB at once; the widest common CIFAR-10 network (WRN-28-10)
- * peaks at 32×32×160 ≈ 164 K, the shipped ones at 32×32×16 to 32×32×64.
+ * peaks at 32×32×160 ≈ 164 K; of the shipped ones, AlexLike's widest is 28,800.
  */
 export const USER_MODEL_MAX_LAYER_OUTPUT = 2 ** 20;
 /**
  * Most values all layers' outputs may hold together per image (2^24, 64 MB as float32): what an attack's
- * gradient tape keeps per image. The shipped ResNet-20 keeps about 0.8 M, WRN 30-4 about 3–4 M.
+ * gradient tape keeps per image. The shipped ResNet-20's layer outputs sum to 0.67 M (planned here);
+ * WRN 30-4's, estimated from its widths, to about 3–4 M.
  */
 export const USER_MODEL_MAX_ACTIVATIONS = 2 ** 24;
-/** Most layers: ResNet-110, the deepest common CIFAR-10 network, has about 330 in Keras. */
+/** Most layers: ResNet-110, the deepest common CIFAR-10 network, has about 400 in Keras (a Conv2D, BN and ReLU per convolution, an Add per block). */
 export const USER_MODEL_MAX_LAYERS = 2000;
 /** Deepest JSON nesting accepted in model.json (a Keras or TF.js file nests about 10 deep). */
 export const USER_MODEL_MAX_JSON_DEPTH = 64;
