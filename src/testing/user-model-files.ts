@@ -71,3 +71,17 @@ export function asFiles(files: ModelFiles, weightsName = 'weights.bin'): UserMod
     { name: weightsName, bytes: files.weights },
   ];
 }
+
+/** The bytes of tensor memory `f` allocated at its peak, above what was held when it started. */
+export async function peakBytesDuring<T>(f: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  const engine = tf.engine() as unknown as { state: { numBytes: number }; trackTensor: (...a: unknown[]) => void };
+  const start = engine.state.numBytes;
+  let peak = start;
+  const track = engine.trackTensor.bind(engine);
+  engine.trackTensor = (...a: unknown[]) => { track(...a); peak = Math.max(peak, engine.state.numBytes); };
+  try {
+    return { result: await f(), peak: peak - start };
+  } finally {
+    delete (engine as Partial<typeof engine>).trackTensor;
+  }
+}

@@ -74,7 +74,7 @@ export interface UserModelCard {
   declaredScaling: UserModel['declaredScaling'];
   normalization: Normalization;
   evaluation: { count: number; accuracyByKappa: { kappa: number; accuracy: number }[] };
-  /** Set when clean accuracy at κ = 0 is near chance. */
+  /** Set when loading found something to say (weights large enough to overflow) or clean accuracy at κ = 0 is near chance. */
   warning: string | null;
   files: UserModel['files'];
 }

@@ -74,6 +74,21 @@ describe('user model card', () => {
     user.net.model.dispose();
   });
 
+  it('a warning from loading (an overflowing weight) reaches the card and its notes, before the near-chance one', async () => {
+    const [json, weights] = shippedFiles();
+    const specs = (JSON.parse(new TextDecoder().decode(json.bytes)) as { weightsManifest: { weights: { name: string }[] }[] }).weightsManifest.flatMap((g) => g.weights);
+    const floats = new Float32Array(weights.bytes.slice().buffer);
+    floats[floats.length - 1] = 3e7;
+    const user = await loadUserModel([json, { name: 'weights.bin', bytes: new Uint8Array(floats.buffer) }]);
+    expect(user.warnings).toHaveLength(1);
+    expect(user.warnings[0]).toContain(`weight "${specs[specs.length - 1].name}" holds values up to 3.0e+7`);
+    const card = await userModelCard(user, 'loud', shard, 'paper', { count: 100, kappas: [0] });
+    const acc = card.evaluation.accuracyByKappa[0].accuracy;
+    expect(card.warning).toBe(`${user.warnings[0]}; ${nearChanceWarning(acc, 100, 10)}`);
+    expect(asModelCard(card, 'wasm', 'mnist-test').notes[0]).toBe(card.warning);
+    user.net.model.dispose();
+  });
+
   it('refuses a shard of the other data set', async () => {
     const user = await loadUserModel(shippedFiles());
     const cifar = await loadShardNode('cifar10');

@@ -99,11 +99,13 @@ export async function userModelCard(user: UserModel, name: string, shard: Shard,
     options.onProgress?.({ done: accuracyByKappa.length, total: kappas.length });
   }
   const atZero = accuracyByKappa.find((a) => a.kappa === 0);
+  const nearChance = atZero ? nearChanceWarning(atZero.accuracy, source.count, shard.manifest.classNames.length) : null;
+  const warnings = [...user.warnings, ...(nearChance ? [nearChance] : [])];
   return {
     userSupplied: true, name, checksum: user.checksum, dataset: user.dataset, parameters: user.parameters,
     layers: user.layers, softmaxRemoved: user.softmaxRemoved, scaling, scalingLabel: INPUT_SCALING_LABELS[scaling],
     declaredScaling: user.declaredScaling, normalization, evaluation: { count: source.count, accuracyByKappa },
-    warning: atZero ? nearChanceWarning(atZero.accuracy, source.count, shard.manifest.classNames.length) : null,
+    warning: warnings.length ? warnings.join('; ') : null,
     files: user.files,
   };
 }

@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
-import { asFiles, functionalCifar, modelFiles, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
+import { asFiles, functionalCifar, modelFiles, peakBytesDuring, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
 import { checkRetrofittable } from '../retrofit/retrofit';
-import { loadUserModel } from './user-model';
+import { buildTopology, loadUserModel } from './user-model';
 import { UserModelError, type UserModelFile } from './user-model-input';
 
 type Json = Record<string, unknown>;
@@ -38,7 +38,7 @@ function edited(edit: (json: Json & ModelFiles['json']) => void, weights = seq.w
   return asFiles({ json, weights });
 }
 
-const layersOf = (json: ModelFiles['json']) => (json.modelTopology.config as { layers: { class_name: string; config: Json }[] }).layers;
+const layersOf = (json: ModelFiles['json']) => (json.modelTopology.config as { layers: { class_name: string; config: Json; inbound_nodes?: unknown[] }[] }).layers;
 
 async function refusal(files: UserModelFile[], options?: { maxBytes: number }): Promise<UserModelError> {
   const before = tf.memory().numTensors;
@@ -287,5 +287,102 @@ describe('accepted models', () => {
     expect(diff).toBeLessThan(0.1);
     user.net.model.dispose();
     x.dispose();
+  });
+});
+
+/** Refused as `refusal` checks, having allocated (almost) no tensor memory on the way. */
+async function refusedBeforeBuilding(files: UserModelFile[]): Promise<UserModelError> {
+  const bytes = tf.memory().numBytes;
+  const { result, peak } = await peakBytesDuring(() => refusal(files));
+  expect(peak, 'tensor bytes allocated before the refusal').toBeLessThan(64 * 1024);
+  expect(tf.memory().numBytes).toBe(bytes);
+  return result;
+}
+
+describe('hostile topologies and weights: refused before the work, nothing leaks', () => {
+  it('a Dense of 3 million units is refused by the activation budget before anything is built', async () => {
+    const e = await refusedBeforeBuilding(edited((j) => { layersOf(j)[3].config.units = 3_000_000; }));
+    expect(e.subject).toBe('fc1');
+    expect(e.message).toMatch(/^layer "fc1" \(Dense\): 3,000,000 values per image .* over the budget of 1,048,576 per layer/);
+  });
+
+  it('a model over the parameter budget is refused naming the layer, its count and the budget', async () => {
+    const e = await refusedBeforeBuilding(edited((j) => {
+      Object.assign(layersOf(j)[0].config, { filters: 1000, strides: [1, 1], padding: 'same' });
+      layersOf(j)[3].config.units = 200;
+    }));
+    expect(e.subject).toBe('fc1');
+    expect(e.message).toMatch(/^layer "fc1" \(Dense\): 39,200,200 parameters .* over the budget of 25,000,000 parameters/);
+  });
+
+  it('no initializer of the file runs: every initializer is replaced by zeros before building', async () => {
+    const user = await loadUserModel(edited((j) => {
+      layersOf(j)[3].config.kernel_initializer = { class_name: 'Orthogonal', config: { gain: 1, seed: 3 } };
+      layersOf(j)[3].config.kernel_regularizer = { class_name: 'L1L2', config: { l1: 0.1, l2: 0 } };
+    }));
+    const inits = user.net.model.layers.flatMap((l) => Object.entries(l.getConfig()).filter(([k]) => k.endsWith('Initializer')).map(([, v]) => (v as { className: string }).className));
+    expect(inits.length).toBeGreaterThan(0);
+    expect(new Set(inits)).toEqual(new Set(['Zeros']));
+    const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 11);
+    expect(await maxDiff(user.net.forward(x), seqModel.predict(x) as tf.Tensor)).toBeLessThan(1e-5);
+    user.net.model.dispose();
+    x.dispose();
+  });
+
+  it('five loads that fail while TF.js builds the layers leave no tensors behind', async () => {
+    // c2 at stride 2 makes r2 8×8 while r1 is 16×16: the Add cannot be built (after c1, bn1 and c2 were).
+    const files = edited((j) => { Object.assign(layersOf(j)[4].config, { strides: [2, 2] }); }, fun.weights, fun);
+    const baseline = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      const e = await refusal(files);
+      expect(e.subject).toBe('skip');
+    }
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('a topology TF.js fails to build midway leaves no variable or tensor behind', async () => {
+    // The same Add of 16×16 and 8×8 maps, given to TF.js directly (loadUserModel's plan refuses it first).
+    const json = structuredClone(fun.json);
+    Object.assign(layersOf(json)[4].config, { strides: [2, 2] });
+    const baseline = tf.memory().numTensors;
+    const variables = Object.keys(tf.engine().state.registeredVariables).length;
+    for (let i = 0; i < 5; i++) {
+      const e = await buildTopology(json.modelTopology as never, 'model.json').then(() => null, (err: unknown) => err);
+      expect(e).toBeInstanceOf(UserModelError);
+      expect((e as UserModelError).message).toMatch(/^model\.json: TF\.js cannot build this topology/);
+    }
+    expect(tf.memory().numTensors).toBe(baseline);
+    expect(Object.keys(tf.engine().state.registeredVariables)).toHaveLength(variables);
+  });
+
+  it('weights that overflow float32 in the forward pass are refused, naming the first layer that overflows', async () => {
+    const w = new Float32Array(seq.weights.slice().buffer);
+    const specs = seq.json.weightsManifest[0].weights;
+    let offset = 0;
+    for (const s of specs) {
+      const n = s.shape.reduce((a, b) => a * b, 1);
+      if (s.name === 'fc1/kernel') w.fill(1e38, offset, offset + n);
+      offset += n;
+    }
+    const e = await refusal(asFiles({ json: seq.json, weights: new Uint8Array(w.buffer) }));
+    expect(e.subject).toBe('fc1');
+    expect(e.message).toMatch(/^layer "fc1" \(Dense\) gives infinite or NaN values/);
+  });
+
+  it('a huge but finite weight loads with a warning naming it', async () => {
+    const w = new Float32Array(seq.weights.slice().buffer);
+    w[w.length - 1] = 3e7;
+    const user = await loadUserModel(asFiles({ json: seq.json, weights: new Uint8Array(w.buffer) }));
+    expect(user.warnings).toHaveLength(1);
+    expect(user.warnings[0]).toMatch(/^weight "out\/bias" holds values up to 3\.0e\+7 in magnitude/);
+    user.net.model.dispose();
+  });
+
+  it('a cycle among the layers and an input that names no layer are refused (TF.js would loop forever)', async () => {
+    const cycle = await refusedBeforeBuilding(edited((j) => { layersOf(j)[1].inbound_nodes = [[['r2', 0, 0, {}]]]; }, fun.weights, fun));
+    expect(cycle.message).toMatch(/^layer "(c1|bn1|r1|c2|r2)" \(\w+\): its inputs lead back to itself \(a cycle\)/);
+    const unknown = await refusedBeforeBuilding(edited((j) => { layersOf(j)[2].inbound_nodes = [[['nothere', 0, 0, {}]]]; }, fun.weights, fun));
+    expect(unknown.subject).toBe('bn1');
+    expect(unknown.message).toBe('layer "bn1" (BatchNormalization): input "nothere" is not a layer of the model');
   });
 });
