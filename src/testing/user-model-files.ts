@@ -47,6 +47,28 @@ export function functionalCifar(): tf.LayersModel {
   return tf.model({ inputs: input, outputs: probs, name: 'functional_cifar' });
 }
 
+/**
+ * MobileNet-style CIFAR net: conv → BN → ReLU6-free ReLU → inverted residual (1×1 expand → BN → ReLU →
+ * depthwise 3×3 → BN → ReLU → 1×1 project → BN, + skip) → depthwise stride 2 → GAP → Dense.
+ */
+export function mobileNetCifar(): tf.LayersModel {
+  const init = initialisers(200);
+  const bnInit = (seed: number) => ({ movingMeanInitializer: tf.initializers.randomNormal({ seed, stddev: 0.1 }), movingVarianceInitializer: tf.initializers.constant({ value: 1.3 }) });
+  const apply = (x: tf.SymbolicTensor, ...layers: tf.layers.Layer[]) => layers.reduce((h, l) => l.apply(h) as tf.SymbolicTensor, x);
+  const input = tf.input({ shape: [32, 32, 3], name: 'image' });
+  const stem = apply(input, tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false, name: 'stem', ...init() }),
+    tf.layers.batchNormalization({ name: 'stem_bn', ...bnInit(1) }), tf.layers.reLU({ name: 'stem_relu' }));
+  const block = apply(stem, tf.layers.conv2d({ filters: 12, kernelSize: 1, useBias: false, name: 'expand', ...init() }),
+    tf.layers.batchNormalization({ name: 'expand_bn', ...bnInit(2) }), tf.layers.reLU({ name: 'expand_relu' }),
+    tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false, name: 'dw', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+    tf.layers.batchNormalization({ name: 'dw_bn', ...bnInit(4) }), tf.layers.activation({ activation: 'relu', name: 'dw_relu' }),
+    tf.layers.conv2d({ filters: 4, kernelSize: 1, useBias: false, name: 'project', ...init() }), tf.layers.batchNormalization({ name: 'project_bn', ...bnInit(5) }));
+  const sum = tf.layers.add({ name: 'skip' }).apply([stem, block]) as tf.SymbolicTensor;
+  const down = apply(sum, tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, name: 'dw2', depthwiseInitializer: tf.initializers.glorotNormal({ seed: 6 }) }),
+    tf.layers.activation({ activation: 'relu', name: 'dw2_relu' }), tf.layers.globalAveragePooling2d({ name: 'gap' }), tf.layers.dense({ units: 10, name: 'logits', ...init() }));
+  return tf.model({ inputs: input, outputs: down, name: 'mobilenet_cifar' });
+}
+
 /** The model as model.json (TF.js's own layout) and one weights.bin shard. */
 export async function modelFiles(model: tf.LayersModel): Promise<ModelFiles> {
   let art: tf.io.ModelArtifacts | undefined;

@@ -10,6 +10,7 @@
  */
 import type { DatasetName } from '../data/manifest';
 import { UserModelError } from './user-model-input';
+import { quoteText } from './quoted-text';
 
 /**
  * Most parameters a model may have: 25 M float32 values are 100 MB, the file limit (USER_MODEL_MAX_BYTES)
@@ -67,7 +68,7 @@ export interface TopologyPlan {
 
 const count = (n: number) => n.toLocaleString('en');
 export const shapeText = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
-/** A value from the file, quoted in a message at most ~60 characters long. */
+/** A value from the file in a message: the one rule for user-supplied text (quoted-text.ts, as link values), without its code marks (the messages quote it themselves). */
 export function quoted(v: unknown): string {
   let text: string;
   try {
@@ -75,7 +76,7 @@ export function quoted(v: unknown): string {
   } catch {
     text = String(v);
   }
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  return quoteText(text).slice(1, -1);
 }
 
 /** A config value as the file has it: strings in quotes, so "12" and 12 differ. */
@@ -113,6 +114,10 @@ export function checkLayerList(layers: LayerJson[], file: string): void {
     const name = l.config.name as string;
     if (!name.length || name.length > MAX_NAME) {
       fail(`${file}: modelTopology.config.layers[${i}] has a name of ${count(name.length)} characters (1 to ${MAX_NAME})`, `${file} modelTopology.config.layers[${i}]`);
+    }
+    // Names are echoed in every message about their layer: none may reorder or hide the text around it.
+    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u.test(name)) {
+      fail(`${file}: modelTopology.config.layers[${i}] is named ${quoteText(name)}, with control or invisible format characters; Keras and TF.js names never hold them`, `${file} modelTopology.config.layers[${i}]`);
     }
     if (seen.has(name)) fail(`two layers are named "${name}": layer names must be unique`, name);
     seen.add(name);
@@ -298,6 +303,19 @@ function layerPlan(node: Node, inputs: Shape[]): { shape: Shape; weights: Planne
       const shape = [x[0], outputLength(dim(x, 1), kh, pad, sh, dh), outputLength(dim(x, 2), kw, pad, sw, dw), filters];
       if (dim(shape, 1) <= 0 || dim(shape, 2) <= 0) fail(`layer "${name}" (Conv2D): a ${kh}×${kw} kernel (dilation ${dh}×${dw}) does not fit its ${x[1]}×${x[2]} input`, name);
       return { shape, weights: [w('kernel', [kh, kw, cin, filters]), ...(bias ? [w('bias', [filters])] : [])] };
+    }
+    case 'DepthwiseConv2D': {
+      // MobileNet's per-channel convolution: kernel [kh, kw, channels, depth_multiplier].
+      needRank(node, x, 4, ' (height, width, channels)');
+      const mult = positive(name, cls, 'depth_multiplier', cfg.depth_multiplier, 1);
+      const [kh, kw] = pair(name, cls, 'kernel_size', cfg.kernel_size);
+      const [sh, sw] = pair(name, cls, 'strides', cfg.strides, [1, 1]);
+      const [dh, dw] = pair(name, cls, 'dilation_rate', cfg.dilation_rate, [1, 1]);
+      const pad = padding(name, cls, cfg.padding);
+      const cin = dim(x, 3);
+      const shape = [x[0], outputLength(dim(x, 1), kh, pad, sh, dh), outputLength(dim(x, 2), kw, pad, sw, dw), cin * mult];
+      if (dim(shape, 1) <= 0 || dim(shape, 2) <= 0) fail(`layer "${name}" (DepthwiseConv2D): a ${kh}×${kw} kernel (dilation ${dh}×${dw}) does not fit its ${x[1]}×${x[2]} input`, name);
+      return { shape, weights: [w('depthwise_kernel', [kh, kw, cin, mult]), ...(bias ? [w('bias', [cin * mult])] : [])] };
     }
     case 'Dense': {
       needRank(node, x, 2, ' (features): put a Flatten or GlobalAveragePooling2D before it');

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
-import { asFiles, functionalCifar, modelFiles, peakBytesDuring, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
+import { asFiles, functionalCifar, mobileNetCifar, modelFiles, peakBytesDuring, sequentialMnist, type ModelFiles } from '../../testing/user-model-files';
 import { checkRetrofittable } from '../retrofit/retrofit';
 import { buildTopology, loadUserModel } from './user-model';
 import { UserModelError, type UserModelFile } from './user-model-input';
@@ -215,6 +215,26 @@ describe('accepted models', () => {
     expect(await maxDiff(tf.softmax(user.net.forward(x)), funModel.predict(x) as tf.Tensor)).toBeLessThan(1e-5);
     user.net.model.dispose();
     x.dispose();
+  });
+
+  it('MobileNet-style (depthwise convolutions, stride 1 and 2, multiplier 2, linear bottleneck, Add): planned, retrofitted, logits and gradients match', async () => {
+    const model = mobileNetCifar();
+    const user = await loadUserModel(asFiles(await modelFiles(model)));
+    expect(user.dataset).toBe('cifar10');
+    expect(user.parameters).toBe(model.countParams());
+    expect(user.net.jumpLayers).toEqual(['stem_relu', 'expand_relu', 'dw_relu', 'dw2_relu']);
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 8);
+    expect(await maxDiff(user.net.forward(x), model.predict(x) as tf.Tensor)).toBeLessThan(1e-5);
+    // The attacks' plain pass differentiates it: its ∇x equals TF.js's own through the layers model (cpu here).
+    const r = tf.randomNormal([2, 10], 0, 1, 'float32', 9);
+    const ours = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(user.net.forward(t), r)))(x);
+    const theirs = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(model.apply(t) as tf.Tensor, r)))(x);
+    const scale = tf.tidy(() => tf.max(tf.abs(theirs)).dataSync()[0]);
+    expect(scale).toBeGreaterThan(0);
+    expect(await maxDiff(ours, theirs)).toBeLessThan(1e-4 * scale);
+    tf.dispose([x, r, ours, theirs]);
+    user.net.model.dispose();
+    model.dispose();
   });
 
   it('the Keras converter\'s layout: modelTopology.model_config, class_name "Functional"', async () => {

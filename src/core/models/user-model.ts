@@ -34,7 +34,7 @@ export const USER_MODEL_CLASSES = 10;
  * back to `model.apply`, whose gradient fails on the wasm backend.
  */
 export const SUPPORTED_LAYERS = [
-  'InputLayer', 'Conv2D', 'Dense', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Flatten',
+  'InputLayer', 'Conv2D', 'DepthwiseConv2D', 'Dense', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Flatten',
   'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'BatchNormalization', 'Add', 'Activation', 'ReLU', 'Softmax',
 ] as const;
 
