@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { parseCsv } from '../src/features/analysis/csv';
-import { memory, ready, watchErrors } from './support';
+import { expectFigurePng, memory, ready, watchErrors } from './support';
 
 /**
  * "Is the defence real?" in the browser (wasm): the attack view with exact and straight-through gradients
@@ -108,6 +108,7 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   const cell = csv.find((row) => row[0] === 'cell' && row[2] === 'deepfool-l2' && row[3] === 'straight-through' && Number(row[1]) === res.sections[1].kappa)!;
   expect(Number(cell[6])).toBeCloseTo(res.sections[1].cells['deepfool-l2+straight-through'].rhoRefined, 12);
   expect(csv.filter((row) => row[0] === 'robust-accuracy').length).toBeGreaterThan(4);
+  await expectFigurePng(page, panel, 'jumprelu-adaptive.png');
 
   // Cancel mid-way: the panel says so and the worker holds nothing more than before.
   await panel.getByRole('button', { name: 'Run adaptive attacks' }).click();

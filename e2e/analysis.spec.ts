@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { parseCsv } from '../src/features/analysis/csv';
-import { memory, ready, watchErrors } from './support';
+import { expectFigurePng, memory, ready, watchErrors } from './support';
 
 /**
  * Analysis panels and embedding on the wasm backend, with small samples so the whole file stays within a
@@ -57,9 +57,7 @@ test('trade-off curve: computes, exports the plotted numbers as CSV, clicking se
   // ... and the stronger attacker needs less than the paper protocol's attacker at κ = 1 (the gap the line shows).
   expect(points[2].rhoStraightThrough).toBeLessThan(points[2].rho);
 
-  const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download PNG' }).click()]);
-  const bytes = await readFile((await png.path())!);
-  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  await expectFigurePng(page, panel, 'jumprelu-tradeoff.png');
 
   // Clicking the curve at the first point sets κ = 0; the reference line follows.
   expect(await page.evaluate(() => window.__jumprelu!.getState().kappa)).not.toBe(0);
@@ -104,6 +102,7 @@ test('κ tuner proposes a κ within budget on the validation split', async ({ pa
   const shipped = await page.evaluate(() => window.__jumprelu!.getState().models.length);
   expect(shipped).toBeGreaterThanOrEqual(2);
   await expect(panel.getByTestId('tuner-by-model').locator('tbody tr')).toHaveCount(shipped);
+  await expectFigurePng(page, panel, 'jumprelu-kappa-tuner.png');
   await panel.getByRole('button', { name: `Use κ = ${r.proposed}` }).click();
   await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().kappa)).toBe(r.proposed);
   expect((await memory(page)).numTensors).toBe(before.numTensors);
@@ -195,6 +194,7 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
   await expect(table.getByTestId('table-white-box').locator('tr.ours')).toHaveCount(2);
   await expect(table.getByTestId('table-white-box').locator('tr.paper')).toHaveCount(2);
   await expect(table.getByTestId('table-white-box')).toContainText('17.9%');
+  await expectFigurePng(page, table, 'jumprelu-robustness.png');
 
   const transfer = page.getByTestId('panel-transfer');
   await transfer.getByRole('button', { name: 'Compute matrix' }).click();
@@ -202,6 +202,7 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
   const m = await page.evaluate(() => window.__jumprelu!.getState().jobs.transfer.result!);
   expect(m.accuracy).toHaveLength(m.kappas.length);
   await expect(transfer.getByTestId('transfer-heatmap').locator('rect')).toHaveCount(m.kappas.length ** 2);
+  await expectFigurePng(page, transfer, 'jumprelu-transfer.png');
 
   const iters = page.getByTestId('panel-iterations');
   await iters.getByRole('button', { name: 'Compute curves' }).click();
@@ -212,6 +213,7 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
     // Accuracy can only fall as IFGSM takes more steps.
     for (let t = 1; t < c.accuracy.length; t++) expect(c.accuracy[t]).toBeLessThanOrEqual(c.accuracy[t - 1]);
   }
+  await expectFigurePng(page, iters, 'jumprelu-iterations.png');
   expect((await memory(page)).numTensors).toBe(before.numTensors);
   await page.screenshot({ path: `${SHOTS}/13-tables-transfer-iterations.png`, fullPage: true });
   expect(errors).toEqual([]);

@@ -24,12 +24,19 @@ function canvasBlob(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }
 
-/**
- * PNG of an SVG element at `scale`× its on-screen size, on a white background. Computed text styles are
- * inlined first: the SVG is drawn as a standalone image and would otherwise lose the page's fonts and
- * colours set by CSS.
- */
-export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+/** The chart of a panel: its largest SVG by drawn area (Recharts also draws each legend marker as an <svg>). */
+export function mainChart(root: Element): SVGSVGElement | null {
+  let best: SVGSVGElement | null = null;
+  let area = 0;
+  for (const svg of root.querySelectorAll<SVGSVGElement>('svg')) {
+    const r = svg.getBoundingClientRect();
+    if (r.width * r.height > area) { best = svg; area = r.width * r.height; }
+  }
+  return best;
+}
+
+/** An SVG as an <img> (standalone: computed text styles inlined, so the page's CSS fonts and colours survive). */
+async function svgImage(svg: SVGSVGElement): Promise<{ img: HTMLImageElement; width: number; height: number }> {
   const { width, height } = svg.getBoundingClientRect();
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const src = svg.querySelectorAll('text, tspan');
@@ -49,17 +56,89 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
       img.onerror = () => reject(new Error('the chart could not be rendered as an image'));
       img.src = url;
     });
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(width * scale));
-    canvas.height = Math.max(1, Math.round(height * scale));
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await canvasBlob(canvas);
+    return { img, width, height };
   } finally {
     URL.revokeObjectURL(url);
   }
+}
+
+/** PNG of an SVG element at `scale`× its on-screen size, on a white background. */
+export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+  const { img, width, height } = await svgImage(svg);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+  return canvasBlob(canvas);
+}
+
+export interface FigureSource {
+  /** The title line a slide needs: what, on which model, at which κ, by which attack, on how many images. */
+  title: string;
+  subtitle?: string;
+  /** The chart; without one, `table` is drawn. */
+  chart?: SVGSVGElement | null;
+  table?: { header: string[]; rows: readonly (readonly unknown[])[] };
+}
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+/**
+ * The figure a teacher puts on a slide, as a PNG at `scale`×: a title line (and a subtitle) above the chart,
+ * or above the panel's data drawn as a table when the panel has no chart (tables, the κ tuner). Drawn on a
+ * canvas from the app's own data: no foreign content, nothing the page's CSP refuses.
+ */
+export async function figureToPng(src: FigureSource, scale = 2): Promise<Blob> {
+  const pad = 16;
+  const titleH = 26;
+  const subH = src.subtitle ? 20 : 0;
+  const chart = src.chart ? await svgImage(src.chart) : null;
+  const rowH = 22;
+  const measure = document.createElement('canvas').getContext('2d')!;
+  measure.font = `13px ${FONT}`;
+  const cols = src.table ? src.table.header.map((h, j) => Math.min(320, 16 + Math.max(
+    measure.measureText(h).width, ...src.table!.rows.map((r) => measure.measureText(String(r[j] ?? '')).width)))) : [];
+  const tableW = cols.reduce((a, b) => a + b, 0);
+  const tableH = src.table && !chart ? rowH * (src.table.rows.length + 1) : 0;
+  measure.font = `bold 16px ${FONT}`;
+  const width = Math.max(480, Math.ceil(chart?.width ?? tableW) + 2 * pad, Math.ceil(measure.measureText(src.title).width) + 2 * pad);
+  const height = pad + titleH + subH + 8 + Math.ceil(chart?.height ?? tableH) + pad;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(scale, scale);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#1b1f27';
+  ctx.textBaseline = 'top';
+  ctx.font = `bold 16px ${FONT}`;
+  ctx.fillText(src.title, pad, pad);
+  if (src.subtitle) {
+    ctx.font = `13px ${FONT}`;
+    ctx.fillStyle = '#5a6272';
+    ctx.fillText(src.subtitle, pad, pad + titleH);
+  }
+  const top = pad + titleH + subH + 8;
+  if (chart) {
+    ctx.drawImage(chart.img, pad, top, chart.width, chart.height);
+  } else if (src.table) {
+    ctx.font = `13px ${FONT}`;
+    [src.table.header, ...src.table.rows].forEach((row, i) => {
+      const y = top + i * rowH;
+      if (i === 0) { ctx.fillStyle = '#eef1f6'; ctx.fillRect(pad, y, tableW, rowH); }
+      ctx.fillStyle = '#1b1f27';
+      ctx.font = `${i === 0 ? 'bold ' : ''}13px ${FONT}`;
+      let x = pad;
+      row.forEach((cell, j) => { ctx.fillText(String(cell ?? ''), x + 8, y + 4, cols[j] - 12); x += cols[j]; });
+      ctx.strokeStyle = '#d5dae3';
+      ctx.beginPath(); ctx.moveTo(pad, y + rowH); ctx.lineTo(pad + tableW, y + rowH); ctx.stroke();
+    });
+  }
+  return canvasBlob(canvas);
 }
 
 /** PNG of HWC pixels in [0, 1] (or 0–255 bytes) at their native resolution: the exact image, not a screenshot. */

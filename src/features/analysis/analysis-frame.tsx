@@ -4,13 +4,14 @@
  * data; the frame never knows what an experiment computes.
  */
 import { useRef, useState, type ReactNode } from 'react';
-import { downloadBlob, downloadText, svgToPng } from '../../components/export';
+import { downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
 import { ProgressBar } from '../../components/progress-bar';
 import { modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { AnalysisParams } from '../../state/panels';
-import type { AnalysisKind } from '../../worker/protocol';
+import type { AnalysisKind, AnalysisResult } from '../../worker/protocol';
 import { toCsv, type CsvValue } from './csv';
+import { figureCaption } from './figure-caption';
 
 export interface CsvData {
   header: string[];
@@ -43,11 +44,20 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
   const [exportError, setExportError] = useState<string | null>(null);
   const busy = run.status === 'running' || run.status === 'cancelling';
 
+  const modelName = useAppStore((s) => s.card?.name ?? s.modelId ?? '');
+  // The figure a slide needs: title line (panel, model), what ran (attack, κ, n), then the chart — or the data
+  // drawn as a table for panels without one (tables, the κ tuner). Never a legend marker, never nothing.
   const png = () => {
-    const svg = chartRef.current?.querySelector('svg.chart-svg, svg.recharts-surface') as SVGSVGElement | null;
-    if (!svg) return;
+    if (!csv) return;
     setExportError(null);
-    svgToPng(svg).then((b) => downloadBlob(`${fileBase}.png`, b), (e: unknown) => setExportError((e as Error).message));
+    const result = run.result as AnalysisResult | null;
+    const chart = chartRef.current ? mainChart(chartRef.current) : null;
+    const source = {
+      title: `${title} — ${modelName}`,
+      subtitle: result ? figureCaption(result) : undefined,
+      ...(chart && chart.getBoundingClientRect().width >= 200 ? { chart } : { table: csv }),
+    };
+    figureToPng(source).then((b) => downloadBlob(`${fileBase}.png`, b), (e: unknown) => setExportError((e as Error).message));
   };
 
   return (
