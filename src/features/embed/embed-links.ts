@@ -10,8 +10,9 @@ export function fullAppUrl(s: AppState, base: string): string {
   return `${base}${encode({ ...urlStateFromStore(s), embed: null })}`;
 }
 
+/** The embed's src: the view without the author's backend (each reader's browser picks its own). */
 export function embedUrl(s: AppState, base: string, panels: EmbedPanelId[]): string {
-  return `${base}${encode({ ...urlStateFromStore(s), embed: panels })}`;
+  return `${base}${encode({ ...urlStateFromStore(s), backend: null, embed: panels })}`;
 }
 
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -9,11 +9,16 @@ import { selectCurrentEval, selectCurrentPartial, selectLatestEval } from '../..
 import type { GalleryPrediction } from '../../worker/protocol';
 import { columnsOf, rovingTarget } from './roving-grid';
 
-export function Gallery() {
+/**
+ * `attackIn`: where picking an image leads when no attack panel is on this page (an embed without one): the
+ * full lab with that image, in a new tab. Without it the image is picked here, for the attack panel below.
+ */
+export function Gallery({ attackIn }: { attackIn?: (index: number) => string } = {}) {
   const gallery = useAppStore((s) => s.gallery);
   const dataset = useAppStore((s) => s.dataset);
   const selected = useAppStore((s) => s.selectedImage);
-  const selectImage = useAppStore((s) => s.selectImage);
+  const pickHere = useAppStore((s) => s.selectImage);
+  const selectImage = attackIn ? (index: number) => { window.open(attackIn(index), '_blank', 'noopener'); } : pickHere;
   // The current κ's predictions (final, or with its first estimate); until they land, the previous κ's, marked stale.
   const current = useAppStore((s) => selectCurrentEval(s)?.gallery ?? selectCurrentPartial(s)?.gallery);
   const latest = useAppStore((s) => selectLatestEval(s)?.gallery);
@@ -37,7 +42,7 @@ export function Gallery() {
   const names = dataset.classNames;
   return (
     <section className="panel" aria-labelledby="gallery-h">
-      <h2 id="gallery-h">3 · Test images <span className="muted">— click one to attack it</span></h2>
+      <h2 id="gallery-h">3 · Test images <span className="muted">— {attackIn ? 'click one to attack it in the full lab (new tab)' : 'click one to attack it'}</span></h2>
       <ul className={`gallery${stale ? ' stale' : ''}`} data-testid="gallery" data-stale={stale ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
         {gallery.map((g, i) => {
           const p = byIndex.get(g.index);
