@@ -106,9 +106,9 @@ test('fresh load, κ slider changes accuracy and predictions, no compute on the 
   await expectNoMainThreadCompute(w, 'while κ moved');
   await page.screenshot({ path: `${SHOTS}/02-paper-kappa.png`, fullPage: true });
 
-  // The whole shard: a partial accuracy streams into the progress bar while it runs.
-  const partialSeen = page.waitForFunction(() => [...document.querySelectorAll('[role=progressbar]')]
-    .some((e) => /so far \d+\.\d\d %/.test(e.getAttribute('aria-label') ?? '')), undefined, { polling: 'raf' });
+  // The whole shard: the interim estimate (≈, with its interval) shows while it runs.
+  const partialSeen = page.waitForFunction(() => /^≈ \d+\.\d %$/.test(document.querySelector('[data-testid=accuracy]')?.textContent ?? '')
+    && /95% interval/.test(document.querySelector('[data-testid=interim]')?.textContent ?? ''), undefined, { polling: 'raf' });
   await page.getByLabel('evaluation sample size').selectOption({ index: 2 });
   await partialSeen;
   await settled(page);

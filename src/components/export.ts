@@ -42,7 +42,11 @@ async function svgImage(svg: SVGSVGElement): Promise<{ img: HTMLImageElement; wi
   const src = svg.querySelectorAll('text, tspan');
   clone.querySelectorAll('text, tspan').forEach((el, i) => {
     const cs = getComputedStyle(src[i]);
-    (el as SVGElement).setAttribute('style', `font-family:${cs.fontFamily};font-size:${cs.fontSize};font-weight:${cs.fontWeight};fill:${cs.fill}`);
+    // Presentation attributes, not a style attribute: the page's CSP (style-src 'self') refuses inline styles
+    // even on a detached clone, and logged one error per text element.
+    for (const [name, value] of [['font-family', cs.fontFamily], ['font-size', cs.fontSize], ['font-weight', cs.fontWeight], ['fill', cs.fill]]) {
+      (el as SVGElement).setAttribute(name, value);
+    }
   });
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(width));

@@ -35,7 +35,7 @@ export function OwnImagePanel() {
     setDecodeError(null);
     try {
       // The file's name appears in a refusal: shown by the one rule for user text (no bidi, at most 40 characters).
-      void actions.predictOwn(await decodeImage(blob, fileName ? `“${shown(name)}”` : name), 'upload');
+      void actions.predictOwn(await decodeImage(blob, fileName ? shown(name) : name), 'upload');
     } catch (e) {
       setDecodeError((e as Error).message);
     }

@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage();
+const errors: string[] = [];
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text().slice(0, 120) + ' @ ' + JSON.stringify(m.location())); });
+await page.goto(`http://127.0.0.1:4330/${process.argv[2] ?? '?backend=wasm'}`);
+await page.waitForFunction(() => document.querySelector('[data-testid=accuracy]')?.getAttribute('data-stale') === 'false', undefined, { timeout: 120000 });
+await page.waitForTimeout(1000);
+console.log(errors.length, errors.slice(0, 3));
+await browser.close();
