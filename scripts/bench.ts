@@ -13,7 +13,7 @@
  *
  * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
  * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it; `--torch-only --profile`
- * adds the TF.js side's time per kernel).
+ * adds the TF.js side's time per kernel; `--torch-only --model <id>` runs and updates only that model's row).
  * --app-only: only the app's κ-change rows with their main-thread long tasks, printed, results.json untouched.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -235,7 +235,14 @@ function printClassroom(rows: ClassroomRow[]): void {
   console.table(rows.map(fmt));
 }
 
-const shippedTorchModels = () => TORCH_MODELS.filter((m) => existsSync(`public/models/${m.id}/card.json`));
+/** The shipped models of the torch row; `--model <id>` (repeatable) keeps only those. */
+function shippedTorchModels(): typeof TORCH_MODELS {
+  const args = process.argv.slice(2);
+  const only = args.flatMap((a, i) => (a === '--model' && args[i + 1] ? [args[i + 1]] : []));
+  const unknown = only.filter((id) => !TORCH_MODELS.some((m) => m.id === id));
+  if (unknown.length > 0) throw new Error(`bench: --model ${unknown.join(', ')} is not a torch-row model (${TORCH_MODELS.map((m) => m.id).join(', ')})`);
+  return TORCH_MODELS.filter((m) => (only.length === 0 || only.includes(m.id)) && existsSync(`public/models/${m.id}/card.json`));
+}
 
 async function torchRows(): Promise<TorchRow[]> {
   registerKernels();
@@ -273,7 +280,10 @@ async function main(): Promise<void> {
     }
     const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
     mkdirSync('bench', { recursive: true });
-    writeFileSync('bench/results.json', JSON.stringify({ ...previous, torch: { date: new Date().toISOString(), rows: torch } }, null, 1) + '\n');
+    // A `--model` run replaces only its models' rows.
+    const kept = ((previous.torch as { rows?: TorchRow[] } | undefined)?.rows ?? []).filter((r) => !torch.some((t) => t.model === r.model));
+    const order = (r: TorchRow) => TORCH_MODELS.findIndex((m) => m.id === r.model);
+    writeFileSync('bench/results.json', JSON.stringify({ ...previous, torch: { date: new Date().toISOString(), rows: [...kept, ...torch].sort((a, b) => order(a) - order(b)) } }, null, 1) + '\n');
     console.log('updated the torch rows of bench/results.json');
     return;
   }

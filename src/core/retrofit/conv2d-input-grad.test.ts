@@ -29,12 +29,15 @@ describe.each(['cpu', 'wasm'])('conv2dInputGrad on %s', (backend) => {
     { name: 'stride 3 valid 2×2', x: [1, 10, 11, 2], k: [2, 2, 2, 2], pad: 'valid', strides: 3 },
     { name: 'same 3×3, one input channel (the depthwise route)', x: [2, 8, 7, 1], k: [3, 3, 1, 4], pad: 'same' },
     { name: 'stride 2 same 4×3, one input channel', x: [2, 9, 8, 1], k: [4, 3, 1, 3], pad: 'same', strides: 2 },
+    { name: 'strides 2×1 same 3×3 (phases along rows only)', x: [2, 9, 8, 3], k: [3, 3, 3, 2], pad: 'same', strides: [2, 1] },
+    { name: 'strides 1×3 valid 5×2 (a kernel shorter than the stride: empty phases)', x: [1, 9, 11, 2], k: [5, 2, 2, 3], pad: 'valid', strides: [1, 3] },
   ] as const)('conv2d: value and ∇x equal TF.js conv2d ($name)', ({ x: xs, k: ks, pad, ...rest }) => {
     const before = tf.memory().numTensors;
-    const s: number = 'strides' in rest && rest.strides !== undefined ? rest.strides : 1;
+    const given: number | readonly [number, number] = 'strides' in rest && rest.strides !== undefined ? rest.strides : 1;
+    const s: [number, number] = typeof given === 'number' ? [given, given] : [given[0], given[1]];
     const x = tf.randomNormal([...xs], 0, 1, 'float32', 1) as tf.Tensor4D;
     const k = tf.randomNormal([...ks], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const ours = (t: tf.Tensor4D) => conv2dInputGrad(t, k, [s, s], pad, [1, 1]);
+    const ours = (t: tf.Tensor4D) => conv2dInputGrad(t, k, s, pad, [1, 1]);
     const theirs = (t: tf.Tensor4D) => tf.conv2d(t, k, s, pad);
     const [vo, vt] = [ours(x), theirs(x)];
     expect(vo.shape).toEqual(vt.shape);

@@ -6,8 +6,9 @@
  * and dilation 1 the input gradient is the full correlation of dy with the kernel flipped in space and
  * with its channel axes swapped:
  *   dx = conv2d(dy, flip(W)ᵀ, padding (kh−1−top, kh−1−bottom, kw−1−left, kw−1−right)).
- * Strided convolutions (ResNet downsampling) first spread dy over the stride grid (zeros in between), then
- * do the same stride-1 correlation. Depthwise convolutions (MobileNetV2) likewise, channel by channel.
+ * Strided convolutions (ResNet downsampling) correlate dy with the kernel's per-phase sub-kernels and
+ * interleave the phases (`phaseInputGradient`). Depthwise convolutions (MobileNetV2) do the stride-1
+ * correlation channel by channel, a strided one on dy spread over the stride grid (zeros in between).
  * Dilated kernels keep TF.js's own gradient. The kernel is a constant
  * here: no ∇W (callers only need ∇x, and the weights are trained elsewhere).
  */
@@ -27,6 +28,22 @@ export function axisPadding(pad: Pad, size: number, k: number, s: number): [numb
 export const isUnitDilation = (dilations: [number, number]): boolean => dilations[0] === 1 && dilations[1] === 1;
 
 type Padding4 = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * The kernel [kh, kw, cin, cout] with its spatial taps rearranged, as [taps, cin, cout]: tap i is the kernel's
+ * tap from[i] (row-major; −1: zeros). A product with a 0/1 matrix, exact for finite weights, because wasm's
+ * Reverse is an element loop: flipping a 3×3×64×64 kernel took ~1 ms there, the product a twentieth of that.
+ */
+function selectTaps(kernel: tf.Tensor4D, from: number[]): tf.Tensor3D {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const taps = kh * kw;
+  const pick = new Float32Array(from.length * taps);
+  from.forEach((src, i) => { if (src >= 0) pick[i * taps + src] = 1; });
+  return tf.reshape(tf.matMul(tf.tensor2d(pick, [from.length, taps]), tf.reshape(kernel, [taps, cin * cout])), [from.length, cin, cout]);
+}
+
+/** The kernel flipped in space, [kh·kw, cin, cout]. */
+const flippedTaps = (kernel: tf.Tensor4D): tf.Tensor3D => selectTaps(kernel, Array.from({ length: kernel.shape[0] * kernel.shape[1] }, (_, i) => kernel.shape[0] * kernel.shape[1] - 1 - i));
 
 /**
  * dy [n, oh, ow, c] prepared for a stride-1 full correlation that yields ∇x of a dilation-1 convolution
@@ -53,6 +70,37 @@ function correlationInput(dy: tf.Tensor4D, [kh, kw]: [number, number], pad: Pad,
 }
 
 /**
+ * ∇x of a strided, dilation-1 convolution by output phases, with no zeros spread over the stride grid.
+ * Input position s·q + r − pad (phase r < s) reads dy[q − j]·W[r + s·j] for the taps j < ⌈(k − r)/s⌉, so
+ * every phase is a stride-1 correlation of dy itself with a sub-kernel of W. All phases' sub-kernels
+ * (zero-padded to ⌈k/s⌉ taps) stack on the output-channel axis: one convolution of dy yields
+ * [n, Q, Q′, sh·sw·cin], interleaved into [n, Q·sh, Q′·sw, cin] by a reshape and one transpose, then cropped
+ * to the input. A 3×3 stride-2 gradient does 16 multiply-adds per output pixel and channel pair where the
+ * zero-spread input did 36 (ResNet-20's two downsampling convolutions took ~15% of a DeepFool step).
+ */
+function phaseInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad, [sh, sw]: [number, number], [h, w]: [number, number]): tf.Tensor4D {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const [n, oh, ow] = dy.shape;
+  const [top] = axisPadding(pad, h, kh, sh);
+  const [left] = axisPadding(pad, w, kw, sw);
+  const [jh, jw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
+  // Phases per axis: ⌈(top + h)/s⌉ rows cover the padded input from its first row; never fewer than dy's.
+  const [qh, qw] = [Math.ceil((top + h) / sh), Math.ceil((left + w) / sw)];
+  // Sub-kernel taps (th, tw) of phase (rh, rw): kernel tap (rh + sh·(jh − 1 − th), rw + sw·(jw − 1 − tw)), flipped
+  // for the correlation; taps past the kernel are zeros.
+  const from: number[] = [];
+  for (let th = 0; th < jh; th++) for (let tw = 0; tw < jw; tw++) for (let rh = 0; rh < sh; rh++) for (let rw = 0; rw < sw; rw++) {
+    const [i, j] = [rh + sh * (jh - 1 - th), rw + sw * (jw - 1 - tw)];
+    from.push(i < kh && j < kw ? i * kw + j : -1);
+  }
+  const phases = tf.transpose(tf.reshape(selectTaps(kernel, from), [jh * jw, sh * sw, cin, cout]), [0, 3, 1, 2]);
+  const y = tf.conv2d(dy, tf.reshape(phases, [jh, jw, cout, sh * sw * cin]) as tf.Tensor4D, 1, [[0, 0], [jh - 1, qh - oh], [jw - 1, qw - ow], [0, 0]]);
+  const rows = sh === 1 ? y : tf.transpose(tf.reshape(y, [n * qh, qw, sh, sw * cin]), [0, 2, 1, 3]);
+  const dx = tf.reshape(rows, [n, qh * sh, qw * sw, cin]) as tf.Tensor4D;
+  return qh * sh === h && qw * sw === w && top === 0 && left === 0 ? dx : tf.slice(dx, [0, top, left, 0], [n, h, w, cin]);
+}
+
+/**
  * ∇x of a dilation-1 convolution (any stride) for cotangent dy (any batch size), as a forward convolution.
  * `inputSize` [h, w] is the forward input's spatial size (needed when the stride is not 1).
  */
@@ -60,15 +108,16 @@ export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad
   return tf.tidy(() => {
     const [kh, kw] = kernel.shape;
     const c = dy.shape[3];
+    if (strides[0] !== 1 || strides[1] !== 1) return phaseInputGradient(dy, kernel, pad, strides, inputSize ?? [dy.shape[1], dy.shape[2]]);
     const { g, padding } = correlationInput(dy, [kh, kw], pad, strides, inputSize);
     if (kernel.shape[2] === 1) {
       // One input channel (a grayscale first layer): a convolution with one output channel is XNNPACK's
       // worst case on wasm (2.4 GFLOP/s, a third of DeepFool's MNIST kernel time); a depthwise correlation
       // per cotangent channel, then their sum, is ~1.8× faster and the same sum in another order.
-      const flippedDepthwise = tf.reshape(tf.reverse(kernel, [0, 1]), [kh, kw, c, 1]) as tf.Tensor4D;
+      const flippedDepthwise = tf.reshape(flippedTaps(kernel), [kh, kw, c, 1]) as tf.Tensor4D;
       return tf.sum(tf.depthwiseConv2d(g, flippedDepthwise, 1, padding), 3, true);
     }
-    const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const flipped = tf.reshape(tf.transpose(flippedTaps(kernel), [0, 2, 1]), [kh, kw, c, kernel.shape[2]]) as tf.Tensor4D;
     return tf.conv2d(g, flipped, 1, padding);
   });
 }
@@ -83,7 +132,7 @@ export function depthwiseInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad
   return tf.tidy(() => {
     const [kh, kw, c, m] = kernel.shape;
     const { g, padding } = correlationInput(dy, [kh, kw], pad, strides, inputSize);
-    const flipped = tf.reshape(tf.reverse(kernel, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
+    const flipped = tf.reshape(flippedTaps(kernel), [kh, kw, c * m, 1]) as tf.Tensor4D;
     const perOutput = tf.depthwiseConv2d(g, flipped, 1, padding);
     if (m === 1) return perOutput;
     const [n, h, w] = perOutput.shape;

@@ -49,9 +49,20 @@ interface PooledCotangent {
   readonly derivative: tf.Tensor4D | null;
 }
 
-type Cotangent = tf.Tensor | PooledCotangent;
+/**
+ * Cotangents g [m·K, …] times a per-image factor [m, …] not yet applied. Element-wise backwards in a row
+ * (a JumpReLU's mask, the batch norm before it) multiply their derivatives into the factor on m rows, and
+ * the reader applies the product to the m·K rows once: ResNet-20's 19 BN scales cost no pass over them.
+ */
+interface ScaledCotangent {
+  readonly g: tf.Tensor;
+  readonly factor: tf.Tensor;
+}
 
-const isPooled = (g: Cotangent): g is PooledCotangent => !(g instanceof tf.Tensor);
+type Cotangent = tf.Tensor | PooledCotangent | ScaledCotangent;
+
+const isPooled = (g: Cotangent): g is PooledCotangent => !(g instanceof tf.Tensor) && 'pooled' in g;
+const isScaled = (g: Cotangent): g is ScaledCotangent => !(g instanceof tf.Tensor) && 'factor' in g;
 
 /**
  * What a backward sweep is for: `k` cotangents per image, for the forward's images `sub` picks (a backward
@@ -86,10 +97,11 @@ function maskPerImage(g: tf.Tensor, mask: tf.Tensor, k: number): tf.Tensor {
   return tf.reshape(tf.mul(tf.reshape(g, [n, k, -1]), tf.reshape(mask, [n, 1, -1])), g.shape);
 }
 
-/** g times an element-wise derivative [n, …]; a pooled cotangent keeps it for the fused kernel. */
-function masked(g: Cotangent, mask: tf.Tensor, sweep: Sweep): Cotangent {
-  if (!isPooled(g)) return maskPerImage(g, mask, sweep.k);
-  return { ...g, derivative: (g.derivative ? tf.mul(g.derivative, mask) : mask) as tf.Tensor4D };
+/** g times an element-wise derivative [n, …], applied later: a pooled cotangent keeps it for the fused kernel. */
+function masked(g: Cotangent, mask: tf.Tensor): Cotangent {
+  if (isPooled(g)) return { ...g, derivative: (g.derivative ? tf.mul(g.derivative, mask) : mask) as tf.Tensor4D };
+  if (isScaled(g)) return { g: g.g, factor: tf.mul(g.factor, mask) };
+  return { g, factor: mask };
 }
 
 /**
@@ -106,7 +118,7 @@ function thresholdOp(control: KappaControl): Op {
     run: (x) => {
       const k = control.draw();
       const backward = control.backward;
-      return { y: jumpRelu(x, k, backward), back: (g, sweep) => masked(g, derivative(sweep.sub(x), k, backward), sweep), saved: [x] };
+      return { y: jumpRelu(x, k, backward), back: (g, sweep) => masked(g, derivative(sweep.sub(x), k, backward)), saved: [x] };
     },
   };
 }
@@ -115,7 +127,7 @@ function activation(name: unknown): Op | null {
   if (name === undefined || name === null || name === 'linear') return IDENTITY;
   if (name === 'softmax') return { differentiable: false, run: (x) => ({ y: tf.softmax(x), back: null }) };
   // Only in models that were not retrofitted: ReLU is JumpReLU at κ = 0 (same values, same gradient).
-  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, sweep) => masked(g, derivative(sweep.sub(x), 0, EXACT_BACKWARD), sweep), saved: [x] }) };
+  if (name === 'relu') return { differentiable: true, run: (x) => ({ y: tf.relu(x), back: (g, sweep) => masked(g, derivative(sweep.sub(x), 0, EXACT_BACKWARD)), saved: [x] }) };
   return null;
 }
 
@@ -151,6 +163,7 @@ function spread(g: tf.Tensor, route: tf.Tensor4D, shape: number[], size: [number
 
 /** The cotangent as a tensor: a pooled one spread over the pool's input, its derivatives applied. */
 function dense(g: Cotangent, sweep: Sweep): tf.Tensor {
+  if (isScaled(g)) return maskPerImage(g.g, g.factor, sweep.k);
   if (!isPooled(g)) return g;
   const up = spread(g.pooled, firstMaxRoute(g.poolInput, g.poolOutput, g.size), g.poolInput.shape, g.size, sweep.k);
   return g.derivative ? maskPerImage(up, g.derivative, sweep.k) : up;
@@ -277,7 +290,9 @@ function batchNormOp(layer: tf.layers.Layer, cfg: Cfg): Op | null {
     differentiable: true,
     run: (x) => {
       const [scale, shift] = affine();
-      return { y: tf.add(tf.mul(x, scale), shift), back: (g, sweep) => tf.mul(dense(g, sweep), scale), saved: [scale] };
+      // Behind a JumpReLU's mask, the scale joins the mask's per-image factor (m rows, not m·K).
+      const back: Back = (g, sweep) => (isScaled(g) ? { g: g.g, factor: tf.mul(g.factor, scale) } : tf.mul(dense(g, sweep), scale));
+      return { y: tf.add(tf.mul(x, scale), shift), back, saved: [scale] };
     },
   };
 }
