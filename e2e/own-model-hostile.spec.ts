@@ -125,6 +125,8 @@ test('names that reorder text or run 20,000 characters are shown cleaned, shorte
   expect(title).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
   expect(title.length).toBeLessThan(100);
   await page.getByRole('button', { name: 'Keep in this browser' }).click();
+  // The record is written asynchronously: reload once the panel says it is kept.
+  await expect(page.getByTestId('own-kept')).toBeVisible();
   await page.reload();
   await settled(page);
   await page.getByLabel('Dataset').selectOption('own');

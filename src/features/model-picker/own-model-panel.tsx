@@ -74,7 +74,9 @@ export function OwnModelPanel() {
           A link cannot carry the model: load the same files here to see what they saw.{' '}
           {checksum && own.linked.checksum ? (checksum === own.linked.checksum
             ? <strong>Your files match the link.</strong>
-            : <strong>Your files do not match the link (yours: <code>{short(checksum)}</code>).</strong>) : null}
+            : <strong>Your files do not match the link (yours: <code>{short(checksum)}</code>).</strong>)
+            : own.keptEarlier && own.keptEarlier.checksum === own.linked.checksum
+              ? <strong>The model kept in this browser is the one the link names: “Load it” below.</strong> : null}
         </p>
       ) : null}
       <div className={`drop-zone${over ? ' over' : ''}`} data-testid="own-drop"
