@@ -158,6 +158,8 @@ addEventListener('message', function (e) {
     expect(full.searchParams.get('embed')).toBeNull();
     expect(full.searchParams.get('kappa')).toBe('0.5');
     expect(full.searchParams.get('backend')).toBe('wasm');
+    // No attack panel here: the gallery does not invite an attack it cannot show.
+    await expect(frame.locator('#gallery-h')).toContainText('in the full lab');
     await page.screenshot({ path: `${SHOTS}/12-embed-cross-origin.png`, fullPage: true });
   } finally {
     await new Promise<void>((resolve) => host.close(() => resolve()));
@@ -176,7 +178,13 @@ test('Embed dialog produces an iframe snippet for the current view', async ({ pa
   const u = new URL(src);
   expect(u.searchParams.get('embed')).toBe('slider,gallery,tradeoff');
   expect(u.searchParams.get('kappa')).toBe('0.5');
+  expect(u.searchParams.get('backend')).toBeNull();
   expect(snippet).toContain('jumprelu-lab:resize');
+  await dialog.getByLabel(/No script/).check();
+  const fixed = await dialog.getByTestId('embed-snippet').inputValue();
+  expect(fixed).not.toContain('<script');
+  expect(fixed).toMatch(/height="\d+"/);
+  await expect(dialog.getByTestId('embed-kind-help')).toContainText('strips <script>');
 });
 
 test('robustness tables, transfer matrix and iteration curves compute on tiny samples', async ({ page }) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../state/store';
 import { decode } from '../../state/url-schema';
-import { embedUrl, fullAppUrl, iframeSnippet } from './embed-links';
+import { embedUrl, fixedEmbedHeight, fullAppUrl, iframeSnippet, iframeSnippetNoScript } from './embed-links';
 
 describe('embed links', () => {
   it('carries the same configuration with and without embed=', () => {
@@ -23,5 +23,19 @@ describe('embed links', () => {
     expect(snip).toContain('src="https://lab.example/x/?v=1&amp;embed=attack"');
     expect(snip).toContain('height="640"');
     expect(snip).toContain("e.origin !== 'https://lab.example'");
+  });
+
+  it('the embed carries the view but not the author\'s backend; the full-app link keeps it', () => {
+    const store = createAppStore({ backend: 'webgl', kappa: 0.5 } as never);
+    const s = store.getState();
+    expect(new URL(embedUrl(s, 'https://x.example/', ['slider'])).searchParams.get('backend')).toBeNull();
+  });
+
+  it('the no-script snippet is the iframe alone, at a fixed height that grows with the panel set', () => {
+    const snip = iframeSnippetNoScript('https://lab.example/x/?v=1&embed=slider,gallery', ['slider', 'gallery']);
+    expect(snip).not.toContain('<script');
+    expect(snip).toContain(`height="${fixedEmbedHeight(['slider', 'gallery'])}"`);
+    expect(fixedEmbedHeight(['slider', 'gallery'])).toBeGreaterThan(fixedEmbedHeight(['slider']));
+    expect(fixedEmbedHeight(['slider', 'gallery', 'attack']) - fixedEmbedHeight(['slider', 'gallery'])).toBeGreaterThan(700);
   });
 });

@@ -18,6 +18,32 @@ export function embedUrl(s: AppState, base: string, panels: EmbedPanelId[]): str
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
+ * Height of each panel in an embed 720 px wide as it opens (measured in Chromium on the built app), less the
+ * embed's footer (35 px), plus room for what a Run adds (the attack's result, an analysis's chart), which a
+ * fixed frame must hold: below it, the frame scrolls.
+ */
+const EMBED_HEIGHTS: Record<EmbedPanelId, { open: number; grows: number }> = {
+  model: { open: 380, grows: 0 }, slider: { open: 417, grows: 0 }, gallery: { open: 598, grows: 0 }, attack: { open: 119, grows: 720 },
+  tradeoff: { open: 409, grows: 320 }, table: { open: 393, grows: 360 }, transfer: { open: 291, grows: 320 }, iterations: { open: 227, grows: 320 },
+  tuner: { open: 383, grows: 300 }, adaptive: { open: 498, grows: 520 },
+};
+const EMBED_FOOT = 35;
+
+/** The no-script snippet's fixed height for a panel set: the panels as they open plus what a run adds, rounded up to 10 px. */
+export function fixedEmbedHeight(panels: EmbedPanelId[]): number {
+  const h = panels.reduce((sum, p) => sum + EMBED_HEIGHTS[p].open + EMBED_HEIGHTS[p].grows, EMBED_FOOT);
+  return Math.ceil(h / 10) * 10;
+}
+
+/**
+ * The snippet for editors that strip <script> (course platforms' rich-text editors often do): the iframe alone,
+ * at the panel set's fixed height; what does not fit scrolls inside the frame.
+ */
+export function iframeSnippetNoScript(src: string, panels: EmbedPanelId[]): string {
+  return `<iframe src="${escapeAttr(src)}" title="JumpReLU Lab" width="100%" height="${fixedEmbedHeight(panels)}" style="border:0;max-width:100%" loading="lazy" allow="cross-origin-isolated; clipboard-write"></iframe>`;
+}
+
+/**
  * The snippet a teacher pastes into course material: the iframe, and a few lines that let it grow to fit
  * its content (the embed posts its height). `allow="cross-origin-isolated"` lets the embed use wasm
  * threads when the host page is itself cross-origin isolated; elsewhere it runs single-threaded.
