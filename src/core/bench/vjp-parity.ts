@@ -56,14 +56,19 @@ function batchNorm(name: string, channels: number, seed: number): tf.layers.Laye
   return bn;
 }
 
-/** A pre-activation residual block network: the paper's WideResNet family in miniature. */
-export function vjpResidualModel(kappa: number): { model: tf.LayersModel; control: KappaControl } {
-  const control = new KappaControl(kappa);
-  const jump = (name: string) => {
+/** JumpReLU layers at κ that all read one shared κ control (what the retrofit builds). */
+function jumpLayers(control: KappaControl, kappa: number): (name: string) => JumpReLU {
+  return (name) => {
     const j = new JumpReLU({ kappa, name });
     j.control = control;
     return j;
   };
+}
+
+/** A pre-activation residual block network: the paper's WideResNet family in miniature. */
+export function vjpResidualModel(kappa: number): { model: tf.LayersModel; control: KappaControl } {
+  const control = new KappaControl(kappa);
+  const jump = jumpLayers(control, kappa);
   const conv = (name: string, filters: number, k: number, strides: number, seed: number) =>
     tf.layers.conv2d({ name, filters, kernelSize: k, strides, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed }) });
   const input = tf.input({ shape: [8, 8, 2] });
@@ -86,11 +91,7 @@ export function vjpResidualModel(kappa: number): { model: tf.LayersModel; contro
  */
 export function vjpInvertedResidualModel(kappa: number): { model: tf.LayersModel; control: KappaControl } {
   const control = new KappaControl(kappa);
-  const jump = (name: string) => {
-    const j = new JumpReLU({ kappa, name });
-    j.control = control;
-    return j;
-  };
+  const jump = jumpLayers(control, kappa);
   const conv = (name: string, filters: number, k: number, seed: number) =>
     tf.layers.conv2d({ name, filters, kernelSize: k, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed }) });
   const depthwise = (name: string, strides: number, seed: number) =>

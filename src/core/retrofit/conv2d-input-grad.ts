@@ -140,14 +140,21 @@ export function depthwiseInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad
   });
 }
 
-/** tf.depthwiseConv2d whose input gradient is depthwiseInputGradient (dilation 1; any stride). */
-export function depthwiseConv2dInputGrad(x: tf.Tensor4D, kernel: tf.Tensor4D, strides: [number, number], pad: Pad): tf.Tensor4D {
+/** forward(x) whose ∇x is `inputGradient(dy, input size)`: the kernel is a constant (no ∇W). */
+function withInputGradient(x: tf.Tensor4D, forward: (t: tf.Tensor4D) => tf.Tensor4D,
+  inputGradient: (dy: tf.Tensor4D, size: [number, number]) => tf.Tensor4D): tf.Tensor4D {
   const size: [number, number] = [x.shape[1], x.shape[2]];
   const f = tf.customGrad(((input: tf.Tensor) => ({
-    value: tf.depthwiseConv2d(input as tf.Tensor4D, kernel, strides, pad),
-    gradFunc: (dy: tf.Tensor) => depthwiseInputGradient(dy as tf.Tensor4D, kernel, pad, strides, size),
+    value: forward(input as tf.Tensor4D),
+    gradFunc: (dy: tf.Tensor) => inputGradient(dy as tf.Tensor4D, size),
   })) as CustomGradientFunc<tf.Tensor4D>);
   return f(x) as tf.Tensor4D;
+}
+
+/** tf.depthwiseConv2d whose input gradient is depthwiseInputGradient (dilation 1; any stride). */
+export function depthwiseConv2dInputGrad(x: tf.Tensor4D, kernel: tf.Tensor4D, strides: [number, number], pad: Pad): tf.Tensor4D {
+  return withInputGradient(x, (t) => tf.depthwiseConv2d(t, kernel, strides, pad),
+    (dy, size) => depthwiseInputGradient(dy, kernel, pad, strides, size));
 }
 
 export function conv2dInputGrad(
@@ -158,10 +165,5 @@ export function conv2dInputGrad(
   dilations: [number, number],
 ): tf.Tensor4D {
   if (!isUnitDilation(dilations)) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
-  const size: [number, number] = [x.shape[1], x.shape[2]];
-  const f = tf.customGrad(((input: tf.Tensor) => ({
-    value: tf.conv2d(input as tf.Tensor4D, kernel, strides, pad),
-    gradFunc: (dy: tf.Tensor) => convInputGradient(dy as tf.Tensor4D, kernel, pad, strides, size),
-  })) as CustomGradientFunc<tf.Tensor4D>);
-  return f(x) as tf.Tensor4D;
+  return withInputGradient(x, (t) => tf.conv2d(t, kernel, strides, pad), (dy, size) => convInputGradient(dy, kernel, pad, strides, size));
 }

@@ -34,19 +34,12 @@ describe.each(['cpu', 'wasm'])('hand-written candidate backward on %s', (backend
     }
   });
 
-  it('equals tf.grad and the layers model on a residual network (BN, strided and 1×1 conv, Add, global pooling)', async () => {
+  it.each([
+    ['residual', 'a residual network (BN, strided and 1×1 conv, Add, global pooling)'],
+    ['inverted', 'MobileNetV2 blocks (1×1 expand, depthwise stride 1 and 2, linear bottleneck, Add)'],
+  ] as const)('equals tf.grad and the layers model on the %s net: %s', async (net, _what) => {
     for (const kappa of [0, 0.05, 0.3]) {
-      const r = await runVjpParity(kappa, 'exact', 'residual');
-      expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
-      expect(r.logitsError, `κ = ${kappa}`).toBe(0);
-      expect(r.modelError, `κ = ${kappa}`).toBeLessThan(1e-5);
-      expect(r.leaked).toBe(0);
-    }
-  });
-
-  it('equals tf.grad and the layers model on MobileNetV2 blocks (1×1 expand, depthwise stride 1 and 2, linear bottleneck, Add)', async () => {
-    for (const kappa of [0, 0.05, 0.3]) {
-      const r = await runVjpParity(kappa, 'exact', 'inverted');
+      const r = await runVjpParity(kappa, 'exact', net);
       expect(r.gradientError, `κ = ${kappa}`).toBeLessThan(1e-5);
       expect(r.logitsError, `κ = ${kappa}`).toBe(0);
       expect(r.modelError, `κ = ${kappa}`).toBeLessThan(1e-5);
