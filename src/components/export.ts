@@ -108,8 +108,9 @@ export async function figureToPng(src: FigureSource, scale = 2): Promise<Blob> {
   const tableW = cols.reduce((a, b) => a + b, 0);
   const tableH = src.table && !chart ? rowH * (src.table.rows.length + 1) : 0;
   measure.font = `bold 16px ${FONT}`;
-  const width = Math.max(480, Math.ceil(chart?.width ?? tableW) + 2 * pad, Math.ceil(measure.measureText(src.title).width) + 2 * pad);
-  const height = pad + titleH + subH + 8 + Math.ceil(chart?.height ?? tableH) + pad;
+  // At least 640×360 (a 16:9 slide's figure), whatever a small table or chart needs.
+  const width = Math.max(640, Math.ceil(chart?.width ?? tableW) + 2 * pad, Math.ceil(measure.measureText(src.title).width) + 2 * pad);
+  const height = Math.max(360, pad + titleH + subH + 8 + Math.ceil(chart?.height ?? tableH) + pad);
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
