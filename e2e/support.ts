@@ -20,31 +20,40 @@ export function watchErrors(page: Page): string[] {
 
 /**
  * Clicks a panel's "Download PNG" and checks the figure a slide needs: a PNG larger than 400×250 CSS pixels
- * at 2× (so > 800×500 stored), and not blank (some share of its pixels neither white nor one flat colour).
- * A legend marker (28×28) or a silent no-op fails it. Returns the stored size.
+ * at 2× (so > 800×500 stored), not blank, and below its title lines a drawing over 300×80 CSS px (the chart or
+ * the table). A legend marker (28×28) or a silent no-op fails it. Returns the stored size.
  */
 export async function expectFigurePng(page: Page, panel: Locator, name: string): Promise<{ width: number; height: number }> {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), panel.getByRole('button', { name: 'Download PNG' }).click()]);
   expect(download.suggestedFilename()).toBe(name);
   const bytes = await readFile((await download.path())!);
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  await download.saveAs(`artifacts/screenshots/figure-${name}`);
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
   expect(width, `${name} width`).toBeGreaterThan(800);
   expect(height, `${name} height`).toBeGreaterThan(500);
-  const inked = await page.evaluate(async (data) => {
+  // Ink below the title lines (70 CSS px, 140 stored): the chart or table itself, not a legend marker's 28×28.
+  const ink = await page.evaluate(async (data) => {
     // A Blob from the bytes (fetching a data: URL is refused by the page's connect-src).
-    const blob = new Blob([new Uint8Array(data)], { type: 'image/png' });
-    const bmp = await createImageBitmap(blob);
+    const bmp = await createImageBitmap(new Blob([new Uint8Array(data)], { type: 'image/png' }));
     const c = new OffscreenCanvas(bmp.width, bmp.height);
     const ctx = c.getContext('2d')!;
     ctx.drawImage(bmp, 0, 0);
     const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) ink++;
-    return ink / (d.length / 4);
+    let n = 0;
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
+    for (let y = 140; y < bmp.height; y++) {
+      for (let x = 0; x < bmp.width; x++) {
+        const i = 4 * (y * bmp.width + x);
+        if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) { n++; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+      }
+    }
+    return { share: n / (bmp.width * (bmp.height - 140)), boxWidth: x1 - x0, boxHeight: y1 - y0 };
   }, Array.from(bytes));
-  expect(inked, `${name}: share of drawn pixels`).toBeGreaterThan(0.005);
-  expect(inked).toBeLessThan(0.9);
+  expect(ink.share, `${name}: share of drawn pixels`).toBeGreaterThan(0.005);
+  expect(ink.share).toBeLessThan(0.9);
+  expect(ink.boxWidth, `${name}: width of what is drawn below the title`).toBeGreaterThan(600);
+  expect(ink.boxHeight, `${name}: height of what is drawn below the title`).toBeGreaterThan(160);
   return { width, height };
 }
