@@ -85,7 +85,28 @@ export interface FigureSource {
   subtitle?: string;
   /** The chart; without one, `table` is drawn. */
   chart?: SVGSVGElement | null;
+  /** The chart's legend (Recharts draws it as HTML beside the SVG): label and colour per series. */
+  legend?: { label: string; color: string; dashed: boolean }[];
   table?: { header: string[]; rows: readonly (readonly unknown[])[] };
+}
+
+/** The legend entries of the Recharts legends inside `root`, as the figure draws them. */
+export function chartLegend(root: Element): NonNullable<FigureSource['legend']> {
+  return [...root.querySelectorAll('.recharts-legend-item')].map((item) => {
+    const mark = item.querySelector('path, line, rect');
+    const cs = mark ? getComputedStyle(mark) : null;
+    const stroke = mark?.getAttribute('stroke') ?? cs?.stroke;
+    const fill = mark?.getAttribute('fill') ?? cs?.fill;
+    const color = stroke && stroke !== 'none' ? stroke : fill && fill !== 'none' ? fill : '#333';
+    return { label: item.textContent?.trim() ?? '', color, dashed: Boolean(mark?.getAttribute('stroke-dasharray')) };
+  }).filter((e, i, all) => e.label && all.findIndex((o) => o.label === e.label) === i);
+}
+
+/** A table cell as a slide shows it: shares (accuracy, ρ, rates in [0, 1]) as percentages, other decimals to 4 digits. */
+function cellText(header: string, v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return v === null || v === undefined ? '' : String(v);
+  if (/accuracy|rho|rate|share/i.test(header) && Math.abs(v) <= 1) return `${(100 * v).toFixed(2)}%`;
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -103,14 +124,16 @@ export async function figureToPng(src: FigureSource, scale = 2): Promise<Blob> {
   const rowH = 22;
   const measure = document.createElement('canvas').getContext('2d')!;
   measure.font = `13px ${FONT}`;
+  const rows = src.table ? src.table.rows.map((r) => r.map((v, j) => cellText(src.table!.header[j] ?? '', v))) : [];
   const cols = src.table ? src.table.header.map((h, j) => Math.min(320, 16 + Math.max(
-    measure.measureText(h).width, ...src.table!.rows.map((r) => measure.measureText(String(r[j] ?? '')).width)))) : [];
+    measure.measureText(h).width, ...rows.map((r) => measure.measureText(r[j] ?? '').width)))) : [];
+  const legendH = chart && src.legend?.length ? 22 : 0;
   const tableW = cols.reduce((a, b) => a + b, 0);
   const tableH = src.table && !chart ? rowH * (src.table.rows.length + 1) : 0;
   measure.font = `bold 16px ${FONT}`;
   // At least 640×360 (a 16:9 slide's figure), whatever a small table or chart needs.
   const width = Math.max(640, Math.ceil(chart?.width ?? tableW) + 2 * pad, Math.ceil(measure.measureText(src.title).width) + 2 * pad);
-  const height = Math.max(360, pad + titleH + subH + 8 + Math.ceil(chart?.height ?? tableH) + pad);
+  const height = Math.max(360, pad + titleH + subH + legendH + 8 + Math.ceil(chart?.height ?? tableH) + pad);
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
@@ -127,18 +150,36 @@ export async function figureToPng(src: FigureSource, scale = 2): Promise<Blob> {
     ctx.fillStyle = '#5a6272';
     ctx.fillText(src.subtitle, pad, pad + titleH);
   }
-  const top = pad + titleH + subH + 8;
+  if (legendH) {
+    let x = pad;
+    const y = pad + titleH + subH + 11;
+    ctx.font = `13px ${FONT}`;
+    for (const e of src.legend!) {
+      ctx.strokeStyle = e.color;
+      ctx.lineWidth = 2.5;
+      ctx.setLineDash(e.dashed ? [5, 3] : []);
+      ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + 22, y); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#1b1f27';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(e.label, x + 28, y);
+      x += 28 + ctx.measureText(e.label).width + 22;
+    }
+    ctx.textBaseline = 'top';
+    ctx.lineWidth = 1;
+  }
+  const top = pad + titleH + subH + legendH + 8;
   if (chart) {
     ctx.drawImage(chart.img, pad, top, chart.width, chart.height);
   } else if (src.table) {
     ctx.font = `13px ${FONT}`;
-    [src.table.header, ...src.table.rows].forEach((row, i) => {
+    [src.table.header, ...rows].forEach((row, i) => {
       const y = top + i * rowH;
       if (i === 0) { ctx.fillStyle = '#eef1f6'; ctx.fillRect(pad, y, tableW, rowH); }
       ctx.fillStyle = '#1b1f27';
       ctx.font = `${i === 0 ? 'bold ' : ''}13px ${FONT}`;
       let x = pad;
-      row.forEach((cell, j) => { ctx.fillText(String(cell ?? ''), x + 8, y + 4, cols[j] - 12); x += cols[j]; });
+      row.forEach((cell, j) => { ctx.fillText(cell, x + 8, y + 4, cols[j] - 12); x += cols[j]; });
       ctx.strokeStyle = '#d5dae3';
       ctx.beginPath(); ctx.moveTo(pad, y + rowH); ctx.lineTo(pad + tableW, y + rowH); ctx.stroke();
     });

@@ -4,7 +4,7 @@
  * data; the frame never knows what an experiment computes.
  */
 import { useRef, useState, type ReactNode } from 'react';
-import { downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
+import { chartLegend, downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
 import { ProgressBar } from '../../components/progress-bar';
 import { modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
@@ -55,7 +55,7 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
     const source = {
       title: `${title} — ${modelName}`,
       subtitle: result ? figureCaption(result) : undefined,
-      ...(chart && chart.getBoundingClientRect().width >= 200 ? { chart } : { table: csv }),
+      ...(chart && chart.getBoundingClientRect().width >= 200 ? { chart, legend: chartLegend(chartRef.current!) } : { table: csv }),
     };
     figureToPng(source).then((b) => downloadBlob(`${fileBase}.png`, b), (e: unknown) => setExportError((e as Error).message));
   };
