@@ -35,12 +35,13 @@ const idle = (page: Page) => page.waitForFunction(() => {
 
 /** One κ move: time to the first figure of that κ on screen (interim or final), then to the final one. */
 async function move(page: Page, kappa: number, firstBatch: number | null): Promise<{ first: number; final: number; worker: number; firstImages: number }> {
-  const t0 = await page.evaluate(([k, fb]) => {
+  // The slider snaps κ to the card's step: the figure to wait for is the store's κ, not the one asked for.
+  const [t0, snapped] = await page.evaluate(([k, fb]) => {
     const store = window.__jumprelu!;
     store.benchEvaluation(fb);
     const t = performance.now();
     store.getState().setKappa(k);
-    return t;
+    return [t, store.getState().kappa] as const;
   }, [kappa, firstBatch] as const);
   const first = await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid=accuracy]');
@@ -50,7 +51,7 @@ async function move(page: Page, kappa: number, firstBatch: number | null): Promi
   const t1 = await page.waitForFunction((k) => {
     const el = document.querySelector('[data-testid=accuracy]');
     return el?.getAttribute('data-stale') === 'false' && el.getAttribute('data-kappa') === String(k) ? performance.now() : null;
-  }, kappa, { timeout: 300_000, polling: 2 }).then((h) => h.jsonValue() as Promise<number>);
+  }, snapped, { timeout: 300_000, polling: 2 }).then((h) => h.jsonValue() as Promise<number>);
   await idle(page);
   const [worker, firstImages] = await page.evaluate(() => {
     const s = window.__jumprelu!.getState();
