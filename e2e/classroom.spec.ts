@@ -143,6 +143,12 @@ test('375 px wide: nothing overflows, with an attack result and the drawing pad 
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
   const small = await page.locator('button:visible').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent));
   expect(small).toEqual([]);
+  // Text boxes (κ, URL), file inputs and disclosure toggles are finger-sized too; no text under 12 px in the gallery.
+  const smallFields = await page.locator('input[type=text]:visible, input[type=url]:visible, input[type=file]:visible, summary:visible')
+    .evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 80)));
+  expect(smallFields).toEqual([]);
+  const tiny = await page.locator('.thumb .pred, .thumb .pred small').evaluateAll((els) => els.filter((e) => parseFloat(getComputedStyle(e).fontSize) < 12).length);
+  expect(tiny).toBe(0);
   await page.screenshot({ path: `${SHOTS}/classroom-04-375px.png`, fullPage: true });
 });
 

@@ -61,7 +61,7 @@ export function Gallery({ attackIn }: { attackIn?: (index: number) => string } =
           );
         })}
       </ul>
-      <p className="muted" id="gallery-keys">Keyboard: arrow keys move between images, Enter picks one. ✓ correct · ✗ wrong (true class: {dataset.dataset === 'mnist' ? 'the digit shown' : 'hover for details'}). Percent = the model's confidence in its answer.</p>
+      <p className="muted" id="gallery-keys"><span className="keys-hint">Keyboard: arrow keys move between images, Enter picks one. </span>✓ correct · ✗ wrong (true class: {dataset.dataset === 'mnist' ? 'the digit shown' : 'hover for details'}). Percent = the model's confidence in its answer.</p>
     </section>
   );
 }
