@@ -10,6 +10,7 @@ interface PixelImageProps {
   shape: [number, number, number];
   /** Displayed width and height in CSS pixels. */
   size: number;
+  /** The image's text alternative; empty: decorative (its control, e.g. a gallery button, names it). */
   label: string;
   className?: string;
 }
@@ -34,7 +35,7 @@ export function PixelImage({ pixels, shape, size, label, className }: PixelImage
     ctx.putImageData(img, 0, 0);
   }, [pixels, h, w, c]);
   return <canvas ref={ref} width={w} height={h} className={`pixelated ${className ?? ''}`}
-    style={{ width: size, height: size }} role="img" aria-label={label} />;
+    style={{ width: size, height: size }} {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })} />;
 }
 
 /** matplotlib's "Reds" end points and three stops between: white = nothing, dark red = large. */

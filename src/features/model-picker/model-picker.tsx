@@ -96,8 +96,9 @@ function ModelCardView() {
         <dt>Slider range</dt><dd>{kappa.min} – {kappa.max} (step {kappa.step})</dd>
         <dt>Training</dt><dd>{card.training.epochs} epochs, {card.training.framework}</dd>
       </dl>
+      {/* Focusable: a keyboard user can scroll a table wider than the screen. */}
       {ev?.accuracyByKappa?.length ? (
-        <div className="table-scroll"><table className="mini">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="What κ costs: accuracy per κ"><table className="mini">
           <caption>What κ costs: clean accuracy on all {ev.count.toLocaleString()} test images</caption>
           <thead><tr><th>κ</th>{ev.accuracyByKappa.map((e) => <th key={e.kappa}>{e.kappa}</th>)}</tr></thead>
           <tbody><tr><td>acc</td>{ev.accuracyByKappa.map((e) => <td key={e.kappa}>{pct(e.accuracy)}</td>)}</tr></tbody>
