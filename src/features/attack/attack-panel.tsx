@@ -122,7 +122,7 @@ export function AttackPanel() {
   })));
   if ((selected === null && !own) || !dataset) {
     return (
-      <section className="panel attack" aria-labelledby="attack-h">
+      <section className="panel attack" aria-labelledby="attack-h" data-reveal="attack">
         <h2 id="attack-h">4 · Attack</h2>
         <p className="muted">Click a test image above (or use your own image) to attack it.</p>
       </section>
@@ -132,7 +132,7 @@ export function AttackPanel() {
   const desc = attacks.find((a) => a.id === attackId);
   const running = status === 'running' || status === 'cancelling';
   return (
-    <section className="panel attack" aria-labelledby="attack-h">
+    <section className="panel attack" aria-labelledby="attack-h" data-reveal="attack">
       <h2 id="attack-h">4 · Attack {own ? 'your image' : `test image #${selected}`}</h2>
       <div className="attack-controls">
         {image ? <PixelImage pixels={image.pixels} shape={dataset.shape} size={96} label={own ? 'your image' : `selected image ${selected}`} /> : null}

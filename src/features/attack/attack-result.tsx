@@ -2,8 +2,10 @@
  * The paper's Figures 5 and 6 for one image: clean, adversarial and |Δx| for the unprotected (κ = 0) and the
  * retrofitted model side by side. Both perturbation maps share one colour scale so their sizes compare.
  */
+import { useEffect, useRef } from 'react';
 import { downloadBlob, pixelsToPng } from '../../components/export';
 import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
+import { reveal } from '../../components/reveal';
 import { useAppStore } from '../../state/react';
 import type { AttackPairResult, AttackSide, Prediction, SideNumbers } from '../../worker/protocol';
 import { attackHeadline, modeName } from './headline';
@@ -87,6 +89,9 @@ export function AttackResultView() {
   const dataset = useAppStore((s) => s.dataset);
   const attackLabel = useAppStore((s) => s.attacks.find((a) => a.id === r?.request.attackId)?.label ?? r?.request.attackId);
   const kappaNow = useAppStore((s) => s.kappa);
+  // A new result (a Run finished) comes into view, headline first; the headline is announced (role=status).
+  const shown = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (r) reveal(shown.current); }, [r]);
   if (!r || !dataset) return null;
   const names = dataset.classNames;
   let max = 0;
@@ -94,8 +99,8 @@ export function AttackResultView() {
   for (const v of r.protected.deltaAbs) if (v > max) max = v;
   const k = r.request.kappa;
   return (
-    <div className="result" data-testid="attack-result">
-      <p className="summary">
+    <div className="result" data-testid="attack-result" ref={shown}>
+      <p className="summary" role="status" aria-live="polite">
         True class: <strong>{names[r.label]}</strong>. {attackLabel}, {r.request.threat}, {(r.ms / 1000).toFixed(1)} s.{' '}
         <strong data-testid="attack-headline">{attackHeadline(r, attackLabel ?? r.request.attackId)}</strong>
       </p>

@@ -4,6 +4,7 @@
  */
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { PixelImage } from '../../components/pixel-image';
+import { reveal } from '../../components/reveal';
 import { useAppStore } from '../../state/react';
 import { selectCurrentEval, selectCurrentPartial, selectLatestEval } from '../../state/selectors';
 import type { GalleryPrediction } from '../../worker/protocol';
@@ -18,7 +19,9 @@ export function Gallery({ attackIn }: { attackIn?: (index: number) => string } =
   const dataset = useAppStore((s) => s.dataset);
   const selected = useAppStore((s) => s.selectedImage);
   const pickHere = useAppStore((s) => s.selectImage);
-  const selectImage = attackIn ? (index: number) => { window.open(attackIn(index), '_blank', 'noopener'); } : pickHere;
+  // Picking an image here brings the attack controls (with the picked image) into view: cause and effect on one screen.
+  const selectImage = attackIn ? (index: number) => { window.open(attackIn(index), '_blank', 'noopener'); }
+    : (index: number) => { pickHere(index); requestAnimationFrame(() => reveal('attack')); };
   // The current κ's predictions (final, or with its first estimate); until they land, the previous κ's, marked stale.
   const current = useAppStore((s) => selectCurrentEval(s)?.gallery ?? selectCurrentPartial(s)?.gallery);
   const latest = useAppStore((s) => selectLatestEval(s)?.gallery);
