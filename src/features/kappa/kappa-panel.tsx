@@ -87,7 +87,8 @@ export function KappaPanel() {
           </select>
         </label>
       </div>
-      <div className="accuracy" aria-live="polite">
+      {/* Busy while the figure refines: a screen reader announces the final one, not every interim batch. */}
+      <div className="accuracy" aria-live="polite" aria-busy={!current}>
         <div className="acc-big" data-testid="accuracy" data-kappa={current ? String(current.request.kappa) : ''}
           data-stale={current ? 'false' : 'true'} data-interim={interim ? String(interim.done) : undefined}>
           {current ? pct(current.accuracy, 2) : interim ? `≈ ${pct(interim.correct / interim.done, 1)}` : '…'}
