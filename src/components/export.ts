@@ -1,6 +1,7 @@
 /**
- * Browser-only export helpers: save a blob under a file name, render an SVG chart to PNG (through an
- * <img> and a canvas, so no library is needed), and save a canvas-drawn image at native resolution.
+ * Browser-only export helpers: save a blob under a file name, draw a panel's figure (title, legend, its SVG
+ * chart through an <img>, or its data as a table) to PNG on a canvas, and save a canvas-drawn image at native
+ * resolution.
  */
 
 export function downloadBlob(name: string, blob: Blob): void {
@@ -64,19 +65,6 @@ async function svgImage(svg: SVGSVGElement): Promise<{ img: HTMLImageElement; wi
   } finally {
     URL.revokeObjectURL(url);
   }
-}
-
-/** PNG of an SVG element at `scale`× its on-screen size, on a white background. */
-export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
-  const { img, width, height } = await svgImage(svg);
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, Math.round(width * scale));
-  canvas.height = Math.max(1, Math.round(height * scale));
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-  return canvasBlob(canvas);
 }
 
 export interface FigureSource {

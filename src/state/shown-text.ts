@@ -4,11 +4,11 @@
  * with an ellipsis) without its code marks, so a name can neither reorder the text around it nor widen the
  * page. Idempotent: a name already shown (kept in IndexedDB, say) is not cut again.
  */
-import { quote } from './url-schema';
+import { plainText, scrubText } from '../core/models/quoted-text';
 
 export function shown(raw: string): string {
   const cut = raw.endsWith('…');
-  const text = quote(cut ? raw.slice(0, -1) : raw).slice(1, -1);
+  const text = plainText(cut ? raw.slice(0, -1) : raw);
   return cut && !text.endsWith('…') ? `${text}…` : text;
 }
 
@@ -16,4 +16,4 @@ export function shown(raw: string): string {
  * A whole message that embeds user text (a refusal naming a file): the same characters replaced, nothing
  * cut (the message's own words stay; its box wraps anywhere).
  */
-export const scrub = (text: string): string => text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/gu, '\uFFFD');
+export const scrub = scrubText;

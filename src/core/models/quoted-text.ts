@@ -6,7 +6,19 @@
  */
 const ECHO_MAX = 40;
 
-export function quoteText(raw: string): string {
-  const clean = [...raw.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}`]/gu, (c) => (c === '`' ? "'" : '\uFFFD'))];
-  return `\`${clean.length > ECHO_MAX ? `${clean.slice(0, ECHO_MAX).join('')}…` : clean.join('')}\``;
+/** Characters that can reorder or hide the text around them: controls, format (bidi) and unassigned. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
+
+export const hasInvisible = (text: string): boolean => INVISIBLE.test(text);
+
+/** A whole message embedding user text: those characters made visible (U+FFFD), nothing cut. */
+export const scrubText = (text: string): string => text.replace(new RegExp(INVISIBLE.source, 'gu'), '\uFFFD');
+
+/** User text as page text: scrubbed, backticks (the code marker) as ', cut to 40 characters with an ellipsis. */
+export function plainText(raw: string): string {
+  const clean = [...scrubText(raw).replace(/`/g, "'")];
+  return clean.length > ECHO_MAX ? `${clean.slice(0, ECHO_MAX).join('')}…` : clean.join('');
 }
+
+/** User text in a message, marked as code. */
+export const quoteText = (raw: string): string => `\`${plainText(raw)}\``;

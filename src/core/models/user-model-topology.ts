@@ -10,7 +10,7 @@
  */
 import type { DatasetName } from '../data/manifest';
 import { UserModelError } from './user-model-input';
-import { quoteText } from './quoted-text';
+import { hasInvisible, plainText, quoteText } from './quoted-text';
 
 /**
  * Most parameters a model may have: 25 M float32 values are 100 MB, the file limit (USER_MODEL_MAX_BYTES)
@@ -76,7 +76,7 @@ export function quoted(v: unknown): string {
   } catch {
     text = String(v);
   }
-  return quoteText(text).slice(1, -1);
+  return plainText(text);
 }
 
 /** A config value as the file has it: strings in quotes, so "12" and 12 differ. */
@@ -116,7 +116,7 @@ export function checkLayerList(layers: LayerJson[], file: string): void {
       fail(`${file}: modelTopology.config.layers[${i}] has a name of ${count(name.length)} characters (1 to ${MAX_NAME})`, `${file} modelTopology.config.layers[${i}]`);
     }
     // Names are echoed in every message about their layer: none may reorder or hide the text around it.
-    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u.test(name)) {
+    if (hasInvisible(name)) {
       fail(`${file}: modelTopology.config.layers[${i}] is named ${quoteText(name)}, with control or invisible format characters; Keras and TF.js names never hold them`, `${file} modelTopology.config.layers[${i}]`);
     }
     if (seen.has(name)) fail(`two layers are named "${name}": layer names must be unique`, name);

@@ -6,7 +6,7 @@ import { CardCurve } from './card-curve';
 import { FULL_SHARD } from '../../state/app-state';
 import { useAppStore } from '../../state/react';
 import { parseKappaText } from './kappa-text';
-import { selectBaselineEval, selectCurrentEval, selectCurrentPartial, type EvalPartial } from '../../state/selectors';
+import { selectBaselineEval, selectCurrentEval, selectCurrentPartial } from '../../state/selectors';
 
 const SIZES = [500, 1000, FULL_SHARD];
 
@@ -49,7 +49,7 @@ export function KappaPanel() {
   const setRandomized = useAppStore((s) => s.setRandomized);
   const setSampleSize = useAppStore((s) => s.setSampleSize);
   const current = useAppStore(selectCurrentEval);
-  const partial: Partial<EvalPartial> = useAppStore(useShallow((s) => selectCurrentPartial(s) ?? {}));
+  const partial = useAppStore(useShallow(selectCurrentPartial));
   const baseline = useAppStore(selectBaselineEval);
   const evalStatus = useAppStore((s) => s.jobs.evaluate.status);
   const evalProgress = useAppStore((s) => s.jobs.evaluate.progress);
@@ -59,8 +59,7 @@ export function KappaPanel() {
   const { min, max, step, paper } = card.kappa;
   // Only figures of the current κ are shown: the final one, else its interim estimate, else "…" — never an
   // older κ's count beside the new κ.
-  const interim = !current && partial.done !== undefined && partial.correct !== undefined
-    ? { correct: partial.correct, done: partial.done, total: partial.total ?? partial.done, ci: { lo: partial.lo ?? 0, hi: partial.hi ?? 1 } } : null;
+  const interim = current ? undefined : partial;
   const drop = current && baseline ? 100 * (baseline.accuracy - current.accuracy) : null;
   const pct = (v: number, digits: number) => `${(100 * v).toFixed(digits)} %`;
   return (
@@ -97,7 +96,7 @@ export function KappaPanel() {
           clean accuracy at κ = {kappa}{randomized ? ' (randomized)' : ''}
           {current ? <> · {current.correct.toLocaleString()} / {current.total.toLocaleString()} correct</>
             : interim ? <span data-testid="interim"> · so far {interim.correct.toLocaleString()} / {interim.done.toLocaleString()} of {interim.total.toLocaleString()} images;
-              95% interval {pct(interim.ci.lo, 1)} – {pct(interim.ci.hi, 1)} (Wilson)</span>
+              95% interval {pct(interim.lo, 1)} – {pct(interim.hi, 1)} (Wilson)</span>
               : <> · computing…</>}
           {drop !== null ? (
             <div data-testid="drop" className={drop > 0.5 ? 'warn' : ''}>
