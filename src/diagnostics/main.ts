@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import './diagnostics.css';
 import { BACKENDS, selectBackend, type BackendName } from '../core/backend/select';
-import { getThreadsCount, setThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { requestWasmThreads } from '../core/backend/wasm-threads';
 import { wasmKernelUsesSimd } from '../core/op/kernels/jump-relu.wasm';
 import { registerKernels } from '../core/op/register';
 import { benchKernel, type KernelBenchRow } from '../core/bench/kernel-bench';
@@ -134,8 +135,9 @@ async function main(): Promise<void> {
   const out = document.getElementById('report')!;
   if (!(BACKENDS as readonly string[]).includes(asked)) throw new Error(`unknown backend "${asked}"; use one of ${BACKENDS.join(', ')}`);
   registerKernels();
-  // Before the wasm backend starts: its thread pool is sized once (npm run bench compares 1 thread with the default).
-  if (params.has('threads')) setThreadsCount(readCount(params, 'threads'));
+  // Before the wasm backend starts: its thread pool is sized once (npm run bench compares 1 thread with 2;
+  // wasm-threads.ts says why a 2-core machine otherwise gets 1 whatever is asked).
+  if (params.has('threads')) requestWasmThreads(readCount(params, 'threads'));
   const choice = await selectBackend({ prefer: asked as BackendName, wasmPaths: WASM_PATHS, allowSoftwareWebGPU: true });
   if (choice.backend !== asked) throw new Error(`backend ${asked} could not start:\n${choice.reasons.join('\n')}`);
   if (params.has('bench')) {

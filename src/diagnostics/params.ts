@@ -10,8 +10,9 @@ export const DIAGNOSTICS_LIMITS = {
   single: { min: 0, max: 1000, default: 100 },
   repeats: { min: 1, max: 50, default: 5 },
   images: { min: 1, max: 50, default: 20 },
-  /** wasm threads (`threads=1`: one; absent: as TF.js picks, one per core when cross-origin isolated). */
-  threads: { min: 1, max: 16, default: 0 },
+  /** wasm threads (`threads=1`: one; absent: as TF.js picks, half the logical cores, at most 8, when
+   *  cross-origin isolated; see core/backend/wasm-threads.ts). */
+  threads: { min: 1, max: 8, default: 0 },
   /** Images per forward batch of the κ rows (`kbatch=`; absent: the core's 250). */
   kbatch: { min: 1, max: 1000, default: 250 },
 } as const;
