@@ -8,7 +8,7 @@ import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
 import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/protocol';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
-import { paperNumbersFor, type PaperRow } from './paper-numbers';
+import { paperNumbersFor, type PaperModelNumbers, type PaperRow } from './paper-numbers';
 
 type Columns = TableResult['columns'];
 
@@ -20,7 +20,7 @@ function findRow<T extends { kappa: number }>(rows: T[] | undefined, kappa: numb
   return rows?.find((r) => Math.abs(r.kappa - kappa) < 1e-9 && (!('randomized' in r) || (r as { randomized: boolean }).randomized === randomized));
 }
 
-function Table({ mode, columns, rows, reference, paper }: { mode: Mode; columns: Columns; rows: TableRowView[]; reference?: ReferenceRow[]; paper?: PaperRow[] }) {
+function Table({ mode, columns, rows, reference, paper, paperRandomized }: { mode: Mode; columns: Columns; rows: TableRowView[]; reference?: ReferenceRow[]; paper?: PaperRow[]; paperRandomized?: PaperModelNumbers['randomized'] }) {
   return (
     <table className="mini robustness" data-testid={`table-${mode}`}>
       <caption>{mode === 'white-box' ? 'White-box (Table 2): each κ attacked directly; PGD = accuracy, others = mean ρ'
@@ -31,7 +31,8 @@ function Table({ mode, columns, rows, reference, paper }: { mode: Mode; columns:
       <tbody>
         {rows.map((r) => {
           const ref = findRow(reference, r.kappa, r.randomized);
-          const pap = r.randomized ? undefined : findRow(paper, r.kappa);
+          // The randomized row meets Table 4's (R) row, at the paper's b (named, since ours may differ).
+          const pap = r.randomized ? paperRandomized : findRow(paper, r.kappa);
           const label = `${r.kappa}${r.randomized ? ' (rand.)' : ''}`;
           return [
             <tr key={`${label}-ours`} className="ours">
@@ -47,8 +48,11 @@ function Table({ mode, columns, rows, reference, paper }: { mode: Mode; columns:
             ) : null,
             pap ? (
               <tr key={`${label}-paper`} className="paper">
-                <th /><td>paper</td><td>{pct(pap.clean, 2)}</td>
-                {columns.map((c) => <td key={c.key}>{pct(pap.cells[c.key])}</td>)}
+                <th /><td>{r.randomized ? `paper (Table 4, b = ${pap.kappa})` : 'paper'}</td><td>{pct(pap.clean, 2)}</td>
+                {columns.map((c) => {
+                  const unfooled = 'unfooled' in pap && c.key !== 'pgd' ? (pap as PaperModelNumbers['randomized']).unfooled[c.key] : undefined;
+                  return <td key={c.key} title={unfooled !== undefined ? `the paper's attack left ${pct(unfooled, 2)} of images unfooled` : undefined}>{pct(pap.cells[c.key])}</td>;
+                })}
               </tr>
             ) : null,
           ];
@@ -83,7 +87,7 @@ export function TablePanel() {
       reference={<ReferenceNote>{reference ? <>Rows marked “reference” come from <code>npm run reproduce</code> (n={reference.count}, {reference.backend}).</> : null}</ReferenceNote>}>
       {result ? (
         <>
-          <Table mode="white-box" columns={result.columns} rows={result.whiteBox} reference={reference?.whiteBox} paper={paper?.whiteBox} />
+          <Table mode="white-box" columns={result.columns} rows={result.whiteBox} reference={reference?.whiteBox} paper={paper?.whiteBox} paperRandomized={paper?.randomized} />
           <Table mode="gray-box" columns={result.columns} rows={result.grayBox.filter((r) => r.kappa !== 0 || result.grayBox.length === 1)} reference={reference?.grayBox} paper={paper?.grayBox} />
           <p className="muted small">n = {result.count} evaluation images, {(result.ms / 1000).toFixed(1)} s.{paper ? ` Paper rows: ${paper.name}, κ = ${paper.kappa}.` : ' The paper has no numbers for this architecture.'}</p>
         </>
