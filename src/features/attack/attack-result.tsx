@@ -87,7 +87,8 @@ function Column({ r, side, other, title, names, max, shape }: {
 export function AttackResultView() {
   const r = useAppStore((s) => s.jobs.attack.result);
   const dataset = useAppStore((s) => s.dataset);
-  const attackLabel = useAppStore((s) => s.attacks.find((a) => a.id === r?.request.attackId)?.label ?? r?.request.attackId);
+  const attack = useAppStore((s) => s.attacks.find((a) => a.id === r?.request.attackId));
+  const attackLabel = attack?.label ?? r?.request.attackId;
   const kappaNow = useAppStore((s) => s.kappa);
   // A new result (a Run finished) comes into view, headline first; the headline is announced (role=status).
   const shown = useRef<HTMLDivElement>(null);
@@ -102,7 +103,7 @@ export function AttackResultView() {
     <div className="result" data-testid="attack-result" ref={shown}>
       <p className="summary" role="status" aria-live="polite">
         True class: <strong>{names[r.label]}</strong>. {attackLabel}, {r.request.threat}, {(r.ms / 1000).toFixed(1)} s.{' '}
-        <strong data-testid="attack-headline">{attackHeadline(r, attackLabel ?? r.request.attackId)}</strong>
+        <strong data-testid="attack-headline">{attackHeadline(r, { label: attackLabel ?? r.request.attackId, kind: attack?.kind ?? 'minimization', classNames: names })}</strong>
       </p>
       {r.companionNote ? <p className="muted small" data-testid="companion-note">{r.companionNote}</p> : null}
       {kappaNow !== k ? <p className="warn">Computed at κ = {k}; κ is now {kappaNow}. Run the attack again to update.</p> : null}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/protocol';
-import { attackHeadline } from './headline';
+import { attackHeadline, type HeadlineContext } from './headline';
+
+const ctx = (label: string, kind: HeadlineContext['kind'] = 'minimization'): HeadlineContext =>
+  ({ label, kind, classNames: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] });
 
 const side = (rho: number, rhoRefined: number | null, success = true, skipped = false): AttackSide => ({
   kappa: 0, randomized: false, clean: { predicted: 3, top: [] }, adversarial: { predicted: success ? 5 : 3, top: [] },
@@ -22,25 +25,39 @@ function result(over: Partial<AttackPairResult> & { threat?: 'white-box' | 'gray
 
 describe('attack headline', () => {
   it('states the exact-gradient ratio, raw and refined, and the straight-through one beside it', () => {
-    expect(attackHeadline(result(), 'DeepFool L2')).toBe(
+    expect(attackHeadline(result(), ctx('DeepFool L2'))).toBe(
       'DeepFool L2 with exact gradients needed 1.67× the ρ (1.34× refined to the boundary); with straight-through gradients 1.05× (1.04× refined to the boundary).');
   });
 
   it('names the requested mode first: straight-through beside exact, smoothed with its τ', () => {
     const st = result({ mode: 'straight-through', companion: { gradientMode: 'exact', unprotected: nums(0.2, 0.19), protected: nums(0.334, 0.2546) } });
-    expect(attackHeadline(st, 'FMN L2')).toMatch(/^FMN L2 with straight-through gradients needed .*; with exact gradients 1\.67×/);
-    expect(attackHeadline(result({ mode: 'smoothed' }), 'DeepFool L2')).toMatch(/^DeepFool L2 with smoothed gradients \(τ = 0\.1\) needed/);
+    expect(attackHeadline(st, ctx('FMN L2'))).toMatch(/^FMN L2 with straight-through gradients needed .*; with exact gradients 1\.67×/);
+    expect(attackHeadline(result({ mode: 'smoothed' }), ctx('DeepFool L2'))).toMatch(/^DeepFool L2 with smoothed gradients \(τ = 0\.1\) needed/);
   });
 
   it('says when a side was not fooled or not attacked, and never divides by a failure', () => {
     const failed = result({ protected: side(0.5, null, false), companion: { gradientMode: 'straight-through', unprotected: nums(0.2, 0.19), protected: nums(0.5, null, false) } });
-    expect(attackHeadline(failed, 'DeepFool L2')).toBe('DeepFool L2 with exact gradients did not fool the retrofitted model within its budget; with straight-through gradients did not fool the retrofitted model within its budget.');
-    expect(attackHeadline(result({ unprotected: side(0, null, true, true) }), 'DeepFool L2')).toMatch(/already misclassified/);
+    expect(attackHeadline(failed, ctx('DeepFool L2'))).toBe('DeepFool L2 with exact gradients did not fool the retrofitted model within its budget (it fooled the unprotected one); with straight-through gradients did not fool the retrofitted model within its budget (it fooled the unprotected one).');
+    expect(attackHeadline(result({ unprotected: side(0, null, true, true) }), ctx('DeepFool L2'))).toMatch(/already misclassified/);
   });
 
-  it('without a companion (fixed-ε attack) gives the one ratio, unrefined; gray-box says whether the transfer fools', () => {
-    const fgsm = result({ companion: null, unprotected: side(0.1, null), protected: side(0.1, null), companionNote: 'fixed budget' });
-    expect(attackHeadline(fgsm, 'FGSM')).toBe('FGSM with exact gradients needed 1.00× the ρ.');
-    expect(attackHeadline(result({ threat: 'gray-box', companion: null }), 'DeepFool L2')).toMatch(/crafted on κ = 0, also fools/);
+  it('a fixed-budget attack states which model the budget fooled, never a ratio of budgets; gray-box says whether the transfer fools', () => {
+    const fgsm = (u: boolean, p: boolean) => result({ companion: null, unprotected: side(0.1, null, u), protected: side(0.1, null, p), companionNote: 'fixed budget' });
+    expect(attackHeadline(fgsm(true, true), ctx('FGSM', 'fixed-epsilon'))).toBe('FGSM with exact gradients fooled both models at this budget (a fixed budget measures no ratio: a minimization attack such as DeepFool does).');
+    expect(attackHeadline(fgsm(true, false), ctx('PGD', 'fixed-epsilon'))).toMatch(/fooled the unprotected model but not the retrofitted one at this budget\.$/);
+    expect(attackHeadline(fgsm(false, false), ctx('PGD', 'fixed-epsilon'))).toMatch(/fooled neither model at this budget/);
+    expect(attackHeadline(fgsm(true, true), ctx('PGD', 'fixed-epsilon'))).not.toMatch(/×/);
+    expect(attackHeadline(result({ threat: 'gray-box', companion: null }), ctx('DeepFool L2'))).toMatch(/crafted on κ = 0, also fools/);
+  });
+
+  it('says when neither side was fooled instead of reading as a defence win', () => {
+    const neither = result({ unprotected: side(0.3, null, false), protected: side(0.3, null, false), companion: null });
+    expect(attackHeadline(neither, ctx('IFGSM'))).toBe('IFGSM with exact gradients fooled neither model within its budget, so it measures nothing about the jump.');
+  });
+
+  it('names the target of a targeted run', () => {
+    const t = result();
+    t.request = { ...t.request, target: 7 };
+    expect(attackHeadline(t, ctx('DeepFool L2'))).toMatch(/^Turn this three into a seven: DeepFool L2 with exact gradients needed 1\.67×/);
   });
 });
