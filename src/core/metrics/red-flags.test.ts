@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
 import { predict } from '../attacks/run-attack';
 import { tinyJumpNetwork } from '../attacks/test-classifiers';
-import { beatsExactGradients, notConverged, unboundedNotFooled, zeroGradients, type CellOutcome } from './red-flags';
+import { beatsExactGradients, cellLabel, notConverged, unboundedNotFooled, zeroGradients, type CellOutcome } from './red-flags';
 
 const cell = (over: Partial<CellOutcome>): CellOutcome => ({
   kind: 'minimization', distance: 'l2', gradientMode: 'exact', foolRate: 1,
@@ -11,11 +11,18 @@ const cell = (over: Partial<CellOutcome>): CellOutcome => ({
 });
 
 describe('red flags', () => {
+  it("name cells in the table's words, not by internal key", () => {
+    expect(cellLabel('deepfool-l2+straight-through')).toBe('DeepFool L2, straight-through gradients');
+    expect(cellLabel('square-linf')).toBe('Square L∞ (no gradients)');
+    expect(notConverged({ attack: 'fmn-l2+exact', factor: 5, rho: 0.3, rhoLonger: 0.2, foolRate: 1, foolRateLonger: 1 }).explanation).toMatch(/^FMN L2, exact gradients with 5× the iterations/);
+  });
+
   it('an unbounded minimum-norm attack that fools < 100% is flagged; a fixed-ε attack is not', () => {
     const f = unboundedNotFooled({ 'deepfool-l2+exact': cell({ foolRate: 0.97 }), 'square-linf': cell({ kind: 'fixed-epsilon', foolRate: 0.2, gradientMode: null }) });
     expect(f.flagged).toBe(true);
     expect(f.value).toEqual({ 'deepfool-l2+exact': 0.97 });
-    expect(f.explanation).toMatch(/deepfool-l2\+exact fooled only 97\.0%/);
+    expect(f.explanation).toMatch(/DeepFool L2, exact gradients fooled only 97\.0%/);
+    expect(f.explanation).not.toMatch(/\+exact/);
     expect(unboundedNotFooled({ a: cell({}) }).flagged).toBe(false);
   });
 

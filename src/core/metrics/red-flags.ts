@@ -4,6 +4,7 @@
  * masking rather than from the model. Each flag carries its numbers and one sentence saying what it means.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ATTACKS } from '../attacks/index';
 import { take } from '../attacks/batch';
 import { logitsAndGradient } from '../attacks/gradients';
 import { marginSum } from '../attacks/margin';
@@ -35,6 +36,16 @@ export const SILENCED_FLAG = 0.1;
 /** A relative improvement below this counts as a tie (float noise, bisection precision). */
 const TIE = 0.01;
 
+/**
+ * A suite cell's key ("deepfool-l2+exact", "square-linf") in the words of the panel's table
+ * ("DeepFool L2, exact gradients", "Square L∞ (no gradients)"): the flags name attacks as a student reads them.
+ */
+export function cellLabel(key: string): string {
+  const [id, mode] = key.split('+');
+  const name = (ATTACKS as Record<string, { name: string } | undefined>)[id]?.name ?? id;
+  return mode ? `${name}, ${mode} gradients` : `${name} (no gradients)`;
+}
+
 /** An unbounded min-norm attack should fool every image: if it does not, its optimiser is stuck. */
 export function unboundedNotFooled(cells: Record<string, CellOutcome>): RedFlag<Record<string, number>> {
   const stuck: Record<string, number> = {};
@@ -44,7 +55,7 @@ export function unboundedNotFooled(cells: Record<string, CellOutcome>): RedFlag<
     flagged: keys.length > 0,
     value: stuck,
     explanation: keys.length
-      ? `${keys.join(', ')} fooled only ${keys.map((k) => `${(100 * stuck[k]).toFixed(1)}%`).join(', ')} of the images although nothing bounds its perturbation: it ran out of iterations or its gradients lead nowhere (gradient masking), which says nothing about robustness.`
+      ? `${keys.map(cellLabel).join('; ')} fooled only ${keys.map((k) => `${(100 * stuck[k]).toFixed(1)}%`).join(', ')} of the images although nothing bounds its perturbation: it ran out of iterations or its gradients lead nowhere (gradient masking), which says nothing about robustness.`
       : 'Every unbounded minimum-norm attack fooled every image it attacked.',
   };
 }
@@ -89,7 +100,7 @@ export function beatsExactGradients(cells: Record<string, CellOutcome>): RedFlag
     flagged: share > 0,
     value: { pairs, share },
     explanation: share > 0 && worst
-      ? `${worst[0].split(' < ')[0]} found a smaller perturbation than ${worst[0].split(' < ')[1]} on ${worst[1]} images (${(100 * share).toFixed(1)}%): when an attack with less information wins, the exact gradients are misleading the attacker.`
+      ? `${cellLabel(worst[0].split(' < ')[0])} found a smaller perturbation than ${cellLabel(worst[0].split(' < ')[1])} on ${worst[1]} images (${(100 * share).toFixed(1)}%): when an attack with less information wins, the exact gradients are misleading the attacker.`
       : 'No gradient-free or straight-through attack beat the exact-gradient attack on any image.',
   };
 }
@@ -111,8 +122,8 @@ export function notConverged(c: Convergence): RedFlag<Convergence> {
     flagged: lower || more,
     value: c,
     explanation: lower || more
-      ? `${c.attack} with ${c.factor}× the iterations reached ρ ${c.rhoLonger.toFixed(4)} instead of ${c.rho.toFixed(4)} and fooled ${(100 * c.foolRateLonger).toFixed(1)}% instead of ${(100 * c.foolRate).toFixed(1)}%: the reported number is an attack budget, not the model's robustness.`
-      : `${c.attack} with ${c.factor}× the iterations gave the same ρ and fool rate: the attack had converged.`,
+      ? `${cellLabel(c.attack)} with ${c.factor}× the iterations reached ρ ${c.rhoLonger.toFixed(4)} instead of ${c.rho.toFixed(4)} and fooled ${(100 * c.foolRateLonger).toFixed(1)}% instead of ${(100 * c.foolRate).toFixed(1)}%: the reported number is an attack budget, not the model's robustness.`
+      : `${cellLabel(c.attack)} with ${c.factor}× the iterations gave the same ρ and fool rate: the attack had converged.`,
   };
 }
 

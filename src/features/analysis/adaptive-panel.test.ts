@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/protocol';
-import { adaptiveCsv, adaptiveHeadline } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -19,6 +19,13 @@ describe('adaptive panel exports', () => {
   it('headline: the paper attacker\'s, the straight-through and the best-of ratios of refined ρ', () => {
     expect(adaptiveHeadline(sections)).toBe('At κ = 1, DeepFool L2 with exact gradients (the paper\'s attacker) needed 1.50× the refined ρ of κ = 0; with straight-through gradients 1.05×; the best of all attacks per image 1.00× (L2).');
     expect(adaptiveHeadline([sections[0]])).toBeNull();
+  });
+
+  it('verdict: one plain sentence from the strongest attacker, set against the paper\'s', () => {
+    expect(adaptiveVerdict(sections)).toBe('Verdict: at κ = 1, an attacker who knows about the jump needs about the same perturbation as at κ = 0 (best of all attacks, per image, L2): most of the 1.50× that the paper\'s attacker measured is gradient masking, not robustness.');
+    expect(adaptiveVerdict([section(0, 0.2, 0.2, 0.18), section(1, 0.3, 0.21, 0.1854)])).toMatch(/needs only 3% more perturbation than at κ = 0/);
+    expect(adaptiveVerdict([section(0, 0.2, 0.2, 0.18), section(1, 0.3, 0.29, 0.27)])).toMatch(/needs 1\.50× the perturbation it needs at κ = 0 .*part of the gain survives/);
+    expect(adaptiveVerdict([sections[0]])).toBeNull();
   });
 
   it('CSV: one row per cell, best of per norm, every robust-accuracy point and every flag, per κ', () => {

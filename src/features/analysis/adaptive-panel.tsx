@@ -174,6 +174,28 @@ export function adaptiveHeadline(sections: AdaptiveSection[]): string | null {
     + `with straight-through gradients ${r('deepfool-l2+straight-through')}; the best of all attacks per image ${ratio(zero.bestOf.rhoL2, k.bestOf.rhoL2)} (L2).`;
 }
 
+/**
+ * The panel's last word, in plain language: what the strongest attacker here (the best of all attacks, per
+ * image) needs at κ against κ = 0, set against what the paper's attacker suggested.
+ */
+export function adaptiveVerdict(sections: AdaptiveSection[]): string | null {
+  if (sections.length < 2) return null;
+  const [zero, k] = sections;
+  if (!(zero.bestOf.rhoL2 > 0) || !Number.isFinite(k.bestOf.rhoL2)) return null;
+  const best = k.bestOf.rhoL2 / zero.bestOf.rhoL2;
+  const exactZero = zero.cells['deepfool-l2+exact']?.rhoRefined;
+  const exactK = k.cells['deepfool-l2+exact']?.rhoRefined;
+  const paper = exactZero && exactK ? exactK / exactZero : null;
+  const change = Math.abs(best - 1) < 0.005 ? 'about the same perturbation as at κ = 0'
+    : best > 1 ? `only ${Math.round(100 * (best - 1))}% more perturbation than at κ = 0` : `${Math.round(100 * (1 - best))}% less perturbation than at κ = 0`;
+  const needs = best >= 1.25 ? `${best.toFixed(2)}× the perturbation it needs at κ = 0` : change;
+  const unfooled = k.bestOf.foolRate < 1 ? ` (and did not fool ${Math.round(100 * (1 - k.bestOf.foolRate))}% of the images: check the red flags before reading that as robustness)` : '';
+  const reading = best < 1.25
+    ? paper !== null && paper >= 1.25 ? `: most of the ${paper.toFixed(2)}× that the paper's attacker measured is gradient masking, not robustness.` : ': the jump barely moves the boundary.'
+    : paper !== null ? `: part of the gain survives an attacker who knows about the jump (the paper's attacker measured ${paper.toFixed(2)}×).` : ': part of the gain survives an attacker who knows about the jump.';
+  return `Verdict: at κ = ${k.kappa}, an attacker who knows about the jump needs ${needs} (best of all attacks, per image, L2)${unfooled}${reading}`;
+}
+
 export function adaptiveCsv(result: AdaptiveResult): CsvData {
   const header = ['section', 'kappa', 'attack', 'gradient_mode', 'norm', 'rho', 'rho_refined', 'fool_rate', 'mean_iterations', 'epsilon', 'robust_accuracy', 'n'];
   const rows: CsvValue[][] = [];
@@ -214,7 +236,7 @@ export function AdaptivePanel() {
         <ParamInput name="adaptiveQueries" label="Square queries per image" min={0} max={10000} step={1} />
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
-        ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n={reference.count}, {reference.backend}).</>
+        ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>
         : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}</ReferenceNote>}>
       {result ? (
         <>
@@ -226,6 +248,7 @@ export function AdaptivePanel() {
             <RobustChart sections={result.sections} norm="linf" />
           </div>
           <RedFlags sections={result.sections} />
+          {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
           <p className="muted small">n = {result.count} evaluation images, Square with {result.queries} queries per image, {(result.ms / 1000).toFixed(1)} s.</p>
         </>
       ) : null}
