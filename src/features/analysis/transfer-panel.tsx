@@ -38,6 +38,31 @@ export function Heatmap({ kappas, accuracy, label }: { kappas: number[]; accurac
   );
 }
 
+/** A gap in mean accuracy (fraction) below which the two directions count as the same. */
+const SAME = 0.1;
+
+/**
+ * What this run's matrix says about the paper's "unidirectional" finding, from the data shown: mean target
+ * accuracy on examples crafted at a lower κ than the target's (low → high) against those crafted at a
+ * higher κ (high → low). Null with fewer than two κ.
+ */
+export function transferReading(kappas: number[], accuracy: number[][]): string | null {
+  const up: number[] = [];
+  const down: number[] = [];
+  kappas.forEach((_, i) => kappas.forEach((__, j) => {
+    const v = accuracy[i]?.[j];
+    if (i === j || !Number.isFinite(v)) return;
+    (kappas[i] < kappas[j] ? up : down).push(v);
+  }));
+  if (!up.length || !down.length) return null;
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  const [u, d] = [mean(up), mean(down)];
+  const nums = `crafted at a lower κ, the target keeps ${pct(u, 0)} accuracy on average; crafted at a higher κ, ${pct(d, 0)}`;
+  if (d - u > SAME) return `This run agrees with the paper's unidirectional finding: ${nums}.`;
+  if (u - d > SAME) return `This run contradicts the paper's unidirectional finding: ${nums} — here the examples transfer better from high κ to low.`;
+  return `This run does not show the paper's unidirectional pattern: ${nums} — about the same both ways.`;
+}
+
 export function TransferPanel() {
   const result = useAppStore((s) => (s.jobs.transfer.result?.request.modelId === s.modelId ? s.jobs.transfer.result : null));
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
@@ -49,7 +74,8 @@ export function TransferPanel() {
     <AnalysisFrame kind="transfer" title="Transferability between κ (Figure 7)" runLabel="Compute matrix" csv={csv} fileBase="jumprelu-transfer"
       cost="one IFGSM run per source κ"
       explain={<>IFGSM examples (ε = {String(epsilon)} per step) crafted on the model at source κ attack the same weights at target κ. The paper
-        finds them “unidirectional”: crafted at low κ they still fool high κ, crafted at high κ they fail at low κ.</>}
+        reports them “unidirectional”: crafted at low κ they still fool high κ, crafted at high κ they fail at low κ. The sentence under
+        the matrix says whether this run agrees.</>}
       settings={<>
         <ParamInput name="transferN" label="images" min={10} max={1000} step={1} />
         <ParamInput name="transferSteps" label="IFGSM steps" min={1} max={1000} step={1} />
@@ -57,6 +83,7 @@ export function TransferPanel() {
       {result ? (
         <>
           <Heatmap kappas={result.kappas} accuracy={result.accuracy} label={`transfer matrix, n = ${result.count}`} />
+          {transferReading(result.kappas, result.accuracy) ? <p className="summary" data-testid="transfer-reading">{transferReading(result.kappas, result.accuracy)}</p> : null}
           <p className="muted small">n = {result.count}, {result.request.steps} steps, {(result.ms / 1000).toFixed(1)} s. Accuracy at the diagonal: {result.kappas.map((k, i) => `κ=${k}: ${pct(result.accuracy[i][i], 0)}`).join(', ')}.</p>
         </>
       ) : null}
