@@ -87,7 +87,7 @@ async function tinyTexts(page: Page): Promise<string[]> {
       const style = getComputedStyle(el);
       if (style.visibility === 'hidden' || style.display === 'none') continue;
       let size = parseFloat(style.fontSize);
-      if (el instanceof SVGElement) size *= (el as SVGGraphicsElement).getScreenCTM?.()?.a ?? 1;
+      if (el instanceof SVGElement) size *= (el as unknown as SVGGraphicsElement).getScreenCTM?.()?.a ?? 1;
       if (size < 11.95) out.push(`${size.toFixed(1)} px: ${n.textContent.trim().slice(0, 40)}`);
     }
     return out;
