@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { ready } from './support';
+import { ready, tinyTexts } from './support';
 
 /**
  * What the user just caused is where they are looking. Desktop 1280×800: the κ slider, the accuracy it drives
@@ -72,26 +72,6 @@ async function smallControls(page: Page): Promise<string[]> {
     const r = target.getBoundingClientRect();
     return r.width < 44 || r.height < 44 ? [`${Math.round(r.width)}×${Math.round(r.height)} ${e.outerHTML.slice(0, 90)}`] : [];
   }));
-}
-
-/** Visible text under 12 px: HTML text by its computed size, SVG text by its size on screen. */
-async function tinyTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      if (!el || !n.textContent?.trim()) continue;
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || el.closest('[hidden], .visually-hidden, details:not([open]) > :not(summary)')) continue;
-      const style = getComputedStyle(el);
-      if (style.visibility === 'hidden' || style.display === 'none') continue;
-      let size = parseFloat(style.fontSize);
-      if (el instanceof SVGElement) size *= (el as unknown as SVGGraphicsElement).getScreenCTM?.()?.a ?? 1;
-      if (size < 11.95) out.push(`${size.toFixed(1)} px: ${n.textContent.trim().slice(0, 40)}`);
-    }
-    return out;
-  });
 }
 
 test('phone 375×740 (touch): tap → picked image and Run next; Run → a row per side, both within 1.5 screens; Advanced; finger-sized', async ({ browser }) => {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ready } from './support';
+import { ready, tinyTexts } from './support';
 
 /**
  * The tour drives the viewport. For every step, opened alone from its link (`?tour=N`) in a fresh context at
@@ -57,6 +57,8 @@ for (const [w, h, touch] of [[1280, 800, false], [375, 740, true]] as const) {
       if (phone) expect(text).not.toMatch(/\b(on|to) the (left|right)\b|at the top/);
       else expect(text).not.toMatch(/at the top/);
       if (step === 3) expect(text).toMatch(phone ? /below it/ : /on the left/);
+      // On a phone no text under 12 px, the histograms' axis labels and the card included.
+      if (phone) expect(await tinyTexts(page), `step ${step}: text under 12 px`).toEqual([]);
       await page.screenshot({ path: `${SHOTS}/tour-step${step + 1}-${w}.png` });
       if (phone && step === 0) {
         // Folded: one line, Next still at hand.
