@@ -28,6 +28,8 @@ const memory = async (page: Page) => (await page.evaluate(() => window.__jumprel
 
 /** A "1": one vertical stroke down the middle of the pad, with intermediate pointer moves. */
 async function drawOne(page: Page): Promise<void> {
+  // The mouse draws at screen coordinates: the pad (below the attack stage) must be on screen first.
+  await page.getByTestId('drawing-pad').scrollIntoViewIfNeeded();
   const box = (await page.getByTestId('drawing-pad').boundingBox())!;
   const x = box.x + box.width * 0.5;
   await page.mouse.move(x, box.y + box.height * 0.15);

@@ -57,3 +57,23 @@ export async function expectFigurePng(page: Page, panel: Locator, name: string):
   expect(ink.boxHeight, `${name}: height of what is drawn below the title`).toBeGreaterThan(160);
   return { width, height };
 }
+
+/** Visible text under 12 px: HTML text by its computed size, SVG text by its size on screen. */
+export async function tinyTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || !n.textContent?.trim()) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || el.closest('[hidden], .visually-hidden, details:not([open]) > :not(summary)')) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      let size = parseFloat(style.fontSize);
+      if (el instanceof SVGElement) size *= (el as unknown as SVGGraphicsElement).getScreenCTM?.()?.a ?? 1;
+      if (size < 11.95) out.push(`${size.toFixed(1)} px: ${n.textContent.trim().slice(0, 40)}`);
+    }
+    return out;
+  });
+}

@@ -19,12 +19,13 @@ export function App() {
   if (embed) return <EmbedLayout panels={embed} />;
   return (
     <div className="app">
+      {/* One compact line of chrome: on a laptop the κ slider, its live accuracy and the gallery share the first screen. */}
       <header className="top">
-        <div>
+        <div className="brand">
           <h1>JumpReLU Lab</h1>
           <p className="tagline">
-            A retrofit defence against adversarial attacks (Erichson, Yao &amp; Mahoney, 2019): replace every ReLU of a trained
-            network by a <em>jump</em> at κ and see how much harder it becomes to fool — all computed in your browser.
+            A retrofit defence against adversarial attacks (Erichson, Yao &amp; Mahoney, 2019): every ReLU of a trained network
+            becomes a <em>jump</em> at κ — see how much harder it is to fool, computed in your browser.
           </p>
         </div>
         <div className="header-side">
@@ -35,16 +36,20 @@ export function App() {
       <Notices />
       <Tour />
       <main>
+        {/* First screen: cause (model, κ) on the left, effect (accuracy under the slider, the gallery) beside it. */}
         <div className="left">
           <ModelPicker />
           <KappaPanel />
         </div>
         <div className="right">
           <Gallery />
-          <OwnImagePanel />
         </div>
+        {/* The attack stage follows the gallery directly: on a phone a tapped image and Run are the next thing down. */}
         <div className="wide">
           <AttackPanel />
+        </div>
+        <div className="wide">
+          <OwnImagePanel />
         </div>
         <div className="wide">
           <InsidePanel />

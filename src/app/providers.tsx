@@ -1,6 +1,7 @@
 /** Creates the store, the compute worker and the bridge between them, once per mounted app. */
 import { useEffect, useState, type ReactNode } from 'react';
 import { connectWorker } from '../state/connect';
+import { connectPermalinkRun } from '../state/permalink-run';
 import { StoreProvider } from '../state/react';
 import { createAppStore, type AppState } from '../state/store';
 import { decode } from '../state/url-schema';
@@ -28,6 +29,8 @@ export function AppProviders({ children }: { children: ReactNode }) {
   });
   useEffect(() => {
     for (const w of link.warnings) store.getState().addNotice(w, 'warn');
+    // Before the worker connects: it reads the link's image and attack as the link set them.
+    const disconnectRun = connectPermalinkRun(store);
     const client = startWorker();
     const disconnect = connectWorker(store, client, {
       baseUrl: new URL('./', document.baseURI).href, backend: link.state.backend, modelId: link.state.model,
@@ -39,6 +42,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
     };
     return () => {
       disconnectUrl();
+      disconnectRun();
       disconnect();
       client.terminate();
       delete window.__jumprelu;

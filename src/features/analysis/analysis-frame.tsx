@@ -77,6 +77,11 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
         <ProgressBar done={run.progress?.done ?? 0} total={run.progress?.total ?? 1}
           label={run.status === 'cancelling' ? 'cancelling…' : run.progress?.label ?? 'waiting for the worker…'} />
       ) : null}
+      {/* Opened from a link (or just toggled on): the settings above are the link's. Nothing here is recomputed on
+          open — every panel runs attacks on 20–100 images at several κ, tens of seconds to minutes of the reader's
+          CPU on wasm, and would queue beside the link's own attack; a link reruns only what is cheap: the clean
+          accuracy at its κ (the slider's figure) and its one-image attack (state/permalink-run.ts). */}
+      {run.status === 'idle' && !run.result ? <p className="muted small" data-testid="not-computed">Not computed yet: the settings above are this view's (a copied link carries them); press “{runLabel}” to compute.</p> : null}
       {run.status === 'cancelled' ? <p className="muted" role="status">Cancelled.</p> : null}
       {run.status === 'error' ? <div className="error" role="alert">Failed: {run.error}</div> : null}
       {exportError ? <div className="error" role="alert">Export failed: {exportError}</div> : null}

@@ -120,23 +120,30 @@ export function AttackPanel() {
     setAttackId: s.setAttackId, setThreat: s.setThreat, setAttackParam: s.setAttackParam, resetAttackParams: s.resetAttackParams,
     startAttack: s.startAttack, cancelAttack: s.cancelAttack, selectImage: s.selectImage,
   })));
+  // Read once: the disclosure then stays as the user leaves it.
+  const [wideAtMount] = useState(() => typeof matchMedia === 'function' && matchMedia('(min-width: 861px)').matches);
   if ((selected === null && !own) || !dataset) {
     return (
       <section className="panel attack" aria-labelledby="attack-h" data-reveal="attack">
         <h2 id="attack-h">4 · Attack</h2>
-        <p className="muted">Click a test image above (or use your own image) to attack it.</p>
+        <p className="muted">Pick a test image (or draw or upload your own, below) to attack it.</p>
       </section>
     );
   }
   const image = own ? { pixels: own } : gallery.find((g) => g.index === selected);
   const desc = attacks.find((a) => a.id === attackId);
   const running = status === 'running' || status === 'cancelling';
+  const tuned = desc?.params.length ?? 0;
   return (
     <section className="panel attack" aria-labelledby="attack-h" data-reveal="attack">
       <h2 id="attack-h">4 · Attack {own ? 'your image' : `test image #${selected}`}</h2>
+      {/* Areas (app.css): picked image, attack and target, Run, gradients, Advanced. On a phone they stack in
+          that order, so the picked image and Run share the screen the pick scrolled to. */}
       <div className="attack-controls">
-        {image ? <PixelImage pixels={image.pixels} shape={dataset.shape} size={96} label={own ? 'your image' : `selected image ${selected}`} /> : null}
-        <div>
+        <div className="attack-image">
+          {image ? <PixelImage pixels={image.pixels} shape={dataset.shape} size={96} label={own ? 'your image' : `selected image ${selected}`} /> : null}
+        </div>
+        <div className="attack-main">
           <label>Attack{' '}
             <select value={attackId} disabled={running} aria-label="attack" onChange={(e) => actions.setAttackId(e.target.value)}>
               {attacks.map((a) => <option key={a.id} value={a.id}>{a.label}</option>)}
@@ -150,6 +157,22 @@ export function AttackPanel() {
               {dataset.classNames.map((n, i) => <option key={n} value={i}>{n} (targeted)</option>)}
             </select>
           </label>
+        </div>
+        <div className="attack-actions">
+          {/* aria-disabled, not disabled: a disabled button loses focus to <body> the moment it is pressed. */}
+          <button type="button" className="primary" aria-disabled={running} onClick={() => { if (!running) actions.startAttack(); }}>Run {desc?.label ?? 'attack'}</button>
+          <button type="button" aria-disabled={!running} onClick={() => { if (running) actions.cancelAttack(); }}>Cancel</button>
+          <button type="button" className="link" onClick={() => (own ? actions.clearOwn() : actions.selectImage(null))}>close</button>
+          {status === 'cancelled' ? <span className="muted" data-testid="attack-status">Attack cancelled.</span> : null}
+          {status === 'cancelling' ? <span className="muted" data-testid="attack-status">Cancelling…</span> : null}
+        </div>
+        <div className="attack-grad">
+          <GradientModePicker usesGradients={desc?.usesGradients ?? true} disabled={running} />
+        </div>
+        {/* Open on a wide screen (room to spare), closed on a phone: there the threat model and the attack's own
+            parameters would push the result a screen further down. */}
+        <details className="advanced" open={wideAtMount}>
+          <summary>Advanced: threat model{tuned ? ` and ${tuned} parameter${tuned > 1 ? 's' : ''}` : ''}</summary>
           <fieldset className="threat">
             <legend>Threat model</legend>
             {(['white-box', 'gray-box'] as ThreatModel[]).map((t) => (
@@ -159,21 +182,12 @@ export function AttackPanel() {
               </label>
             ))}
           </fieldset>
-          <GradientModePicker usesGradients={desc?.usesGradients ?? true} disabled={running} />
-        </div>
-        <div className="params">
-          {desc?.params.map((p) => <ParamInput key={p.key} spec={p} value={params[p.key]} disabled={running}
-            onChange={(v) => actions.setAttackParam(p.key, v)} />)}
-          {desc?.params.length ? <button type="button" className="link" disabled={running} onClick={actions.resetAttackParams}>reset to paper defaults</button> : null}
-        </div>
-      </div>
-      <div className="attack-actions">
-        {/* aria-disabled, not disabled: a disabled button loses focus to <body> the moment it is pressed. */}
-        <button type="button" className="primary" aria-disabled={running} onClick={() => { if (!running) actions.startAttack(); }}>Run {desc?.label ?? 'attack'}</button>
-        <button type="button" aria-disabled={!running} onClick={() => { if (running) actions.cancelAttack(); }}>Cancel</button>
-        <button type="button" className="link" onClick={() => (own ? actions.clearOwn() : actions.selectImage(null))}>close</button>
-        {status === 'cancelled' ? <span className="muted" data-testid="attack-status">Attack cancelled.</span> : null}
-        {status === 'cancelling' ? <span className="muted" data-testid="attack-status">Cancelling…</span> : null}
+          <div className="params">
+            {desc?.params.map((p) => <ParamInput key={p.key} spec={p} value={params[p.key]} disabled={running}
+              onChange={(v) => actions.setAttackParam(p.key, v)} />)}
+            {desc?.params.length ? <button type="button" className="link" disabled={running} onClick={actions.resetAttackParams}>reset to paper defaults</button> : null}
+          </div>
+        </details>
       </div>
       {running && progress ? <ProgressBar done={progress.done} total={progress.total} label={progress.label} /> : null}
       {running && !progress ? <ProgressBar done={0} total={1} label="starting…" /> : null}

@@ -27,9 +27,9 @@ function Layer({ s, kappa }: { s: PreActivationStats; kappa: number }) {
         })}
         <line x1={x(0)} x2={x(0)} y1={0} y2={H} stroke="#1d2330" strokeWidth={1} strokeDasharray="3 2" />
         <line x1={x(kappa)} x2={x(kappa)} y1={0} y2={H} stroke="#b4231c" strokeWidth={2} data-testid="kappa-line" />
-        <text x={Math.min(W - 30, x(kappa) + 3)} y={10} fontSize={10} fill="#b4231c">κ</text>
-        <text x={0} y={H + 12} fontSize={9} fill="#667085">{s.lo.toFixed(1)}</text>
-        <text x={W} y={H + 12} fontSize={9} fill="#667085" textAnchor="end">{s.hi.toFixed(1)}</text>
+        <text x={Math.min(W - 30, x(kappa) + 3)} y={10} fontSize={12} fill="#b4231c">κ</text>
+        <text x={0} y={H + 12} fontSize={12} fill="#667085">{s.lo.toFixed(1)}</text>
+        <text x={W} y={H + 12} fontSize={12} fill="#667085" textAnchor="end">{s.hi.toFixed(1)}</text>
       </svg>
       <p className="small">silenced by ReLU (z ≤ 0): <strong>{pct(s.relu)}</strong> · by the jump (0 &lt; z ≤ κ): <strong className="bad" data-testid="jump-share">{pct(s.jump)}</strong></p>
     </figure>

@@ -85,8 +85,10 @@ function ModelCardView() {
   if (card.user) return <OwnModelCard />;
   const { evaluation: ev, kappa } = card;
   return (
-    <details className="card" open data-testid="model-card">
-      <summary><strong>{card.name}</strong></summary>
+    // Closed by default: its summary carries the figures a first look needs, and the first screen stays for κ
+    // and the gallery (issue 27); the description, training and the κ-cost table are one click away.
+    <details className="card" data-testid="model-card">
+      <summary><strong>{card.name}</strong> <span className="muted">· {pct(ev?.testAccuracy)} test accuracy at κ = 0 · paper κ = {kappa.paper}</span></summary>
       <p>{card.description}</p>
       <dl>
         <dt>Test accuracy (κ = 0)</dt><dd>{pct(ev?.testAccuracy)} on the {ev?.count?.toLocaleString() ?? '?'} shipped images

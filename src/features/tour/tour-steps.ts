@@ -1,26 +1,47 @@
 /**
  * The guided tour, written for a student who has never heard of adversarial examples. Each step says what
  * to look at and, when it is entered, drives the real app (sets κ, picks and attacks an image, opens the
- * histograms), so Next always shows the thing the text talks about.
+ * histograms), so Next always shows the thing the text talks about — also when a link opens the tour at that
+ * step (`?tour=N`): every step establishes what it needs itself.
  */
 import type { AppState } from '../../state/store';
 
+/** How the page is laid out where the step is shown: the two sides of a result beside each other or stacked. */
+export interface TourLayout {
+  stacked: boolean;
+}
+
 export interface TourStep {
   title: string;
-  text: string;
+  text: string | ((layout: TourLayout) => string);
+  /**
+   * What the step talks about: CSS selectors, the first one present wins (a result once it exists, else the
+   * section it will appear in). The tour scrolls it into view and highlights it.
+   */
+  target: readonly string[];
   /** What the app does when the step is entered (also when the tour is resumed from a link). */
   enter?: (s: AppState) => void;
+}
+
+const RESULT_SIDES = '[data-testid=attack-result] .sides';
+const ATTACK = 'section[data-reveal=attack]';
+
+/** The image a step attacks: the one picked (or the user's own), else the first test image. */
+function ensureImage(s: AppState): void {
+  if (s.selectedImage === null && !(s.attackOwn && s.ownImage)) s.selectImage(s.gallery[0]?.index ?? 0);
 }
 
 export const TOUR_STEPS: readonly TourStep[] = [
   {
     title: 'A network that reads digits',
     text: 'These are test images the network never saw while it learned. Under each one: what the network says, and how sure it is. It is right almost every time.',
+    target: ['section[aria-labelledby=gallery-h]'],
     enter: (s) => s.setKappa(0),
   },
   {
     title: 'Fooling it with a tiny change',
     text: 'An adversarial example is an image changed so slightly that you still see the same digit — yet the network now says something else. Let us try it on the first test image with DeepFool, which looks for the smallest change that works.',
+    target: ['[data-testid=attack-result]', ATTACK],
     enter: (s) => {
       s.selectImage(s.gallery[0]?.index ?? 0);
       s.setAttackId('deepfool-l2');
@@ -31,26 +52,37 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     title: 'The defence: a jump',
-    text: 'Inside the network every neuron passes its value on only if it is above 0 (ReLU). JumpReLU raises that bar to κ: small values are cut to zero. No retraining — just a threshold. We set κ to the value from the paper; the accuracy at the top barely moves.',
+    text: 'Inside the network every neuron passes its value on only if it is above 0 (ReLU). JumpReLU raises that bar to κ: small values are cut to zero. No retraining — just a threshold. We set κ to the value from the paper; the clean accuracy under the slider barely moves.',
+    target: ['section[aria-labelledby=kappa-h]'],
     enter: (s) => s.setKappa(s.card?.kappa.paper ?? 1),
   },
   {
     title: 'Compare the two networks',
-    text: 'Now we attack the same image on both: on the left the ordinary network, on the right the one with the jump. Look at ρ — how big the change had to be. The retrofitted network needs a larger push before it is fooled.',
+    text: ({ stacked }) => `Now we attack the same image on both: ${stacked
+      ? 'first the ordinary network, then, below it, the one with the jump'
+      : 'on the left the ordinary network, on the right the one with the jump'}. Look at ρ — how big the change had to be. The retrofitted network needs a larger push before it is fooled.`,
+    target: [RESULT_SIDES, ATTACK],
     enter: (s) => {
+      ensureImage(s);
       s.setGradientMode('exact');
       s.startAttack();
     },
   },
   {
     title: 'What κ does inside',
-    text: 'Each chart is one layer: how many neurons had which value z. Gray ones are silent anyway; the red ones are the ones the jump silences. Drag κ and watch the red part grow: a small nudge to the image can no longer tip them over the edge.',
-    enter: (s) => s.setInsideOpen(true),
+    text: 'Each chart is one layer: how many neurons had which value z. Gray ones are silent anyway; the red ones are the ones the jump silences. Move κ and watch the red part grow: a small nudge to the image can no longer tip them over the edge.',
+    target: ['section[aria-labelledby=inside-h]'],
+    enter: (s) => {
+      ensureImage(s);
+      s.setInsideOpen(true);
+    },
   },
   {
     title: 'Is the defence real?',
     text: "An attacker who knows about the jump can adapt. DeepFool follows the gradient (the network's slope), and the slope says nothing about the jump itself, so DeepFool misjudges how far away the boundary is. Here we attack again with gradients computed as if the jump were a plain ReLU (\"straight-through\"; the network itself still jumps). Compare \"ρ refined\", the smallest change along the found direction that still fools: on most images the gap between the two networks shrinks a lot. A defence that mostly confuses the attacker's gradients is called gradient masking.",
+    target: [RESULT_SIDES, ATTACK],
     enter: (s) => {
+      ensureImage(s);
       s.setAttackId('deepfool-l2');
       s.setGradientMode('straight-through');
       s.startAttack();
@@ -58,6 +90,9 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     title: 'Your turn',
-    text: 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8? Share what you found with "Copy link". The analysis section below ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper\'s own protocol.',
+    text: 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8? Share what you found with "Copy link". The analysis section further down ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper\'s own protocol.',
+    target: ['section[aria-labelledby=own-h]'],
   },
 ];
+
+export const stepText = (step: TourStep, layout: TourLayout): string => (typeof step.text === 'function' ? step.text(layout) : step.text);
