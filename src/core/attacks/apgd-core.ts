@@ -393,6 +393,8 @@ export interface ApgdOutcome {
   iterations: Int32Array;
   /** An adversarial point was seen in some run. */
   everAdversarial: Uint8Array;
+  /** Highest loss over the image's runs (APGD-T: the targeted DLR of each run's own target). */
+  bestLoss: Float64Array;
   runs: ApgdRunRecord[];
 }
 
@@ -420,7 +422,7 @@ export async function runApgd(ctx: AttackContext, id: string, distance: Distance
   if (kind === 'ce' || goal.targeted) {
     const run = await apgdRun(ctx, x, y, settings(all, o.seed, goalTargets));
     const { adversarial, ...rest } = run;
-    return { adversarial, iterations: new Int32Array(n).fill(o.steps), everAdversarial: run.everAdversarial, runs: [{ rows: all, run: rest }] };
+    return { adversarial, iterations: new Int32Array(n).fill(o.steps), everAdversarial: run.everAdversarial, bestLoss: run.bestLoss, runs: [{ rows: all, run: rest }] };
   }
 
   // Untargeted APGD-T: the target ranks from the clean logits (one pass; a randomized classifier's draw).
@@ -469,5 +471,5 @@ export async function runApgd(ctx: AttackContext, id: string, distance: Distance
     result.dispose();
     throw err;
   }
-  return { adversarial: result, iterations, everAdversarial, runs };
+  return { adversarial: result, iterations, everAdversarial, bestLoss, runs };
 }
