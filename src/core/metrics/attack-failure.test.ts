@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attackFailureIndicators, INDICATORS, stillRising, type AttackRunData, type Indicator, type IndicatorId } from './attack-failure';
+import { apgdRunData, attackFailureIndicators, INDICATORS, stillRising, type AttackRunData, type Indicator, type IndicatorId } from './attack-failure';
 
 const pick = (all: Indicator[], id: IndicatorId) => all.find((i) => i.id === id)!;
 
@@ -67,5 +67,30 @@ describe('attack-failure indicators (Pintor et al. 2022)', () => {
   it('refuses arrays of the wrong length and empty runs with a clear message', () => {
     expect(() => attackFailureIndicators({ attack: 'x', success: [1, 0], everAdversarial: [1] })).toThrow(/everAdversarial has 1 entries, expected 2/);
     expect(() => attackFailureIndicators({ attack: 'x', success: [] })).toThrow(/x has no images/);
+  });
+});
+
+describe('apgdRunData', () => {
+  it('turns an APGD-T outcome (two target runs, the second on the image left) into per-image indicator data', () => {
+    const run = (trace: number[][], zero: number[]) => ({
+      bestLoss: Float64Array.from(trace[trace.length - 1]), trace: trace.map((t) => Float64Array.from(t)), everAdversarial: new Uint8Array(trace[0].length),
+      halvings: new Int32Array(trace[0].length), finalStepSize: new Float64Array(trace[0].length), zeroGradients: Int32Array.from(zero),
+    });
+    const outcome = {
+      iterations: Int32Array.from([2, 4]), everAdversarial: Uint8Array.from([1, 0]), bestLoss: Float64Array.from([0.5, -0.1]),
+      runs: [
+        { rows: [0, 1], targetRank: 1, run: run([[-1, -0.2], [0.1, -0.3], [0.5, -0.25]], [0, 3]) },
+        { rows: [1], targetRank: 2, run: run([[-0.9], [-0.5], [-0.1]], [1]) },
+      ],
+    };
+    const data = apgdRunData('APGD-T L∞', outcome, [1, 0]);
+    expect(data.lossTrace).toEqual([[-1, 0.1, 0.5], [-0.9, -0.5, -0.1]]);
+    expect(data.zeroGradientSteps).toEqual([0, 4]);
+    expect(data.gradientSteps).toEqual([3, 6]);
+    const all = attackFailureIndicators(data);
+    expect(pick(all, 'zero-gradients')).toMatchObject({ images: 1, of: 1 }); // 4 of 6 steps
+    expect(pick(all, 'incomplete-optimisation')).toMatchObject({ images: 1, of: 1 });
+    expect(pick(all, 'silent-success')).toMatchObject({ images: 0, of: 2 });
+    expect(() => apgdRunData('x', outcome, [1])).toThrow(/success has 1 entries, expected 2/);
   });
 });

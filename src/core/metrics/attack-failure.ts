@@ -22,6 +22,7 @@
  *  - zero gradients: `zeroGradientSteps` of `gradientSteps` (their I4, "unavailable gradients").
  * Thresholds are ours (the paper tunes its own per indicator) and are arguments with the defaults below.
  */
+import type { ApgdOutcome } from '../attacks/apgd-core';
 
 export type IndicatorId =
   | 'silent-success'
@@ -204,4 +205,26 @@ export function attackFailureIndicators(run: AttackRunData, thresholds: Indicato
   } else out.push(indicator('zero-gradients', run.attack, null, failed.length, 'its gradients'));
 
   return out;
+}
+
+/**
+ * The indicator data an APGD outcome (apgd-core.ts `runApgd`) holds, for the images it attacked, with
+ * `success` as the caller measured it on the returned points. Loss trace: the image's last run (APGD-T:
+ * its last target); zero gradients: over all its runs (each run evaluates steps + 1 gradients). APGD-T's
+ * target runs are not restarts (each aims elsewhere), so `restartSuccess` is left to the caller.
+ */
+export function apgdRunData(attack: string, outcome: Omit<ApgdOutcome, 'adversarial'>, success: ArrayLike<number | boolean>): AttackRunData {
+  const n = outcome.everAdversarial.length;
+  checkLength('success', success, n);
+  const lossTrace: number[][] = Array.from({ length: n }, () => []);
+  const zeroGradientSteps = new Array<number>(n).fill(0);
+  const gradientSteps = new Array<number>(n).fill(0);
+  for (const { rows, run } of outcome.runs) {
+    rows.forEach((i, j) => {
+      lossTrace[i] = run.trace.map((step) => step[j]);
+      zeroGradientSteps[i] += run.zeroGradients[j];
+      gradientSteps[i] += run.trace.length;
+    });
+  }
+  return { attack, success, everAdversarial: outcome.everAdversarial, lossTrace, lossDirection: 'ascend', zeroGradientSteps, gradientSteps };
 }
