@@ -12,7 +12,9 @@
  * --apgd: APGD-CE L∞, APGD-CE L2 and APGD-T L∞ (Croce & Hein 2020; src/core/attacks/apgd-core.ts against
  * the PyTorch side's own implementation) on the same images from the same start (x⁰ = x: no random start),
  * pixel-range clipping, κ ∈ {0, card κ}, at a small ε per data set (APGD_EPSILON, pixel units). Compared:
- * robust accuracy (within one image) and the mean best loss over the attacked images (within 1% relative).
+ * robust accuracy (within one image) and the mean best loss over the attacked images, within 1% of the loss
+ * scale, mean |loss| (the targeted DLR loss lies in [−1, 1] and its mean can sit near 0, where a difference
+ * relative to the mean itself says nothing); the per-image mean |Δ loss| is printed beside it.
  *
  * Defaults: all shipped models, the first 200 MNIST / 100 CIFAR-10 test images, κ ∈ {0, card κ}.
  * PYTHON overrides the interpreter (default /usr/bin/python3, the one Debian's python3-torch serves).
@@ -107,7 +109,7 @@ const APGD_CASES: ApgdCase[] = [
   { key: 'APGD-T L∞', distance: 'linf', loss: 'dlr-t' },
 ];
 
-interface ApgdRow { kappa: number; robustAccuracy: number; attacked: number; meanLoss: number; seen: number; silent: number }
+interface ApgdRow { kappa: number; robustAccuracy: number; attacked: number; meanLoss: number; meanAbsLoss: number; losses: (number | null)[]; seen: number; silent: number }
 
 function apgdEpsilon(dataset: DatasetName, distance: Distance): number {
   const std = NORMALIZATION[dataset].std;
@@ -127,7 +129,7 @@ async function apgdTfjs(modelId: string, n: number, kappas: number[], c: ApgdCas
   try {
     for (const kappa of kappas) {
       const clf = classifierFromRetrofit(retrofitted, normalization, kappa);
-      const row = { kappa, robustAccuracy: 0, attacked: 0, meanLoss: 0, seen: 0, silent: 0 };
+      const row = { kappa, robustAccuracy: 0, attacked: 0, meanLoss: 0, meanAbsLoss: 0, losses: new Array<number | null>(n).fill(null), seen: 0, silent: 0 };
       for (let start = 0; start < n; start += 250) {
         const xb = tf.slice(set.x, [start, 0, 0, 0], [Math.min(250, n - start), -1, -1, -1]);
         const yb = set.labels.subarray(start, start + xb.shape[0]);
@@ -148,12 +150,15 @@ async function apgdTfjs(modelId: string, n: number, kappas: number[], c: ApgdCas
             row.seen += out.everAdversarial[j];
             row.silent += out.everAdversarial[j] && robust ? 1 : 0;
             row.meanLoss += out.bestLoss[j];
+            row.meanAbsLoss += Math.abs(out.bestLoss[j]);
+            row.losses[start + attacked[j]] = out.bestLoss[j];
           });
           row.attacked += attacked.length;
         }
         xb.dispose();
       }
-      rows.push({ ...row, robustAccuracy: row.robustAccuracy / n, meanLoss: row.meanLoss / Math.max(row.attacked, 1) });
+      const per = Math.max(row.attacked, 1);
+      rows.push({ ...row, robustAccuracy: row.robustAccuracy / n, meanLoss: row.meanLoss / per, meanAbsLoss: row.meanAbsLoss / per });
     }
   } finally {
     set.x.dispose();
@@ -183,18 +188,22 @@ async function apgdMain(ids: string[], nArg: string | undefined, steps: number, 
       ours.forEach((a, i) => {
         const b = torch.rows[i];
         const images = Math.round(Math.abs(a.robustAccuracy - b.robustAccuracy) * n);
-        const rel = Math.abs(a.meanLoss - b.meanLoss) / Math.max(Math.abs(b.meanLoss), 1e-12);
+        const rel = Math.abs(a.meanLoss - b.meanLoss) / Math.max(b.meanAbsLoss, 1e-12);
+        const pairs = a.losses.flatMap((v, j) => (v !== null && b.losses[j] !== null ? [Math.abs(v - b.losses[j]!)] : []));
+        if (pairs.length !== a.attacked || b.attacked !== a.attacked) fail(`${id} ${c.key} κ = ${a.kappa}: the sides attacked different images (${a.attacked} vs ${b.attacked})`, 1);
+        const perImage = pairs.reduce((s, v) => s + v, 0) / Math.max(pairs.length, 1);
         const ok = images <= 1 && rel <= 0.01;
         if (!ok) outside++;
         printed.push({ model: id, attack: c.key, 'κ': a.kappa, 'robust acc TF.js': a.robustAccuracy, 'robust acc PyTorch': b.robustAccuracy, images,
-          'mean loss TF.js': Number(a.meanLoss.toFixed(5)), 'mean loss PyTorch': Number(b.meanLoss.toFixed(5)), 'loss rel diff': Number(rel.toPrecision(3)),
+          'mean loss TF.js': Number(a.meanLoss.toFixed(5)), 'mean loss PyTorch': Number(b.meanLoss.toFixed(5)), 'Δ / mean |loss|': Number(rel.toPrecision(3)),
+          'per-image mean |Δ|': Number(perImage.toPrecision(3)),
           'seen (TF.js/PyTorch)': `${a.seen}/${b.seen}`, 'silent (TF.js/PyTorch)': `${a.silent}/${b.silent}`, within: ok ? 'yes' : 'NO' });
       });
     }
   }
   console.table(printed);
   console.log(outside === 0
-    ? `crosscheck --apgd: all ${printed.length} rows within one image (robust accuracy) and 1% (mean best loss)`
+    ? `crosscheck --apgd: all ${printed.length} rows within one image (robust accuracy) and 1% of mean |loss| (mean best loss)`
     : `crosscheck --apgd: ${outside} of ${printed.length} rows outside one image / 1%`);
   process.exit(outside === 0 ? 0 : 1);
 }

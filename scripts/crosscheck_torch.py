@@ -15,7 +15,8 @@ in the paper; attacks and ρ in normalised space; 'paper' clipping to [min, max]
 Prints one JSON object: {"rows": [...]} with clean accuracy, IFGSM accuracy and ρ (L∞), DeepFool L∞/L2 ρ and
 fool rate, white-box and gray-box (crafted at κ = 0); or with --time-deepfool the wall time of DeepFool L2 at
 the card's κ and its total image-iterations; or with --apgd, APGD-CE / APGD-T (zero start, pixel-range
-clipping) per κ: robust accuracy, mean best loss over the attacked images, adversarial points seen, and
+clipping) per κ: robust accuracy, mean best loss over the attacked images (and its mean absolute value, and each
+image's best loss, null where not attacked), adversarial points seen, and
 images whose returned point is not adversarial although one was seen ("silent").
 """
 import argparse
@@ -440,7 +441,8 @@ def apgd_main(a, model, dataset, x, y):
         robust = predict(model, adv) == y
         attacked = ~torch.isnan(best)
         rows.append({'kappa': k, 'robustAccuracy': robust.double().mean().item(), 'attacked': int(attacked.sum()),
-                     'meanLoss': best[attacked].mean().item(), 'seen': int(seen.sum()),
+                     'meanLoss': best[attacked].mean().item(), 'meanAbsLoss': best[attacked].abs().mean().item(),
+                     'losses': [None if v != v else v for v in best.tolist()], 'seen': int(seen.sum()),
                      'silent': int((seen & robust).sum())})
     print(json.dumps({'model': a.model, 'n': a.n, 'torch': torch.__version__, 'rows': rows}))
 
