@@ -156,11 +156,18 @@ export function apgdLossValue(loss: ApgdLoss, z: ArrayLike<number>, row: number,
   }
   const pi = order(z, row, c);
   if (loss === 'dlr') return -(at(y) - at(strongestOther(z, row, c, y))) / (at(pi[0]) - at(pi[2]) + TINY);
-  return -(at(y) - at(t)) / (at(pi[0]) - (at(pi[2]) + at(pi[3])) / 2 + TINY);
+  return -(at(y) - at(t)) / (at(pi[0]) - (at(pi[2]) + at(fourth(pi))) / 2 + TINY);
 }
 
+/**
+ * π4 of the targeted DLR; with 3 classes π3 stands in (the denominator becomes z_π1 − z_π3, as the
+ * untargeted DLR's), our extension: the reference needs 4 classes. Two classes have no DLR at all (its
+ * scale would be the margin itself, so the loss would be ±1 with a zero gradient).
+ */
+const fourth = (pi: number[]) => pi[Math.min(3, pi.length - 1)];
+
 /** The fewest classes each loss is defined for (DLR reads z_π3; targeted DLR z_π4). */
-export const LOSS_MIN_CLASSES: Record<ApgdLoss, number> = { ce: 2, 'ce-targeted': 2, dlr: 3, 'dlr-targeted': 4 };
+export const LOSS_MIN_CLASSES: Record<ApgdLoss, number> = { ce: 2, 'ce-targeted': 2, dlr: 3, 'dlr-targeted': 3 };
 
 /**
  * Σ_i loss_i as a differentiable function of the logits. The DLR ranks (π, the strongest other class) are
@@ -189,7 +196,7 @@ function lossObjective(loss: ApgdLoss, labels: Int32Array, targets: Int32Array |
       if (loss === 'dlr') den[i * c + pi[2]] -= 1;
       else {
         den[i * c + pi[2]] -= 0.5;
-        den[i * c + pi[3]] -= 0.5;
+        den[i * c + fourth(pi)] -= 0.5;
       }
     }
     const dot = (m: Float32Array) => tf.sum(tf.mul(z, tf.tensor2d(m, [n, c])), 1);
@@ -362,7 +369,7 @@ export function checkApgdSettings(id: string, s: { epsilon: number; steps: numbe
   if (!(s.momentum > 0 && s.momentum <= 1)) throw new Error(`${id}: momentum must lie in (0, 1], got ${String(s.momentum)}`);
   if (!(Number.isInteger(s.eotSamples) && s.eotSamples >= 1)) throw new Error(`${id}: eotSamples must be an integer ≥ 1, got ${String(s.eotSamples)}`);
   if (classes < LOSS_MIN_CLASSES[loss]) {
-    throw new Error(`${id}: the ${loss} loss needs at least ${LOSS_MIN_CLASSES[loss]} classes (it reads the ${LOSS_MIN_CLASSES[loss] === 4 ? '4th' : '3rd'} largest logit); this classifier has ${classes}`);
+    throw new Error(`${id}: the ${loss} loss needs at least ${LOSS_MIN_CLASSES[loss]} classes (it divides by z_π1 − z_π3, the gap to the 3rd largest logit); this classifier has ${classes}`);
   }
 }
 

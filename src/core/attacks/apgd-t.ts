@@ -8,7 +8,7 @@
  * invariant to shifting and rescaling the logits (so a model cannot hide behind saturated softmax). An
  * untargeted run tries each of the `targetClasses` strongest other classes in turn (AutoAttack: 9), each
  * on the images not fooled yet; success still means "any wrong class", as in AutoAttack. A targeted run
- * (goal.ts) makes one run towards the given class. Needs at least 4 classes.
+ * (goal.ts) makes one run towards the given class. Needs at least 3 classes (3: z_π3 stands in for z_π4).
  */
 import { apgdMetas, APGD_L2_DEFAULTS, APGD_LINF_DEFAULTS } from './apgd-ce';
 import { runApgd, type ApgdOptions } from './apgd-core';

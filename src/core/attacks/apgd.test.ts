@@ -58,6 +58,8 @@ describe('APGD schedule and rules (pure)', () => {
     expect(apgdLossValue('dlr', z, 0, 5, 3)).toBeCloseTo(-(0 - 3) / (3 - 1), 10);
     expect(apgdLossValue('dlr-targeted', z, 0, 5, 0, 4)).toBeCloseTo(-(3 - -1) / (3 - (1 + 0) / 2), 10);
     // Scale and shift invariance of DLR (its point).
+    // Three classes: z_π3 stands in for z_π4.
+    expect(apgdLossValue('dlr-targeted', [3, 1, 2], 0, 3, 0, 2)).toBeCloseTo(-(3 - 2) / (3 - 1), 10);
     const scaled = z.map((v) => 7 * v + 3);
     expect(apgdLossValue('dlr-targeted', scaled, 0, 5, 0, 4)).toBeCloseTo(apgdLossValue('dlr-targeted', z, 0, 5, 0, 4), 8);
   });
@@ -252,11 +254,11 @@ describe.each(NODE_BACKENDS)('APGD on %s', (backend) => {
   });
 
   it('refuses what it cannot run, with a clear message', async () => {
-    const clf = affineClassifier([2, 2, 1], 3, 1);
+    const clf = affineClassifier([2, 2, 1], 2, 1);
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
     const label = Array.from(await predict(clf, x));
     const before = tf.memory().numTensors;
-    await expect(runAttack(apgdTLinf, clf, x, label, {})).rejects.toThrow(/apgd-t-linf: the dlr-targeted loss needs at least 4 classes/);
+    await expect(runAttack(apgdTLinf, clf, x, label, {})).rejects.toThrow(/apgd-t-linf: the dlr-targeted loss needs at least 3 classes/);
     await expect(runAttack(apgdCeLinf, clf, x, label, { eotSamples: 0 })).rejects.toThrow(/apgd-ce-linf: eotSamples = 0 is outside 1–100/);
     await expect(runAttack(apgdCeL2, clf, x, label, { rho: 2 })).rejects.toThrow(/apgd-ce-l2: rho = 2 is outside 0–1/);
     expect(tf.memory().numTensors).toBe(before);
