@@ -13,8 +13,8 @@
  * the PyTorch side's own implementation) on the same images from the same start (x⁰ = x: no random start),
  * pixel-range clipping, κ ∈ {0, card κ}, at a small ε per data set (APGD_EPSILON, pixel units). Compared:
  * robust accuracy (within one image) and the mean best loss over the attacked images, within 1% of the loss
- * scale, mean |loss| (the targeted DLR loss lies in [−1, 1] and its mean can sit near 0, where a difference
- * relative to the mean itself says nothing); the per-image mean |Δ loss| is printed beside it.
+ * scale, mean |loss| (the targeted DLR loss changes sign from image to image and its mean can sit near 0,
+ * where a difference relative to the mean itself says nothing); the per-image mean |Δ loss| is printed beside it.
  *
  * Defaults: all shipped models, the first 200 MNIST / 100 CIFAR-10 test images, κ ∈ {0, card κ}.
  * PYTHON overrides the interpreter (default /usr/bin/python3, the one Debian's python3-torch serves).
