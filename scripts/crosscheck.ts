@@ -7,6 +7,14 @@
  *
  *   npm run crosscheck [-- --model mnist-lenetlike-base,cifar10-alexlike-base] [-- --n 200]
  *   npm run crosscheck -- --against-reference     # PyTorch vs public/reference/<model>.json at its n
+ *   npm run crosscheck -- --model mnist-lenetlike-base --apgd [--n 200] [--steps 100]
+ *
+ * --apgd: APGD-CE L∞, APGD-CE L2 and APGD-T L∞ (Croce & Hein 2020; src/core/attacks/apgd-core.ts against
+ * the PyTorch side's own implementation) on the same images from the same start (x⁰ = x: no random start),
+ * pixel-range clipping, κ ∈ {0, card κ}, at a small ε per data set (APGD_EPSILON, pixel units). Compared:
+ * robust accuracy (within one image) and the mean best loss over the attacked images, within 1% of the loss
+ * scale, mean |loss| (the targeted DLR loss changes sign from image to image and its mean can sit near 0,
+ * where a difference relative to the mean itself says nothing); the per-image mean |Δ loss| is printed beside it.
  *
  * Defaults: all shipped models, the first 200 MNIST / 100 CIFAR-10 test images, κ ∈ {0, card κ}.
  * PYTHON overrides the interpreter (default /usr/bin/python3, the one Debian's python3-torch serves).
@@ -16,7 +24,15 @@ import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { NORMALIZATION } from '../src/core/data/normalization';
+import { NORMALIZATION, pixelRange } from '../src/core/data/normalization';
+import type { DatasetName } from '../src/core/data/manifest';
+import { runApgd } from '../src/core/attacks/apgd-core';
+import { gatherRows } from '../src/core/attacks/batch';
+import { applyClip } from '../src/core/attacks/clip-range';
+import { makeGoal } from '../src/core/attacks/goal';
+import { predict } from '../src/core/attacks/run-attack';
+import type { Distance } from '../src/core/attacks/types';
+import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retrofit';
 import { loadShardNode } from '../src/core/data/shard-node';
 import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
@@ -79,6 +95,119 @@ async function tfjsSide(modelId: string, n: number, kappas: number[]): Promise<S
   }
 }
 
+/** APGD radii in pixel units [0, 1], as the field reports them; divided by the mean std into normalised units. */
+const APGD_EPSILON: Record<DatasetName, Record<Distance, number>> = {
+  mnist: { linf: 0.1, l2: 1 },
+  cifar10: { linf: 2 / 255, l2: 0.25 },
+};
+
+interface ApgdCase { key: string; distance: Distance; loss: 'ce' | 'dlr-t' }
+
+const APGD_CASES: ApgdCase[] = [
+  { key: 'APGD-CE L∞', distance: 'linf', loss: 'ce' },
+  { key: 'APGD-CE L2', distance: 'l2', loss: 'ce' },
+  { key: 'APGD-T L∞', distance: 'linf', loss: 'dlr-t' },
+];
+
+interface ApgdRow { kappa: number; robustAccuracy: number; attacked: number; meanLoss: number; meanAbsLoss: number; losses: (number | null)[]; seen: number; silent: number }
+
+function apgdEpsilon(dataset: DatasetName, distance: Distance): number {
+  const std = NORMALIZATION[dataset].std;
+  return APGD_EPSILON[dataset][distance] / (std.reduce((a, b) => a + b, 0) / std.length);
+}
+
+/** The TF.js side of one APGD case: zero start, pixel clipping, batches of 250, the attacked rows only. */
+async function apgdTfjs(modelId: string, n: number, kappas: number[], c: ApgdCase, steps: number): Promise<ApgdRow[]> {
+  const { model, card } = await loadModelNode(modelId);
+  const shard = await loadShardNode(card.dataset);
+  const normalization = NORMALIZATION[card.dataset];
+  const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, n, 0);
+  const retrofitted = await retrofit(model, 0);
+  const range = pixelRange(normalization);
+  const epsilon = apgdEpsilon(card.dataset, c.distance);
+  const rows: ApgdRow[] = [];
+  try {
+    for (const kappa of kappas) {
+      const clf = classifierFromRetrofit(retrofitted, normalization, kappa);
+      const row = { kappa, robustAccuracy: 0, attacked: 0, meanLoss: 0, meanAbsLoss: 0, losses: new Array<number | null>(n).fill(null), seen: 0, silent: 0 };
+      for (let start = 0; start < n; start += 250) {
+        const xb = tf.slice(set.x, [start, 0, 0, 0], [Math.min(250, n - start), -1, -1, -1]);
+        const yb = set.labels.subarray(start, start + xb.shape[0]);
+        const clean = await predict(clf, xb);
+        const attacked = Array.from(yb.keys()).filter((i) => clean[i] === yb[i]);
+        if (attacked.length) {
+          const xs = gatherRows(xb, attacked);
+          const y = Int32Array.from(attacked, (i) => yb[i]);
+          const labels = tf.tensor1d(y, 'int32');
+          const ctx = { classifier: clf, goal: makeGoal(y, null), clip: (t: tf.Tensor4D) => applyClip(t, range), tick: async () => undefined };
+          const out = await runApgd(ctx, c.key, c.distance, xs, labels, { epsilon, steps, rho: 0.75, momentum: 0.75, randomStart: false, seed: 0, eotSamples: 1 },
+            c.loss === 'ce' ? 'ce' : 'dlr-targeted');
+          const p = await predict(clf, out.adversarial);
+          tf.dispose([xs, labels, out.adversarial]);
+          y.forEach((label, j) => {
+            const robust = p[j] === label;
+            row.robustAccuracy += robust ? 1 : 0;
+            row.seen += out.everAdversarial[j];
+            row.silent += out.everAdversarial[j] && robust ? 1 : 0;
+            row.meanLoss += out.bestLoss[j];
+            row.meanAbsLoss += Math.abs(out.bestLoss[j]);
+            row.losses[start + attacked[j]] = out.bestLoss[j];
+          });
+          row.attacked += attacked.length;
+        }
+        xb.dispose();
+      }
+      const per = Math.max(row.attacked, 1);
+      rows.push({ ...row, robustAccuracy: row.robustAccuracy / n, meanLoss: row.meanLoss / per, meanAbsLoss: row.meanAbsLoss / per });
+    }
+  } finally {
+    set.x.dispose();
+    retrofitted.model.dispose();
+    model.dispose();
+  }
+  return rows;
+}
+
+/** `--apgd`: every case on every model, both sides; exit 1 when a cell is outside its tolerance. */
+async function apgdMain(ids: string[], nArg: string | undefined, steps: number, index: Awaited<ReturnType<typeof loadModelIndexNode>>): Promise<never> {
+  const printed: Record<string, string | number>[] = [];
+  let outside = 0;
+  for (const id of ids) {
+    const entry = index.models.find((m) => m.id === id)!;
+    const { card } = await loadModelNode(id);
+    const n = Number(nArg ?? (entry.dataset === 'mnist' ? 200 : 100));
+    const kappas = [0, card.kappa.default];
+    for (const c of APGD_CASES) {
+      const t0 = Date.now();
+      const ours = await apgdTfjs(id, n, kappas, c, steps);
+      const t1 = Date.now();
+      const eps = apgdEpsilon(card.dataset, c.distance);
+      const torch = runTorch(['--model', id, '--n', String(n), '--kappa', kappas.join(','), '--apgd', c.distance, '--apgd-loss', c.loss,
+        '--eps', String(eps), '--steps', String(steps)]) as { rows: ApgdRow[]; torch: string };
+      console.error(`crosscheck: ${id}, ${c.key}, ε = ${APGD_EPSILON[card.dataset][c.distance].toPrecision(3)} px (${eps.toPrecision(4)} normalised), n = ${n}: TF.js ${((t1 - t0) / 1000).toFixed(0)} s, PyTorch ${torch.torch} ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+      ours.forEach((a, i) => {
+        const b = torch.rows[i];
+        const images = Math.round(Math.abs(a.robustAccuracy - b.robustAccuracy) * n);
+        const rel = Math.abs(a.meanLoss - b.meanLoss) / Math.max(b.meanAbsLoss, 1e-12);
+        const pairs = a.losses.flatMap((v, j) => (v !== null && b.losses[j] !== null ? [Math.abs(v - b.losses[j]!)] : []));
+        if (pairs.length !== a.attacked || b.attacked !== a.attacked) fail(`${id} ${c.key} κ = ${a.kappa}: the sides attacked different images (${a.attacked} vs ${b.attacked})`, 1);
+        const perImage = pairs.reduce((s, v) => s + v, 0) / Math.max(pairs.length, 1);
+        const ok = images <= 1 && rel <= 0.01;
+        if (!ok) outside++;
+        printed.push({ model: id, attack: c.key, 'κ': a.kappa, 'robust acc TF.js': a.robustAccuracy, 'robust acc PyTorch': b.robustAccuracy, images,
+          'mean loss TF.js': Number(a.meanLoss.toFixed(5)), 'mean loss PyTorch': Number(b.meanLoss.toFixed(5)), 'Δ / mean |loss|': Number(rel.toPrecision(3)),
+          'per-image mean |Δ|': Number(perImage.toPrecision(3)),
+          'seen (TF.js/PyTorch)': `${a.seen}/${b.seen}`, 'silent (TF.js/PyTorch)': `${a.silent}/${b.silent}`, within: ok ? 'yes' : 'NO' });
+      });
+    }
+  }
+  console.table(printed);
+  console.log(outside === 0
+    ? `crosscheck --apgd: all ${printed.length} rows within one image (robust accuracy) and 1% of mean |loss| (mean best loss)`
+    : `crosscheck --apgd: ${outside} of ${printed.length} rows outside one image / 1%`);
+  process.exit(outside === 0 ? 0 : 1);
+}
+
 interface Cell { name: string; ours: number; torch: number; accuracy: boolean }
 
 function cells(a: Side, b: Side): Cell[] {
@@ -93,7 +222,8 @@ function cells(a: Side, b: Side): Cell[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, n: { type: 'string' }, 'against-reference': { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({ options: { model: { type: 'string' }, n: { type: 'string' }, 'against-reference': { type: 'boolean', default: false },
+    apgd: { type: 'boolean', default: false }, steps: { type: 'string' } }, strict: true });
   if (!torchAvailable()) fail(TORCH_HINT);
   await tf.setBackend('wasm');
   await tf.ready();
@@ -103,6 +233,8 @@ async function main(): Promise<void> {
   const ids = values.model ? values.model.split(',').map((s) => s.trim()) : known;
   for (const id of ids) if (!known.includes(id)) fail(`unknown model "${id}"; the shipped models are ${known.join(', ')}`);
   if (values.n !== undefined && !(Number.isInteger(Number(values.n)) && Number(values.n) > 0)) fail(`--n must be a positive integer, got "${values.n}"`);
+  if (values.steps !== undefined && !(values.apgd && Number.isInteger(Number(values.steps)) && Number(values.steps) > 0)) fail(`--steps (APGD only) must be a positive integer, got "${values.steps}"`);
+  if (values.apgd) await apgdMain(ids, values.n, Number(values.steps ?? 100), index);
 
   let worstRho = 0;
   let worstImages = 0;

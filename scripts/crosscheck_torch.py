@@ -10,10 +10,14 @@ in the paper; attacks and ρ in normalised space; 'paper' clipping to [min, max]
 
   /usr/bin/python3 scripts/crosscheck_torch.py --model mnist-lenetlike-base --n 200 --kappa 0,1 [--threads 1]
   /usr/bin/python3 scripts/crosscheck_torch.py --model mnist-lenetlike-base --n 200 --time-deepfool
+  /usr/bin/python3 scripts/crosscheck_torch.py --model mnist-lenetlike-base --n 200 --kappa 0,1 --apgd linf --apgd-loss ce --eps 0.3246
 
 Prints one JSON object: {"rows": [...]} with clean accuracy, IFGSM accuracy and ρ (L∞), DeepFool L∞/L2 ρ and
 fool rate, white-box and gray-box (crafted at κ = 0); or with --time-deepfool the wall time of DeepFool L2 at
-the card's κ and its total image-iterations.
+the card's κ and its total image-iterations; or with --apgd, APGD-CE / APGD-T (zero start, pixel-range
+clipping) per κ: robust accuracy, mean best loss over the attacked images (and its mean absolute value, and each
+image's best loss, null where not attacked), adversarial points seen, and
+images whose returned point is not adversarial although one was seen ("silent").
 """
 import argparse
 import json
@@ -294,6 +298,155 @@ def rho(x, adv, p):
     return torch.where(num > 0, num / den.clamp_min(1e-12), torch.zeros_like(num)).double().mean().item()
 
 
+# ---- APGD (Croce & Hein, ICML 2020, arXiv:2003.01690), written from the paper for `npm run crosscheck -- --apgd`:
+# the same algorithm as src/core/attacks/apgd-core.ts (its header lists where both depart from the authors'
+# autoattack/autopgd_base.py), written separately. Zero start (x⁰ = x), so both sides begin at the same point.
+
+def apgd_checkpoints(steps):
+    """Iterations (from 1) that end a checkpoint period: ⌊0.22N⌋ first, each next ⌊0.03N⌋ shorter, at least ⌊0.06N⌋."""
+    period, shorter, shortest = max(int(0.22 * steps), 1), max(int(0.03 * steps), 1), max(int(0.06 * steps), 1)
+    out, w = [], period
+    while w <= steps:
+        out.append(w)
+        period = max(period - shorter, shortest)
+        w += period
+    return out
+
+
+def apgd_losses(z, y, kind, t):
+    """Per-image loss (differentiable) from logits z: CE, DLR, or targeted DLR towards t."""
+    rows = torch.arange(len(z))
+    if kind == 'ce':
+        return torch.logsumexp(z, 1) - z[rows, y]
+    top = z.sort(1, descending=True).values
+    if kind == 'dlr':
+        other = z.masked_fill(F.one_hot(y, z.shape[1]).bool(), -float('inf')).max(1).values
+        return -(z[rows, y] - other) / (top[:, 0] - top[:, 2] + 1e-12)
+    return -(z[rows, y] - z[rows, t]) / (top[:, 0] - 0.5 * (top[:, 2] + top[:, 3]) + 1e-12)
+
+
+def apgd_loss_and_grad(model, xa, y, kind, t):
+    xa = xa.clone().requires_grad_(True)
+    z = model(xa)
+    with torch.no_grad():
+        value = apgd_losses(z.double(), y, kind, t)
+    if kind == 'ce':
+        # The CE cotangent softmax − onehot in float64, as ce_input_gradient (float32 p_y − 1 is 0 when confident).
+        with torch.no_grad():
+            p = torch.softmax(z.double(), 1)
+            onehot = F.one_hot(y, z.shape[1]).double()
+            others = p * (1 - onehot)
+            cot = (others - onehot * others.sum(1, keepdim=True)).float()
+        (g,) = torch.autograd.grad(z, xa, cot)
+    else:
+        (g,) = torch.autograd.grad(apgd_losses(z, y, kind, t).sum(), xa)
+    return z.detach(), value, g.detach()
+
+
+def apgd_project(x0, p, eps, q, lo, hi):
+    d = p - x0
+    if q == 'linf':
+        d = d.clamp(-eps, eps)
+    else:
+        size = d.reshape(len(d), -1).norm(dim=1).view(-1, 1, 1, 1)
+        d = d * torch.clamp(eps / (size + 1e-12), max=1.0)
+    return torch.max(torch.min(x0 + d, hi), lo)
+
+
+def apgd_single(model, x, y, eps, q, steps, lo, hi, kind, t=None, rho=0.75, momentum=0.75):
+    """One APGD run from x⁰ = x. Returns (point per image, best loss, adversarial seen per image)."""
+    n = len(x)
+    def direction(g):
+        if q == 'linf':
+            return torch.sign(g)
+        return g / (g.reshape(n, -1).norm(dim=1).view(-1, 1, 1, 1) + 1e-12)
+    xk, xprev = x.clone(), x.clone()
+    z, loss, g = apgd_loss_and_grad(model, xk, y, kind, t)
+    seen = z.argmax(1) != y
+    best_adv, x_best, g_best, best = xk.clone(), xk.clone(), g.clone(), loss.clone()
+    trace = [loss.clone()]
+    eta = torch.full((n,), 2 * eps, dtype=torch.float32)
+    halved_last = torch.ones(n, dtype=torch.bool)
+    best_at_check = best.clone()
+    checks, last = set(apgd_checkpoints(steps)), 0
+    for k in range(steps):
+        a = momentum if k > 0 else 1.0
+        with torch.no_grad():
+            zk = apgd_project(x, xk + eta.view(-1, 1, 1, 1) * direction(g), eps, q, lo, hi)
+            nxt = apgd_project(x, xk + a * (zk - xk) + (1 - a) * (xk - xprev), eps, q, lo, hi)
+        xprev, xk = xk, nxt
+        z, loss, g = apgd_loss_and_grad(model, xk, y, kind, t)
+        trace.append(loss.clone())
+        adv = z.argmax(1) != y
+        seen |= adv
+        best_adv[adv] = xk[adv]
+        up = loss > best
+        best[up] = loss[up]
+        x_best[up] = xk[up]
+        g_best[up] = g[up]
+        if k + 1 in checks:
+            period = k + 1 - last
+            increases = sum((trace[j + 1] > trace[j]).long() for j in range(last, k + 1))
+            halve = (increases.double() < rho * period) | (~halved_last & (best <= best_at_check))
+            eta[halve] /= 2
+            halved_last, best_at_check, last = halve, best.clone(), k + 1
+            xk = torch.where(halve.view(-1, 1, 1, 1), x_best, xk)
+            g = torch.where(halve.view(-1, 1, 1, 1), g_best, g)
+    out = torch.where(seen.view(-1, 1, 1, 1), best_adv, x_best)
+    return out, best, seen
+
+
+def apgd_attack(model, x, y, eps, q, steps, lo, hi, loss, target_classes=9):
+    """APGD-CE (loss 'ce') or untargeted APGD-T ('dlr-t': one targeted-DLR run per target among the
+    strongest other classes at the start, each on the images not fooled yet). Images the model already gets
+    wrong are not attacked (best loss NaN). Returns (points, best loss, seen)."""
+    out, best, seen = x.clone(), torch.full((len(x),), float('nan'), dtype=torch.float64), torch.zeros(len(x), dtype=torch.bool)
+    with torch.no_grad():
+        clean = model(x)
+    rows = (clean.argmax(1) == y).nonzero().flatten()
+    if loss == 'ce':
+        if len(rows):
+            o, b, s = apgd_single(model, x[rows], y[rows], eps, q, steps, lo, hi, 'ce')
+            out[rows], best[rows], seen[rows] = o, b, s
+        return out, best, seen
+    # strongest other classes, ties by class index (a stable sort of −z)
+    order = torch.sort(-clean.double(), dim=1, stable=True).indices
+    best[rows] = -float('inf')
+    for r in range(min(target_classes, clean.shape[1] - 1)):
+        left = rows[~seen[rows]]
+        if len(left) == 0:
+            break
+        others = [[c for c in order[i].tolist() if c != y[i].item()] for i in left.tolist()]
+        t = torch.tensor([o[r] for o in others])
+        o, b, s = apgd_single(model, x[left], y[left], eps, q, steps, lo, hi, 'dlr-t', t)
+        take = s | (b > best[left])
+        out[left[take]] = o[take]
+        best[left] = torch.maximum(best[left], b)
+        seen[left] = seen[left] | s
+    return out, best, seen
+
+
+def apgd_main(a, model, dataset, x, y):
+    mean, std = NORMALIZATION[dataset]
+    lo = ((0 - torch.tensor(mean)) / torch.tensor(std)).view(1, 1, 1, -1)
+    hi = ((1 - torch.tensor(mean)) / torch.tensor(std)).view(1, 1, 1, -1)
+    rows = []
+    for k in [float(v) for v in a.kappa.split(',')]:
+        model.kappa = k
+        adv, best, seen = [], [], []
+        for s in range(0, len(x), BATCH):
+            o, b, sn = apgd_attack(model, x[s:s + BATCH], y[s:s + BATCH], a.eps, a.apgd, a.steps, lo, hi, a.apgd_loss)
+            adv.append(o.detach()), best.append(b), seen.append(sn)
+        adv, best, seen = torch.cat(adv), torch.cat(best), torch.cat(seen)
+        robust = predict(model, adv) == y
+        attacked = ~torch.isnan(best)
+        rows.append({'kappa': k, 'robustAccuracy': robust.double().mean().item(), 'attacked': int(attacked.sum()),
+                     'meanLoss': best[attacked].mean().item(), 'meanAbsLoss': best[attacked].abs().mean().item(),
+                     'losses': [None if v != v else v for v in best.tolist()], 'seen': int(seen.sum()),
+                     'silent': int((seen & robust).sum())})
+    print(json.dumps({'model': a.model, 'n': a.n, 'torch': torch.__version__, 'rows': rows}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--model', required=True)
@@ -301,6 +454,10 @@ def main():
     ap.add_argument('--kappa', default=None, help='comma list; default 0 and the card κ')
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--time-deepfool', action='store_true')
+    ap.add_argument('--apgd', choices=['linf', 'l2'], help='APGD instead of the paper protocol (with --apgd-loss, --eps, --steps, --kappa)')
+    ap.add_argument('--apgd-loss', choices=['ce', 'dlr-t'], default='ce')
+    ap.add_argument('--eps', type=float, help='APGD radius, normalised units')
+    ap.add_argument('--steps', type=int, default=100)
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -309,6 +466,11 @@ def main():
     dataset = card['dataset']
     model = TfjsModel(model_dir)
     x, y = load_images(dataset, a.n)
+    if a.apgd:
+        if a.eps is None or a.kappa is None:
+            raise SystemExit('crosscheck: --apgd needs --eps and --kappa')
+        apgd_main(a, model, dataset, x, y)
+        return
     steps = STEPS[dataset]
     attacks = {
         'pgd': (lambda m, xb, yb, lo, hi: ifgsm(m, xb, yb, lo, hi, steps), float('inf')),

@@ -30,6 +30,12 @@ function quick(attack: RegisteredAttack): Record<string, number> {
       return { epsilon: 0.5, queries: 200 };
     case 'square-l2':
       return { epsilon: 2, queries: 200 };
+    case 'apgd-ce-linf':
+    case 'apgd-t-linf':
+      return { epsilon: 0.3, steps: 10 };
+    case 'apgd-ce-l2':
+    case 'apgd-t-l2':
+      return { epsilon: 1, steps: 10 };
     default:
       return { steps: 20 };
   }
@@ -88,6 +94,7 @@ describe.each(NODE_BACKENDS)('every attack on %s', (backend) => {
     const labels = await predict(net, x);
     const small: Record<string, number> =
       id.startsWith('square') ? { epsilon: 1e-5, queries: 1000 }
+        : id.startsWith('apgd') ? { epsilon: 1e-5, steps: 1000 }
         : attack.kind === 'fixed-epsilon' ? { steps: 1000, stepSize: 1e-4 }
           : id === 'ifgsm' ? { epsilon: 1e-5, steps: 1000 }
             : id.startsWith('trust') ? { radius: 1e-5, steps: 1000 }

@@ -4,6 +4,8 @@
  * order; the paper protocol, the reproduction script and the metrics look attacks up here. Adding an
  * attack: one file exporting an `AttackDefinition`, plus one line below.
  */
+import { apgdCeL2, apgdCeLinf } from './apgd-ce';
+import { apgdTL2, apgdTLinf } from './apgd-t';
 import { deepFoolL2, deepFoolLinf } from './deepfool';
 import { eotPgd } from './eot-pgd';
 import { fgsm } from './fgsm';
@@ -30,6 +32,10 @@ export const ATTACKS = {
   'square-l2': squareL2,
   'eot-pgd': eotPgd,
   'hop-skip-jump': hopSkipJump,
+  'apgd-ce-linf': apgdCeLinf,
+  'apgd-ce-l2': apgdCeL2,
+  'apgd-t-linf': apgdTLinf,
+  'apgd-t-l2': apgdTL2,
 } as const;
 
 export type RegisteredAttack = (typeof ATTACKS)[keyof typeof ATTACKS];
