@@ -48,7 +48,7 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: restrict(
       [['@tensorflow/*', '**/features/**', '**/app/**'], 'State never runs TF.js and never imports the UI.'],
-      [['**/worker/*', '!**/worker/client', '!**/worker/jobs'], 'State reaches the worker only through its job table and client (worker/jobs, worker/client).'],
+      [['**/worker/*', '**/worker/*/**', '!**/worker/client', '!**/worker/jobs', '!**/worker/jobs/*'], 'State reaches the worker only through its job contracts and client (worker/jobs, worker/client).'],
       [['**/core/*/*', '**/core/*/*/**', '!**/core/attacks/params', '!**/core/metrics/kappa-tuner', '!**/core/models/user-model-input', '!**/core/models/user-model-source', '!**/core/input/drawing-code', '!**/core/op/gradient-mode', '!**/core/backend/fallback-notice', '!**/core/metrics/wilson', '!**/core/models/quoted-text'],
         'State may use only the core modules without TF.js (attacks/params, metrics/kappa-tuner, models/user-model-input and -source, input/drawing-code, op/gradient-mode, backend/fallback-notice, metrics/wilson, models/quoted-text); the rest runs in the worker.'],
     ),

@@ -5,7 +5,7 @@ import type { JobKind, JobRequest, JobResult } from '../worker/jobs';
 import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
   GradientMode, OwnImage, ParamValue, Progress, ThreatModel,
-} from '../worker/protocol';
+} from '../worker/jobs';
 import type { InputScaling, UserModelFile } from '../core/models/user-model-input';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
 

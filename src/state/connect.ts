@@ -4,7 +4,7 @@
  * is a store action calling `runJob` directly.
  */
 import type { JobWorker } from '../worker/client';
-import type { BackendName } from '../worker/protocol';
+import type { BackendName } from '../worker/jobs';
 import { backendNotices } from './slices/ui-slice';
 import { quote } from './url-schema';
 import type { AppStore } from './store';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobWorker } from '../worker/client';
 import type { JobKind } from '../worker/jobs';
-import type { LoadedModelInfo, ModelCard } from '../worker/protocol';
+import type { LoadedModelInfo, ModelCard } from '../worker/jobs';
 import { asModelCard, userModelId, type UserModelCard } from '../core/models/user-card';
 import { modelReady, selectCurrentEval } from './selectors';
 import { createAppStore } from './store';

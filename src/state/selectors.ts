@@ -1,6 +1,6 @@
 /** Derived values shared by several panels and actions. Pure functions of the state. */
 import { wilsonInterval } from '../core/metrics/wilson';
-import type { EvalResult, KappaChoice } from '../worker/protocol';
+import type { EvalResult, KappaChoice } from '../worker/jobs';
 import type { AppState, JobStatus } from './app-state';
 
 export function evalKey(modelId: string, s: KappaChoice, sampleSize: number): string {

@@ -23,7 +23,7 @@ import {
   type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
   type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
-} from './protocol';
+} from './jobs';
 import { coreKappa } from './session';
 import { splitSource } from './splits';
 
@@ -43,8 +43,6 @@ export interface AnalysisContext {
 
 /** Images per attack batch: small enough that progress moves and a cancel lands within seconds. */
 const BATCH = 50;
-/** The analyses only show a few hundred images; the cap keeps a typo in a link from starting an hour-long run. */
-export const MAX_SAMPLE = 2000;
 
 const DF2 = (p: TableProtocol) => p.filter((c) => c.key === 'deepfool-l2');
 
@@ -71,7 +69,7 @@ function phases(onProgress: ProgressFn, weights: number[]) {
 function evalSet(ctx: AnalysisContext, split: SplitInfo, n: number): EvalSet {
   const m = ctx.shard.manifest;
   const source = splitSource(ctx.shard.images, ctx.shard.labels, m.shape, split.evaluation);
-  return makeEvalSet(source, ctx.normalization, Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
+  return makeEvalSet(source, ctx.normalization, Math.max(1, Math.min(n, split.evaluation.count)), 0);
 }
 
 function rowView(r: TableRow): TableRowView {

@@ -14,7 +14,7 @@ import { loadModelIndex } from '../core/models/load';
 import { runParity } from '../core/op/parity';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
 import { WASM_PATHS } from '../lib/wasm-assets';
-import type { BackendInfo, KappaChoice, SelfCheck } from './protocol';
+import type { BackendInfo, KappaChoice, SelfCheck } from './jobs';
 
 export interface Loaded {
   id: string;

@@ -51,8 +51,8 @@ export function TransferPanel() {
       explain={<>IFGSM examples (ε = {String(epsilon)} per step) crafted on the model at source κ attack the same weights at target κ. The paper
         finds them “unidirectional”: crafted at low κ they still fool high κ, crafted at high κ they fail at low κ.</>}
       settings={<>
-        <ParamInput name="transferN" label="images" min={10} max={1000} step={1} />
-        <ParamInput name="transferSteps" label="IFGSM steps" min={1} max={1000} step={1} />
+        <ParamInput name="transferN" />
+        <ParamInput name="transferSteps" />
       </>}>
       {result ? (
         <>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/jobs';
 import { attackHeadline } from './headline';
 
 const side = (rho: number, rhoRefined: number | null, success = true, skipped = false): AttackSide => ({

@@ -3,7 +3,7 @@
  * the requested gradient mode and under the stronger attacker's (straight-through) — never the paper
  * protocol's number alone. Pure, so every case is unit-tested.
  */
-import type { AttackPairResult, GradientMode, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, GradientMode, SideNumbers } from '../../worker/jobs';
 
 export function modeName(mode: GradientMode, tau: number): string {
   return mode === 'smoothed' ? `smoothed gradients (τ = ${tau})` : `${mode} gradients`;

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
 import { loadStatus } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
-import type { ModelIndexEntry } from '../../worker/protocol';
+import type { ModelIndexEntry } from '../../worker/jobs';
 import { OwnModelCard, OwnModelPanel } from './own-model-panel';
 
 /** The Dataset select's entry for a user's own model (not a data set: the model says which it takes). */

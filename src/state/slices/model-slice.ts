@@ -1,4 +1,4 @@
-import type { LoadedModelInfo } from '../../worker/protocol';
+import type { LoadedModelInfo } from '../../worker/jobs';
 import { kappaAdjustedNotice } from '../kappa-notice';
 import { clampKappa } from './kappa-slice';
 import type { AppState, ModelSlice, SliceCreator } from '../app-state';
