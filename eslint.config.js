@@ -54,6 +54,17 @@ export default tseslint.config(
     ),
   },
   {
+    // Every job state change goes through the one runner (slices/jobs-slice.ts): no hand-written `jobs` writes.
+    files: ['src/state/**', 'src/features/**', 'src/app/**'],
+    ignores: ['**/*.test.ts', 'src/state/slices/jobs-slice.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "ObjectExpression > Property[key.name='jobs']",
+        message: 'Job states change only through runJob / runLocal / cancelJob / resetJob (state/slices/jobs-slice.ts).',
+      }],
+    },
+  },
+  {
     files: ['src/features/**'],
     rules: restrict(
       [['@tensorflow/*', '**/worker/**', '**/core/**', '**/app/**'], 'Components render state and call store actions; compute belongs to the worker and the core.'],

@@ -6,7 +6,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { chartLegend, downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
 import { ProgressBar } from '../../components/progress-bar';
-import { modelReady, selectReference } from '../../state/selectors';
+import { isBusy, modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import { ANALYSIS_SETTINGS, type AnalysisParams } from '../../state/panels';
 import type { AnalysisKind, AnalysisResult } from '../../worker/jobs';
@@ -42,7 +42,7 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
   const cancel = useAppStore((s) => s.cancelAnalysis);
   const chartRef = useRef<HTMLDivElement>(null);
   const [exportError, setExportError] = useState<string | null>(null);
-  const busy = run.status === 'running' || run.status === 'cancelling';
+  const busy = isBusy(run.status);
 
   const modelName = useAppStore((s) => s.card?.name ?? s.modelId ?? '');
   // The figure a slide needs: title line (panel, model), what ran (attack, κ, n), then the chart — or the data

@@ -31,7 +31,10 @@ describe('job contracts', () => {
     expect(urls.every((u) => typeof u === 'string' && /^[a-z]+$/.test(u))).toBe(true);
     for (const s of ANALYSES.flatMap((c) => c.settings)) {
       if (s.default === null) expect(s.nullable).toBe(true);
-      else expect(s.default as number).toBeGreaterThanOrEqual(s.min!), expect(s.default as number).toBeLessThanOrEqual(s.max!);
+      else {
+        expect(s.default as number).toBeGreaterThanOrEqual(s.min!);
+        expect(s.default as number).toBeLessThanOrEqual(s.max!);
+      }
     }
     expect(ANALYSIS_DEFAULTS).toEqual({
       tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null,
