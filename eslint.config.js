@@ -15,6 +15,9 @@ const restrict = (...rules) => ({
   'no-restricted-imports': ['error', { patterns: rules.map(([group, message]) => ({ group, message, allowTypeImports: true })) }],
 });
 
+const CORE_OUT = [['react', 'react-dom', 'zustand', 'recharts', '**/worker/**', '**/state/**', '**/features/**', '**/app/**', '**/lib/**'],
+  'src/core is the compute core: it runs in Node and in the worker, so it must not import UI, state or browser-only code.'];
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'artifacts', '.cache', 'training'] },
   js.configs.recommended,
@@ -35,8 +38,19 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**'],
-    rules: restrict([['react', 'react-dom', 'zustand', 'recharts', '**/worker/**', '**/state/**', '**/features/**', '**/app/**', '**/lib/**'],
-      'src/core is the compute core: it runs in Node and in the worker, so it must not import UI, state or browser-only code.']),
+    rules: restrict(CORE_OUT),
+  },
+  // Inside the core, lower before higher: op, data, backend, input → retrofit, models → attacks → metrics → bench.
+  {
+    files: ['src/core/{op,data,backend,input,retrofit,models}/**'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(CORE_OUT, [['**/attacks/**', '**/metrics/**', '**/bench/**'],
+      'The core\'s kernels, data, retrofit and models sit below its attacks, metrics and benchmarks: move shared code down (op/rows.ts, metrics/user-model-card.ts), never import up.']),
+  },
+  {
+    files: ['src/core/attacks/**'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(CORE_OUT, [['**/metrics/**', '**/bench/**'], 'Attacks sit below the metrics and benchmarks that run them.']),
   },
   {
     files: ['src/worker/**'],
