@@ -24,7 +24,7 @@ import {
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
   type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
 } from './jobs';
-import { coreKappa } from './session';
+import { kappaSetting } from '../core/retrofit/kappa';
 import { splitSource } from './splits';
 
 export interface AnalysisContext {
@@ -138,7 +138,7 @@ export async function table(ctx: AnalysisContext, req: TableRequest): Promise<Ta
     const protocol = PAPER_PROTOCOL[ctx.card.dataset]
       .filter((c) => c.key !== 'trust-region' || req.trSteps > 0)
       .map((c) => (c.key === 'trust-region' ? { ...c, options: { ...c.options, steps: req.trSteps } } : c));
-    const current = coreKappa(req);
+    const current = kappaSetting(req);
     const kappas: CoreKappa[] = current === 0 ? [0] : [0, current];
     const p = phases(ctx.onProgress, [1]);
     p.next(0);

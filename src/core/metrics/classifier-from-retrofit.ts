@@ -10,20 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
-import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
+import type { KappaSetting } from '../retrofit/kappa';
 import { KappaControl } from '../retrofit/kappa-control';
 import { plainCandidatePass, plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
-/** A fixed κ, or randomized JumpReLU (paper appendix C): κ ~ U[0.6·b, b] per layer and forward pass. */
-export type KappaSetting = number | { randomized: { b: number; seed: number } };
+export { kappaLabel, type KappaSetting } from '../retrofit/kappa';
 
 export interface RetrofitClassifier extends Classifier {
   readonly kappa: KappaSetting;
-}
-
-export function kappaLabel(k: KappaSetting): string {
-  return typeof k === 'number' ? String(k) : `U[${Number((RANDOMIZED_LOWER_FRACTION * k.randomized.b).toPrecision(6))}, ${k.randomized.b}]`;
 }
 
 /** `backward`: the JumpReLU gradients' rule; the view sets it before every pass, as it sets κ. */

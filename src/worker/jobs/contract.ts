@@ -8,6 +8,7 @@
  * Types and plain values only: the page imports the contracts without pulling in TF.js.
  */
 import type { ModelCard } from '../../core/models/card';
+import type { KappaChoice } from '../../core/retrofit/kappa';
 import { checkParams, paramSpecs, type ParamMetas, type ParamSpec } from '../../core/attacks/params';
 
 export interface Progress {
@@ -23,16 +24,8 @@ export interface Progress {
 
 export type ProgressFn = (p: Progress) => void;
 
-/**
- * κ as the page chooses it and a request carries it: the one κ type of the boundary (the core's
- * `KappaSetting` is what the worker resolves it to: a number, or a randomized range).
- */
-export interface KappaChoice {
-  kappa: number;
-  /** Randomized JumpReLU: each layer and pass draws κ ~ U[0.6·κ, κ] from `seed`. */
-  randomized: boolean;
-  seed: number;
-}
+/** κ as the page chooses it and a request carries it: the core's one κ type (core/retrofit/kappa.ts). */
+export type { KappaChoice };
 
 /**
  * Which shard images the analyses may use. The validation split (the last images of the shard) is reserved
