@@ -117,10 +117,10 @@ export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Prom
         onProgress: (q) => p.report((i + q.done / Math.max(1, q.total)) / kappas.length, `${label} (${q.done} / ${q.total} images)`),
       }));
     }
-    // foolRate is relative to the correctly classified images, which is what ρ averages over.
+    // The one fool rate (core/metrics/fool-rate.ts): fooled among the attacked (correctly classified) images.
     const points = sweep.map((s, i) => ({
       kappa: kappas[i], clean: clean[i], rho: s.rho['deepfool-l2'] ?? NaN,
-      foolRate: Math.min(1, Math.max(0, 1 - (s.accuracy['deepfool-l2'] ?? NaN) / Math.max(1e-9, s.clean))),
+      foolRate: s.foolRate['deepfool-l2'] ?? NaN,
       rhoStraightThrough: stronger[i].rho, foolRateStraightThrough: stronger[i].foolRate,
     }));
     return {
