@@ -35,6 +35,7 @@ import { robustnessTable } from '../src/core/metrics/robustness-table';
 import { ADAPTIVE_PROTOCOL } from '../src/core/metrics/adaptive-protocol';
 import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
 import type { ExperimentSubject } from '../src/core/metrics/experiment';
+import type { ReferenceFile } from '../src/core/metrics/reference-file';
 
 function fail(message: string): never {
   console.error(`reproduce: ${message}`);
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
   const adaptive = values.adaptive ? await runAdaptive() : undefined;
 
   if (values.out) {
-    const result = {
+    const result: ReferenceFile = {
       version: 1,
       model: modelId,
       dataset,

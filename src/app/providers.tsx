@@ -7,7 +7,7 @@ import { createAppStore, type AppState } from '../state/store';
 import { decode } from '../state/url-schema';
 import { connectUrlSync, storeFromUrl } from '../state/url-sync';
 import { startWorker } from '../worker/client';
-import type { MemoryInfo } from '../worker/protocol';
+import type { MemoryInfo } from '../worker/jobs';
 
 /** Test and console hook: read the store and the worker's tf.memory() without touching the UI. */
 export interface DebugHandle {

@@ -5,7 +5,7 @@ import type { JobKind, JobRequest, JobResult } from '../worker/jobs';
 import type {
   AnalysisKind, AttackDescriptor, BackendInfo, BackendName, DatasetInfo, EvalResult, GalleryImage, ModelCard, ModelIndexEntry,
   GradientMode, OwnImage, ParamValue, Progress, ThreatModel,
-} from '../worker/protocol';
+} from '../worker/jobs';
 import type { InputScaling, UserModelFile } from '../core/models/user-model-input';
 import type { AnalysisPanelId, AnalysisParams, EmbedPanelId } from './panels';
 
@@ -26,6 +26,9 @@ export interface JobState<K extends JobKind = JobKind> {
 
 export type JobStates = { [K in JobKind]: JobState<K> };
 
+/** What a job does once the runner has given it an id: its result, or a throw (an error, or a cancellation). */
+export type JobBody<K extends JobKind> = (job: { id: number; worker: JobWorker | null; onProgress: (p: Progress) => void }) => Promise<JobResult<K>>;
+
 export interface JobsSlice {
   /** The compute worker; null before it is connected (connect.ts) and after it is disconnected. */
   worker: JobWorker | null;
@@ -35,6 +38,11 @@ export interface JobsSlice {
    * the result, or to undefined when the job was superseded, cancelled or failed (its state says which).
    */
   runJob<K extends JobKind>(kind: K, request: JobRequest<K>): Promise<JobResult<K> | undefined>;
+  /**
+   * The same runner over a body run on the page: a refusal made before anything is sent, an answer the page
+   * already has, or page work before the worker's part (the body may call `worker.run` with its `id`).
+   */
+  runLocal<K extends JobKind>(kind: K, body: JobBody<K>): Promise<JobResult<K> | undefined>;
   cancelJob(kind: JobKind): void;
   /** Forgets the job of a kind (its late answer is ignored) and its result. */
   resetJob(kind: JobKind): void;
@@ -123,16 +131,15 @@ export interface AnalysisSlice {
   togglePanel(id: AnalysisPanelId, open?: boolean): void;
 }
 
+/** Where the own model's loading stands: read from the loadOwn job (selectors.ts `ownModelStatus`), not kept apart. */
 export type OwnModelStatus = 'idle' | 'fetching' | 'loading' | 'ready' | 'error';
 
 export interface OwnModelState {
-  status: OwnModelStatus;
   /** The model.json's folder, file or URL: how the card names it. */
   name: string | null;
   files: UserModelFile[] | null;
   /** null: as model.json declares, else the paper's (the worker decides and the card says which). */
   scaling: InputScaling | null;
-  error: string | null;
   /** The loaded files are the ones kept in this browser. */
   kept: boolean;
   /** A model kept in this browser (IndexedDB), offered but loaded only when asked. */

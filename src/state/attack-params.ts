@@ -4,7 +4,7 @@
  * refused with the same words before it is stored. Pure.
  */
 import { checkParams, paperValues, type ParamCheck } from '../core/attacks/params';
-import type { AttackDescriptor, ParamValue } from '../worker/protocol';
+import type { AttackDescriptor, ParamValue } from '../worker/jobs';
 import type { AppState } from './app-state';
 
 /** Defaults, overlaid by the paper's values on the loaded data set, overlaid by the user's edits. */

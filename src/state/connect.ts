@@ -4,7 +4,7 @@
  * is a store action calling `runJob` directly.
  */
 import type { JobWorker } from '../worker/client';
-import type { BackendName } from '../worker/protocol';
+import type { BackendName } from '../worker/jobs';
 import { backendNotices } from './slices/ui-slice';
 import { quote } from './url-schema';
 import type { AppStore } from './store';
@@ -38,7 +38,7 @@ export function connectWorker(store: AppStore, worker: JobWorker, opts: ConnectO
     } else if (opts.modelId && !wanted) get().addNotice(`Unknown model ${quote(opts.modelId)}; opened the default model instead.`, 'warn');
     const first = wanted ?? r.models.find((m) => m.dataset === 'mnist' && m.variant === 'base') ?? r.models[0];
     if (first) get().selectModel(first.id);
-    else set((s) => ({ jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'error', error: 'The model index lists no models.' } } }));
+    else void get().runLocal('load', () => Promise.reject(new Error('The model index lists no models.')));
   });
   return () => set({ worker: null });
 }

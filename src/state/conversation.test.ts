@@ -7,7 +7,7 @@ import { AttackAbortedError } from '../core/attacks/abort';
 import { attackDescriptors } from '../worker/catalogue';
 import { inProcess, isCancelled } from '../worker/client';
 import { SUPERSEDES, type JobKind } from '../worker/jobs';
-import type { BackendInfo, LoadedModelInfo, ModelCard, ProgressFn } from '../worker/protocol';
+import type { BackendInfo, LoadedModelInfo, ModelCard, ProgressFn } from '../worker/jobs';
 import type { JobContext, Runners } from '../worker/runners';
 import { serveJobs } from '../worker/serve';
 import type { ComputeSession } from '../worker/session';

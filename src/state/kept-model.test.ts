@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryIndexedDB } from '../testing/memory-indexeddb';
 import type { JobWorker } from '../worker/client';
-import type { LoadedModelInfo, ModelCard } from '../worker/protocol';
+import type { LoadedModelInfo, ModelCard } from '../worker/jobs';
 import { createAppStore } from './store';
 
 const X = 'ab'.repeat(32);

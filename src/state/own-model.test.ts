@@ -3,12 +3,12 @@
  * gallery, evaluation, no reference fetch); a refusal names the problem and leaves the previous model
  * usable; a link's κ applies only to files with the link's checksum; a backend switch reloads the files.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobWorker } from '../worker/client';
 import type { JobKind } from '../worker/jobs';
-import type { LoadedModelInfo, ModelCard } from '../worker/protocol';
+import type { LoadedModelInfo, ModelCard } from '../worker/jobs';
 import { asModelCard, userModelId, type UserModelCard } from '../core/models/user-card';
-import { modelReady, selectCurrentEval } from './selectors';
+import { modelReady, ownModelStatus, selectCurrentEval } from './selectors';
 import { createAppStore } from './store';
 import { decode } from './url-schema';
 import { storeFromUrl } from './url-sync';
@@ -60,7 +60,8 @@ describe('own model in the store', () => {
     expect(calls.find((c) => c.kind === 'loadOwn')?.request).toEqual({ files, name: 'my-net', scaling: null });
     expect(s.modelId).toBe(userModelId(SHA, 'paper'));
     expect(s.card?.user?.checksum).toBe(SHA);
-    expect(s.own).toMatchObject({ status: 'ready', scaling: 'paper', error: null });
+    expect(ownModelStatus(s)).toEqual({ status: 'ready', error: null });
+    expect(s.own.scaling).toBe('paper');
     expect(modelReady(s)).toBe(true);
     expect(calls.filter((c) => c.kind === 'reference')).toHaveLength(1); // the shipped model's only
     expect(s.jobs.reference.result).toEqual({ modelId: s.modelId, data: null });
@@ -71,8 +72,8 @@ describe('own model in the store', () => {
     const { store } = await withShipped({ loadOwn: () => { throw new Error('weights file weights.bin: 4 bytes, the manifest\'s weights need 8'); } });
     await store.getState().openOwnFiles(files, 'broken');
     const s = store.getState();
-    expect(s.own.status).toBe('error');
-    expect(s.own.error).toContain('weights file weights.bin');
+    expect(ownModelStatus(s).status).toBe('error');
+    expect(ownModelStatus(s).error).toContain('weights file weights.bin');
     expect(s.modelId).toBe('m1');
     expect(s.card?.id).toBe('m1');
     expect(modelReady(s)).toBe(true);
@@ -98,6 +99,37 @@ describe('own model in the store', () => {
     await store.getState().requestBackend('cpu');
     expect(calls.filter((c) => c.kind === 'loadOwn')).toHaveLength(3);
     expect(calls.filter((c) => c.kind === 'load')).toHaveLength(1);
+  });
+});
+
+describe('own model from a URL: the fetch is the loadOwn job\'s first part', () => {
+  afterEach(() => { vi.unstubAllGlobals(); });
+
+  it('shows "fetching" while the files download, then loads them under the URL\'s name', async () => {
+    const { store, calls } = await withShipped({ loadOwn: own() });
+    let answer!: (r: Response) => void;
+    vi.stubGlobal('fetch', () => new Promise<Response>((r) => { answer = r; }));
+    const done = store.getState().openOwnUrl('https://example.org/net/model.json');
+    await flush();
+    expect(ownModelStatus(store.getState()).status).toBe('fetching');
+    answer(new Response('{"weightsManifest":[]}', { status: 200 }));
+    await done;
+    await flush();
+    const s = store.getState();
+    expect(calls.find((c) => c.kind === 'loadOwn')?.request).toMatchObject({ name: s.own.name, scaling: null, files: [{ name: 'model.json' }] });
+    expect(s.own.name).toContain('example.org');
+    expect(ownModelStatus(s)).toEqual({ status: 'ready', error: null });
+  });
+
+  it('a failed fetch is the job\'s error; nothing reaches the worker and the shipped model stays usable', async () => {
+    const { store, calls } = await withShipped({ loadOwn: own() });
+    await store.getState().openOwnUrl('not a url');
+    const s = store.getState();
+    expect(ownModelStatus(s).status).toBe('error');
+    expect(ownModelStatus(s).error).toMatch(/is not a URL/);
+    expect(calls.some((c) => c.kind === 'loadOwn')).toBe(false);
+    expect(s.own.files).toBeNull();
+    expect(modelReady(s)).toBe(true);
   });
 });
 

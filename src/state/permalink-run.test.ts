@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ModelCard } from '../worker/protocol';
+import type { ModelCard } from '../worker/jobs';
 import { connectPermalinkRun } from './permalink-run';
 import { createAppStore } from './store';
 import { decode } from './url-schema';

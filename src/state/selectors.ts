@@ -1,7 +1,7 @@
 /** Derived values shared by several panels and actions. Pure functions of the state. */
 import { wilsonInterval } from '../core/metrics/wilson';
-import type { EvalResult, KappaChoice } from '../worker/protocol';
-import type { AppState, JobStatus } from './app-state';
+import type { EvalResult, KappaChoice } from '../worker/jobs';
+import type { AppState, JobStatus, OwnModelStatus } from './app-state';
 
 export function evalKey(modelId: string, s: KappaChoice, sampleSize: number): string {
   return `${modelId}|${s.kappa}|${s.randomized ? `r${s.seed}` : 'f'}|${sampleSize}`;
@@ -19,6 +19,17 @@ export const modelReady = (s: AppState): boolean => {
   // An own model's refused replacement leaves it loaded (the worker swaps only a model that passed).
   return s.card.user ? loadOwn.status === 'done' || loadOwn.status === 'error' : load.status === 'done';
 };
+
+/** The progress label of a loadOwn job while the page fetches the files from a URL (before the worker's part). */
+export const FETCHING_FILES = 'fetching the files';
+
+/** Where the own model's loading stands, read from its one state: the loadOwn job (own-model-slice.ts). */
+export function ownModelStatus(s: Pick<AppState, 'jobs'>): { status: OwnModelStatus; error: string | null } {
+  const job = s.jobs.loadOwn;
+  if (isBusy(job.status)) return { status: job.progress?.label === FETCHING_FILES ? 'fetching' : 'loading', error: null };
+  if (job.status === 'error') return { status: 'error', error: job.error };
+  return { status: job.status === 'done' ? 'ready' : 'idle', error: null };
+}
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 

@@ -9,8 +9,9 @@
 import { decodeDrawing } from '../core/input/drawing-code';
 import { quoteText } from '../core/models/quoted-text';
 import { DEFAULT_SMOOTHING_TAU } from '../core/op/gradient-mode';
-import type { BackendName, GradientMode, ParamValue, ThreatModel } from '../worker/protocol';
-import { ANALYSIS_DEFAULTS, ANALYSIS_PANELS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
+import type { BackendName, GradientMode, ParamValue, ThreatModel } from '../worker/jobs';
+import type { ParamSpec } from '../core/attacks/params';
+import { ANALYSIS_PANELS, ANALYSIS_SETTINGS, EMBED_PANELS, type AnalysisPanelId, type AnalysisParams, type EmbedPanelId } from './panels';
 import { FULL_SHARD } from './app-state';
 
 export const URL_VERSION = 1;
@@ -118,6 +119,13 @@ interface Field<K extends keyof UrlState> { key: string; prop: K; codec: Codec<U
 const field = <K extends keyof UrlState>(key: string, prop: K, codec: Codec<UrlState[K]>, def: UrlState[K]): Field<K> =>
   ({ key, prop, codec, default: def });
 
+/** An analysis setting's field, from its spec (worker/jobs/<analysis>.ts): link key, range, whole numbers, empty allowed. */
+function analysisField(spec: ParamSpec): Field<keyof AnalysisParams> {
+  const codec = ranged(spec.min!, spec.max!, spec.kind === 'integer');
+  return field(spec.url!, spec.key as keyof AnalysisParams, (spec.nullable ? nullable(codec) : codec) as Codec<UrlState[keyof AnalysisParams]>,
+    spec.default as UrlState[keyof AnalysisParams]);
+}
+
 /** The one list both directions read. Keys are short and stable: links in course material depend on them. */
 export const URL_FIELDS = [
   field('model', 'model', nullable(id), null),
@@ -138,21 +146,7 @@ export const URL_FIELDS = [
   field('backend', 'backend', nullable(enumOf<BackendName>({ webgpu: 'webgpu', wasm: 'wasm', webgl: 'webgl', cpu: 'cpu' })), null),
   field('panels', 'panels', setOf(ANALYSIS_PANELS), []),
   field('embed', 'embed', nullable(setOf(EMBED_PANELS)), null),
-  field('ton', 'tradeoffRhoN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tradeoffRhoN),
-  field('tcn', 'tradeoffCleanN', ranged(100, 8000, true), ANALYSIS_DEFAULTS.tradeoffCleanN),
-  field('tmax', 'tradeoffMax', nullable(ranged(0.01, 100, false)), ANALYSIS_DEFAULTS.tradeoffMax),
-  field('tstep', 'tradeoffStep', nullable(ranged(0.01, 10, false)), ANALYSIS_DEFAULTS.tradeoffStep),
-  field('tabn', 'tableN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tableN),
-  field('trs', 'tableTrSteps', ranged(0, 2000, true), ANALYSIS_DEFAULTS.tableTrSteps),
-  field('txn', 'transferN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.transferN),
-  field('txs', 'transferSteps', ranged(1, 1000, true), ANALYSIS_DEFAULTS.transferSteps),
-  field('itn', 'iterN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.iterN),
-  field('its', 'iterSteps', ranged(1, 1000, true), ANALYSIS_DEFAULTS.iterSteps),
-  field('budget', 'tuneBudget', ranged(0, 100, false), ANALYSIS_DEFAULTS.tuneBudget),
-  field('tun', 'tuneRhoN', ranged(10, 1000, true), ANALYSIS_DEFAULTS.tuneRhoN),
-  field('adn', 'adaptiveN', ranged(1, 1000, true), ANALYSIS_DEFAULTS.adaptiveN),
-  // 0 stays representable so the worker can say why it refuses it (Square's first query scores the start).
-  field('adq', 'adaptiveQueries', ranged(0, 10000, true), ANALYSIS_DEFAULTS.adaptiveQueries),
+  ...Object.values(ANALYSIS_SETTINGS).map(analysisField),
 ] as const;
 
 const PARAM_PREFIX = 'p.';

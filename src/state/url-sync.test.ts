@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelCard } from '../core/models/card';
 import { encodeDrawing } from '../core/input/drawing-code';
 import type { JobWorker } from '../worker/client';
-import type { LoadedModelInfo } from '../worker/protocol';
+import type { LoadedModelInfo } from '../worker/jobs';
 import { createAppStore } from './store';
 import { decode, quotePair } from './url-schema';
 import { connectUrlSync, storeFromUrl, type UrlTarget } from './url-sync';

@@ -10,7 +10,7 @@ import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { useBackend } from '../testing/backends';
 import { adaptiveProtocolFor } from './adaptive';
 import { adaptive, type AnalysisContext } from './analysis';
-import type { AdaptiveRequest, Progress } from './protocol';
+import type { AdaptiveRequest, Progress } from './jobs';
 import { splitFor } from './splits';
 
 // analysis.ts reaches session.ts, whose wasm asset URLs need a page (self.location); Node's wasm backend needs none.

@@ -12,7 +12,7 @@ import { ADAPTIVE_PROTOCOL, cellKey, type AdaptiveProtocol } from '../core/metri
 import { adaptiveSuite, runCell } from '../core/metrics/adaptive-suite';
 import type { ExperimentOptions, ExperimentSubject } from '../core/metrics/experiment';
 import { paperOptions } from '../core/metrics/paper-protocol';
-import type { AdaptiveRequest, AdaptiveSection } from './protocol';
+import type { AdaptiveRequest, AdaptiveSection } from './jobs';
 
 /**
  * The dataset's adaptive protocol with Square's budget set to `queries`. Every cell's options go through

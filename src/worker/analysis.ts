@@ -23,8 +23,8 @@ import {
   type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
   type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
-} from './protocol';
-import { coreKappa } from './session';
+} from './jobs';
+import { kappaSetting } from '../core/retrofit/kappa';
 import { splitSource } from './splits';
 
 export interface AnalysisContext {
@@ -43,8 +43,6 @@ export interface AnalysisContext {
 
 /** Images per attack batch: small enough that progress moves and a cancel lands within seconds. */
 const BATCH = 50;
-/** The analyses only show a few hundred images; the cap keeps a typo in a link from starting an hour-long run. */
-export const MAX_SAMPLE = 2000;
 
 const DF2 = (p: TableProtocol) => p.filter((c) => c.key === 'deepfool-l2');
 
@@ -71,7 +69,7 @@ function phases(onProgress: ProgressFn, weights: number[]) {
 function evalSet(ctx: AnalysisContext, split: SplitInfo, n: number): EvalSet {
   const m = ctx.shard.manifest;
   const source = splitSource(ctx.shard.images, ctx.shard.labels, m.shape, split.evaluation);
-  return makeEvalSet(source, ctx.normalization, Math.max(1, Math.min(n, MAX_SAMPLE, split.evaluation.count)), 0);
+  return makeEvalSet(source, ctx.normalization, Math.max(1, Math.min(n, split.evaluation.count)), 0);
 }
 
 function rowView(r: TableRow): TableRowView {
@@ -119,10 +117,10 @@ export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Prom
         onProgress: (q) => p.report((i + q.done / Math.max(1, q.total)) / kappas.length, `${label} (${q.done} / ${q.total} images)`),
       }));
     }
-    // foolRate is relative to the correctly classified images, which is what ρ averages over.
+    // The one fool rate (core/metrics/fool-rate.ts): fooled among the attacked (correctly classified) images.
     const points = sweep.map((s, i) => ({
       kappa: kappas[i], clean: clean[i], rho: s.rho['deepfool-l2'] ?? NaN,
-      foolRate: Math.min(1, Math.max(0, 1 - (s.accuracy['deepfool-l2'] ?? NaN) / Math.max(1e-9, s.clean))),
+      foolRate: s.foolRate['deepfool-l2'] ?? NaN,
       rhoStraightThrough: stronger[i].rho, foolRateStraightThrough: stronger[i].foolRate,
     }));
     return {
@@ -140,7 +138,7 @@ export async function table(ctx: AnalysisContext, req: TableRequest): Promise<Ta
     const protocol = PAPER_PROTOCOL[ctx.card.dataset]
       .filter((c) => c.key !== 'trust-region' || req.trSteps > 0)
       .map((c) => (c.key === 'trust-region' ? { ...c, options: { ...c.options, steps: req.trSteps } } : c));
-    const current = coreKappa(req);
+    const current = kappaSetting(req);
     const kappas: CoreKappa[] = current === 0 ? [0] : [0, current];
     const p = phases(ctx.onProgress, [1]);
     p.next(0);

@@ -9,7 +9,7 @@ import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { useBackend } from '../testing/backends';
 import { getAttack } from '../core/attacks';
 import { runAttackPair } from './attack-runner';
-import type { AttackRequest } from './protocol';
+import type { AttackRequest } from './jobs';
 
 /** The shipped MNIST model on its first test image, as the attack view runs it. */
 describe('attack view: refined ρ and the straight-through companion (shipped MNIST model, wasm)', () => {

@@ -9,7 +9,7 @@ import { tinyJumpNetwork, TEST_NORMALIZATION } from '../core/attacks/test-classi
 import { useBackend } from '../testing/backends';
 import { runAttackPair } from './attack-runner';
 import { attackDescriptors } from './catalogue';
-import type { AttackRequest } from './protocol';
+import type { AttackRequest } from './jobs';
 
 /** Counts the passes a view makes on the very tensor it first saw (the clean image). */
 function counting(c: Classifier): Classifier & { cleanPasses: () => number } {

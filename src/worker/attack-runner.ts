@@ -15,7 +15,7 @@ import type { Shard } from '../core/data/shard';
 import { shardImages } from '../core/data/shard-batch';
 import { refineToBoundary } from '../core/metrics/boundary-refinement';
 import type { Classifier } from '../core/models/classifier';
-import type { AttackPairResult, AttackRequest, AttackSide, Companion, GradientMode, Prediction, ProgressFn, SideNumbers } from './protocol';
+import type { AttackPairResult, AttackRequest, AttackSide, Companion, GradientMode, Prediction, ProgressFn, SideNumbers } from './jobs';
 
 /** A float32 tensor's values; the tensor is disposed (the core's `take`). */
 const readAndDispose = async (t: tf.Tensor): Promise<Float32Array> => (await take(t)) as Float32Array;

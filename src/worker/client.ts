@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { JOB_CANCELLED, type JobKind, type JobRequest, type JobResult, type WorkerApi } from './jobs';
-import type { MemoryInfo, ProgressFn } from './protocol';
+import type { MemoryInfo, ProgressFn } from './jobs';
 
 /** What the store needs of a worker: the real one below, or a fake in tests. */
 export interface JobWorker {

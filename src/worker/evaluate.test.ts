@@ -13,7 +13,7 @@ import { loadModelNode } from '../core/models/load-node';
 import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { useBackend } from '../testing/backends';
 import { evaluateAccuracy, firstBatchSize } from './evaluate';
-import type { Progress } from './protocol';
+import type { Progress } from './jobs';
 
 let shard: Shard;
 let net: RetrofittedModel;

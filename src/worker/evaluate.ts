@@ -13,7 +13,7 @@ import type { Shard } from '../core/data/shard';
 import { shardImages } from '../core/data/shard-batch';
 import type { Classifier } from '../core/models/classifier';
 import { accuracyOver, DEFAULT_BATCH_SIZE, orderedShardSource } from '../core/metrics/accuracy';
-import type { EvalRequest, EvalResult, GalleryPrediction, ProgressFn } from './protocol';
+import type { EvalRequest, EvalResult, GalleryPrediction, ProgressFn } from './jobs';
 
 /** The core's batch size, so `npm run bench`'s κ → accuracy rows (core `accuracy`) match what runs here. */
 export const EVAL_BATCH = DEFAULT_BATCH_SIZE;

@@ -8,20 +8,11 @@ import type { Normalization } from '../core/data/normalization';
 import type { Shard } from '../core/data/shard';
 import type { DatasetName } from '../core/data/manifest';
 import type { ModelCard } from '../core/models/card';
-import { asModelCard, userModelCard } from '../core/models/user-card';
+import { userModelCard } from '../core/metrics/user-model-card';
+import { asModelCard } from '../core/models/user-card';
 import { loadUserModel } from '../core/models/user-model';
-import type { UserModelFile } from '../core/models/user-model-input';
-import type { InputScaling } from '../core/models/user-normalization';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
-import type { ProgressFn } from './protocol';
-
-export interface OwnModelRequest {
-  /** What the user calls it: the file or folder name, or the URL. */
-  name: string;
-  files: UserModelFile[];
-  /** null: as model.json declares, else the paper's mean/std (what the shipped models use). */
-  scaling: InputScaling | null;
-}
+import type { OwnModelRequest, ProgressFn } from './jobs';
 
 export interface LoadedOwnModel {
   net: RetrofittedModel;

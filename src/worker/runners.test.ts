@@ -8,7 +8,7 @@ import { preActivationProbe, preActivationStats, type PreActivationStats } from 
 import { loadModelNode } from '../core/models/load-node';
 import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { useBackend } from '../testing/backends';
-import type { HistogramRequest, OwnPredictRequest } from './protocol';
+import type { HistogramRequest, OwnPredictRequest } from './jobs';
 import { RUNNERS, type JobContext } from './runners';
 import { ComputeSession } from './session';
 

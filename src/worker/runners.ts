@@ -17,10 +17,10 @@ import * as analyses from './analysis';
 import { runAttackPair } from './attack-runner';
 import { attackDescriptors } from './catalogue';
 import { evaluateAccuracy } from './evaluate';
-import type { AnalysisJob, JobKind, JobRequest, JobResult } from './jobs';
+import { CONTRACT, type AnalysisJob, type DatasetInfo, type LoadedModelInfo, type ProgressFn, type JobKind, type JobRequest, type JobResult } from './jobs';
+import { checkAnalysisRequest } from './jobs/contract';
 import { loadOwnModel } from './own-model';
-import type { DatasetInfo, LoadedModelInfo, ProgressFn } from './protocol';
-import { loadReference } from './reference';
+import { loadReference } from '../core/metrics/reference-file';
 import type { ComputeSession, Loaded } from './session';
 import { splitFor } from './splits';
 
@@ -34,10 +34,14 @@ export interface JobContext {
 export type Runner<K extends JobKind> = (session: ComputeSession, request: JobRequest<K>, job: JobContext) => Promise<JobResult<K>>;
 export type Runners = { readonly [K in JobKind]: Runner<K> };
 
-/** An analysis body over the loaded model, with the shard's evaluation/validation split. */
-function analysis<K extends AnalysisJob>(
+/**
+ * An analysis body over the loaded model, with the shard's evaluation/validation split. The request's
+ * settings are checked against the contract's specs first: a value out of range is refused by name.
+ */
+function analysis<K extends AnalysisJob>(kind: K,
   run: (ctx: analyses.AnalysisContext, req: JobRequest<K>) => Promise<JobResult<K>>): Runner<K> {
-  return (s, req, { signal, onProgress }) => {
+  return async (s, req, { signal, onProgress }) => {
+    checkAnalysisRequest(CONTRACT[kind], req);
     const l = s.requireModel(req.modelId);
     onProgress({ done: 0, total: 1, label: 'starting' });
     const split = splitFor(l.shard.manifest.dataset, l.shard.manifest.count);
@@ -144,12 +148,12 @@ export const RUNNERS: Runners = {
     }
   },
 
-  tradeoff: analysis<'tradeoff'>(analyses.tradeoff),
-  table: analysis<'table'>(analyses.table),
-  transfer: analysis<'transfer'>(analyses.transfer),
-  iterations: analysis<'iterations'>(analyses.iterations),
-  tuner: analysis<'tuner'>(analyses.tune),
-  adaptive: analysis<'adaptive'>(analyses.adaptive),
+  tradeoff: analysis('tradeoff', analyses.tradeoff),
+  table: analysis('table', analyses.table),
+  transfer: analysis('transfer', analyses.transfer),
+  iterations: analysis('iterations', analyses.iterations),
+  tuner: analysis('tuner', analyses.tune),
+  adaptive: analysis('adaptive', analyses.adaptive),
 
   async reference(s, { modelId }) {
     if (!/^[a-z0-9-]+$/.test(modelId)) return { modelId, data: null };

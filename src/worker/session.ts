@@ -13,8 +13,9 @@ import type { ModelCard } from '../core/models/card';
 import { loadModelIndex } from '../core/models/load';
 import { runParity } from '../core/op/parity';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
+import { kappaSetting } from '../core/retrofit/kappa';
 import { WASM_PATHS } from '../lib/wasm-assets';
-import type { BackendInfo, KappaChoice, SelfCheck } from './protocol';
+import type { BackendInfo, KappaChoice, SelfCheck } from './jobs';
 
 export interface Loaded {
   id: string;
@@ -41,10 +42,6 @@ async function selfCheck(): Promise<SelfCheck> {
   }
 }
 
-/** The protocol's κ choice as the core's: randomized mode draws κ ~ U[0.6κ, κ] from `seed`. */
-export function coreKappa(k: KappaChoice) {
-  return k.randomized && k.kappa > 0 ? { randomized: { b: k.kappa, seed: k.seed } } : k.kappa;
-}
 
 export class ComputeSession {
   baseUrl = '';
@@ -93,7 +90,7 @@ export class ComputeSession {
 
   /** A classifier view of the loaded model at one κ choice: it carries its own κ into every pass. */
   classifier(l: Loaded, k: KappaChoice): RetrofitClassifier {
-    return classifierFromRetrofit(l.net, l.normalization, coreKappa(k));
+    return classifierFromRetrofit(l.net, l.normalization, kappaSetting(k));
   }
 
   /** The loaded model's pre-activation probe (built once per model). */

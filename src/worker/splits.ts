@@ -4,7 +4,7 @@
  * so the two never overlap.
  */
 import type { DatasetName } from '../core/data/manifest';
-import type { SplitInfo } from './protocol';
+import type { SplitInfo } from './jobs';
 
 /** MNIST: the last 2,000 of the 10,000 test images; CIFAR-10: the last 500 of the 2,000-image shard. */
 export const VALIDATION_SIZE: Record<DatasetName, number> = { mnist: 2000, cifar10: 500 };

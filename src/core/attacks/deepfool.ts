@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows, gatherRows, perImage, pickRows, scatterRows, take } from './batch';
+import { activeSetLoop } from './active-set';
 import { candidatePass, candidateWeights } from './gradients';
 import { NORMS } from './norms';
 import type { NormStrategy } from './norms';
@@ -173,17 +174,12 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
       const norm = NORMS[distance];
       const n = x.shape[0];
       const { goal } = ctx;
-      const iterations = new Int32Array(n);
-      let active = Array.from({ length: n }, (_, i) => i);
-      let xAdv = tf.clone(x);
       // Accumulated perturbation, only needed by the library rule.
       let total: tf.Tensor4D | null = stepRule === 'library' ? tf.zerosLike(x) : null;
       try {
-        for (let t = 0; t < steps && active.length > 0; t++) {
-          await ctx.tick(t, steps, active.length);
+        return await activeSetLoop(ctx, x, steps, async (rows, xAdv) => {
           // One candidate pass per chunk of the active images: its logits decide who is still correct and
           // order the candidates of those who are; its backward then runs for those only.
-          const rows = active;
           const chunk = passImages(goal.targeted ? 1 : k, x.size / n, MAX_TILED_ELEMENTS);
           const moves: Move[] = [];
           const still: number[] = [];
@@ -215,30 +211,23 @@ function makeDeepFool(distance: Distance): MinimizationAttack<DeepFoolOptions> {
                 xs.dispose();
               }
             }
-            active = still;
-            if (active.length === 0) break;
+          if (still.length === 0) return { next: null, active: still };
             const [nextX, nextTotal] = tf.tidy(() => {
               const moved = scatterRows(xAdv, still, tf.concat(moves.map((m) => m.moved)));
               return total === null ? [moved] : [moved, scatterRows(total, still, tf.concat(moves.map((m) => m.total!)))];
             });
-            xAdv.dispose();
-            xAdv = nextX;
             if (total !== null && nextTotal !== undefined) {
               total.dispose();
               total = nextTotal;
             }
+            return { next: nextX, active: still };
           } finally {
             for (const m of moves) tf.dispose([m.moved, ...(m.total ? [m.total] : [])]);
           }
-          for (const r of active) iterations[r]++;
-        }
-      } catch (err) {
-        xAdv.dispose();
-        throw err;
+        });
       } finally {
         total?.dispose();
       }
-      return { adversarial: xAdv, iterations };
     },
   };
 }

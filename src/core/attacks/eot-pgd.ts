@@ -13,7 +13,7 @@ import { crossEntropySum, logitsAndGradient } from './gradients';
 import { linf } from './norms';
 import type { FixedEpsilonAttack } from './types';
 import { epsilonMeta, paramSpecs, stepsMeta, type ParamMetas } from './params';
-import { checkIterations, checkNonNegative } from './validate';
+import { runPgd } from './pgd';
 
 export interface EotPgdOptions {
   epsilon: number;
@@ -56,36 +56,24 @@ export const eotPgd: FixedEpsilonAttack<EotPgdOptions> = {
   summary: 'PGD against randomized κ: every step follows the gradient averaged over R random draws of the network.',
   defaults: EOT_PGD_DEFAULTS,
   params: EOT_PGD_PARAMS,
-  async run(ctx, x, labels, { epsilon, stepSize, steps, samples, randomStart, seed }) {
-    checkNonNegative('eot-pgd', 'epsilon', epsilon);
-    checkNonNegative('eot-pgd', 'stepSize', stepSize);
-    checkIterations('eot-pgd', 'steps', steps);
-    if (!Number.isInteger(samples) || samples < 1) throw new Error(`eot-pgd: samples (R) must be an integer ≥ 1, got ${String(samples)}`);
-    const objective = crossEntropySum(labels, ctx.classifier.numClasses);
-    const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, linf.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
-    let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, linf.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
-    try {
-      for (let t = 0; t < steps; t++) {
-        await ctx.tick(t, steps, x.shape[0]);
-        let sum: tf.Tensor4D | null = null;
-        for (let r = 0; r < samples; r++) {
-          const { logits, gradient } = logitsAndGradient(ctx.classifier, xAdv, objective);
-          logits.dispose();
-          const next: tf.Tensor4D = sum === null ? gradient : tf.add(sum, gradient);
-          if (sum !== null) tf.dispose([sum, gradient]);
-          sum = next;
-        }
-        const total = sum!;
-        // The sign of the sum is the sign of the mean.
-        const moved = tf.tidy(() => towards(tf.add(xAdv, tf.mul(linf.stepDirection(total), stepSize)) as tf.Tensor4D));
-        total.dispose();
-        xAdv.dispose();
-        xAdv = moved;
+  /** PGD by override: the same loop (pgd.ts `runPgd`), each step's gradient the sum of R draws (its sign is the mean's). */
+  run: (ctx, x, labels, options) => runPgd(ctx, x, labels, options, {
+    id: 'eot-pgd',
+    norm: linf,
+    check: () => {
+      if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`eot-pgd: samples (R) must be an integer ≥ 1, got ${String(options.samples)}`);
+    },
+    objective: () => crossEntropySum(labels, ctx.classifier.numClasses),
+    gradient: (c, xAdv, objective) => {
+      let sum: tf.Tensor4D | null = null;
+      for (let r = 0; r < options.samples; r++) {
+        const { logits, gradient } = logitsAndGradient(c.classifier, xAdv, objective);
+        logits.dispose();
+        const next: tf.Tensor4D = sum === null ? gradient : tf.add(sum, gradient);
+        if (sum !== null) tf.dispose([sum, gradient]);
+        sum = next;
       }
-    } catch (err) {
-      xAdv.dispose();
-      throw err;
-    }
-    return { adversarial: xAdv, iterations: new Int32Array(x.shape[0]).fill(steps) };
-  },
+      return sum!;
+    },
+  }),
 };

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows, perImage, scatterRows, argmaxRows, take } from './batch';
+import { activeSetLoop } from './active-set';
 import { logitsAndGradient } from './gradients';
 import { exactSign } from './norms';
 import type { MinimizationAttack } from './types';
@@ -44,35 +45,21 @@ export const ifgsm: MinimizationAttack<IfgsmOptions> = {
   async run(ctx, x, _labels, { epsilon, steps }) {
     checkNonNegative('ifgsm', 'epsilon', epsilon);
     checkIterations('ifgsm', 'steps', steps);
-    const n = x.shape[0];
-    const iterations = new Int32Array(n);
-    let active = Array.from({ length: n }, (_, i) => i);
-    let xAdv = tf.clone(x);
-    try {
-      for (let t = 0; t < steps && active.length > 0; t++) {
-        await ctx.tick(t, steps, active.length);
-        const xa = gatherRows(xAdv, active);
-        const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, ctx.goal.objective(active, ctx.classifier.numClasses));
-        const preds = await take(argmaxRows(logits));
-        logits.dispose();
-        // The gradient pass also tells which images the previous step fooled: they stop here.
-        const still = active.map((r, j) => (ctx.goal.reached(r, preds[j]) ? 0 : 1));
-        const next = tf.tidy(() => {
-          const mask = perImage(tf.tensor1d(still, 'float32'), 4);
-          const stepped = ctx.clip(tf.add(xa, tf.mul(tf.mul(exactSign(gradient), mask), epsilon)));
-          return scatterRows(xAdv, active, stepped);
-        });
-        xa.dispose();
-        gradient.dispose();
-        xAdv.dispose();
-        xAdv = next;
-        active = active.filter((_, j) => still[j] === 1);
-        for (const r of active) iterations[r]++;
-      }
-    } catch (err) {
-      xAdv.dispose();
-      throw err;
-    }
-    return { adversarial: xAdv, iterations };
+    return activeSetLoop(ctx, x, steps, async (active, xAdv) => {
+      const xa = gatherRows(xAdv, active);
+      const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, ctx.goal.objective(active, ctx.classifier.numClasses));
+      const preds = await take(argmaxRows(logits));
+      logits.dispose();
+      // The gradient pass also tells which images the previous step fooled: they stop here.
+      const still = active.map((r, j) => (ctx.goal.reached(r, preds[j]) ? 0 : 1));
+      const next = tf.tidy(() => {
+        const mask = perImage(tf.tensor1d(still, 'float32'), 4);
+        const stepped = ctx.clip(tf.add(xa, tf.mul(tf.mul(exactSign(gradient), mask), epsilon)));
+        return scatterRows(xAdv, active, stepped);
+      });
+      xa.dispose();
+      gradient.dispose();
+      return { next, active: active.filter((_, j) => still[j] === 1) };
+    });
   },
 };

@@ -32,6 +32,8 @@ export interface ParamSpec {
   nullable?: boolean;
   /** The paper's value on each data set, where the paper states one. */
   paper?: Partial<Record<DatasetName, ParamValue>>;
+  /** The key a permalink writes it under, where a link carries the setting itself (analysis settings). */
+  url?: string;
 }
 
 /** What an attack file writes for one option: everything but its key and default. */

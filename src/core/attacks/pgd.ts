@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { logitsAndGradient } from './gradients';
-import { NORMS } from './norms';
-import type { Distance, FixedEpsilonAttack } from './types';
+import { NORMS, type NormStrategy } from './norms';
+import type { AttackContext, Distance, FixedEpsilonAttack } from './types';
 import { epsilonMeta, paramSpecs, stepsMeta, type ParamMetas } from './params';
 import { checkIterations, checkNonNegative } from './validate';
 
@@ -66,6 +66,56 @@ export const PGD_L2_PARAMS = paramSpecs(PGD_L2_DEFAULTS, {
   steps: stepsMeta('foolbox: 50; torchattacks: 10'),
 });
 
+type Objective = (logits: tf.Tensor2D) => tf.Scalar;
+
+/**
+ * A PGD variant by override (as Foolbox's attacks specialise its base): PGD's one loop (random start,
+ * ascent steps, projection, clipping) with the variant's objective and, if given, its step gradient.
+ */
+export interface PgdVariant {
+  id: string;
+  norm: NormStrategy;
+  objective(): Objective;
+  /** The gradient one step ascends at xAdv; default: the objective's gradient through the classifier. The caller disposes it. */
+  gradient?(ctx: AttackContext, xAdv: tf.Tensor4D, objective: Objective): tf.Tensor4D;
+  /** Checks the variant's own options (after ε, α and the steps). */
+  check?(): void;
+}
+
+function plainGradient(ctx: AttackContext, xAdv: tf.Tensor4D, objective: Objective): tf.Tensor4D {
+  const { logits, gradient } = logitsAndGradient(ctx.classifier, xAdv, objective);
+  logits.dispose();
+  return gradient;
+}
+
+/** PGD's loop: every image runs every step (no early stop). */
+export async function runPgd(ctx: AttackContext, x: tf.Tensor4D, _labels: tf.Tensor1D, { epsilon, stepSize, steps, randomStart, seed }: Readonly<PgdOptions>,
+  v: PgdVariant): Promise<{ adversarial: tf.Tensor4D; iterations: Int32Array }> {
+  const { id, norm } = v;
+  checkNonNegative(id, 'epsilon', epsilon);
+  checkNonNegative(id, 'stepSize', stepSize);
+  checkIterations(id, 'steps', steps);
+  v.check?.();
+  const objective = v.objective();
+  const gradientAt = v.gradient ?? plainGradient;
+  const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, norm.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
+  let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, norm.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
+  try {
+    for (let t = 0; t < steps; t++) {
+      await ctx.tick(t, steps, x.shape[0]);
+      const gradient = gradientAt(ctx, xAdv, objective);
+      const next = tf.tidy(() => towards(tf.add(xAdv, tf.mul(norm.stepDirection(gradient), stepSize)) as tf.Tensor4D));
+      gradient.dispose();
+      xAdv.dispose();
+      xAdv = next;
+    }
+  } catch (err) {
+    xAdv.dispose();
+    throw err;
+  }
+  return { adversarial: xAdv, iterations: new Int32Array(x.shape[0]).fill(steps) };
+}
+
 function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
   const id = distance === 'linf' ? 'pgd' : 'pgd-l2';
   const norm = NORMS[distance];
@@ -80,29 +130,7 @@ function makePgd(distance: Distance): FixedEpsilonAttack<PgdOptions> {
     defaults: distance === 'linf' ? PGD_DEFAULTS : PGD_L2_DEFAULTS,
     targeted: true,
     params: distance === 'linf' ? PGD_PARAMS : PGD_L2_PARAMS,
-    async run(ctx, x, _labels, { epsilon, stepSize, steps, randomStart, seed }) {
-      checkNonNegative(id, 'epsilon', epsilon);
-      checkNonNegative(id, 'stepSize', stepSize);
-      checkIterations(id, 'steps', steps);
-      const objective = ctx.goal.objective(null, ctx.classifier.numClasses);
-      const towards = (p: tf.Tensor4D) => tf.tidy(() => ctx.clip(tf.add(x, norm.project(tf.sub(p, x), epsilon)) as tf.Tensor4D));
-      let xAdv = randomStart ? tf.tidy(() => towards(tf.add(x, norm.randomInBall(x.shape, epsilon, seed)) as tf.Tensor4D)) : tf.clone(x);
-      try {
-        for (let t = 0; t < steps; t++) {
-          await ctx.tick(t, steps, x.shape[0]);
-          const { logits, gradient } = logitsAndGradient(ctx.classifier, xAdv, objective);
-          const next = tf.tidy(() => towards(tf.add(xAdv, tf.mul(norm.stepDirection(gradient), stepSize)) as tf.Tensor4D));
-          logits.dispose();
-          gradient.dispose();
-          xAdv.dispose();
-          xAdv = next;
-        }
-      } catch (err) {
-        xAdv.dispose();
-        throw err;
-      }
-      return { adversarial: xAdv, iterations: new Int32Array(x.shape[0]).fill(steps) };
-    },
+    run: (ctx, x, labels, options) => runPgd(ctx, x, labels, options, { id, norm, objective: () => ctx.goal.objective(null, ctx.classifier.numClasses) }),
   };
 }
 

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows, gatherRows, perImage, scatterRows, take } from './batch';
+import { activeSetLoop } from './active-set';
 import { nearestBoundary } from './deepfool';
 import { logitDifferenceSum, logitsAndGradient } from './gradients';
 import { NORMS } from './norms';
@@ -78,68 +79,54 @@ function makeTrustRegion(distance: Distance): MinimizationAttack<TrustRegionOpti
       const target = goal.targeted ? Int32Array.from({ length: n }, (_, i) => goal.target(i)) : Int32Array.from(
         await take(tf.tidy(() => nearestBoundary(ctx, x, labels, norm, numClasses - 1).target)),
       );
-      const iterations = new Int32Array(n);
       const radii = new Float32Array(n).fill(radius);
       const lastMargin = new Float32Array(n);
       const lastPredicted = new Float32Array(n); // 0 = no step taken yet
-      let active = Array.from({ length: n }, (_, i) => i);
-      let xAdv = tf.clone(x);
-      try {
-        for (let t = 0; t < steps && active.length > 0; t++) {
-          await ctx.tick(t, steps, active.length);
-          const rows = active;
-          const xa = gatherRows(xAdv, rows);
-          const ya = tf.tensor1d(rows.map((r) => leave[r]), 'int32');
-          const ta = tf.tensor1d(rows.map((r) => target[r]), 'int32');
-          const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, logitDifferenceSum(ta, ya, numClasses));
-          const stats = await take(
-            tf.tidy(() => {
-              const margin = tf.sub(tf.sum(tf.mul(logits, tf.oneHot(ya, numClasses)), 1), tf.sum(tf.mul(logits, tf.oneHot(ta, numClasses)), 1));
-              return tf.stack([tf.cast(argmaxRows(logits), 'float32'), margin, norm.dualNorm(gradient)]);
-            }),
-          );
-          ya.dispose();
-          ta.dispose();
-          logits.dispose();
-          const a = rows.length;
-          const stepSize = new Float32Array(a);
-          for (let j = 0; j < a; j++) {
-            const r = rows[j];
-            if (goal.reached(r, stats[j])) continue; // fooled by the previous step: no further move
-            if (stats[j] !== leave[r]) {
-              // Targeted, now another class than the one this step's gradient leaves: re-aim, no move.
-              leave[r] = stats[j];
-              lastPredicted[r] = 0;
-              continue;
-            }
-            const margin = stats[a + j];
-            const dual = stats[2 * a + j];
-            if (adaptiveRadius && lastPredicted[r] > 0) {
-              const ratio = (lastMargin[r] - margin) / lastPredicted[r];
-              if (ratio > GOOD_RATIO) radii[r] *= GROW;
-              else if (ratio < POOR_RATIO) radii[r] /= GROW;
-            }
-            const linearised = dual > 0 ? ((1 + overshoot) * (margin + DISTANCE_PAD)) / dual : Infinity;
-            stepSize[j] = Math.min(linearised, radii[r]);
-            lastMargin[r] = margin;
-            lastPredicted[r] = stepSize[j] * dual;
+      return activeSetLoop(ctx, x, steps, async (rows, xAdv) => {
+        const xa = gatherRows(xAdv, rows);
+        const ya = tf.tensor1d(rows.map((r) => leave[r]), 'int32');
+        const ta = tf.tensor1d(rows.map((r) => target[r]), 'int32');
+        const { logits, gradient } = logitsAndGradient(ctx.classifier, xa, logitDifferenceSum(ta, ya, numClasses));
+        const stats = await take(
+          tf.tidy(() => {
+            const margin = tf.sub(tf.sum(tf.mul(logits, tf.oneHot(ya, numClasses)), 1), tf.sum(tf.mul(logits, tf.oneHot(ta, numClasses)), 1));
+            return tf.stack([tf.cast(argmaxRows(logits), 'float32'), margin, norm.dualNorm(gradient)]);
+          }),
+        );
+        ya.dispose();
+        ta.dispose();
+        logits.dispose();
+        const a = rows.length;
+        const stepSize = new Float32Array(a);
+        for (let j = 0; j < a; j++) {
+          const r = rows[j];
+          if (goal.reached(r, stats[j])) continue; // fooled by the previous step: no further move
+          if (stats[j] !== leave[r]) {
+            // Targeted, now another class than the one this step's gradient leaves: re-aim, no move.
+            leave[r] = stats[j];
+            lastPredicted[r] = 0;
+            continue;
           }
-          const next = tf.tidy(() => {
-            const moved = ctx.clip(tf.add(xa, tf.mul(norm.stepDirection(gradient), perImage(tf.tensor1d(stepSize), 4))) as tf.Tensor4D);
-            return scatterRows(xAdv, rows, moved);
-          });
-          xa.dispose();
-          gradient.dispose();
-          xAdv.dispose();
-          xAdv = next;
-          active = rows.filter((r, j) => !goal.reached(r, stats[j]));
-          for (const r of active) iterations[r]++;
+          const margin = stats[a + j];
+          const dual = stats[2 * a + j];
+          if (adaptiveRadius && lastPredicted[r] > 0) {
+            const ratio = (lastMargin[r] - margin) / lastPredicted[r];
+            if (ratio > GOOD_RATIO) radii[r] *= GROW;
+            else if (ratio < POOR_RATIO) radii[r] /= GROW;
+          }
+          const linearised = dual > 0 ? ((1 + overshoot) * (margin + DISTANCE_PAD)) / dual : Infinity;
+          stepSize[j] = Math.min(linearised, radii[r]);
+          lastMargin[r] = margin;
+          lastPredicted[r] = stepSize[j] * dual;
         }
-      } catch (err) {
-        xAdv.dispose();
-        throw err;
-      }
-      return { adversarial: xAdv, iterations };
+        const next = tf.tidy(() => {
+          const moved = ctx.clip(tf.add(xa, tf.mul(norm.stepDirection(gradient), perImage(tf.tensor1d(stepSize), 4))) as tf.Tensor4D);
+          return scatterRows(xAdv, rows, moved);
+        });
+        xa.dispose();
+        gradient.dispose();
+        return { next, active: rows.filter((r, j) => !goal.reached(r, stats[j])) };
+      });
     },
   };
 }

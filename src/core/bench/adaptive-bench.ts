@@ -20,6 +20,7 @@ import { retrofit } from '../retrofit/retrofit';
 import { NORMALIZATION } from '../data/normalization';
 import type { AttackId } from '../attacks/index';
 import type { GradientMode } from '../op/gradient-mode';
+import { foolRate } from '../metrics/fool-rate';
 
 export interface AdaptiveBenchRow {
   backend: string;
@@ -65,9 +66,7 @@ export async function benchAdaptive(loaded: LoadedModel, shard: Shard, images: n
       const res = await once();
       const seconds = (performance.now() - t0) / 1000;
       const peak = (await tf.profile(async () => { await once(); })).peakBytes;
-      const attacked = res.skipped.reduce((a, v) => a + (v ? 0 : 1), 0);
-      const fooled = res.success.reduce((a, v, i) => a + (v && !res.skipped[i] ? 1 : 0), 0);
-      rows.push({ backend: tf.getBackend(), model: card.id, kappa, images, attack: run.label, seconds, ratio: NaN, foolRate: attacked ? fooled / attacked : NaN, peakMB: peak / MB });
+      rows.push({ backend: tf.getBackend(), model: card.id, kappa, images, attack: run.label, seconds, ratio: NaN, foolRate: foolRate(res.success, res.skipped), peakMB: peak / MB });
     }
   } finally {
     x.dispose();

@@ -4,14 +4,12 @@
  * robust-accuracy curves, and the red flags.
  */
 import { getAttack } from '../attacks/index';
-import { runAnyAttack } from '../attacks/run-attack';
-import type { Distance } from '../attacks/types';
+import type { AttackDefinition, Distance } from '../attacks/types';
 import { EXACT_BACKWARD } from '../op/gradient-mode';
 import { bestOf, robustAccuracyCurve, type RobustnessCurve } from './best-of';
 import { refineToBoundary } from './boundary-refinement';
 import { classifierFromRetrofit } from './classifier-from-retrofit';
-import { DEFAULT_BATCH_SIZE } from './accuracy';
-import { sliceSet } from './eval-set';
+import { attackSet } from './attack-set';
 import type { ExperimentOptions, ExperimentSubject } from './experiment';
 import { stageTracker } from './experiment';
 import { cellKey, type AdaptiveCellSpec, type AdaptiveProtocol } from './adaptive-protocol';
@@ -58,44 +56,23 @@ export async function runCell(subject: ExperimentSubject, kappa: number, spec: A
   const attack = getAttack(spec.attack);
   const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, kappa);
   const n = set.labels.length;
-  const batch = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const per = () => new Float32Array(n);
-  const raw = { rhoL2: per(), rhoLinf: per() };
   const refined = { l2: per(), linf: per(), rhoL2: per(), rhoLinf: per() };
-  const success = new Uint8Array(n);
-  const skipped = new Uint8Array(n);
-  let iterations = 0;
-  for (let start = 0; start < n; start += batch) {
-    const end = Math.min(n, start + batch);
-    const { x, labels } = sliceSet(set, start, end);
-    try {
-      const r = await runAnyAttack(attack, classifier, x, labels, {
-        ...spec.options,
-        ...(spec.gradientMode ? { gradientMode: spec.gradientMode, smoothingTau: spec.smoothingTau ?? EXACT_BACKWARD.tau } : {}),
-        clip: options.clip ?? 'paper',
-        signal: options.signal,
-        onProgress: (p) => options.onProgress?.({ done: start + p.done, total: n }),
-      });
-      try {
-        const ref = await refineToBoundary(classifier, x, r.adversarial, labels, r.success, { signal: options.signal });
-        ref.adversarial.dispose();
-        raw.rhoL2.set(r.rhoL2, start);
-        raw.rhoLinf.set(r.rhoLinf, start);
-        for (const k of ['l2', 'linf', 'rhoL2', 'rhoLinf'] as const) refined[k].set(ref[k], start);
-        success.set(r.success, start);
-        skipped.set(r.skipped, start);
-        iterations += r.iterations.reduce((a, v) => a + v, 0);
-      } finally {
-        r.adversarial.dispose();
-      }
-    } finally {
-      x.dispose();
-    }
-  }
-  const attacked = n - skipped.reduce((a, v) => a + v, 0);
-  let fooled = 0;
-  for (let i = 0; i < n; i++) if (success[i] && !skipped[i]) fooled++;
-  const foolRate = attacked ? fooled / attacked : NaN;
+  const r = await attackSet(attack as AttackDefinition<object>, {
+    ...spec.options,
+    ...(spec.gradientMode ? { gradientMode: spec.gradientMode, smoothingTau: spec.smoothingTau ?? EXACT_BACKWARD.tau } : {}),
+  }, classifier, set, {
+    batchSize: options.batchSize, clip: options.clip, signal: options.signal,
+    onProgress: options.onProgress,
+    eachBatch: async ({ x, labels, result, start }) => {
+      const ref = await refineToBoundary(classifier, x, result.adversarial, labels, result.success, { signal: options.signal });
+      ref.adversarial.dispose();
+      for (const k of ['l2', 'linf', 'rhoL2', 'rhoLinf'] as const) refined[k].set(ref[k], start);
+    },
+  });
+  const raw = { rhoL2: r.rhoL2, rhoLinf: r.rhoLinf };
+  const { success, skipped, foolRate } = r;
+  const iterations = r.iterations.reduce((a, v) => a + v, 0);
   const l2 = attack.distance === 'l2';
   return {
     cell: {

@@ -1,15 +1,19 @@
 /**
- * Runs one attack over a whole evaluation set in batches and summarises it: accuracy on the
- * adversarial inputs, mean ρ (eq. 12), and — for gray-box and transfer experiments — the accuracy of the
- * same adversarial inputs on other classifiers (e.g. the same model at another κ).
+ * The one driver of "run one attack over an evaluation set in batches", the attack a parameter: per-image
+ * outcomes, accuracy on the adversarial inputs, mean ρ (eq. 12), fool rate, and — for gray-box and
+ * transfer experiments — the accuracy of the same adversarial inputs on other classifiers (e.g. the same
+ * model at another κ). `eachBatch` does further work on a batch's adversarials while they live (the
+ * adaptive suite refines them to the boundary).
  */
+import type * as tf from '@tensorflow/tfjs';
 import { predict, runAnyAttack } from '../attacks/run-attack';
-import type { AttackDefinition, ClipMode, Distance } from '../attacks/types';
+import type { AttackDefinition, AttackResult, ClipMode, Distance } from '../attacks/types';
 import type { Classifier } from '../models/classifier';
 import type { BatchOptions } from './accuracy';
 import { DEFAULT_BATCH_SIZE } from './accuracy';
 import type { EvalSet } from './eval-set';
 import { sliceSet } from './eval-set';
+import { foolRate } from './fool-rate';
 import { relativePerturbation } from './relative-perturbation';
 
 export interface AttackSetOptions extends BatchOptions {
@@ -17,6 +21,8 @@ export interface AttackSetOptions extends BatchOptions {
   clip?: ClipMode;
   /** Classifiers the adversarial inputs are also evaluated on (gray-box targets). */
   evaluateOn?: Classifier[];
+  /** Called per batch before its adversarials are disposed; `start` is the batch's first row in the set. */
+  eachBatch?: (batch: { x: tf.Tensor4D; labels: Int32Array; result: AttackResult; start: number }) => Promise<void>;
 }
 
 export interface AttackSetResult {
@@ -33,6 +39,8 @@ export interface AttackSetResult {
   rhoLinf: Float32Array;
   /** Accuracy of the source classifier on the adversarial inputs. */
   accuracy: number;
+  /** Share of the attacked (initially correct) images fooled (fool-rate.ts). */
+  foolRate: number;
   /** Mean ρ in the attack's own norm, and in both norms. */
   rho: number;
   meanRho: { l2: number; linf: number };
@@ -76,6 +84,7 @@ export async function attackSet(
           const pred = await predict(targets[t], r.adversarial);
           pred.forEach((p, i) => (correctOn[t] += p === labels[i] ? 1 : 0));
         }
+        await options.eachBatch?.({ x, labels, result: r, start });
       } finally {
         r.adversarial.dispose();
       }
@@ -92,6 +101,7 @@ export async function attackSet(
     count: n,
     ...out,
     accuracy: n ? 1 - fooled / n : NaN,
+    foolRate: foolRate(out.success, out.skipped),
     rho: attack.distance === 'l2' ? meanRho.l2 : meanRho.linf,
     meanRho,
     accuracyOn: correctOn.map((c) => (n ? c / n : NaN)),

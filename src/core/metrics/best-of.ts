@@ -3,6 +3,7 @@
  * perturbation counts in both norms: an L∞ attack's δ is also an L2 perturbation). From these per-image
  * minima, robust accuracy as a function of ε — a whole curve from one run of the suite.
  */
+import { foolRate } from './fool-rate';
 
 /** What one attack contributed, per image in set order (refined norms where refinement ran). */
 export interface PerImageOutcome {
@@ -41,18 +42,11 @@ export function bestOf(outcomes: PerImageOutcome[], count: number, skipped: Arra
       out.rhoLinf[i] = Math.min(out.rhoLinf[i], o.rhoLinf[i]);
     }
   }
-  let attacked = 0;
-  let fooled = 0;
-  for (let i = 0; i < count; i++) {
-    if (skipped[i]) continue;
-    attacked++;
-    if (Number.isFinite(out.l2[i])) fooled++;
-  }
   const mean = (a: Float64Array) => {
     const f = a.filter(Number.isFinite);
     return f.length ? f.reduce((s, v) => s + v, 0) / f.length : NaN;
   };
-  return { ...out, meanRhoL2: mean(out.rhoL2), meanRhoLinf: mean(out.rhoLinf), foolRate: attacked ? fooled / attacked : NaN };
+  return { ...out, meanRhoL2: mean(out.rhoL2), meanRhoLinf: mean(out.rhoLinf), foolRate: foolRate(Array.from(out.l2, Number.isFinite), skipped) };
 }
 
 export interface RobustnessCurve {

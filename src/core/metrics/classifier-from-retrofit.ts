@@ -2,27 +2,23 @@
  * A Classifier view of a retrofitted model at one κ setting. Several views may share one model (the
  * gray-box and transfer experiments attack one κ and evaluate another; the app's jobs run side by side),
  * so each view owns its κ: the plain-op forward pass reads the view's own KappaControl, never the model's
- * shared one. Only the fallback through the layers (`model.apply`, unsupported topologies) must set the
- * shared control, right before its synchronous pass.
+ * shared one. A model whose graph the plain pass does not support is refused by name (the own-model
+ * checks refuse such files before this; every shipped network is supported), so no view ever sets the
+ * shared control before a pass.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
-import { RANDOMIZED_LOWER_FRACTION } from '../op/randomized';
+import type { KappaSetting } from '../retrofit/kappa';
 import { KappaControl } from '../retrofit/kappa-control';
 import { plainCandidatePass, plainForward } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
-/** A fixed κ, or randomized JumpReLU (paper appendix C): κ ~ U[0.6·b, b] per layer and forward pass. */
-export type KappaSetting = number | { randomized: { b: number; seed: number } };
+export { kappaLabel, type KappaSetting } from '../retrofit/kappa';
 
 export interface RetrofitClassifier extends Classifier {
   readonly kappa: KappaSetting;
-}
-
-export function kappaLabel(k: KappaSetting): string {
-  return typeof k === 'number' ? String(k) : `U[${Number((RANDOMIZED_LOWER_FRACTION * k.randomized.b).toPrecision(6))}, ${k.randomized.b}]`;
 }
 
 /** `backward`: the JumpReLU gradients' rule; the view sets it before every pass, as it sets κ. */
@@ -36,17 +32,18 @@ export function classifierFromRetrofit(r: RetrofittedModel, normalization: Norma
   // same sequence of draws every time the same experiment is rerun.
   let passes = 0;
   // Plain ops give ∇x without the weight gradients that fused layer ops compute eagerly (faster, and
-  // the only way on wasm, which lacks Conv2DBackpropFilter); `apply` covers unsupported topologies.
-  const own = new KappaControl();
-  const plain = plainForward(r.model, own);
-  const control = plain ? own : r.control;
-  const forward = plain ?? ((x: tf.Tensor) => r.model.apply(x, { training: false }) as tf.Tensor);
+  // the only way on wasm, which lacks Conv2DBackpropFilter).
+  const control = new KappaControl();
+  const forward = plainForward(r.model, control);
+  if (!forward) {
+    throw new Error('classifierFromRetrofit: the graph is not one the plain forward pass supports (a layer used twice, a branch merged other than by Add, or an unsupported layer)');
+  }
   const setKappa = () => {
     control.setBackward(backward);
     if (typeof kappa === 'number') control.setKappa(kappa);
     else control.setRandomized(kappa.randomized.b, (kappa.randomized.seed + passes++) >>> 0);
   };
-  const pass = plainCandidatePass(r.model, own);
+  const pass = plainCandidatePass(r.model, control);
   return {
     kappa,
     numClasses: outShape[1],

@@ -14,6 +14,8 @@ export interface SweepPoint {
   rho: Record<string, number>;
   /** Adversarial accuracy per column (should be ≈ 0: the minimal perturbation fools nearly all). */
   accuracy: Record<string, number>;
+  /** Fool rate per column (fool-rate.ts): ρ is only meaningful where it is ≈ 1. */
+  foolRate: Record<string, number>;
 }
 
 export async function kappaSweep(
@@ -30,5 +32,6 @@ export async function kappaSweep(
     clean: row.clean,
     rho: Object.fromEntries(Object.entries(row.cells).map(([k, c]) => [k, c.rho])),
     accuracy: Object.fromEntries(Object.entries(row.cells).map(([k, c]) => [k, c.accuracy])),
+    foolRate: Object.fromEntries(Object.entries(row.cells).map(([k, c]) => [k, c.foolRate])),
   }));
 }

@@ -51,6 +51,23 @@ describe.each(['cpu', 'wasm'])('pre-activation probe on %s', (backend) => {
     model.dispose();
     r.model.dispose();
   });
+
+  it('owns its κ: the model\'s shared control is never set, and the layers keep running at the model\'s own κ', async () => {
+    const model = tinyModel();
+    const r = await retrofit(model, 0.3);
+    const probe = preActivationProbe(r);
+    const x = tf.tensor2d([X]);
+    const at05 = await probe(x, 0.5);
+    close(at05[1].z, [-0.5, 0.1]);
+    expect(r.control.kappa).toBe(0.3);
+    // The layers still run at the model's κ = 0.3 (ΣJ = 5.5, z₂ = (0, 0.6)), not at the probe's 0.5.
+    const y = r.model.predict(x) as tf.Tensor;
+    close(await y.data(), [0, 0.6]);
+    y.dispose();
+    tf.dispose(x);
+    model.dispose();
+    r.model.dispose();
+  });
 });
 
 describe('pre-activation statistics', () => {

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { kappaF32 } from '../op/jump-relu';
+import { KappaControl } from '../retrofit/kappa-control';
+import { plainPreActivations } from '../retrofit/plain-forward';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 
 export interface LayerPreActivations {
@@ -13,21 +15,28 @@ export interface LayerPreActivations {
 }
 
 /**
- * A probe reading every JumpReLU layer's input at a fixed κ (one more model over the same layers and
- * weights, built once; it owns no tensors of its own).
+ * Every JumpReLU layer's input on x at a fixed κ, in the model's layer order: a plain forward pass with its
+ * own κ (a fresh KappaControl per pass), so it never sets the model's shared control and may run beside
+ * any other view of the model. The caller disposes the tensors.
  */
+export function preActivationTensors(r: RetrofittedModel, x: tf.Tensor, kappa: number): { layer: string; z: tf.Tensor }[] {
+  if (!r.jumpLayers.length) throw new Error('preActivationProbe: the model has no JumpReLU layer');
+  const pass = plainPreActivations(r.model, new KappaControl(kappa));
+  if (!pass) throw new Error('preActivationProbe: the model has a layer the plain forward pass does not support');
+  const taps = pass(x);
+  return r.jumpLayers.map((layer) => ({ layer, z: taps.get(layer)! }));
+}
+
+/** A probe reading every JumpReLU layer's input at a fixed κ, as numbers. */
 export function preActivationProbe(r: RetrofittedModel): (x: tf.Tensor, kappa: number) => Promise<LayerPreActivations[]> {
   if (!r.jumpLayers.length) throw new Error('preActivationProbe: the model has no JumpReLU layer');
-  const inputs = r.jumpLayers.map((name) => r.model.getLayer(name).input as tf.SymbolicTensor);
-  const probe = tf.model({ inputs: r.model.inputs, outputs: inputs });
   return async (x, kappa) => {
-    r.control.setKappa(kappa);
-    const zs = tf.tidy(() => [probe.predict(x) as tf.Tensor | tf.Tensor[]].flat());
+    const zs = preActivationTensors(r, x, kappa);
     try {
-      const data = await Promise.all(zs.map((z) => z.data() as Promise<Float32Array>));
-      return r.jumpLayers.map((layer, i) => ({ layer, z: data[i] }));
+      const data = await Promise.all(zs.map(({ z }) => z.data() as Promise<Float32Array>));
+      return zs.map(({ layer }, i) => ({ layer, z: data[i] }));
     } finally {
-      tf.dispose(zs);
+      tf.dispose(zs.map(({ z }) => z));
     }
   };
 }

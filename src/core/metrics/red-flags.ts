@@ -12,6 +12,7 @@ import type { Distance } from '../attacks/types';
 import type { Classifier } from '../models/classifier';
 import type { RetrofittedModel } from '../retrofit/retrofit';
 import type { PerImageOutcome } from './best-of';
+import { preActivationTensors } from './pre-activations';
 
 export interface RedFlag<V> {
   flagged: boolean;
@@ -166,18 +167,14 @@ export async function zeroGradients(classifier: Classifier, x: tf.Tensor4D, labe
 export async function silencedUnits(r: RetrofittedModel, kappa: number, x: tf.Tensor4D): Promise<RedFlag<Record<string, number>>> {
   const value: Record<string, number> = {};
   if (r.jumpLayers.length === 0) return { flagged: false, value, explanation: 'The model has no JumpReLU layers.' };
-  const probe = tf.model({ inputs: r.model.inputs, outputs: r.jumpLayers.map((name) => r.model.getLayer(name).input as tf.SymbolicTensor) });
-  const previous = r.control.kappa;
-  r.control.setKappa(kappa);
+  // The layers' inputs at this κ from a pass with its own κ: the model's shared control is never set.
+  const zs = preActivationTensors(r, x, kappa);
   try {
-    const shares = tf.tidy(() => {
-      const z = probe.predict(x) as tf.Tensor | tf.Tensor[];
-      return (Array.isArray(z) ? z : [z]).map((t) => tf.mean(tf.cast(tf.logicalAnd(tf.greater(t, 0), tf.lessEqual(t, kappa)), 'float32')));
-    });
+    const shares = tf.tidy(() => zs.map(({ z }) => tf.mean(tf.cast(tf.logicalAnd(tf.greater(z, 0), tf.lessEqual(z, kappa)), 'float32'))));
     const numbers = await Promise.all(shares.map(async (s) => (await take(s))[0]));
     r.jumpLayers.forEach((name, i) => (value[name] = numbers[i]));
   } finally {
-    r.control.setKappa(previous);
+    tf.dispose(zs.map(({ z }) => z));
   }
   const worst = Object.entries(value).sort((a, b) => b[1] - a[1])[0];
   const flagged = worst[1] > SILENCED_FLAG;

@@ -41,13 +41,10 @@ export interface RobustnessTable {
 }
 
 function cell(r: AttackSetResult, accuracyOn = r.accuracy): TableCell {
-  const attacked = r.count - r.skipped.reduce((a, v) => a + v, 0);
-  let fooled = 0;
-  for (let i = 0; i < r.count; i++) if (r.success[i] && !r.skipped[i]) fooled++;
   return {
     accuracy: accuracyOn,
     rho: r.rho,
-    foolRate: attacked ? fooled / attacked : NaN,
+    foolRate: r.foolRate,
     meanIterations: r.iterations.reduce((a, v) => a + v, 0) / Math.max(1, r.count),
   };
 }

@@ -1,16 +1,11 @@
 /**
- * The card of a user's model, generated from what is known: its layers and parameters, the input scaling
- * the user chose, and its clean accuracy per κ measured here on the test shard. κ = 0 comes first: it is
- * the quick check that the scaling is right (a model fed wrongly scaled inputs scores near chance).
+ * The card of a user's model in the shipped cards' shape, its id, κ range and the near-chance warning.
+ * The measuring (clean accuracy per κ on the test shard) is metrics/user-model-card.ts: the core's models
+ * do not import its metrics.
  */
 import type { DatasetName } from '../data/manifest';
-import type { Shard } from '../data/shard';
-import { accuracyOver, shardSource } from '../metrics/accuracy';
-import { classifierFromRetrofit } from '../metrics/classifier-from-retrofit';
 import type { ModelCard, UserModelCard } from './card';
-import type { UserModel } from './user-model';
-import { INPUT_SCALING_LABELS, UserModelError, type InputScaling } from './user-model-input';
-import { scalingNormalization } from './user-normalization';
+import type { InputScaling } from './user-model-input';
 
 /** κ values the card measures, per data set: the shipped models' slider ranges (inputs at unit scale). */
 export const USER_KAPPA_GRID: Record<DatasetName, number[]> = {
@@ -73,39 +68,4 @@ export function nearChanceWarning(accuracy: number, count: number, classes: numb
   const chance = 1 / classes;
   if (!(accuracy < NEAR_CHANCE_FACTOR * chance)) return null;
   return `clean accuracy at κ = 0 is ${(100 * accuracy).toFixed(1)} % on ${count} test images, near chance (${(100 * chance).toFixed(0)} %): is the normalisation right?`;
-}
-
-export interface MeasureOptions {
-  count?: number;
-  kappas?: number[];
-  signal?: AbortSignal;
-  onProgress?: (p: { done: number; total: number }) => void;
-}
-
-/** Measures `user` on the first `count` images of `shard` at each κ and returns its card. */
-export async function userModelCard(user: UserModel, name: string, shard: Shard, scaling: InputScaling,
-  options: MeasureOptions = {}): Promise<UserModelCard> {
-  if (shard.manifest.dataset !== user.dataset) {
-    throw new UserModelError(`the model takes ${user.dataset} inputs, the test shard is ${shard.manifest.dataset}`, 'dataset');
-  }
-  const normalization = scalingNormalization(scaling, user.dataset, user.declaredScaling);
-  const kappas = options.kappas ?? USER_KAPPA_GRID[user.dataset];
-  const source = shardSource(shard, normalization, options.count ?? USER_CARD_IMAGES);
-  const accuracyByKappa: UserModelCard['evaluation']['accuracyByKappa'] = [];
-  for (const kappa of kappas) {
-    const classifier = classifierFromRetrofit(user.net, normalization, kappa);
-    const { accuracy } = await accuracyOver(classifier, source, { signal: options.signal });
-    accuracyByKappa.push({ kappa, accuracy });
-    options.onProgress?.({ done: accuracyByKappa.length, total: kappas.length });
-  }
-  const atZero = accuracyByKappa.find((a) => a.kappa === 0);
-  const nearChance = atZero ? nearChanceWarning(atZero.accuracy, source.count, shard.manifest.classNames.length) : null;
-  const warnings = [...user.warnings, ...(nearChance ? [nearChance] : [])];
-  return {
-    userSupplied: true, name, checksum: user.checksum, dataset: user.dataset, parameters: user.parameters,
-    layers: user.layers, softmaxRemoved: user.softmaxRemoved, scaling, scalingLabel: INPUT_SCALING_LABELS[scaling],
-    declaredScaling: user.declaredScaling, normalization, evaluation: { count: source.count, accuracyByKappa },
-    warning: warnings.length ? warnings.join('; ') : null,
-    files: user.files,
-  };
 }

@@ -25,7 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EXACT_BACKWARD, type JumpReluBackward } from '../op/gradient-mode';
-import { gatherRows } from '../attacks/batch';
+import { gatherRows } from '../op/rows';
 import { jumpRelu, jumpReluGrad } from '../op/jump-relu';
 import { pooledConvInputGrad, pooledConvInputGradAvailable } from '../op/pooled-conv-input-grad';
 import { axisPadding, conv2dInputGrad, convInputGradient, depthwiseConv2dInputGrad, depthwiseInputGradient, isUnitDilation } from './conv2d-input-grad';
@@ -112,10 +112,14 @@ const derivative = (x: tf.Tensor, kappa: number, backward: JumpReluBackward): tf
 
 const IDENTITY: Op = { differentiable: true, run: (x) => ({ y: x, back: (g) => g }) };
 
-function thresholdOp(control: KappaControl): Op {
+/** Reads a JumpReLU layer's input (its pre-activations z) during a pass. */
+type Tap = (layer: string, z: tf.Tensor) => void;
+
+function thresholdOp(control: KappaControl, tap?: (z: tf.Tensor) => void): Op {
   return {
     differentiable: true,
     run: (x) => {
+      tap?.(x);
       const k = control.draw();
       const backward = control.backward;
       return { y: jumpRelu(x, k, backward), back: (g, sweep) => masked(g, derivative(sweep.sub(x), k, backward)), saved: [x] };
@@ -206,10 +210,10 @@ function affineOp(linear: (x: tf.Tensor) => tf.Tensor, back: ((g: Cotangent, inp
   };
 }
 
-function opFor(layer: tf.layers.Layer, control: KappaControl): Op | null {
+function opFor(layer: tf.layers.Layer, control: KappaControl, tap?: Tap): Op | null {
   const cfg = layer.getConfig() as Cfg;
   const cls = layer.getClassName();
-  if (layer instanceof JumpReLU) return thresholdOp(control);
+  if (layer instanceof JumpReLU) return thresholdOp(control, tap && ((z) => tap(layer.name, z)));
   if (cls === 'InputLayer' || cls === 'Dropout' || cls === 'SpatialDropout2D' || cls === 'GaussianNoise') return IDENTITY;
   if (cls === 'Flatten') {
     return { differentiable: true, run: (x) => ({ y: tf.reshape(x, [x.shape[0], -1]), back: (g, sweep) => { const d = dense(g, sweep); return tf.reshape(d, [d.shape[0], ...x.shape.slice(1)]); } }) };
@@ -321,7 +325,7 @@ interface Graph {
 }
 
 /** The model's graph, or null if some layer is not supported (or is used more than once). */
-function graphOf(model: tf.LayersModel, control: KappaControl): Graph | null {
+function graphOf(model: tf.LayersModel, control: KappaControl, tap?: Tap): Graph | null {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return null;
   const index = new Map<string, number>([[model.inputs[0].sourceLayer.name, -1]]);
   const nodes: Graph['nodes'] = [];
@@ -336,7 +340,7 @@ function graphOf(model: tf.LayersModel, control: KappaControl): Graph | null {
       if (inputs.length < 2) return null;
       nodes.push({ op: 'add', inputs });
     } else {
-      const op = opFor(layer, control);
+      const op = opFor(layer, control, tap);
       if (!op || inputs.length !== 1) return null;
       nodes.push({ op, inputs: [inputs[0]] });
     }
@@ -398,6 +402,21 @@ export function plainForward(model: tf.LayersModel, control: KappaControl): ((x:
   const graph = graphOf(model, control);
   if (!graph) return null;
   return (x) => tf.tidy(() => runGraph(graph, x));
+}
+
+/**
+ * Every JumpReLU layer's input (its pre-activations z) on x, by layer name, from a plain forward pass at
+ * `control`'s κ; null if some layer is not supported. The caller owns (disposes) the tensors.
+ */
+export function plainPreActivations(model: tf.LayersModel, control: KappaControl): ((x: tf.Tensor) => Map<string, tf.Tensor>) | null {
+  let taps = new Map<string, tf.Tensor>();
+  const graph = graphOf(model, control, (layer, z) => taps.set(layer, tf.keep(tf.clone(z))));
+  if (!graph) return null;
+  return (x) => {
+    taps = new Map();
+    tf.tidy(() => { runGraph(graph, x); });
+    return taps;
+  };
 }
 
 /** The pass, or null if some op has no hand-written backward. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AdaptiveResult, AdaptiveSection } from '../../worker/protocol';
+import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
 import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });

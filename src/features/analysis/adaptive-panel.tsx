@@ -6,7 +6,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
-import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/protocol';
+import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/jobs';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import type { CsvValue } from './csv';
 
@@ -232,8 +232,8 @@ export function AdaptivePanel() {
         {randomized ? <p className="warn small">Randomized κ is on, but this suite attacks the fixed κ (EOT over random κ is not in the suite yet).</p> : null}
       </>}
       settings={<>
-        <ParamInput name="adaptiveN" label="images" min={1} max={1000} step={1} />
-        <ParamInput name="adaptiveQueries" label="Square queries per image" min={0} max={10000} step={1} />
+        <ParamInput name="adaptiveN" />
+        <ParamInput name="adaptiveQueries" />
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>

@@ -6,10 +6,10 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { chartLegend, downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
 import { ProgressBar } from '../../components/progress-bar';
-import { modelReady, selectReference } from '../../state/selectors';
+import { isBusy, modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
-import type { AnalysisParams } from '../../state/panels';
-import type { AnalysisKind, AnalysisResult } from '../../worker/protocol';
+import { ANALYSIS_SETTINGS, type AnalysisParams } from '../../state/panels';
+import type { AnalysisKind, AnalysisResult } from '../../worker/jobs';
 import { toCsv, type CsvValue } from './csv';
 import { figureCaption } from './figure-caption';
 
@@ -42,7 +42,7 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
   const cancel = useAppStore((s) => s.cancelAnalysis);
   const chartRef = useRef<HTMLDivElement>(null);
   const [exportError, setExportError] = useState<string | null>(null);
-  const busy = run.status === 'running' || run.status === 'cancelling';
+  const busy = isBusy(run.status);
 
   const modelName = useAppStore((s) => s.card?.name ?? s.modelId ?? '');
   // The figure a slide needs: title line (panel, model), what ran (attack, κ, n), then the chart — or the data
@@ -91,10 +91,13 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
   );
 }
 
-/** A labelled number box bound to one analysis setting (the URL carries it; the schema clamps links). */
-export function ParamInput<K extends keyof AnalysisParams>({ name, label, min, max, step, nullLabel }: {
-  name: K; label: string; min: number; max: number; step: number; nullLabel?: string;
-}) {
+/**
+ * A labelled number box bound to one analysis setting: label, range and step from the setting's spec in its
+ * contract (worker/jobs/<analysis>.ts), the same spec the link and the worker check against.
+ */
+export function ParamInput<K extends keyof AnalysisParams>({ name }: { name: K }) {
+  const { label, min = -Infinity, max = Infinity, step, kind, nullable } = ANALYSIS_SETTINGS[name];
+  const nullLabel = nullable ? 'paper' : undefined;
   const value = useAppStore((s) => s.analysisParams[name]) as number | null;
   const setParam = useAppStore((s) => s.setAnalysisParam);
   const [draft, setDraft] = useState<string | null>(null);
@@ -104,7 +107,7 @@ export function ParamInput<K extends keyof AnalysisParams>({ name, label, min, m
     if (t === '' && nullLabel) setParam(name, null as AnalysisParams[K]);
     else if (Number.isFinite(Number(t)) && t !== '') {
       const v = Math.min(max, Math.max(min, Number(t)));
-      setParam(name, (step >= 1 ? Math.round(v) : v) as AnalysisParams[K]);
+      setParam(name, (kind === 'integer' ? Math.round(v) : v) as AnalysisParams[K]);
     }
     setDraft(null);
   };

@@ -2,7 +2,7 @@
  * The subtitle of an exported figure: which attack ran, at which κ, on how many images — read from the
  * result itself (what ran, not the settings now on screen).
  */
-import type { AnalysisResult } from '../../worker/protocol';
+import type { AnalysisResult } from '../../worker/jobs';
 
 const ks = (kappas: number[]) => (kappas.length > 4 ? `${kappas[0]}…${kappas[kappas.length - 1]}` : kappas.join(', '));
 

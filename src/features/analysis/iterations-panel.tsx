@@ -25,8 +25,8 @@ export function IterationsPanel() {
       explain={<>Each IFGSM step moves still-correct images by ε = {String(epsilon)} along the gradient sign; the curve is the accuracy left after t
         steps. A retrofitted model needs more steps to be fooled.</>}
       settings={<>
-        <ParamInput name="iterN" label="images" min={10} max={1000} step={1} />
-        <ParamInput name="iterSteps" label="steps" min={1} max={1000} step={1} />
+        <ParamInput name="iterN" />
+        <ParamInput name="iterSteps" />
       </>}>
       {result ? (
         <div className="chart" data-testid="iterations-chart">

@@ -7,7 +7,7 @@
  * after every BN, κ = 0.07) but a far larger network, and `name` says so wherever the rows are shown. The
  * MobileNetV2 rows (Tables 1d, 2d, κ = 0.06) are the paper's full-width network; ours is at width 0.5.
  */
-import type { ColumnKey } from '../../worker/protocol';
+import type { ColumnKey } from '../../worker/jobs';
 
 export interface PaperRow {
   kappa: number;

@@ -6,7 +6,7 @@
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
-import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/protocol';
+import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/jobs';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { paperNumbersFor, type PaperModelNumbers, type PaperRow } from './paper-numbers';
 
@@ -81,8 +81,8 @@ export function TablePanel() {
       explain={<>The paper's protocol (ε = {String(epsilon)}, {String(steps)} steps) at κ = 0 and the current κ. Our models
         and sample are not the paper's: compare directions and ratios, not digits. Hover a cell for the fool rate.</>}
       settings={<>
-        <ParamInput name="tableN" label="images" min={10} max={1000} step={1} />
-        <ParamInput name="tableTrSteps" label="Trust Region steps (0 = skip; paper 1000, slow)" min={0} max={2000} step={1} />
+        <ParamInput name="tableN" />
+        <ParamInput name="tableTrSteps" />
       </>}
       reference={<ReferenceNote>{reference ? <>Rows marked “reference” come from <code>npm run reproduce</code> (n={reference.count}, {reference.backend}).</> : null}</ReferenceNote>}>
       {result ? (

@@ -27,10 +27,10 @@ export function TradeoffPanel() {
         the real forward pass), each perturbation shrunk to the boundary. The gap between the two lines is robustness that only the
         exact gradients see — gradient masking, not a moved boundary. Click the chart to set κ there.</>}
       settings={<>
-        <ParamInput name="tradeoffRhoN" label="images for ρ" min={10} max={1000} step={1} />
-        <ParamInput name="tradeoffCleanN" label="images for accuracy" min={100} max={8000} step={1} />
-        <ParamInput name="tradeoffMax" label="κ max" min={0.01} max={100} step={0.05} nullLabel="paper" />
-        <ParamInput name="tradeoffStep" label="κ step" min={0.01} max={10} step={0.05} nullLabel="paper" />
+        <ParamInput name="tradeoffRhoN" />
+        <ParamInput name="tradeoffCleanN" />
+        <ParamInput name="tradeoffMax" />
+        <ParamInput name="tradeoffStep" />
       </>}
       reference={<ReferenceNote>Reference results (npm run reproduce) are in the robustness table.</ReferenceNote>}>
       {result ? (

@@ -77,8 +77,8 @@ export function TransferPanel() {
         reports them “unidirectional”: crafted at low κ they still fool high κ, crafted at high κ they fail at low κ. The sentence under
         the matrix says whether this run agrees.</>}
       settings={<>
-        <ParamInput name="transferN" label="images" min={10} max={1000} step={1} />
-        <ParamInput name="transferSteps" label="IFGSM steps" min={1} max={1000} step={1} />
+        <ParamInput name="transferN" />
+        <ParamInput name="transferSteps" />
       </>}>
       {result ? (
         <>

@@ -25,8 +25,8 @@ export function TunerPanel() {
         before the first κ that loses more than the budget against κ = 0, measured on the validation split — the last images of the
         test shard, which the other analysis panels never use. (The κ slider's “all test images” accuracy does include them.)</>}
       settings={<>
-        <ParamInput name="tuneBudget" label="accuracy budget (points lost vs κ = 0)" min={0} max={100} step={0.05} />
-        <ParamInput name="tuneRhoN" label="images for ρ" min={10} max={1000} step={1} />
+        <ParamInput name="tuneBudget" />
+        <ParamInput name="tuneRhoN" />
       </>}>
       {result ? (
         <div data-testid="tuner-result">

@@ -5,7 +5,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { PixelImage } from '../../components/pixel-image';
 import { attackParamsFor } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import type { GradientMode, ParamSpec, ParamValue, ThreatModel } from '../../worker/protocol';
+import type { GradientMode, ParamSpec, ParamValue, ThreatModel } from '../../worker/jobs';
 import { AttackResultView } from './attack-result';
 
 const GRADIENT_MODES: { mode: GradientMode; label: string; doc: string }[] = [

@@ -7,7 +7,7 @@ import { downloadBlob, pixelsToPng } from '../../components/export';
 import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
 import { reveal } from '../../components/reveal';
 import { useAppStore } from '../../state/react';
-import type { AttackPairResult, AttackSide, Prediction, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, Prediction, SideNumbers } from '../../worker/jobs';
 import { attackHeadline, modeName } from './headline';
 
 const IMG = 168;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, AttackSide, SideNumbers } from '../../worker/jobs';
 import { attackHeadline, type HeadlineContext } from './headline';
 
 const ctx = (label: string, kind: HeadlineContext['kind'] = 'minimization'): HeadlineContext =>

@@ -5,7 +5,7 @@
  * sides, so its headline says which model the budget fooled. A run that fooled neither model says so
  * (it is not a defence win). A targeted run names its target. Pure, so every case is unit-tested.
  */
-import type { AttackPairResult, GradientMode, SideNumbers } from '../../worker/protocol';
+import type { AttackPairResult, GradientMode, SideNumbers } from '../../worker/jobs';
 
 export function modeName(mode: GradientMode, tau: number): string {
   return mode === 'smoothed' ? `smoothed gradients (τ = ${tau})` : `${mode} gradients`;

@@ -2,7 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { backendStatus } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
-import type { BackendName } from '../../worker/protocol';
+import type { BackendName } from '../../worker/jobs';
 
 const CHOICES: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 

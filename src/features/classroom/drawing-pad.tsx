@@ -4,7 +4,7 @@
  * RGBA pixels to `onDraw` at most once per animation frame, so the prediction follows the pen.
  */
 import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'react';
-import type { OwnImage } from '../../worker/protocol';
+import type { OwnImage } from '../../worker/jobs';
 
 const SIDE = 280;
 /** Pen width in pad pixels: about MNIST's stroke once the digit is scaled into its 20-pixel box. */

@@ -4,7 +4,7 @@
  * too; units between 0 and κ are the ones the jump silences. Moves with the κ slider.
  */
 import { useAppStore } from '../../state/react';
-import type { PreActivationStats } from '../../worker/protocol';
+import type { PreActivationStats } from '../../worker/jobs';
 
 const W = 300;
 const H = 70;

@@ -9,7 +9,7 @@ import { PixelImage } from '../../components/pixel-image';
 import { decodeImage, MAX_UPLOAD_BYTES } from '../../lib/decode-image';
 import { useAppStore } from '../../state/react';
 import { shown } from '../../state/shown-text';
-import type { OwnImage, Prediction } from '../../worker/protocol';
+import type { OwnImage, Prediction } from '../../worker/jobs';
 import { DrawingPad } from './drawing-pad';
 
 function Reading({ p, names, who }: { p: Prediction; names: string[]; who: string }) {

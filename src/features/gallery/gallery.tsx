@@ -7,7 +7,7 @@ import { PixelImage } from '../../components/pixel-image';
 import { reveal } from '../../components/reveal';
 import { useAppStore } from '../../state/react';
 import { selectCurrentEval, selectCurrentPartial, selectLatestEval } from '../../state/selectors';
-import type { GalleryPrediction } from '../../worker/protocol';
+import type { GalleryPrediction } from '../../worker/jobs';
 import { columnsOf, rovingTarget } from './roving-grid';
 
 /**

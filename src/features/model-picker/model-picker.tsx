@@ -2,9 +2,9 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
-import { loadStatus } from '../../state/selectors';
+import { loadStatus, ownModelStatus } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
-import type { ModelIndexEntry } from '../../worker/protocol';
+import type { ModelIndexEntry } from '../../worker/jobs';
 import { OwnModelCard, OwnModelPanel } from './own-model-panel';
 
 /** The Dataset select's entry for a user's own model (not a data set: the model says which it takes). */
@@ -28,7 +28,7 @@ export function ModelPicker() {
   const retryLoad = useAppStore((s) => s.loadModel);
   const current = models.find((m) => m.id === modelId);
   const ownLoaded = useAppStore((s) => s.card?.user !== undefined && s.card.id === s.modelId);
-  const ownFailed = useAppStore((s) => s.own.status === 'error');
+  const ownFailed = useAppStore((s) => ownModelStatus(s).status === 'error');
   const linked = useAppStore((s) => s.own.linked !== null);
   // A link made with someone's own model opens this entry: the recipient is asked for the same files.
   const [ownOpen, setOwnOpen] = useState(linked);

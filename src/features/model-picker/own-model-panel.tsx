@@ -9,6 +9,7 @@ import { useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ProgressBar } from '../../components/progress-bar';
 import { useAppStore } from '../../state/react';
+import { isBusy, ownModelStatus } from '../../state/selectors';
 import { scrub } from '../../state/shown-text';
 import { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, shown, type InputScaling, type UserModelFile } from '../../state/slices/own-model-slice';
 
@@ -33,19 +34,19 @@ function nameOf(files: UserModelFile[]): string {
 
 export function OwnModelPanel() {
   const own = useAppStore(useShallow((s) => ({
-    status: s.own.status, error: s.own.error, scaling: s.own.scaling ?? s.card?.user?.scaling ?? 'paper',
+    ...ownModelStatus(s), scaling: s.own.scaling ?? s.card?.user?.scaling ?? 'paper',
     declared: (s.card?.user?.declaredScaling ?? null) !== null, kept: s.own.kept, keptEarlier: s.own.keptEarlier, linked: s.own.linked,
     unreadable: s.own.keptUnreadable,
   })));
   const checksum = useAppStore((s) => s.card?.user?.checksum ?? null);
-  const progress = useAppStore((s) => (s.jobs.loadOwn.status === 'running' ? s.jobs.loadOwn.progress : null));
+  const progress = useAppStore((s) => (s.jobs.loadOwn.status === 'running' && ownModelStatus(s).status === 'loading' ? s.jobs.loadOwn.progress : null));
   const actions = useAppStore(useShallow((s) => ({
     openFiles: s.openOwnFiles, openUrl: s.openOwnUrl, setScaling: s.setOwnScaling, keep: s.keepOwnModel,
     forget: s.forgetOwnModel, openKept: s.openKeptModel, clearKept: s.clearKeptModel,
   })));
   const [url, setUrl] = useState('');
   const [over, setOver] = useState(false);
-  const busy = own.status === 'fetching' || own.status === 'loading';
+  const busy = useAppStore((s) => isBusy(s.jobs.loadOwn.status));
 
   const give = async (list: FileList | File[] | null) => {
     if (!list?.length) return;

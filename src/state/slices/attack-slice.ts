@@ -51,7 +51,7 @@ export const createAttackSlice: SliceCreator<AttackSlice> = (set, get) => ({
     if (s.selectedImage === null && !own) return;
     s.resetJob('attack');
     if (!modelReady(s) || !s.modelId) {
-      set((st) => ({ jobs: { ...st.jobs, attack: { ...st.jobs.attack, status: 'error', error: 'Load a model and pick an image first.' } } }));
+      void s.runLocal('attack', () => Promise.reject(new Error('Load a model and pick an image first.')));
       return;
     }
     void s.runJob('attack', {

@@ -1,4 +1,4 @@
-import type { KappaChoice } from '../../worker/protocol';
+import type { KappaChoice } from '../../worker/jobs';
 import { currentSetting, evalKey, modelReady } from '../selectors';
 import { FULL_SHARD, type EvaluationSlice, type SliceCreator } from '../app-state';
 import { defaultUrlState } from '../url-schema';

@@ -1,4 +1,4 @@
-import type { LoadedModelInfo } from '../../worker/protocol';
+import type { LoadedModelInfo } from '../../worker/jobs';
 import { kappaAdjustedNotice } from '../kappa-notice';
 import { clampKappa } from './kappa-slice';
 import type { AppState, ModelSlice, SliceCreator } from '../app-state';
@@ -20,7 +20,7 @@ export function applyLoaded(get: () => AppState, set: Set, info: LoadedModelInfo
   void get().evaluate();
   get().refreshClassroom();
   // A user's own model has no reproduction results (public/reference holds the shipped models' only).
-  if (user) set((s) => ({ jobs: { ...s.jobs, reference: { id: 0, status: 'done', progress: null, error: null, result: { modelId: id, data: null } } } }));
+  if (user) void get().runLocal('reference', async () => ({ modelId: id, data: null }));
   else if (get().jobs.reference.result?.modelId !== id) void get().runJob('reference', { modelId: id });
 }
 
@@ -47,7 +47,7 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
     // The worker keeps its model until the new one is ready (runners.ts `load`); if the new one fails, the
     // page goes back to the one that still works instead of showing an error in its place.
     const before = get();
-    const previous = before.jobs.load.status === 'done' && before.card && before.card.id !== id
+    const previous = before.jobs.load.status === 'done' && before.card && before.dataset && before.card.id !== id
       ? { modelId: before.card.id, card: before.card, dataset: before.dataset, gallery: before.gallery } : null;
     set({ gallery: [] });
     const info = await get().runJob('load', { modelId: id });
@@ -56,7 +56,10 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set, get) => ({
       // Only our own failure: a superseded or cancelled load leaves the newer state alone.
       if (!previous || jobs.load.status !== 'error' || modelId !== id) return;
       get().addNotice(`Could not load the model ${id} (${jobs.load.error}); still showing ${previous.modelId}.`, 'error');
-      set((s) => ({ ...previous, pendingKappa: null, jobs: { ...s.jobs, load: { ...s.jobs.load, status: 'done', error: null } } }));
+      set({ ...previous, pendingKappa: null });
+      // The worker still holds it (it swaps only a model that loaded): the load job ends with it, answered here.
+      const { card, dataset, gallery } = previous;
+      void get().runLocal('load', async () => ({ card, dataset, gallery }));
       return;
     }
     applyLoaded(get, set, info);

@@ -14,16 +14,18 @@ import { fetchUserModelFiles } from '../../core/models/user-model-source';
 import { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, type InputScaling, type UserModelFile } from '../../core/models/user-model-input';
 import { pageConnectPolicy } from '../../lib/connect-policy';
 import { clearUnreadable, forgetKept, keepModel, readKept, watchKept, type KeptRead } from '../../lib/kept-model';
+import { FETCHING_FILES } from '../selectors';
 import { shown } from '../shown-text';
 import { quote } from '../url-schema';
 import { applyLoaded } from './model-slice';
+import type { LoadedModelInfo } from '../../worker/jobs';
 import type { OwnModelSlice, OwnModelState, SliceCreator } from '../app-state';
 
 export { INPUT_SCALING_LABELS, USER_MODEL_MAX_BYTES, shown };
 export type { InputScaling, UserModelFile };
 
 export const OWN_MODEL_INITIAL: OwnModelState = {
-  status: 'idle', name: null, files: null, scaling: null, error: null, kept: false, keptEarlier: null, keptUnreadable: null, linked: null,
+  name: null, files: null, scaling: null, kept: false, keptEarlier: null, keptUnreadable: null, linked: null,
 };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -31,27 +33,35 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 export const createOwnModelSlice: SliceCreator<OwnModelSlice> = (set, get) => {
   const patch = (p: Partial<OwnModelState>) => set((s) => ({ own: { ...s.own, ...p } }));
 
-  /** Runs the loadOwn job on the files held, then makes the model the page's. */
-  const load = async (): Promise<void> => {
-    const { files, name, scaling, linked } = get().own;
-    if (!files || !name) return;
-    patch({ status: 'loading', error: null });
-    const info = await get().runJob('loadOwn', { files, name, scaling });
-    const job = get().jobs.loadOwn;
+  /**
+   * Runs the loadOwn job (on the files held, or on those `fetchFiles` brings first, within the same job),
+   * then makes the model the page's. Where loading stands is the job's state (selectors.ts `ownModelStatus`).
+   */
+  const load = async (fetchFiles?: { name: string; files(): Promise<UserModelFile[]> }): Promise<LoadedModelInfo | undefined> => {
+    if (!fetchFiles && (!get().own.files || !get().own.name)) return undefined;
+    const info = await get().runLocal('loadOwn', async ({ id, worker, onProgress }) => {
+      if (fetchFiles) {
+        onProgress({ done: 0, total: 1, label: FETCHING_FILES });
+        patch({ files: await fetchFiles.files(), name: shown(fetchFiles.name), scaling: null, kept: false });
+      }
+      if (!worker) throw new Error('The compute worker is not running.');
+      const { files, name, scaling } = get().own;
+      return worker.run(id, 'loadOwn', { files: files!, name: name!, scaling }, onProgress);
+    });
     if (!info) {
       // The model shown is still the one loaded before: so is its scaling.
-      const scaling = get().card?.user?.scaling ?? null;
-      if (job.status === 'error') patch({ status: 'error', error: job.error, scaling });
-      else if (get().own.status === 'loading') patch({ status: 'idle', scaling });
-      return;
+      patch({ scaling: get().card?.user?.scaling ?? null });
+      return undefined;
     }
     const user = info.card.user!;
-    patch({ status: 'ready', scaling: user.scaling });
+    patch({ scaling: user.scaling });
+    const { linked } = get().own;
     // A link's κ applies once the recipient has loaded the files the link was made with.
     const fromLink = linked && linked.checksum === user.checksum && linked.kappa !== null ? linked.kappa : null;
     set({ modelId: info.card.id, ...(fromLink !== null ? { pendingKappa: fromLink } : {}) });
     get().resetJob('attack');
     applyLoaded(get, set, info);
+    return info;
   };
 
   /** The checksum of the files this tab marked "Kept" (they stay so while the record is theirs). */
@@ -92,13 +102,9 @@ export const createOwnModelSlice: SliceCreator<OwnModelSlice> = (set, get) => {
       await load();
     },
     openOwnUrl: async (url) => {
-      patch({ status: 'fetching', error: null });
       const policy = pageConnectPolicy();
       try {
-        const files = await fetchUserModelFiles(url, fetch, USER_MODEL_MAX_BYTES, policy);
-        await get().openOwnFiles(files, url);
-      } catch (e) {
-        patch({ status: 'error', error: message(e) });
+        await load({ name: url, files: () => fetchUserModelFiles(url, fetch, USER_MODEL_MAX_BYTES, policy) });
       } finally {
         policy?.close();
       }
@@ -107,7 +113,7 @@ export const createOwnModelSlice: SliceCreator<OwnModelSlice> = (set, get) => {
       patch({ scaling });
       await load();
     },
-    reloadOwnModel: load,
+    reloadOwnModel: async () => { await load(); },
     keepOwnModel: async () => {
       const { files, name, scaling } = get().own;
       const user = get().card?.user;
@@ -163,9 +169,8 @@ export const createOwnModelSlice: SliceCreator<OwnModelSlice> = (set, get) => {
       }
       const { model } = read;
       patch({ files: model.files, name: shown(model.name), scaling: model.scaling, kept: false });
-      await load();
-      const user = get().card?.user;
-      if (get().own.status !== 'ready' || !user) return;
+      const user = (await load())?.card.user;
+      if (!user) return;
       if (user.checksum === model.checksum) {
         keptChecksum = model.checksum;
         patch({ kept: true });

@@ -1,5 +1,5 @@
 import { backendNotices as choiceNotices } from '../../core/backend/fallback-notice';
-import type { BackendInfo } from '../../worker/protocol';
+import type { BackendInfo } from '../../worker/jobs';
 import type { AppState, SliceCreator, UiSlice } from '../app-state';
 
 /**

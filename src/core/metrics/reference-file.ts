@@ -1,12 +1,66 @@
 /**
- * Reads the reproduction command's output (scripts/reproduce.ts → public/reference/<model-id>.json) into
- * the shape the panels show. The file is validated, not trusted: a missing file is "no reference", a
+ * The reference-file format, once: what the reproduction command writes (scripts/reproduce.ts →
+ * public/reference/<model-id>.json, typed `ReferenceFile`), the schema that reads it back, and the shape
+ * the panels show (`ReferenceResults`). The file is validated, not trusted: a missing file is "no reference", a
  * malformed one, one written for another model, or one with an accuracy or rate outside [0, 1] is an error
  * naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of,
  * red flags) is read when present.
  */
 import { z } from 'zod';
-import type { ReferenceResults, ReferenceRow } from './protocol';
+import type { DatasetName } from '../data/manifest';
+import type { AdaptiveSection } from './adaptive-suite';
+import type { ColumnKey, TableProtocol } from './paper-protocol';
+import type { TableCell, TableRow } from './robustness-table';
+
+/** What `npm run reproduce` writes; the schema below reads every file of this type (checked at compile time). */
+export interface ReferenceFile {
+  version: 1;
+  model: string;
+  dataset: DatasetName;
+  count: number;
+  seed: number;
+  clip: 'paper' | 'pixel';
+  backend: string;
+  shard: string;
+  protocol: TableProtocol;
+  whiteBox: TableRow[];
+  grayBox: TableRow[];
+  seconds: number;
+  /** "Is the defence real?" per κ (reproduce --adaptive). */
+  adaptive?: AdaptiveSection[];
+}
+
+/** A reference file as the panels show it. */
+export interface ReferenceRow { kappa: number; randomized: boolean; clean: number; cells: Partial<Record<ColumnKey, TableCell>> }
+export interface ReferenceResults {
+  model: string;
+  count: number;
+  seed: number;
+  backend: string;
+  whiteBox: ReferenceRow[];
+  grayBox: ReferenceRow[];
+  /** "Is the defence real?" per κ (reproduce --adaptive). */
+  adaptive?: AdaptiveReference[];
+}
+
+/** One cell of the adaptive section: an attack under one gradient mode (null: gradient-free); ρ raw and refined. */
+export interface AdaptiveReferenceCell {
+  gradientMode: string | null;
+  distance: 'l2' | 'linf' | null;
+  rho: number;
+  rhoRefined: number;
+  foolRate: number;
+  meanIterations: number;
+}
+
+export interface AdaptiveReference {
+  kappa: number;
+  count: number;
+  /** Keyed `<attack id>[+<gradient mode>]`. */
+  cells: Record<string, AdaptiveReferenceCell>;
+  bestOf: { rhoL2: number; rhoLinf: number; foolRate: number; robustAccuracy?: Record<'l2' | 'linf', { epsilons: number[]; accuracy: number[] }> };
+  redFlags: Record<string, { flagged: boolean; explanation: string }>;
+}
 
 /** Accuracies and rates; ρ = ‖Δ‖/‖x‖ is only non-negative. z.number() already refuses NaN and ±Infinity. */
 const fraction = z.number().min(0).max(1);
@@ -58,6 +112,10 @@ const file = z.object({
   grayBox: z.array(row).optional(),
   adaptive: z.array(adaptiveSection).optional(),
 });
+
+/** Every file reproduce writes is one the schema reads: a compile-time check that the two stay one format. */
+type Readable = ReferenceFile extends z.input<typeof file> ? true : never;
+export const REFERENCE_FILE_READABLE: Readable = true;
 
 const kappaNumber = (k: z.infer<typeof kappa>): number => (typeof k === 'number' ? k : k.randomized.b);
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReference } from './reference';
+import { parseReference } from './reference-file';
 
-const PUBLIC = join(import.meta.dirname, '../../public');
+const PUBLIC = join(import.meta.dirname, '../../../public');
 
 const cell = { accuracy: 0.5, rho: 0.2, foolRate: 0.5, meanIterations: 3 };
 
