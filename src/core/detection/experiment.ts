@@ -54,6 +54,8 @@ export interface LidDetectionResult {
   /** Feature names: 'input', the tapped layers, 'logits'. */
   taps: string[];
   k: number;
+  /** LID minibatch and split block. */
+  batch: number;
   /** Images attacked, classified correctly, fooled among those, used (whole minibatches). */
   attacked: number;
   correct: number;
@@ -175,7 +177,7 @@ export async function lidDetection(r: RetrofittedModel, normalization: Normaliza
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const toRows = (rows: Float64Array[]) => rows.map((row) => Array.from(row));
   return {
-    kappa, taps: probe.names, k, attacked, correct, fooled, used, indices, sigma,
+    kappa, taps: probe.names, k, batch, attacked, correct, fooled, used, indices, sigma,
     meanAdversarialL2: mean(advL2),
     meanNoiseL2: meanL2(noisy),
     features: { clean: toRows(features.clean), noisy: toRows(features.noisy), adversarial: toRows(features.adversarial) },
