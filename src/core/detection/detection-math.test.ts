@@ -46,7 +46,7 @@ describe('maximum-likelihood LID', () => {
     expect(mleLid({ data: [0, 1, 2, 4], count: 4 }, { data: [0], count: 1 }, 20)[0]).toBeCloseTo(3 / Math.log(8), 12);
   });
 
-  it.each([2, 5])('is ≈ %i on a %i-dimensional cube in 50-D, and higher for points off it', (d) => {
+  it.each([2, 5])('is ≈ d on a d = %i-dimensional cube in 50-D, and higher for points off it', (d) => {
     const ref = manifold(d, 50, 2000, 11);
     const on = manifold(d, 50, 100, 12);
     const off = manifold(d, 50, 100, 12, 0.3);
