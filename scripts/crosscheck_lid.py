@@ -10,7 +10,7 @@ detection.ts) and the same features,
      adversarial), MinMaxScaler fitted on the training part, LogisticRegressionCV() with its defaults,
      roc_auc_score of predict_proba on the held-out part — on our features and on the numpy ones;
   3. roc_auc_score on our own held-out scores (the ROC code alone).
-Every AUC must agree with ours within --tol (default 0.01).
+Every AUC must agree with ours within --tol (default 0.01), every LID feature within 1e-3 relative.
 
   node --import tsx scripts/detection.ts --model cifar10-alexlike-base --n 300 --max 200 --out /tmp/det.json
   /usr/bin/python3 scripts/crosscheck_lid.py /tmp/det.json
@@ -120,7 +120,8 @@ def main():
             sk_np, _ = sklearn_auc(mine['clean'], mine['noisy'], mine['adversarial'], block)
         diffs = [abs(sk_ours - ours), abs(roc_only - ours)] + ([] if math.isnan(sk_np) else [abs(sk_np - ours)])
         worst = max(worst, *diffs)
-        ok = all(d <= a.tol for d in diffs)
+        # float32 activations in two frameworks: the LIDs agree to ~1e-5 relative; a rank slip shows far above.
+        ok = all(d <= a.tol for d in diffs) and (math.isnan(feat_diff) or feat_diff <= 1e-3)
         failed += 0 if ok else 1
         print(f"{row['attack']:<16} {row['kappa']:>5} {row['used']:>5} {100 * ours:>7.2f} {100 * sk_ours:>8.2f} {100 * sk_np:>9.2f} {100 * roc_only:>9.2f}  {row['detector']['C']:>9.3g} {c_sk:>9.3g}  {feat_diff:.2e}{'' if ok else '  OUTSIDE'}")
     print(f"crosscheck_lid: {len(res['rows']) - failed} of {len(res['rows'])} rows within {a.tol} AUC; largest difference {worst:.4f}"
