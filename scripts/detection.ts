@@ -12,7 +12,8 @@
  * Options: --model <id>, --n <images attacked> (first n test images, default 260), --max <images used>
  * (default 200: two minibatches of 100; 80/20 in blocks of 100 then gives 100 train / 100 held out per
  * set), --kappa <list> (default 0 and the card's paper κ), --attacks <list of pgd, deepfool-linf,
- * deepfool-l2, trust-region> (default all), --lid-aware (adds the LID-aware attack), --sigma <σ | match-l2>,
+ * deepfool-l2, trust-region> (default all), --lid-aware (adds the LID-aware attack and its λ = 0 control),
+ * --aware-steps <int> (its steps, default 30, each 2ε/steps long when given), --sigma <σ | match-l2>,
  * --seed <int>, --tr-steps <int> (Trust Region step budget, paper 1000), --no-images, --out <file>.
  */
 import '@tensorflow/tfjs-backend-wasm';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       kappa: { type: 'string' },
       attacks: { type: 'string' },
       'lid-aware': { type: 'boolean', default: false },
+      'aware-steps': { type: 'string' },
       sigma: { type: 'string' },
       seed: { type: 'string' },
       'tr-steps': { type: 'string' },
@@ -100,7 +102,10 @@ async function main(): Promise<void> {
     ...columns.map((c) => ({ kappa, key: c.key as string, title: c.title, options: c.options as Record<string, unknown>, craft: craftWithAttack(c.attack, c.options) })),
     // The LID-aware attack, and the same attack with λ = 0 (blind to the detector) as its control.
     ...(values['lid-aware'] ? [1, 0].map((lambda) => {
-      const options = { ...lidAwareDefaults(dataset), lambda };
+      const defaults = lidAwareDefaults(dataset);
+      // Fewer steps (CPU time): steps of 2ε/steps, so half of them reach the ball's edge.
+      const steps = num('aware-steps', values['aware-steps'], defaults.steps, true);
+      const options = { ...defaults, lambda, ...(values['aware-steps'] !== undefined ? { steps, stepSize: (2 * defaults.epsilon) / steps } : {}) };
       return { kappa, key: lambda ? 'lid-aware' : 'lid-aware-blind', title: lambda ? 'LID-aware PGD' : 'same PGD, λ = 0', options: options as unknown as Record<string, unknown>, craft: lidAwareCraft(r, normalization, kappa, options) };
     }) : []),
   ]);
