@@ -182,6 +182,7 @@ class TfjsModel(torch.nn.Module):
             elif kind == 'flatten':
                 h = h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)  # TF flattens NHWC
             values[name] = h
+        self.last_values = values  # every node's value, for the LID features (crosscheck_lid.py)
         return values[self.output]
 
 
