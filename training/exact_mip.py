@@ -322,6 +322,7 @@ def attack_upper_bound(net, x0, y, kappa, eps_hi=0.5, steps=60, iters=14):
     """The smallest ε a PGD (L∞, sign steps, straight-through ∂J/∂z = 1[z > κ]) finds by bisection, and its
     image; None if no ε ≤ eps_hi fools the network. Checked with the exact (float64) forward pass."""
     import torch
+    torch.set_num_threads(1)  # one image at a time: threads only contend on the shared cores
     ws = [(torch.tensor(w), torch.tensor(b)) for w, b in net.layers]
     xt0 = torch.tensor(x0, dtype=torch.float64)
 
