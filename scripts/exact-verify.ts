@@ -22,7 +22,7 @@ import { loadShardNode } from '../src/core/data/shard-node';
 import { bestOf } from '../src/core/metrics/best-of';
 import { refineToBoundary } from '../src/core/metrics/boundary-refinement';
 import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retrofit';
-import type { ExactAttackRow, ExactSection, ExactSolution } from '../src/core/metrics/exact-gap';
+import { attackGaps, kappaVerdict, median, type ExactAttackRow, type ExactSection, type ExactSolution } from '../src/core/metrics/exact-gap';
 import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import type { GradientMode } from '../src/core/op/gradient-mode';
@@ -168,6 +168,20 @@ async function main(): Promise<void> {
     attackClip: values.attacks ? 'pixel' : null,
     rows,
   };
+  // The table the README carries: truth and each attack's gap, per κ; then the verdict per κ > 0.
+  const pc = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–');
+  for (const row of rows) {
+    const solved = row.solutions.filter((q) => q.status === 'optimal' && q.verified);
+    const secs = solved.map((q) => q.seconds ?? NaN);
+    console.log(`| κ = ${row.kappa} | exact (MILP) | ${solved.length}/${row.solutions.length} solved | median ε ${median(solved.map((q) => q.eps!)).toFixed(4)} | `
+      + `median ${median(secs).toFixed(0)} s, max ${Math.max(...secs).toFixed(0)} s |`);
+    for (const g of attackGaps(row)) {
+      console.log(`| κ = ${row.kappa} | ${g.key} | fooled ${g.fooled}/${g.compared} | median gap ${pc(g.medianGap)} | worst ${pc(g.worstGap)}${g.belowTruth ? ` | BELOW THE TRUTH on ${g.belowTruth}` : ''} |`);
+    }
+  }
+  const base = rows.find((r) => r.kappa === 0);
+  if (base) for (const row of rows.filter((r) => r.kappa > 0)) console.log(kappaVerdict(base, row).sentence);
+
   const refPath = `public/reference/${id}.json`;
   if (!existsSync(refPath)) fail(`${refPath} is missing: run npm run reproduce for ${id} first (the app reads its other sections)`);
   const ref = JSON.parse(readFileSync(refPath, 'utf8')) as Record<string, unknown>;
