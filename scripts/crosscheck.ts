@@ -15,6 +15,9 @@
  * robust accuracy (within one image) and the mean best loss over the attacked images, within 1% of the loss
  * scale, mean |loss| (the targeted DLR loss changes sign from image to image and its mean can sit near 0,
  * where a difference relative to the mean itself says nothing); the per-image mean |Δ loss| is printed beside it.
+ *   npm run crosscheck -- --model mnist-mlp-base --exact [--count 5]   # the exact minimal perturbations
+ *     (public/reference/<model>.json `exact`, training/exact_mip.py): each adversarial image fools the PyTorch
+ *     model at its κ, and the image at 0.999× the perturbation does not; the first --count solved images per κ
  *
  * Defaults: all shipped models, the first 200 MNIST / 100 CIFAR-10 test images, κ ∈ {0, card κ}.
  * PYTHON overrides the interpreter (default /usr/bin/python3, the one Debian's python3-torch serves).
@@ -221,9 +224,32 @@ function cells(a: Side, b: Side): Cell[] {
   return out;
 }
 
+interface ExactRow { kappa: number; index: number; label: number; eps: number; epsTorch: number; clean: number; adversarial: number; near: number; ok: boolean }
+
+/** The exact solutions checked by the PyTorch side alone (TF.js checked them when they were written). */
+function exactMode(ids: string[], count: number): never {
+  let bad = 0;
+  const printed: Record<string, string | number>[] = [];
+  for (const id of ids) {
+    const r = runTorch(['--model', id, '--exact', String(count)]) as { exact: ExactRow[]; torch: string };
+    if (!r.exact.length) fail(`${id}: the exact section has no solved image`);
+    for (const e of r.exact) {
+      if (!e.ok) bad++;
+      printed.push({ model: id, 'κ': e.kappa, image: e.index, label: e.label, 'ε (pixel)': Number(e.eps.toFixed(6)),
+        'clean →': e.clean, 'exact adversarial →': e.adversarial, '0.999× →': e.near, fools: e.ok ? 'yes, 0.999× does not' : 'NO' });
+    }
+  }
+  console.table(printed);
+  console.log(bad === 0
+    ? `crosscheck --exact: all ${printed.length} exact adversarial images fool the PyTorch model and none at 0.999× does`
+    : `crosscheck --exact: ${bad} of ${printed.length} exact solutions NOT confirmed by PyTorch`);
+  process.exit(bad === 0 ? 0 : 1);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: 'string' }, n: { type: 'string' }, 'against-reference': { type: 'boolean', default: false },
-    apgd: { type: 'boolean', default: false }, steps: { type: 'string' } }, strict: true });
+    apgd: { type: 'boolean', default: false }, steps: { type: 'string' },
+    exact: { type: 'boolean', default: false }, count: { type: 'string' } }, strict: true });
   if (!torchAvailable()) fail(TORCH_HINT);
   await tf.setBackend('wasm');
   await tf.ready();
@@ -235,6 +261,11 @@ async function main(): Promise<void> {
   if (values.n !== undefined && !(Number.isInteger(Number(values.n)) && Number(values.n) > 0)) fail(`--n must be a positive integer, got "${values.n}"`);
   if (values.steps !== undefined && !(values.apgd && Number.isInteger(Number(values.steps)) && Number(values.steps) > 0)) fail(`--steps (APGD only) must be a positive integer, got "${values.steps}"`);
   if (values.apgd) await apgdMain(ids, values.n, Number(values.steps ?? 100), index);
+  if (values.exact) {
+    const count = Number(values.count ?? 5);
+    if (!(Number.isInteger(count) && count > 0)) fail(`--count must be a positive integer, got "${values.count}"`);
+    exactMode(values.model ? ids : ['mnist-mlp-base'], count);
+  }
 
   let worstRho = 0;
   let worstImages = 0;

@@ -448,6 +448,39 @@ def apgd_main(a, model, dataset, x, y):
     print(json.dumps({'model': a.model, 'n': a.n, 'torch': torch.__version__, 'rows': rows}))
 
 
+def exact_check(model, model_id, dataset, count):
+    """The first `count` solved images per κ of public/reference/<id>.json's `exact` section (the MILP's exact
+    minimal L∞ perturbations): the clean image is classified correctly, the exact adversarial image is not, and
+    the image at 0.999× the perturbation is, all by this PyTorch model at that κ."""
+    import base64
+    ref = json.load(open(os.path.join(ROOT, 'public', 'reference', f'{model_id}.json')))
+    if 'exact' not in ref:
+        raise SystemExit(f'crosscheck: public/reference/{model_id}.json has no exact section '
+                         f'(scripts/exact-verify.ts writes it)')
+    manifest = json.load(open(os.path.join(ROOT, 'public', 'data', SHARDS[dataset] + '.json')))
+    hh, ww, cc = manifest['shape']
+    size = hh * ww * cc
+    raw = open(os.path.join(ROOT, 'public', 'data', manifest['file']), 'rb').read()
+    mean, std = (torch.tensor(v) for v in NORMALIZATION[dataset])
+    out = []
+    for row in ref['exact']['rows']:
+        model.kappa = row['kappa']
+        for s in [s for s in row['solutions'] if s['status'] == 'optimal'][:count]:
+            x0 = torch.frombuffer(bytearray(raw[s['index'] * size:(s['index'] + 1) * size]), dtype=torch.uint8)
+            x0 = x0.double().reshape(1, hh, ww, cc) / 255
+            xa = torch.frombuffer(bytearray(base64.b64decode(s['adversarial'])), dtype=torch.float32)
+            xa = xa.double().reshape(1, hh, ww, cc)
+            near = x0 + 0.999 * (xa - x0)
+            batch = ((torch.cat([x0, xa, near]).float() - mean) / std)
+            clean, adv, nr = predict(model, batch).tolist()
+            eps = (xa - x0).abs().max().item()
+            out.append(dict(kappa=row['kappa'], index=s['index'], label=s['label'], eps=s['eps'], epsTorch=eps,
+                            clean=clean, adversarial=adv, near=nr,
+                            ok=clean == s['label'] and adv != s['label'] and nr == s['label']
+                            and abs(eps - s['eps']) < 1e-6))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--model', required=True)
@@ -459,6 +492,7 @@ def main():
     ap.add_argument('--apgd-loss', choices=['ce', 'dlr-t'], default='ce')
     ap.add_argument('--eps', type=float, help='APGD radius, normalised units')
     ap.add_argument('--steps', type=int, default=100)
+    ap.add_argument('--exact', type=int, default=0, help='check this many exact solutions per κ, nothing else')
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -466,6 +500,9 @@ def main():
     card = json.load(open(os.path.join(model_dir, 'card.json')))
     dataset = card['dataset']
     model = TfjsModel(model_dir)
+    if a.exact:
+        print(json.dumps({'model': a.model, 'torch': torch.__version__, 'exact': exact_check(model, a.model, dataset, a.exact)}))
+        return
     x, y = load_images(dataset, a.n)
     if a.apgd:
         if a.eps is None or a.kappa is None:

@@ -47,6 +47,24 @@ class LeNetLike(Net):
         return self.fc3(x)
 
 
+class MLP(Net):
+    """784 → h → J → h → J → 10: small enough that its exact minimal L∞ perturbation is a MILP CBC solves in
+    minutes (training/exact_mip.py); not one of the paper's networks."""
+
+    def __init__(self, hidden=(40, 40)):
+        super().__init__()
+        dims = [784, *hidden]
+        self.fcs = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:]))
+        self.js = nn.ModuleList(Jump() for _ in hidden)
+        self.out = nn.Linear(dims[-1], 10)
+
+    def forward(self, x):
+        x = x.flatten(1)
+        for fc, j in zip(self.fcs, self.js):
+            x = j(fc(x))
+        return self.out(x)
+
+
 class AlexLike(Net):
     """The Carlini–Wagner CIFAR net: conv3×3 64,64 → pool → 128,128 → pool → dropout → 3200→256→256→10.
     `width` scales the conv channels (1.0 = the paper's)."""
