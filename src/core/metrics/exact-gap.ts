@@ -180,3 +180,59 @@ export function kappaVerdict(base: ExactRow, row: ExactRow): KappaVerdict {
   }
   return { ...v, sentence };
 }
+
+/** One image's exact answer at one κ, as the attack view shows it beside the attacks' result. */
+export interface ExactImage {
+  kappa: number;
+  index: number;
+  label: number;
+  eps: number;
+  /** The exact adversarial image, pixel units [0, 1], HWC; null when the file carries none. */
+  adversarial: Float32Array | null;
+}
+
+/** What the page shows of the section: per κ the solved share, the gaps per attack and the verdict; the images. */
+export interface ExactSummary {
+  solver: string;
+  timeLimitSeconds: number;
+  command: string;
+  rows: {
+    kappa: number;
+    tried: number;
+    solved: number;
+    /** Median exact ε over the trusted images, pixel units. */
+    medianEps: number;
+    gaps: AttackGap[];
+    /** Against κ = 0 (null for κ = 0 itself or without a κ = 0 row). */
+    verdict: KappaVerdict | null;
+  }[];
+  images: ExactImage[];
+}
+
+function decodeFloat32(b64: string): Float32Array {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  if (bytes.length % 4) throw new Error(`exact section: an adversarial image of ${bytes.length} bytes is not float32`);
+  // The file is little-endian float32, as every platform TF.js runs on.
+  return new Float32Array(bytes.buffer);
+}
+
+export function exactSummary(section: ExactSection): ExactSummary {
+  const base = section.rows.find((r) => r.kappa === 0) ?? null;
+  return {
+    solver: `${section.solver.name} ${section.solver.cbc ?? ''}`.trim(),
+    timeLimitSeconds: section.timeLimitSeconds,
+    command: section.command,
+    rows: section.rows.map((row) => {
+      const ok = row.solutions.filter(trusted);
+      return {
+        kappa: row.kappa, tried: row.solutions.length, solved: ok.length, medianEps: median(ok.map((s) => s.eps!)),
+        gaps: attackGaps(row), verdict: base && row !== base ? kappaVerdict(base, row) : null,
+      };
+    }),
+    images: section.rows.flatMap((row) => row.solutions.filter(trusted).map((s) => ({
+      kappa: row.kappa, index: s.index, label: s.label, eps: s.eps!, adversarial: s.adversarial ? decodeFloat32(s.adversarial) : null,
+    }))),
+  };
+}

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { DatasetName } from '../data/manifest';
 import type { AdaptiveSection } from './adaptive-suite';
+import { exactSummary, parseExactSection, type ExactSummary } from './exact-gap';
 import type { ColumnKey, TableProtocol } from './paper-protocol';
 import type { TableCell, TableRow } from './robustness-table';
 
@@ -41,6 +42,8 @@ export interface ReferenceResults {
   grayBox: ReferenceRow[];
   /** "Is the defence real?" per κ (reproduce --adaptive). */
   adaptive?: AdaptiveReference[];
+  /** The exact minimal L∞ perturbations against the attacks (scripts/exact-verify.ts; exact-gap.ts). */
+  exact?: ExactSummary;
 }
 
 /** One cell of the adaptive section: an attack under one gradient mode (null: gradient-free); ρ raw and refined. */
@@ -132,7 +135,17 @@ export function parseReference(json: unknown, path: string, modelId: string): Re
   if (!parsed.success) throw new Error(`${path}: not a reproduce result (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
   const f = parsed.data;
   if (f.model !== modelId) throw new Error(`${path}: results for model ${JSON.stringify(f.model.slice(0, 64))}, not ${modelId}`);
+  let exact: ExactSummary | undefined;
+  const rawExact = (json as { exact?: unknown }).exact;
+  if (rawExact !== undefined) {
+    try {
+      exact = exactSummary(parseExactSection(rawExact));
+    } catch (e) {
+      throw new Error(`${path}: ${(e as Error).message}`);
+    }
+  }
   return {
+    exact,
     model: f.model, count: f.count, seed: f.seed ?? 0, backend: f.backend ?? 'unknown',
     whiteBox: f.whiteBox.map(toRow), grayBox: (f.grayBox ?? []).map(toRow),
     adaptive: f.adaptive?.map((a) => ({

@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import { useAppStore } from '../../state/react';
 import { ANALYSIS_PANELS, PANEL_TITLES, type AnalysisPanelId } from '../../state/panels';
 import { AdaptivePanel } from './adaptive-panel';
+import { ExactPanel } from './exact-panel';
 import { IterationsPanel } from './iterations-panel';
 import { TablePanel } from './table-panel';
 import { TradeoffPanel } from './tradeoff-panel';
@@ -30,6 +31,7 @@ export function AnalysisSection() {
         const Panel = ANALYSIS_COMPONENTS[id];
         return <Panel key={id} />;
       })}
+      <ExactPanel />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { PixelImage, RedsLegend, RedsMap } from '../../components/pixel-image';
 import { reveal } from '../../components/reveal';
 import { useAppStore } from '../../state/react';
 import type { AttackPairResult, AttackSide, Prediction, SideNumbers } from '../../worker/jobs';
+import { ExactBeside } from './exact-beside';
 import { attackHeadline, modeName } from './headline';
 
 const IMG = 168;
@@ -113,6 +114,7 @@ export function AttackResultView() {
           names={names} max={max} shape={dataset.shape} />
       </div>
       <RedsLegend max={max} unit="pixel units (0–1), same scale for both maps" />
+      <ExactBeside r={r} shape={dataset.shape} />
     </div>
   );
 }

@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { ready, watchErrors } from './support';
+
+/**
+ * Ground truth in the app (issue 31): on the MNIST MLP the analysis section shows the exact minimal L∞
+ * perturbation against the attacks with the κ verdict, and an attack on an image solved exactly shows ε*
+ * and the exact adversarial image beside its own result. Image 4 is solved at κ = 0, 1 and 2 in the
+ * shipped reference file.
+ */
+test('exact minimal perturbation: the panel, and ε* beside an attack on a solved image', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('?backend=wasm&model=mnist-mlp-base&kappa=1&attack=deepfool-linf');
+  await ready(page);
+  const panel = page.getByTestId('exact-panel');
+  await expect(panel).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByTestId('exact-verdict-1')).toHaveText(/^At κ = 1 the true minimal L∞ perturbation was larger on \d+ and smaller on \d+ of \d+ images/);
+  await expect(panel.getByTestId('exact-table')).toContainText('best of these attacks, per image');
+  await page.locator('.thumb').nth(4).click();
+  await page.getByRole('button', { name: /^Run / }).click();
+  const beside = page.getByTestId('exact-beside');
+  await expect(beside).toBeVisible({ timeout: 90_000 });
+  await expect(beside.locator('figcaption')).toHaveCount(2);
+  await expect(beside.locator('figcaption').nth(1)).toContainText(/retrofitted \(κ = 1\): ε\* = 0\.\d{4} pixel units; this run's ‖Δ‖∞ 0\.\d{4} \(\+\d+\.\d% above the truth\)/);
+  await beside.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'artifacts/screenshots/exact-beside-1280.png' });
+  await panel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'artifacts/screenshots/exact-panel-1280.png' });
+  expect(errors).toEqual([]);
+});
