@@ -25,7 +25,7 @@ import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 
 const FILES = ['model.json', 'weights.bin'];
-const ORDER = ['mnist-lenetlike-base', 'mnist-lenetlike-robust', 'cifar10-alexlike-base', 'cifar10-alexlike-robust',
+const ORDER = ['mnist-lenetlike-base', 'mnist-lenetlike-robust', 'mnist-mlp-base', 'cifar10-alexlike-base', 'cifar10-alexlike-robust',
   'cifar10-resnet20-base', 'cifar10-resnet20-robust'];
 /** Index order: ORDER first (its first entry is the app's default model), then any other id by name. */
 const rank = (id: string) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);

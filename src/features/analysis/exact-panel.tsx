@@ -55,7 +55,7 @@ export function ExactPanel() {
         </table>
       </div>
       <p className="muted small">Solved images lean towards the easier ones (a hard image is the one that times out). Rerun:
-        {' '}<code>{exact.command}</code>, then <code>node --import tsx scripts/exact-verify.ts --model mnist-mlp-base --attacks</code>.
+        {' '}<code>{exact.command}</code>, then <code>npm run exact-verify -- --model mnist-mlp-base --attacks</code>.
         {' '}Share of images solved at κ = 0: {pct(exact.rows[0] ? exact.rows[0].solved / Math.max(1, exact.rows[0].tried) : NaN, 0)}.</p>
     </section>
   );
