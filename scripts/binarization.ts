@@ -25,18 +25,10 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
+import { failer, numberOption, type Fail } from './cli';
 
-function fail(message: string): never {
-  console.error(`binarization: ${message}`);
-  process.exit(2);
-}
-
-function num(name: string, value: string | undefined, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  const v = Number(value);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) fail(`--${name} must be a${integer ? 'n integer' : ' number'}, got "${value}"`);
-  return v;
-}
+const fail: Fail = failer('binarization');
+const num = numberOption(fail);
 
 async function main() {
   const { values } = parseArgs({

@@ -27,11 +27,9 @@ import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import type { GradientMode } from '../src/core/op/gradient-mode';
 import { retrofit } from '../src/core/retrofit/retrofit';
+import { failer, type Fail } from './cli';
 
-function fail(message: string): never {
-  console.error(`exact-verify: ${message}`);
-  process.exit(2);
-}
+const fail: Fail = failer('exact-verify');
 
 interface Line {
   index: number; label: number; kappa: number; status: string; eps?: number; seconds?: number; x?: string;

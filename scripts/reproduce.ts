@@ -36,18 +36,10 @@ import { ADAPTIVE_PROTOCOL } from '../src/core/metrics/adaptive-protocol';
 import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
 import type { ExperimentSubject } from '../src/core/metrics/experiment';
 import type { ReferenceFile } from '../src/core/metrics/reference-file';
+import { failer, numberOption, type Fail } from './cli';
 
-function fail(message: string): never {
-  console.error(`reproduce: ${message}`);
-  process.exit(2);
-}
-
-function num(name: string, value: string | undefined, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  const v = Number(value);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) fail(`--${name} must be a${integer ? 'n integer' : ' number'}, got "${value}"`);
-  return v;
-}
+const fail: Fail = failer('reproduce');
+const num = numberOption(fail);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

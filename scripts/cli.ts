@@ -1,0 +1,20 @@
+/** The scripts' one way to refuse bad arguments: a message naming the command, exit code 2. */
+export type Fail = (message: string) => never;
+
+/** Declare the result with its type (`const fail: Fail = failer('reproduce')`) so TypeScript narrows after a call. */
+export function failer(command: string): Fail {
+  return (message) => {
+    console.error(`${command}: ${message}`);
+    process.exit(2);
+  };
+}
+
+/** A numeric option: `fallback` when absent; anything else that is not a (whole) number is refused by name. */
+export function numberOption(fail: Fail) {
+  return (name: string, value: string | undefined, fallback: number, integer = false): number => {
+    if (value === undefined) return fallback;
+    const v = Number(value);
+    if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) fail(`--${name} must be a${integer ? 'n integer' : ' number'}, got "${value}"`);
+    return v;
+  };
+}
