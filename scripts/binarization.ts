@@ -25,7 +25,7 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
-import { failer, numberOption, type Fail } from './cli';
+import { failer, runMain, numberOption, type Fail } from './cli';
 
 const fail: Fail = failer('binarization');
 const num = numberOption(fail);
@@ -96,7 +96,4 @@ async function main() {
   set.x.dispose();
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain('binarization', main);

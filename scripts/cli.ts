@@ -18,3 +18,15 @@ export function numberOption(fail: Fail) {
     return v;
   };
 }
+
+/**
+ * Runs a script's main: an error ends it with one line naming the command and the cause (a missing model
+ * file, a refused option), exit code 1; the stack only with DEBUG set, for whoever debugs the script.
+ */
+export function runMain(command: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    console.error(`${command}: ${process.env.DEBUG ? (e.stack ?? e.message) : e.message}`);
+    process.exit(1);
+  });
+}

@@ -27,7 +27,7 @@ import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import type { GradientMode } from '../src/core/op/gradient-mode';
 import { retrofit } from '../src/core/retrofit/retrofit';
-import { failer, type Fail } from './cli';
+import { failer, runMain, type Fail } from './cli';
 
 const fail: Fail = failer('exact-verify');
 
@@ -191,7 +191,4 @@ async function main(): Promise<void> {
   process.exit(failures ? 1 : 0);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runMain('exact-verify', main);

@@ -36,7 +36,7 @@ import { ADAPTIVE_PROTOCOL } from '../src/core/metrics/adaptive-protocol';
 import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
 import type { ExperimentSubject } from '../src/core/metrics/experiment';
 import type { ReferenceFile } from '../src/core/metrics/reference-file';
-import { failer, numberOption, type Fail } from './cli';
+import { failer, runMain, numberOption, type Fail } from './cli';
 
 const fail: Fail = failer('reproduce');
 const num = numberOption(fail);
@@ -210,7 +210,4 @@ function formatAdaptive(s: AdaptiveSection): string {
   return lines.join('\n');
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runMain('reproduce', main);
