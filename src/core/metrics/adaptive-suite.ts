@@ -15,6 +15,8 @@ import { stageTracker } from './experiment';
 import { cellKey, type AdaptiveCellSpec, type AdaptiveProtocol } from './adaptive-protocol';
 import { beatsExactGradients, notConverged, silencedUnits, unboundedNotFooled, zeroGradients, type CellOutcome, type RedFlag } from './red-flags';
 import { relativePerturbation } from './relative-perturbation';
+import { ensembleRobustAccuracy, type EnsembleSettings, type RobustAccuracyRow } from './robust-accuracy';
+import type { PerImageOutcome } from './best-of';
 
 export interface AdaptiveCell {
   attack: string;
@@ -39,6 +41,11 @@ export interface AdaptiveSection {
     /** Robust accuracy vs ε (normalised units) from the per-image minima. */
     robustAccuracy: { l2: RobustnessCurve; linf: RobustnessCurve };
   };
+  /**
+   * Robust accuracy at fixed ε (robust-accuracy.ts), one row per ε and gradient mode, with the attacks'
+   * budgets as run. Absent in sections written before it existed, or when the ensemble was not run.
+   */
+  robustAccuracy?: { settings: EnsembleSettings; rows: RobustAccuracyRow[] };
   redFlags: {
     unboundedNotFooled: RedFlag<Record<string, number>>;
     beatsExact: RedFlag<unknown>;
@@ -91,7 +98,9 @@ export async function runCell(subject: ExperimentSubject, kappa: number, spec: A
 export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, protocol: AdaptiveProtocol, options: ExperimentOptions = {}): Promise<AdaptiveSection> {
   const { set } = subject;
   const n = set.labels.length;
-  const track = stageTracker(protocol.cells.length + 1, options);
+  const ens = protocol.ensemble;
+  const ensembleStages = ens ? ens.epsilons.length * ens.modes.length : 0;
+  const track = stageTracker(protocol.cells.length + 1 + ensembleStages, options);
   const cells: Record<string, AdaptiveCell> = {};
   const outcomes: Record<string, CellOutcome> = {};
   for (const spec of protocol.cells) {
@@ -108,8 +117,23 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
   if (typeof steps !== 'number') throw new Error(`adaptive protocol: cell "${conv.cell}" has no numeric option "${conv.option}"`);
   const longer = await runCell(subject, kappa, { ...base, options: { ...base.options, [conv.option]: steps * conv.factor } }, track.batch(`adaptive κ=${kappa}: ${conv.cell} ×${conv.factor}`));
 
-  const best = bestOf(Object.values(outcomes), n, Object.values(outcomes)[0].skipped);
   const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, kappa);
+  // The ensemble's fooling points are upper bounds on each image's smallest perturbation: best-of takes them too.
+  const fixedEps: PerImageOutcome[] = [];
+  const rows: RobustAccuracyRow[] = [];
+  if (ens) {
+    for (const eps of ens.epsilons) {
+      for (const mode of ens.modes) {
+        const stage = track.batch(`adaptive κ=${kappa}: robust accuracy at ε ${eps.label} (${mode})`);
+        stage.onProgress({ done: 0, total: n });
+        const r = await ensembleRobustAccuracy(classifier, set, eps, mode, ens.settings, { batchSize: options.batchSize, signal: options.signal });
+        stage.onProgress({ done: n, total: n });
+        rows.push(r.row);
+        fixedEps.push(r.outcome);
+      }
+    }
+  }
+  const best = bestOf([...Object.values(outcomes), ...fixedEps], n, Object.values(outcomes)[0].skipped);
   return {
     kappa,
     count: n,
@@ -120,6 +144,7 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
       foolRate: best.foolRate,
       robustAccuracy: { l2: robustAccuracyCurve(best.l2), linf: robustAccuracyCurve(best.linf) },
     },
+    ...(ens ? { robustAccuracy: { settings: ens.settings, rows } } : {}),
     redFlags: {
       unboundedNotFooled: unboundedNotFooled(outcomes),
       beatsExact: beatsExactGradients(outcomes),

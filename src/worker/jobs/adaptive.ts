@@ -2,8 +2,15 @@
 import type { AdaptiveSection } from '../../core/metrics/adaptive-suite';
 import { analysis, setting, type SplitInfo } from './contract';
 
-/** `sample` evaluation images; `queries` is Square's budget per image (≥ 1; 0 is refused with a message). */
-export interface AdaptiveRequest { kind: 'adaptive'; modelId: string; kappa: number; sample: number; queries: number }
+/**
+ * `sample` evaluation images; `queries` is Square's budget per image (≥ 1; 0 is refused with a message).
+ * The fixed-ε ensemble (APGD-CE, APGD-T, Square: core/metrics/robust-accuracy.ts): `apgdSteps` per APGD
+ * run (0: the ensemble is not run), `apgdTargets` APGD-T target classes, `ensembleQueries` Square queries.
+ */
+export interface AdaptiveRequest {
+  kind: 'adaptive'; modelId: string; kappa: number; sample: number; queries: number;
+  apgdSteps: number; apgdTargets: number; ensembleQueries: number;
+}
 
 export interface AdaptiveResult {
   kind: 'adaptive'; request: AdaptiveRequest;
@@ -14,17 +21,26 @@ export interface AdaptiveResult {
   count: number; split: SplitInfo; ms: number;
 }
 
-export interface AdaptiveSettings { adaptiveN: number; adaptiveQueries: number }
+export interface AdaptiveSettings {
+  adaptiveN: number; adaptiveQueries: number; adaptiveApgdSteps: number; adaptiveApgdTargets: number; adaptiveEnsembleQueries: number;
+}
 
 export const adaptive = analysis<AdaptiveRequest, AdaptiveResult, AdaptiveSettings>()({
   kind: 'adaptive',
   title: 'Is the defence real? (adaptive attacks)',
-  defaults: { adaptiveN: 50, adaptiveQueries: 1000 },
+  // The ensemble's defaults are a browser's budget, far below AutoAttack's 100 steps × 9 targets and 5000 queries.
+  defaults: { adaptiveN: 50, adaptiveQueries: 1000, adaptiveApgdSteps: 10, adaptiveApgdTargets: 3, adaptiveEnsembleQueries: 100 },
   metas: {
     adaptiveN: setting('adn', 'images', 'integer', 1, 1000, 1, 'Evaluation images every adaptive attack runs on.'),
     // 0 stays representable so the worker can say why it refuses it (Square's first query scores the start).
     adaptiveQueries: setting('adq', 'Square queries per image', 'integer', 0, 10000, 1, 'Square Attack\'s query budget per image.'),
+    adaptiveApgdSteps: setting('adas', 'APGD steps (fixed ε; 0 = off)', 'integer', 0, 100, 1, 'Iterations of APGD-CE and of each APGD-T target in the robust-accuracy ensemble; AutoAttack: 100. 0 skips the ensemble.'),
+    adaptiveApgdTargets: setting('adat', 'APGD-T targets', 'integer', 1, 9, 1, 'Target classes APGD-T tries per image, the most likely first; AutoAttack: 9.'),
+    adaptiveEnsembleQueries: setting('adeq', 'Square queries (fixed ε)', 'integer', 1, 5000, 1, 'Square Attack\'s queries per image in the robust-accuracy ensemble; AutoAttack: 5000.'),
   },
-  fields: { sample: 'adaptiveN', queries: 'adaptiveQueries' },
-  request: (app, p) => ({ kind: 'adaptive', modelId: app.modelId, kappa: app.kappa, sample: p.adaptiveN, queries: p.adaptiveQueries }),
+  fields: { sample: 'adaptiveN', queries: 'adaptiveQueries', apgdSteps: 'adaptiveApgdSteps', apgdTargets: 'adaptiveApgdTargets', ensembleQueries: 'adaptiveEnsembleQueries' },
+  request: (app, p) => ({
+    kind: 'adaptive', modelId: app.modelId, kappa: app.kappa, sample: p.adaptiveN, queries: p.adaptiveQueries,
+    apgdSteps: p.adaptiveApgdSteps, apgdTargets: p.adaptiveApgdTargets, ensembleQueries: p.adaptiveEnsembleQueries,
+  }),
 });
