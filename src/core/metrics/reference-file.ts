@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { DatasetName } from '../data/manifest';
 import type { AdaptiveSection } from './adaptive-suite';
+import type { EnsembleSettings, RobustAccuracyRow } from './robust-accuracy';
 import type { ColumnKey, TableProtocol } from './paper-protocol';
 import type { TableCell, TableRow } from './robustness-table';
 
@@ -60,6 +61,8 @@ export interface AdaptiveReference {
   cells: Record<string, AdaptiveReferenceCell>;
   bestOf: { rhoL2: number; rhoLinf: number; foolRate: number; robustAccuracy?: Record<'l2' | 'linf', { epsilons: number[]; accuracy: number[] }> };
   redFlags: Record<string, { flagged: boolean; explanation: string }>;
+  /** Robust accuracy at fixed ε from the APGD-CE / APGD-T / Square ensemble (absent in files written before it). */
+  robustAccuracy?: { settings: EnsembleSettings; rows: RobustAccuracyRow[] };
 }
 
 /** Accuracies and rates; ρ = ‖Δ‖/‖x‖ is only non-negative. z.number() already refuses NaN and ±Infinity. */
@@ -100,6 +103,20 @@ const adaptiveSection = z.object({
   })),
   bestOf: z.object({ rhoL2: num, rhoLinf: num, foolRate: num, robustAccuracy: z.object({ l2: curve, linf: curve }).optional() }),
   redFlags: z.record(z.string(), z.object({ flagged: z.boolean(), explanation: z.string() })),
+  robustAccuracy: z.object({
+    settings: z.object({ steps: z.number().int().nonnegative(), targetClasses: z.number().int().positive(), queries: z.number().int().positive() }),
+    rows: z.array(z.object({
+      epsilon: z.number().positive(),
+      units: z.enum(['pixel', 'normalised']),
+      label: z.string(),
+      gradientMode: z.enum(['exact', 'straight-through', 'smoothed']),
+      robustAccuracy: fraction,
+      cleanAccuracy: fraction,
+      count: z.number().int().positive(),
+      brokenBy: z.record(z.string(), z.number().int().nonnegative()),
+      attacks: z.string(),
+    })),
+  }).optional(),
 });
 
 const file = z.object({

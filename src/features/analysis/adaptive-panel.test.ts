@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
-import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, mainBreaker, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -35,5 +35,36 @@ describe('adaptive panel exports', () => {
     expect(st[6]).toBe(0.21);
     expect(rows.filter((r) => r[0] === 'robust-accuracy')).toHaveLength(2 * 2 * 3);
     expect(rows.filter((r) => String(r[0]).startsWith('red-flag:') && r[1] === 1 && r[10] === 1).map((r) => r[0])).toEqual(['red-flag:beatsExact', 'red-flag:silencedUnits']);
+  });
+
+  it('fixed-ε table: one line per ε, a column per κ and gradient mode, the attacks named; absent section → no rows', () => {
+    const row = (label: string, units: 'pixel' | 'normalised', gradientMode: string, robustAccuracy: number, brokenBy: Record<string, number>) => ({
+      epsilon: 0.1, units, label, gradientMode, robustAccuracy, cleanAccuracy: 0.99, count: 4, brokenBy, attacks: 'APGD-CE → APGD-T → Square',
+    });
+    const withEns = (s: AdaptiveSection, acc: number): AdaptiveSection => ({
+      ...s,
+      robustAccuracy: {
+        settings: { steps: 10, targetClasses: 3, queries: 100 },
+        rows: [
+          row('0.1', 'pixel', 'exact', acc, { 'APGD-CE': 1, 'APGD-T (DLR)': 0, Square: 2 }),
+          row('0.1', 'pixel', 'straight-through', acc / 2, { 'APGD-CE': 3, 'APGD-T (DLR)': 0, Square: 0 }),
+          row('paper', 'normalised', 'exact', 0, {}),
+        ],
+      },
+    } as unknown as AdaptiveSection);
+    const both = [withEns(sections[0], 0.5), withEns(sections[1], 0.75)];
+    const rows = robustAccuracyRows(both);
+    expect(rows.map((r) => r.label)).toEqual(['0.1', 'paper']);
+    expect(rows[0].cells.map((c) => `${c.kappa}/${c.mode}/${c.row?.robustAccuracy}`)).toEqual(['0/exact/0.5', '0/straight-through/0.25', '1/exact/0.75', '1/straight-through/0.375']);
+    expect(rows[1].cells[1].row).toBeUndefined(); // not run for that mode: shown as "—", never a number
+    expect(mainBreaker(rows[0].cells[0].row!)).toBe('Square 2, APGD-CE 1');
+    expect(mainBreaker(rows[1].cells[0].row!)).toBe('none broke an image');
+    expect(ensembleWords(both[0])).toMatch(/^APGD-CE \(10 steps\) → APGD-T, DLR loss \(10 steps × 3 target classes\) → Square \(100 queries\)/);
+    expect(robustAccuracyRows(sections)).toEqual([]);
+    expect(ensembleWords(sections[0])).toBeNull();
+    const { rows: csv } = adaptiveCsv({ kind: 'adaptive', sections: both, queries: 10, count: 4 } as unknown as AdaptiveResult);
+    const fixed = csv.filter((r) => r[0] === 'fixed-eps');
+    expect(fixed).toHaveLength(6);
+    expect(fixed[0]).toEqual(['fixed-eps', 0, 'APGD-CE+APGD-T+Square (APGD-CE → APGD-T → Square)', 'exact', 'linf', null, null, null, null, '0.1 px', 0.5, 4]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * "Is the defence real?": the adaptive suite (DeepFool under each gradient mode, FMN, Square) at κ = 0 and
  * the current κ — raw and refined ρ and fool rate per attack, the best of all attacks, the red flags with
- * what each means, and robust accuracy vs ε from the per-image minima for both models.
+ * what each means, robust accuracy vs ε from the per-image minima for both models, and robust accuracy at
+ * fixed ε from the APGD-CE / APGD-T / Square ensemble.
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
@@ -115,6 +116,76 @@ function CellTable({ sections, reference }: { sections: AdaptiveSection[]; refer
   );
 }
 
+type RobustRow = NonNullable<AdaptiveSection['robustAccuracy']>['rows'][number];
+
+/** The ensemble's attacks and budgets, in the table's words (every robust-accuracy number names them). */
+export function ensembleWords(s: Pick<AdaptiveSection, 'robustAccuracy'>): string | null {
+  const st = s.robustAccuracy?.settings;
+  return st ? `APGD-CE (${st.steps} steps) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
+}
+
+/**
+ * The fixed-ε table: one line per ε, one column per κ and gradient mode; each entry the share of all images
+ * still classified correctly after the ensemble, with the attack that broke the most images named.
+ */
+export function robustAccuracyRows(sections: AdaptiveSection[]): { label: string; units: string; cells: { kappa: number; mode: string; row: RobustRow | undefined }[] }[] {
+  const withRows = sections.filter((s) => s.robustAccuracy?.rows.length);
+  if (!withRows.length) return [];
+  const modes = [...new Set(withRows.flatMap((s) => s.robustAccuracy!.rows.map((r) => r.gradientMode)))];
+  const labels = [...new Map(withRows.flatMap((s) => s.robustAccuracy!.rows.map((r) => [r.label, r.units] as const))).entries()];
+  return labels.map(([label, units]) => ({
+    label, units,
+    cells: withRows.flatMap((s) => modes.map((mode) => ({ kappa: s.kappa, mode, row: s.robustAccuracy!.rows.find((r) => r.label === label && r.gradientMode === mode) }))),
+  }));
+}
+
+/** Which attack broke the most images in a row (the one the number mostly rests on). */
+export function mainBreaker(row: RobustRow): string {
+  const entries = Object.entries(row.brokenBy).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  return entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : 'none broke an image';
+}
+
+function RobustAccuracyTable({ sections, reference }: { sections: AdaptiveSection[]; reference?: AdaptiveReference[] }) {
+  const rows = robustAccuracyRows(sections);
+  if (!rows.length) return <p className="muted small" data-testid="adaptive-fixed-eps-off">Robust accuracy at fixed ε was not run (APGD steps = 0).</p>;
+  const words = ensembleWords(sections.find((s) => s.robustAccuracy)!);
+  const header = rows[0].cells;
+  const refAt = (kappa: number, label: string, mode: string) =>
+    reference?.find((r) => Math.abs(r.kappa - kappa) < 1e-9)?.robustAccuracy?.rows.find((r) => r.label === label && r.gradientMode === mode);
+  const hasRef = rows.some((r) => r.cells.some((c) => refAt(c.kappa, r.label, c.mode)));
+  return (
+    <table className="mini robustness" data-testid="adaptive-fixed-eps">
+      <caption>Robust accuracy at fixed ε (share of all images, misclassified ones included, still classified correctly), measured by {words}.
+        ε in pixel units [0, 1] as the field reports it (attacked on pixels, so every colour channel gets the same budget), and the paper's
+        own budget in normalised units. Each entry names the attacks that broke images (count).</caption>
+      <thead>
+        <tr><th>ε</th>{header.map((c) => <th key={`${c.kappa}${c.mode}`}>{kappaLabel(c.kappa)}, APGD with {c.mode} gradients + Square</th>)}</tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => [
+          <tr key={r.label} data-testid={`fixed-eps-${r.label}`}>
+            <th>{r.units === 'pixel' ? `${r.label} (pixels)` : r.label}</th>
+            {r.cells.map((c) => (
+              <td key={`${c.kappa}${c.mode}`} title={c.row ? c.row.attacks : undefined}>
+                {c.row ? <>{pct(c.row.robustAccuracy, 1)} <span className="muted small">({mainBreaker(c.row)})</span></> : '—'}
+              </td>
+            ))}
+          </tr>,
+          hasRef ? (
+            <tr key={`${r.label}-ref`} className="ref">
+              <td>reference</td>
+              {r.cells.map((c) => {
+                const ref = refAt(c.kappa, r.label, c.mode);
+                return <td key={`${c.kappa}${c.mode}`} title={ref?.attacks}>{ref ? `${pct(ref.robustAccuracy, 1)} (n = ${ref.count})` : '—'}</td>;
+              })}
+            </tr>
+          ) : null,
+        ])}
+      </tbody>
+    </table>
+  );
+}
+
 function RedFlags({ sections }: { sections: AdaptiveSection[] }) {
   return (
     <div className="red-flags" data-testid="adaptive-red-flags">
@@ -209,6 +280,9 @@ export function adaptiveCsv(result: AdaptiveResult): CsvData {
       const c = s.bestOf.robustAccuracy[norm];
       c.epsilons.forEach((eps, j) => rows.push(['robust-accuracy', s.kappa, 'best of', null, norm, null, null, null, null, eps, c.accuracy[j], s.count]));
     }
+    for (const r of s.robustAccuracy?.rows ?? []) {
+      rows.push(['fixed-eps', s.kappa, `APGD-CE+APGD-T+Square (${r.attacks})`, r.gradientMode, 'linf', null, null, null, null, r.units === 'pixel' ? `${r.epsilon} px` : `${r.epsilon} normalised`, r.robustAccuracy, s.count]);
+    }
     for (const f of FLAGS) rows.push([`red-flag:${f}`, s.kappa, null, null, null, null, null, null, null, null, s.redFlags[f].flagged ? 1 : 0, s.count]);
   }
   return { header, rows };
@@ -220,7 +294,7 @@ export function AdaptivePanel() {
   const reference = useAppStore(selectReference);
   return (
     <AnalysisFrame kind="adaptive" title="Is the defence real? Adaptive and gradient-free attacks" runLabel="Run adaptive attacks"
-      cost="eight attacks plus a 5× longer DeepFool at κ = 0 and κ: about a minute on wasm with 20 MNIST images"
+      cost="eight attacks plus a 5× longer DeepFool, then APGD-CE, APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ: a few minutes on wasm with the default 50 MNIST images (fewer APGD steps or images: faster)"
       csv={result ? adaptiveCsv(result) : null} fileBase="jumprelu-adaptive"
       explain={<>
         <p>The paper's numbers come from attacks that use JumpReLU's exact gradient. That gradient ignores the jump at z = κ, so it can
@@ -234,6 +308,9 @@ export function AdaptivePanel() {
       settings={<>
         <ParamInput name="adaptiveN" />
         <ParamInput name="adaptiveQueries" />
+        <ParamInput name="adaptiveApgdSteps" />
+        <ParamInput name="adaptiveApgdTargets" />
+        <ParamInput name="adaptiveEnsembleQueries" />
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>
@@ -247,6 +324,8 @@ export function AdaptivePanel() {
             <RobustChart sections={result.sections} norm="l2" />
             <RobustChart sections={result.sections} norm="linf" />
           </div>
+          <h3>Robust accuracy at fixed ε: the field's AutoAttack-style ensemble</h3>
+          <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
           <p className="muted small">n = {result.count} evaluation images, Square with {result.queries} queries per image, {(result.ms / 1000).toFixed(1)} s.</p>
