@@ -89,6 +89,19 @@ describe('adaptive suite on the shipped MNIST model (wasm)', () => {
     expect(s.cells['square-linf'].foolRate * clean).toBeLessThan(broken);
     expect(s.bestOf.foolRate * clean).toBeGreaterThanOrEqual(broken - 1e-9);
     expect(s.bestOf.rhoLinf).toBeGreaterThan(0);
+    // Indicators: APGD's per attack and mode over both ε, from what the runs recorded; restarts never run.
+    const ind = s.failureIndicators!;
+    const ce = ind.filter((i) => i.attack.startsWith('APGD-CE L∞, exact gradients'));
+    expect(ce.map((i) => [i.id, i.measured])).toEqual([
+      ['silent-success', true], ['incomplete-optimisation', true], ['unbounded-below-100', false],
+      ['non-converging-restarts', false], ['unstable-predictions', false], ['zero-gradients', true],
+    ]);
+    // APGD-CE runs first at each ε, on every correctly classified image: image × ε pairs looked at.
+    expect(ce.find((i) => i.id === 'silent-success')!.of).toBe(2 * clean);
+    for (const i of ind) if (!i.measured) expect(i.message).toMatch(/not measured/);
+    const noise = ind.find((i) => i.id === 'unstable-predictions' && i.measured)!;
+    expect(noise.attack).toMatch(/4 draws of ±1\/255-pixel uniform noise/);
+    expect(noise.of).toBe(8);
     set.x.dispose();
     model.dispose();
     retrofitted.model.dispose();

@@ -17,6 +17,8 @@ import { beatsExactGradients, notConverged, silencedUnits, unboundedNotFooled, z
 import { relativePerturbation } from './relative-perturbation';
 import { ensembleRobustAccuracy, type EnsembleSettings, type RobustAccuracyRow } from './robust-accuracy';
 import type { PerImageOutcome } from './best-of';
+import { attackFailureIndicators, mergeIndicators, type Indicator } from './attack-failure';
+import * as tf from '@tensorflow/tfjs';
 
 export interface AdaptiveCell {
   attack: string;
@@ -46,6 +48,12 @@ export interface AdaptiveSection {
    * budgets as run. Absent in sections written before it existed, or when the ensemble was not run.
    */
   robustAccuracy?: { settings: EnsembleSettings; rows: RobustAccuracyRow[] };
+  /**
+   * Indicators of attack failure (attack-failure.ts), each naming its attack in the table's words: APGD's
+   * per attack and gradient mode over the ε grid, unbounded-below-100% per minimum-norm cell, prediction
+   * instability of the model under small noise. Absent in sections written before they existed.
+   */
+  failureIndicators?: Indicator[];
   redFlags: {
     unboundedNotFooled: RedFlag<Record<string, number>>;
     beatsExact: RedFlag<unknown>;
@@ -133,6 +141,12 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
       }
     }
   }
+  const failureIndicators = [
+    ...ensembleIndicators(rows),
+    ...Object.entries(outcomes).filter(([, o]) => o.kind === 'minimization' && Array.from(o.skipped).some((v) => !v))
+      .map(([key, o]) => unboundedIndicator(cellName(key), o)),
+    await unstablePredictions(classifier, set.x, subject.normalization.std),
+  ];
   const best = bestOf([...Object.values(outcomes), ...fixedEps], n, Object.values(outcomes)[0].skipped);
   return {
     kappa,
@@ -145,6 +159,7 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
       robustAccuracy: { l2: robustAccuracyCurve(best.l2), linf: robustAccuracyCurve(best.linf) },
     },
     ...(ens ? { robustAccuracy: { settings: ens.settings, rows } } : {}),
+    failureIndicators,
     redFlags: {
       unboundedNotFooled: unboundedNotFooled(outcomes),
       beatsExact: beatsExactGradients(outcomes),
@@ -156,4 +171,54 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
       silencedUnits: await silencedUnits(subject.retrofitted, kappa, set.x),
     },
   };
+}
+
+/** A cell in the table's words: "DeepFool L2, straight-through gradients", "Square L∞ (no gradients)". */
+export function cellName(key: string): string {
+  const [id, mode] = key.split('+');
+  const name = getAttack(id).name;
+  return mode ? `${name}, ${mode} gradients` : `${name} (no gradients)`;
+}
+
+/** APGD's indicators per attack and gradient mode, summed over the ε grid (each image at each ε counts once). */
+function ensembleIndicators(rows: RobustAccuracyRow[]): Indicator[] {
+  const out: Indicator[] = [];
+  const modes = [...new Set(rows.map((r) => r.gradientMode))];
+  const attacks = [...new Set(rows.flatMap((r) => Object.keys(r.indicators ?? {})))];
+  for (const attack of attacks) {
+    for (const mode of modes) {
+      const lists = rows.filter((r) => r.gradientMode === mode && r.indicators?.[attack]).map((r) => r.indicators![attack]);
+      if (lists.length) out.push(...mergeIndicators(`${attack} L∞, ${mode} gradients (${lists.length} ε, image × ε counted)`, lists));
+    }
+  }
+  return out;
+}
+
+/** Unbounded attack below 100%: a minimum-norm cell's success on the images it attacked. */
+function unboundedIndicator(attack: string, o: CellOutcome): Indicator {
+  const attacked = Array.from(o.success).filter((_, i) => !o.skipped[i]);
+  const all = attackFailureIndicators({ attack, success: attacked, unboundedSuccess: attacked });
+  return all.find((x) => x.id === 'unbounded-below-100')!;
+}
+
+/** Draws of uniform noise of ±1/255 pixel (per channel in normalised units) whose predictions are compared with the clean ones. */
+export const NOISE_DRAWS = 4;
+const NOISE_PIXELS = 1 / 255;
+
+async function unstablePredictions(classifier: { logits(x: tf.Tensor4D): tf.Tensor2D }, x: tf.Tensor4D, std: number[]): Promise<Indicator> {
+  const predict = async (noise: number | null) => {
+    const t = tf.tidy(() => {
+      const input = noise === null ? x : tf.add(x, tf.div(tf.randomUniform(x.shape, -NOISE_PIXELS, NOISE_PIXELS, 'float32', noise), std));
+      return tf.argMax(classifier.logits(input as tf.Tensor4D), 1);
+    });
+    const p = Int32Array.from(await t.data());
+    t.dispose();
+    return p;
+  };
+  const clean = await predict(null);
+  const noisy: Int32Array[] = [];
+  for (let k = 0; k < NOISE_DRAWS; k++) noisy.push(await predict(1000 + k));
+  const attack = `the model under ${NOISE_DRAWS} draws of ±1/255-pixel uniform noise`;
+  const all = attackFailureIndicators({ attack, success: new Uint8Array(clean.length), noisyPredictions: { clean, noisy } });
+  return all.find((i) => i.id === 'unstable-predictions')!;
 }

@@ -53,7 +53,10 @@ describe('reference results (npm run reproduce output)', () => {
       brokenBy: { 'APGD-CE': 6, 'APGD-T (DLR)': 1, Square: 0 }, attacks: 'APGD-CE (10 steps, straight-through) → APGD-T → Square (100 queries)',
     };
     const robustAccuracy = { settings: { steps: 10, targetClasses: 3, queries: 100 }, rows: [row] };
-    const r = parseReference({ ...base, adaptive: [{ ...section, robustAccuracy }] }, 'a.json', 'm');
+    const failureIndicators = [{ id: 'silent-success', name: 'Silent success', attack: 'APGD-CE', measured: true, triggered: false, images: 0, of: 9, meaning: 'm', message: 'ok' }];
+    const r = parseReference({ ...base, adaptive: [{ ...section, robustAccuracy, failureIndicators }] }, 'a.json', 'm');
+    expect(r.adaptive?.[0].failureIndicators?.[0]).toMatchObject({ id: 'silent-success', of: 9 });
+    expect(() => parseReference({ ...base, adaptive: [{ ...section, failureIndicators: [{ ...failureIndicators[0], id: 'passed' }] }] }, 'd.json', 'm')).toThrow(/d\.json.*failureIndicators/);
     expect(r.adaptive?.[0].robustAccuracy?.rows[0]).toMatchObject({ label: '0.3', robustAccuracy: 0.2, brokenBy: { 'APGD-CE': 6 } });
     expect(parseReference({ ...base, adaptive: [section] }, 'b.json', 'm').adaptive?.[0].robustAccuracy).toBeUndefined();
     const bad = { ...robustAccuracy, rows: [{ ...row, robustAccuracy: 1.5 }] };

@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
 import { affineClassifier, closedForm, type AffineClassifier } from '../attacks/test-classifiers';
+import { apgdCeLinf } from '../attacks/apgd-ce';
+import { runAttack } from '../attacks/run-attack';
+import { squareLinf } from '../attacks/square';
 import type { EvalSet } from './eval-set';
 import { ensembleRobustAccuracy, pixelSpaceClassifier, robustEpsilons } from './robust-accuracy';
 
@@ -80,6 +83,21 @@ describe('robust accuracy from the APGD-CE / APGD-T / Square ensemble (affine cl
     const cifar = robustEpsilons('cifar10');
     expect(cifar.filter((e) => e.units === 'pixel').map((e) => e.epsilon)).toEqual([2 / 255, 4 / 255, 8 / 255]);
     expect(cifar.find((e) => e.units === 'normalised')?.epsilon).toBeCloseTo(0.07, 10); // 7 × 0.01
+  });
+
+  it('APGD hands its record through runAttack, row j of it being the j-th attacked image; Square has none', async () => {
+    const r = await runAttack(apgdCeLinf, model, set.x, set.labels, { epsilon: 0.5, steps: 10 });
+    try {
+      expect(r.record!.rows).toEqual(Array.from({ length: 22 }, (_, i) => i + 2)); // images 0 and 1 start misclassified
+      expect(r.record!.data.everAdversarial).toHaveLength(22);
+      r.record!.rows.forEach((i, j) => { if (r.success[i]) expect(r.record!.data.everAdversarial[j]).toBe(1); });
+      expect(r.record!.data.runs[0].run.trace).toHaveLength(11);
+    } finally {
+      r.adversarial.dispose();
+    }
+    const sq = await runAttack(squareLinf, model, set.x, set.labels, { epsilon: 0.5, queries: 3 });
+    expect(sq.record).toBeUndefined();
+    sq.adversarial.dispose();
   });
 
   it('refuses a bad ε by name', async () => {

@@ -22,6 +22,7 @@ import type { Normalization } from '../data/normalization';
 import type { Classifier } from '../models/classifier';
 import type { GradientMode } from '../op/gradient-mode';
 import type { JumpReluBackward } from '../op/gradient-mode';
+import { apgdRunData, attackFailureIndicators, mergeIndicators, type Indicator } from './attack-failure';
 import { attackSet } from './attack-set';
 import type { PerImageOutcome } from './best-of';
 import type { EvalSet } from './eval-set';
@@ -79,6 +80,8 @@ export interface RobustAccuracyRow {
   brokenBy: Record<string, number>;
   /** The attacks with their budgets, in the table's words. */
   attacks: string;
+  /** The attack-failure indicators of each APGD attack of this row (keyed by its name in `brokenBy`). */
+  indicators?: Record<string, Indicator[]>;
 }
 
 /** The classifier seen on pixel inputs [0, 1]: normalises inside the forward pass (differentiable). */
@@ -129,6 +132,7 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
   const cleanAccuracy = n ? 1 - broken.reduce((a, v) => a + v, 0) / n : NaN;
 
   const brokenBy: Record<string, number> = {};
+  const indicators: Record<string, Indicator[]> = {};
   const words: string[] = [];
   for (const a of ENSEMBLE_ATTACKS) {
     const attack = getAttack(a.id) as AttackDefinition<object>;
@@ -142,12 +146,19 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
     if (rows.length === 0) continue;
     const xNorm = gatherRows(set.x, rows);
     const xAttack = toAttackSpace(xNorm);
+    const perBatch: Indicator[][] = [];
+    const runName = `${a.name} L∞, ${gradientMode} gradients, ε ${eps.label}`;
     try {
       const sub: EvalSet = { x: xAttack, labels: Int32Array.from(rows, (i) => set.labels[i]), indices: Int32Array.from(rows, (i) => set.indices[i]) };
       await attackSet(attack, attackOptions, attacked, sub, {
         batchSize: options.batchSize, clip: 'pixel', signal: options.signal,
         eachBatch: async ({ result, start }) => {
           const size = result.success.length;
+          // APGD records what it saw per attacked row: silent success, the loss trace, zero gradients.
+          if (result.record && result.record.rows.length) {
+            const { rows: attackedRows, data } = result.record;
+            perBatch.push(attackFailureIndicators(apgdRunData(runName, data, attackedRows.map((j) => result.success[j]))));
+          }
           const x0 = tf.slice(xNorm, [start, 0, 0, 0], [size, -1, -1, -1]);
           const adv = toNormalised(result.adversarial);
           try {
@@ -171,10 +182,11 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
     } finally {
       tf.dispose([xNorm, xAttack]);
     }
+    if (perBatch.length) indicators[a.name] = mergeIndicators(runName, perBatch);
   }
   const robust = n ? 1 - broken.reduce((a, v) => a + v, 0) / n : NaN;
   return {
-    row: { epsilon: eps.epsilon, units: eps.units, label: eps.label, gradientMode, robustAccuracy: robust, cleanAccuracy, count: n, brokenBy, attacks: words.join(' → ') },
+    row: { epsilon: eps.epsilon, units: eps.units, label: eps.label, gradientMode, robustAccuracy: robust, cleanAccuracy, count: n, brokenBy, attacks: words.join(' → '), indicators },
     outcome,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
-import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, mainBreaker, robustAccuracyRows } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -66,5 +66,25 @@ describe('adaptive panel exports', () => {
     const fixed = csv.filter((r) => r[0] === 'fixed-eps');
     expect(fixed).toHaveLength(6);
     expect(fixed[0]).toEqual(['fixed-eps', 0, 'APGD-CE+APGD-T+Square (APGD-CE → APGD-T → Square)', 'exact', 'linf', null, null, null, null, '0.1 px', 0.5, 4]);
+  });
+
+  it('indicators: a row per attack in the table\'s words, a column per indicator; unmeasured reads "not measured", never passed', () => {
+    const ind = (id: string, attack: string, measured: boolean, images: number, of: number) => ({
+      id, name: id.toUpperCase(), attack, measured, triggered: measured && images > 0, images, of, meaning: `means ${id}`, message: `${attack}: ${id}`,
+    });
+    const s = {
+      ...sections[1],
+      failureIndicators: [
+        ind('silent-success', 'APGD-CE L∞, exact gradients', true, 2, 40), ind('non-converging-restarts', 'APGD-CE L∞, exact gradients', false, 0, 40),
+        ind('unbounded-below-100', 'FMN L2, exact gradients', true, 0, 20),
+      ],
+    } as unknown as AdaptiveSection;
+    const t = indicatorRows(s)!;
+    expect(t.ids).toEqual(['silent-success', 'unbounded-below-100', 'non-converging-restarts']);
+    expect(t.rows.map((r) => r.attack)).toEqual(['APGD-CE L∞, exact gradients', 'FMN L2, exact gradients']);
+    expect(t.rows[0].cells.map(indicatorText)).toEqual(['⚑ 2 of 40', 'not measured', 'not measured']);
+    expect(t.rows[1].cells.map(indicatorText)).toEqual(['not measured', 'none of 20', 'not measured']);
+    expect(t.meanings['silent-success']).toBe('means silent-success');
+    expect(indicatorRows(sections[0])).toBeNull();
   });
 });

@@ -186,6 +186,55 @@ function RobustAccuracyTable({ sections, reference }: { sections: AdaptiveSectio
   );
 }
 
+type Indicator = NonNullable<AdaptiveSection['failureIndicators']>[number];
+
+/** One indicator's entry in the table: flagged count, a clean count, or "not measured" (never "passed"). */
+export function indicatorText(i: Indicator | undefined): string {
+  if (!i || !i.measured) return 'not measured';
+  return i.triggered ? `⚑ ${i.images} of ${i.of}` : `none of ${i.of}`;
+}
+
+/** Per κ: the attacks (table's words) as rows, the indicators as columns, in the order the core lists them. */
+export function indicatorRows(s: AdaptiveSection): { ids: Indicator['id'][]; names: Record<string, string>; meanings: Record<string, string>; rows: { attack: string; cells: (Indicator | undefined)[] }[] } | null {
+  const list = s.failureIndicators;
+  if (!list?.length) return null;
+  const order: Indicator['id'][] = ['silent-success', 'incomplete-optimisation', 'unbounded-below-100', 'non-converging-restarts', 'unstable-predictions', 'zero-gradients'];
+  const names: Record<string, string> = {};
+  const meanings: Record<string, string> = {};
+  for (const i of list) { names[i.id] = i.name; meanings[i.id] = i.meaning; }
+  const ids = order.filter((id) => id in names);
+  const attacks = [...new Set(list.map((i) => i.attack))];
+  return { ids, names, meanings, rows: attacks.map((attack) => ({ attack, cells: ids.map((id) => list.find((i) => i.attack === attack && i.id === id)) })) };
+}
+
+function FailureIndicators({ sections }: { sections: AdaptiveSection[] }) {
+  const tables = sections.map((s) => ({ s, t: indicatorRows(s) })).filter((x) => x.t);
+  if (!tables.length) return null;
+  const first = tables[0].t!;
+  return (
+    <div className="failure-indicators" data-testid="adaptive-indicators">
+      <h3>Did the attacks fail silently? Indicators of attack failure (Pintor et al., NeurIPS 2022)</h3>
+      {tables.map(({ s, t }) => (
+        <table key={s.kappa} className="mini robustness" data-testid={`indicators-${s.kappa}`}>
+          <caption>{kappaLabel(s.kappa)}: images flagged of the images each indicator looks at. “Not measured” means the run does not record what the indicator needs — it is not a pass.</caption>
+          <thead><tr><th>attack</th>{t!.ids.map((id) => <th key={id}>{t!.names[id]}</th>)}</tr></thead>
+          <tbody>
+            {t!.rows.map((r) => (
+              <tr key={r.attack}>
+                <th>{r.attack}</th>
+                {r.cells.map((c, j) => <td key={t!.ids[j]} className={c?.triggered ? 'warn' : c?.measured ? '' : 'muted'} title={c?.message}>{indicatorText(c)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+      <ul className="small">
+        {first.ids.map((id) => <li key={id}><strong>{first.names[id]}:</strong> <span className="muted">{first.meanings[id]}</span></li>)}
+      </ul>
+    </div>
+  );
+}
+
 function RedFlags({ sections }: { sections: AdaptiveSection[] }) {
   return (
     <div className="red-flags" data-testid="adaptive-red-flags">
@@ -283,6 +332,9 @@ export function adaptiveCsv(result: AdaptiveResult): CsvData {
     for (const r of s.robustAccuracy?.rows ?? []) {
       rows.push(['fixed-eps', s.kappa, `APGD-CE+APGD-T+Square (${r.attacks})`, r.gradientMode, 'linf', null, null, null, null, r.units === 'pixel' ? `${r.epsilon} px` : `${r.epsilon} normalised`, r.robustAccuracy, s.count]);
     }
+    for (const i of s.failureIndicators ?? []) {
+      rows.push([`indicator:${i.id}`, s.kappa, i.attack, null, null, null, null, null, null, null, i.measured ? i.images : null, i.of]);
+    }
     for (const f of FLAGS) rows.push([`red-flag:${f}`, s.kappa, null, null, null, null, null, null, null, null, s.redFlags[f].flagged ? 1 : 0, s.count]);
   }
   return { header, rows };
@@ -326,6 +378,7 @@ export function AdaptivePanel() {
           </div>
           <h3>Robust accuracy at fixed ε: the field's AutoAttack-style ensemble</h3>
           <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
+          <FailureIndicators sections={result.sections} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
           <p className="muted small">n = {result.count} evaluation images, Square with {result.queries} queries per image, {(result.ms / 1000).toFixed(1)} s.</p>
