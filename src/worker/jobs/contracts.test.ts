@@ -39,7 +39,7 @@ describe('job contracts', () => {
     expect(ANALYSIS_DEFAULTS).toEqual({
       tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null,
       tableN: 100, tableTrSteps: 0, transferN: 100, transferSteps: 200, iterN: 100, iterSteps: 100,
-      tuneBudget: 0.5, tuneRhoN: 100, adaptiveN: 50, adaptiveQueries: 1000,
+      tuneBudget: 0.5, tuneRhoN: 100, tuneCandidates: 3, adaptiveN: 50, adaptiveQueries: 1000,
       adaptiveApgdSteps: 10, adaptiveApgdTargets: 3, adaptiveEnsembleQueries: 100,
     });
   });
