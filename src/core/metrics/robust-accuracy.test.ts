@@ -100,6 +100,26 @@ describe('robust accuracy from the APGD-CE / APGD-T / Square ensemble (affine cl
     sq.adversarial.dispose();
   });
 
+  it('randomized: the final points are judged on several fresh draws (mean reported, each kept); EOT named; no leak', async () => {
+    const eps = { epsilon: 0.05, units: 'pixel' as const, label: '0.05' };
+    const before = tf.memory().numTensors;
+    // Deterministic model: every draw agrees with the attacks' own verdict.
+    const fixed = await ensembleRobustAccuracy(model, set, eps, 'exact', SETTINGS, { draws: 3 });
+    const broken = 2 + Array.from(fixed.outcome.success).reduce((a, v) => a + v, 0);
+    expect(fixed.row.drawAccuracies).toEqual([1, 1, 1].map(() => (24 - broken) / 24));
+    // A model whose logits get fresh noise on every pass (a stand-in for κ ~ U[0.6b, b]).
+    let pass = 0;
+    const noisy = { ...model, logits: (x: tf.Tensor4D) => tf.tidy(() => tf.add(model.logits(x), tf.randomNormal([x.shape[0], 3], 0, 3, 'float32', 100 + pass++))) as tf.Tensor2D };
+    const r = await ensembleRobustAccuracy(noisy, set, eps, 'exact', SETTINGS, { draws: 4, eotSamples: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.row.drawAccuracies).toHaveLength(4);
+    const mean = r.row.drawAccuracies!.reduce((a, v) => a + v, 0) / 4;
+    expect(r.row.robustAccuracy).toBeCloseTo(mean, 12);
+    expect(new Set(r.row.drawAccuracies).size).toBeGreaterThan(1); // the draws disagree: one draw is not a measurement
+    expect(r.row.attacks).toContain('EOT 2');
+    await expect(ensembleRobustAccuracy(model, set, eps, 'exact', SETTINGS, { draws: 0 })).rejects.toThrow(/draws must be a whole number ≥ 1/);
+  });
+
   it('refuses a bad ε by name', async () => {
     await expect(ensembleRobustAccuracy(model, set, { epsilon: 0, units: 'pixel', label: '0' }, 'exact', SETTINGS)).rejects.toThrow(/ε must be a positive number/);
   });

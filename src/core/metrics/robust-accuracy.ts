@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getAttack } from '../attacks/index';
-import { gatherRows } from '../attacks/batch';
+import { gatherRows, scatterRows } from '../attacks/batch';
 import { perturbationNorms } from '../attacks/perturbation-norms';
 import type { AttackDefinition } from '../attacks/types';
 import type { DatasetName } from '../data/manifest';
@@ -80,6 +80,11 @@ export interface RobustAccuracyRow {
   brokenBy: Record<string, number>;
   /** The attacks with their budgets, in the table's words. */
   attacks: string;
+  /**
+   * Randomized classifiers only: accuracy of the final points (each image's fooling point, else the clean
+   * image) on each of several fresh κ draws; `robustAccuracy` is then their mean.
+   */
+  drawAccuracies?: number[];
   /** The attack-failure indicators of each APGD attack of this row (keyed by its name in `brokenBy`). */
   indicators?: Record<string, Indicator[]>;
 }
@@ -112,7 +117,10 @@ export interface RobustAccuracyResult {
  * (set.x); the ensemble's attacks are refused with their own range rule's words if a setting is bad.
  */
 export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSet, eps: EpsilonSpec, gradientMode: GradientMode, s: EnsembleSettings,
-  options: { batchSize?: number; signal?: AbortSignal; smoothingTau?: number } = {}): Promise<RobustAccuracyResult> {
+  options: { batchSize?: number; signal?: AbortSignal; smoothingTau?: number; eotSamples?: number; draws?: number } = {}): Promise<RobustAccuracyResult> {
+  const draws = options.draws ?? 1;
+  const eot = options.eotSamples ?? 1;
+  if (!Number.isInteger(draws) || draws < 1) throw new Error(`robust accuracy: draws must be a whole number ≥ 1, got ${draws}`);
   if (!(eps.epsilon > 0) || !Number.isFinite(eps.epsilon)) throw new Error(`robust accuracy: ε must be a positive number, got ${eps.epsilon}`);
   const n = set.labels.length;
   const { mean, std } = classifier.normalization;
@@ -131,6 +139,8 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
   for (let i = 0; i < n; i++) if (clean[i] !== set.labels[i]) broken[i] = 1;
   const cleanAccuracy = n ? 1 - broken.reduce((a, v) => a + v, 0) / n : NaN;
 
+  // Each image's final point (its fooling point once broken), for the evaluation over several κ draws.
+  let final: tf.Tensor4D | null = draws > 1 ? tf.clone(set.x) : null;
   const brokenBy: Record<string, number> = {};
   const indicators: Record<string, Indicator[]> = {};
   const words: string[] = [];
@@ -139,8 +149,9 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
     const attackOptions: Record<string, unknown> = a.id === 'square-linf'
       ? { epsilon: eps.epsilon, queries: s.queries }
       : { epsilon: eps.epsilon, steps: s.steps, ...(a.id === 'apgd-t-linf' ? { targetClasses: s.targetClasses } : {}),
-        gradientMode, ...(options.smoothingTau !== undefined ? { smoothingTau: options.smoothingTau } : {}) };
-    words.push(a.id === 'square-linf' ? `Square (${s.queries} queries)` : a.id === 'apgd-t-linf' ? `APGD-T (${s.steps} steps × ${s.targetClasses} targets, ${gradientMode})` : `APGD-CE (${s.steps} steps, ${gradientMode})`);
+        gradientMode, ...(options.smoothingTau !== undefined ? { smoothingTau: options.smoothingTau } : {}), ...(eot > 1 ? { eotSamples: eot } : {}) };
+    const eotWords = eot > 1 ? `, EOT ${eot}` : '';
+    words.push(a.id === 'square-linf' ? `Square (${s.queries} queries)` : a.id === 'apgd-t-linf' ? `APGD-T (${s.steps} steps × ${s.targetClasses} targets, ${gradientMode}${eotWords})` : `APGD-CE (${s.steps} steps, ${gradientMode}${eotWords})`);
     brokenBy[a.name] = 0;
     const rows = Array.from({ length: n }, (_, i) => i).filter((i) => !broken[i]);
     if (rows.length === 0) continue;
@@ -163,6 +174,15 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
           const adv = toNormalised(result.adversarial);
           try {
             const norms = await perturbationNorms(x0, adv);
+            if (final) {
+              const hit = Array.from({ length: size }, (_, j) => j).filter((j) => result.success[j]);
+              if (hit.length) {
+                const picked = gatherRows(adv, hit);
+                const next = scatterRows(final, hit.map((j) => rows[start + j]), picked);
+                tf.dispose([picked, final]);
+                final = next;
+              }
+            }
             for (let j = 0; j < size; j++) {
               if (!result.success[j]) continue;
               const i = rows[start + j];
@@ -184,9 +204,25 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
     }
     if (perBatch.length) indicators[a.name] = mergeIndicators(runName, perBatch);
   }
-  const robust = n ? 1 - broken.reduce((a, v) => a + v, 0) / n : NaN;
+  let robust = n ? 1 - broken.reduce((a, v) => a + v, 0) / n : NaN;
+  let drawAccuracies: number[] | undefined;
+  if (final) {
+    // A randomized defence judged on one draw looks stronger than it is: the final points on fresh draws.
+    try {
+      drawAccuracies = [];
+      for (let d = 0; d < draws; d++) {
+        const p = tf.tidy(() => tf.argMax(classifier.logits(final!), 1));
+        const pred = Int32Array.from(await p.data());
+        p.dispose();
+        drawAccuracies.push(pred.reduce((a, v, i) => a + (v === set.labels[i] ? 1 : 0), 0) / n);
+      }
+      robust = drawAccuracies.reduce((a, v) => a + v, 0) / draws;
+    } finally {
+      final.dispose();
+    }
+  }
   return {
-    row: { epsilon: eps.epsilon, units: eps.units, label: eps.label, gradientMode, robustAccuracy: robust, cleanAccuracy, count: n, brokenBy, attacks: words.join(' → '), indicators },
+    row: { epsilon: eps.epsilon, units: eps.units, label: eps.label, gradientMode, robustAccuracy: robust, cleanAccuracy, count: n, brokenBy, attacks: words.join(' → '), indicators, ...(drawAccuracies ? { drawAccuracies } : {}) },
     outcome,
   };
 }
