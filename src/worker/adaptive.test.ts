@@ -81,6 +81,21 @@ describe('the adaptive analysis body on the shipped MNIST model (wasm)', () => {
     for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThanOrEqual(done[i - 1] - 1e-9);
   }, 240_000);
 
+  it('randomized κ: the ensemble also attacks κ ~ U[0.6b, b] with EOT and judges it over several draws; none when fixed', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = context(new AbortController().signal, () => undefined);
+    const r = await adaptive(ctx, { ...req, randomized: true, seed: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.randomized).toMatchObject({ b: 1, seed: 3, eotSamples: 5, draws: 5 });
+    expect(r.randomized!.rows).toHaveLength(8);
+    for (const row of r.randomized!.rows) {
+      expect(row.drawAccuracies).toHaveLength(5);
+      expect(row.robustAccuracy).toBeCloseTo(row.drawAccuracies!.reduce((a, v) => a + v, 0) / 5, 12);
+      expect(row.attacks).toContain('EOT 5');
+    }
+    expect((await adaptive(ctx, { ...req, kappa: 0, randomized: true, apgdSteps: 0 })).randomized).toBeUndefined();
+  }, 240_000);
+
   it('cancelled mid-way: rejects as aborted and leaves no tensor behind', async () => {
     const before = tf.memory().numTensors;
     const ctl = new AbortController();

@@ -19,7 +19,7 @@ import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
 import { kappaGrid, proposeByStrongerAttacker, proposeKappa, thinCandidates } from '../core/metrics/kappa-tuner';
 import { runCell } from '../core/metrics/adaptive-suite';
-import { adaptiveSections, strongerRho } from './adaptive';
+import { adaptiveSections, randomizedEnsemble, strongerRho } from './adaptive';
 import {
   type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
@@ -256,11 +256,17 @@ export async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest): Prom
   const t0 = performance.now();
   const set = evalSet(ctx, split, req.sample);
   return withSets([set], async () => {
-    const p = phases(ctx.onProgress, req.kappa === 0 ? [1] : [1, 1]);
+    const weights = req.kappa === 0 ? [1] : [1, 1];
+    const withRandomized = Boolean(req.randomized && req.kappa > 0 && req.apgdSteps > 0);
+    const p = phases(ctx.onProgress, withRandomized ? [...weights, 1] : weights);
     const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: ctx.normalization, set };
     const sections = await adaptiveSections(subject, ctx.card.dataset, req, {
       batchSize: BATCH, signal: ctx.signal, onKappa: (i) => p.next(i), onProgress: (e) => p.experiment(e),
     });
-    return { kind: 'adaptive', request: req, sections, queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0 };
+    if (withRandomized) p.next(weights.length);
+    const randomized = await randomizedEnsemble(subject, ctx.card.dataset, req, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    return {
+      kind: 'adaptive', request: req, sections, ...(randomized ? { randomized } : {}), queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0,
+    };
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
-import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, robustAccuracyRows } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -86,5 +86,19 @@ describe('adaptive panel exports', () => {
     expect(t.rows[1].cells.map(indicatorText)).toEqual(['not measured', 'none of 20', 'not measured']);
     expect(t.meanings['silent-success']).toBe('means silent-success');
     expect(indicatorRows(sections[0])).toBeNull();
+  });
+
+  it('randomized κ: mean over draws with the lowest and highest, one sentence beside the fixed κ; nothing when not randomized', () => {
+    const row = (label: string, units: string, gradientMode: string, robustAccuracy: number, drawAccuracies?: number[]) => ({
+      epsilon: 0.3, units, label, gradientMode, robustAccuracy, cleanAccuracy: 1, count: 4, brokenBy: {}, attacks: 'EOT', ...(drawAccuracies ? { drawAccuracies } : {}),
+    });
+    const randomized = { b: 1, seed: 3, eotSamples: 5, draws: 4, rows: [row('0.3', 'pixel', 'exact', 0.5, [0.25, 0.5, 0.5, 0.75]), row('0.3', 'pixel', 'straight-through', 0.25, [0, 0.25, 0.25, 0.5])] };
+    const fixed = { ...sections[1], robustAccuracy: { settings: { steps: 1, targetClasses: 1, queries: 1 }, rows: [row('0.3', 'pixel', 'straight-through', 0.5)] } } as unknown as AdaptiveSection;
+    const result = { sections: [sections[0], fixed], randomized } as unknown as AdaptiveResult;
+    expect(randomizedRows(result.randomized!)[0]).toMatchObject({ mean: 0.5, min: 0.25, max: 0.75 });
+    expect(randomizedVerdict(result)).toBe('Randomized κ ~ U[0.6, 1] at ε = 0.3 px: EOT-APGD (5 draws per gradient) and Square leave 25.0% robust on average over 4 κ draws (lowest draw 0.0%), against 50.0% for the fixed κ = 1 under the same attacks without EOT.');
+    expect(randomizedVerdict({ sections })).toBeNull();
+    const { rows } = adaptiveCsv({ kind: 'adaptive', sections, randomized, queries: 10, count: 4 } as unknown as AdaptiveResult);
+    expect(rows.filter((r) => r[0] === 'randomized-fixed-eps')).toHaveLength(2);
   });
 });

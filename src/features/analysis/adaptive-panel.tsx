@@ -207,6 +207,52 @@ export function indicatorRows(s: AdaptiveSection): { ids: Indicator['id'][]; nam
   return { ids, names, meanings, rows: attacks.map((attack) => ({ attack, cells: ids.map((id) => list.find((i) => i.attack === attack && i.id === id)) })) };
 }
 
+/** The randomized model's rows: per ε and gradient mode, the mean over the draws and their range. */
+export function randomizedRows(r: NonNullable<AdaptiveResult['randomized']>): { label: string; mode: string; mean: number; min: number; max: number; attacks: string }[] {
+  return r.rows.map((row) => {
+    const d = row.drawAccuracies ?? [row.robustAccuracy];
+    return { label: row.label, mode: row.gradientMode, mean: row.robustAccuracy, min: Math.min(...d), max: Math.max(...d), attacks: row.attacks };
+  });
+}
+
+/**
+ * The randomized model's verdict in one sentence: at the largest pixel ε with straight-through gradients, its
+ * mean over draws (and lowest draw) beside the fixed κ = b under the same ensemble without EOT.
+ */
+export function randomizedVerdict(result: Pick<AdaptiveResult, 'sections' | 'randomized'>): string | null {
+  const r = result.randomized;
+  if (!r) return null;
+  const pixel = r.rows.filter((x) => x.units === 'pixel' && x.gradientMode === 'straight-through');
+  const row = pixel.at(-1);
+  if (!row) return null;
+  const fixed = result.sections.at(-1)?.robustAccuracy?.rows.find((x) => x.label === row.label && x.gradientMode === row.gradientMode);
+  const d = row.drawAccuracies ?? [row.robustAccuracy];
+  const p = (v: number) => `${(100 * v).toFixed(1)}%`;
+  return `Randomized κ ~ U[${+(0.6 * r.b).toFixed(4)}, ${r.b}] at ε = ${row.label} px: EOT-APGD (${r.eotSamples} draws per gradient) and Square leave ${p(row.robustAccuracy)} `
+    + `robust on average over ${r.draws} κ draws (lowest draw ${p(Math.min(...d))})`
+    + (fixed ? `, against ${p(fixed.robustAccuracy)} for the fixed κ = ${r.b} under the same attacks without EOT.` : '.');
+}
+
+function RandomizedTable({ r, verdict }: { r: NonNullable<AdaptiveResult['randomized']>; verdict: string | null }) {
+  const rows = randomizedRows(r);
+  return (<>
+    {verdict ? <p className="summary" data-testid="adaptive-randomized-verdict"><strong>{verdict}</strong></p> : null}
+    <table className="mini robustness" data-testid="adaptive-randomized">
+      <caption>Randomized JumpReLU, κ ~ U[{+(0.6 * r.b).toFixed(4)}, {r.b}] per forward pass (seed {r.seed}): robust accuracy at fixed ε against
+        APGD-CE and APGD-T with EOT ({r.eotSamples} κ draws averaged per gradient) and Square; each image's final point is then classified
+        on {r.draws} fresh κ draws — the mean, and the lowest and highest draw (one draw alone would flatter a randomized defence).</caption>
+      <thead><tr><th>ε</th><th>gradients</th><th>robust accuracy, mean of {r.draws} draws</th><th>lowest – highest draw</th></tr></thead>
+      <tbody>
+        {rows.map((x) => (
+          <tr key={`${x.label}${x.mode}`} title={x.attacks}>
+            <th>{x.label}</th><td>{x.mode}</td><td>{pct(x.mean, 1)} <span className="muted small">(EOT-APGD + Square)</span></td><td>{pct(x.min, 1)} – {pct(x.max, 1)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </>);
+}
+
 function FailureIndicators({ sections }: { sections: AdaptiveSection[] }) {
   const tables = sections.map((s) => ({ s, t: indicatorRows(s) })).filter((x) => x.t);
   if (!tables.length) return null;
@@ -337,6 +383,9 @@ export function adaptiveCsv(result: AdaptiveResult): CsvData {
     }
     for (const f of FLAGS) rows.push([`red-flag:${f}`, s.kappa, null, null, null, null, null, null, null, null, s.redFlags[f].flagged ? 1 : 0, s.count]);
   }
+  for (const r of result.randomized?.rows ?? []) {
+    rows.push(['randomized-fixed-eps', result.randomized!.b, `EOT-APGD+Square (${r.attacks})`, r.gradientMode, 'linf', null, null, null, null, r.units === 'pixel' ? `${r.epsilon} px` : `${r.epsilon} normalised`, r.robustAccuracy, r.count]);
+  }
   return { header, rows };
 }
 
@@ -355,7 +404,8 @@ export function AdaptivePanel() {
           adversarial image still fools the real model) and smoothed gradients, FMN with exact and straight-through gradients, and Square
           Attack, which reads only scores. Every minimum-norm result is also refined: the smallest scale of the same perturbation that still
           fools. Compare the ratio column: if it falls towards 1× for the stronger attackers, the gain came from masking.</p>
-        {randomized ? <p className="warn small">Randomized κ is on, but this suite attacks the fixed κ (EOT over random κ is not in the suite yet).</p> : null}
+        {randomized ? <p className="small">Randomized κ is on: the minimum-norm suite and its verdict below are for the fixed κ; the fixed-ε ensemble
+          also attacks the randomized model with EOT and judges it over several κ draws (its own table).</p> : null}
       </>}
       settings={<>
         <ParamInput name="adaptiveN" />
@@ -378,6 +428,7 @@ export function AdaptivePanel() {
           </div>
           <h3>Robust accuracy at fixed ε: the field's AutoAttack-style ensemble</h3>
           <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
+          {result.randomized ? <RandomizedTable r={result.randomized} verdict={randomizedVerdict(result)} /> : null}
           <FailureIndicators sections={result.sections} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}

@@ -1,5 +1,6 @@
 /** adaptive: "Is the defence real?": the adaptive suite (core/metrics/adaptive-protocol.ts) at κ = 0 and κ. */
 import type { AdaptiveSection } from '../../core/metrics/adaptive-suite';
+import type { RobustAccuracyRow } from '../../core/metrics/robust-accuracy';
 import { analysis, setting, type SplitInfo } from './contract';
 
 /**
@@ -10,12 +11,26 @@ import { analysis, setting, type SplitInfo } from './contract';
 export interface AdaptiveRequest {
   kind: 'adaptive'; modelId: string; kappa: number; sample: number; queries: number;
   apgdSteps: number; apgdTargets: number; ensembleQueries: number;
+  /** The page's randomized κ (κ ~ U[0.6b, b], b = kappa): the ensemble then also attacks it with EOT. */
+  randomized?: boolean; seed?: number;
+}
+
+/** The randomized model's robust accuracy at fixed ε: EOT-APGD and Square, judged over several κ draws. */
+export interface RandomizedEnsemble {
+  b: number; seed: number;
+  /** κ draws averaged per APGD gradient (EOT). */
+  eotSamples: number;
+  /** Fresh κ draws each image's final point is classified on (the row's accuracy is their mean). */
+  draws: number;
+  rows: RobustAccuracyRow[];
 }
 
 export interface AdaptiveResult {
   kind: 'adaptive'; request: AdaptiveRequest;
   /** κ = 0 first, then the requested κ (one section when it is 0). */
   sections: AdaptiveSection[];
+  /** Present when the request was randomized (and the ensemble on). */
+  randomized?: RandomizedEnsemble;
   /** Square's query budget per image, as run. */
   queries: number;
   count: number; split: SplitInfo; ms: number;
@@ -42,5 +57,6 @@ export const adaptive = analysis<AdaptiveRequest, AdaptiveResult, AdaptiveSettin
   request: (app, p) => ({
     kind: 'adaptive', modelId: app.modelId, kappa: app.kappa, sample: p.adaptiveN, queries: p.adaptiveQueries,
     apgdSteps: p.adaptiveApgdSteps, apgdTargets: p.adaptiveApgdTargets, ensembleQueries: p.adaptiveEnsembleQueries,
+    randomized: app.randomized, seed: app.seed,
   }),
 });
