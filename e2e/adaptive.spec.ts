@@ -98,6 +98,12 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   }
   await expect(flags).toContainText('Units silenced by the jump');
   for (const norm of ['l2', 'linf']) await expect(panel.getByTestId(`adaptive-chart-${norm}`).locator('.recharts-line')).toHaveCount(2);
+  // Robust accuracy at fixed ε (3 pixel ε + the paper's, exact and straight-through) with the attacks named; the indicators table.
+  expect(res.sections[0].robustAccuracy!.rows).toHaveLength(8);
+  await expect(panel.getByTestId('adaptive-fixed-eps').locator('tbody tr')).toHaveCount(4);
+  await expect(panel.getByTestId('adaptive-fixed-eps')).toContainText('APGD-CE');
+  await expect(panel.getByTestId('adaptive-indicators')).toContainText('Silent success');
+  await expect(panel.getByTestId('adaptive-indicators')).toContainText('not measured');
   await page.screenshot({ path: `${SHOTS}/21-adaptive-panel.png`, fullPage: true });
   expect((await memory(page)).numTensors).toBe(base.numTensors);
 

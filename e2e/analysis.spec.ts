@@ -94,17 +94,26 @@ test('κ tuner proposes a κ within budget on the validation split', async ({ pa
   // The validation split is the shard's last 2,000 images; the evaluation split ends before it.
   expect(r.split.validation).toEqual({ start: 8000, count: 2000 });
   expect(r.split.evaluation.start + r.split.evaluation.count).toBeLessThanOrEqual(r.split.validation.start);
-  expect(r.proposed).toBeGreaterThan(0);
+  // The proposal comes from the stronger attacker: the straight-through argmax among κ = 0 and the within-budget candidates.
+  expect(r.candidates[0].kappa).toBe(0);
   const at = r.validation.find((p) => p.kappa === r.proposed)!;
   expect(r.baseline - at.accuracy).toBeLessThanOrEqual(0.005 + 1e-9);
-  expect(r.rho.proposed).toBeGreaterThan(r.rho.baseline);
+  const bestSt = Math.max(...r.candidates.map((c) => c.rhoStraightThrough));
+  if (r.proposed > 0) expect(r.rho.proposed).toBe(bestSt);
+  expect(r.rho.proposed).toBeGreaterThanOrEqual(r.rho.baseline);
+  await expect(panel.getByTestId('tuner-candidates').locator('tbody tr')).toHaveCount(r.candidates.length);
+  await expect(panel.getByTestId('tuner-summary')).toContainText('exact-gradient DeepFool');
   // One row per shipped model, each with the κ its own card's accuracy table allows.
   const shipped = await page.evaluate(() => window.__jumprelu!.getState().models.length);
   expect(shipped).toBeGreaterThanOrEqual(2);
   await expect(panel.getByTestId('tuner-by-model').locator('tbody tr')).toHaveCount(shipped);
   await expectFigurePng(page, panel, 'jumprelu-kappa-tuner.png');
-  await panel.getByRole('button', { name: `Use κ = ${r.proposed}` }).click();
-  await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().kappa)).toBe(r.proposed);
+  if (r.proposed > 0) {
+    await panel.getByRole('button', { name: new RegExp(`^Use κ = ${r.proposed} \\(straight-through ρ`) }).click();
+    await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().kappa)).toBe(r.proposed);
+  } else {
+    await expect(panel.getByRole('button', { name: /^Use κ/ })).toHaveCount(0);
+  }
   expect((await memory(page)).numTensors).toBe(before.numTensors);
   await page.screenshot({ path: `${SHOTS}/11-tuner.png`, fullPage: true });
   expect(errors).toEqual([]);

@@ -12,6 +12,9 @@
  * mode, FMN, Square, each with boundary refinement; best of attacks; red flags) on the first
  * --adaptive-n images (default 200) of the same set:
  *   npm run reproduce -- --model mnist-lenetlike-base --kappa 0,1 --n 1000 --adaptive --out results.json
+ * The adaptive section also holds robust accuracy at fixed ε (robust-accuracy.ts: APGD-CE, APGD-T, Square
+ * on the pixel ε grid and the paper's ε, exact and straight-through gradients); budgets --apgd-steps
+ * (default 100; 0 skips it), --apgd-targets (9), --ensemble-queries (1000).
  * --adaptive-only --update <file> runs only that section and writes it into an existing result file in
  * place (model, dataset, seed and clip read from the file; κ from --kappa or the file's white-box rows):
  *   npm run reproduce -- --adaptive-only --update public/reference/mnist-lenetlike-base.json
@@ -32,7 +35,7 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { formatTable } from '../src/core/metrics/format-table';
 import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
 import { robustnessTable } from '../src/core/metrics/robustness-table';
-import { ADAPTIVE_PROTOCOL } from '../src/core/metrics/adaptive-protocol';
+import { ADAPTIVE_PROTOCOL, ensembleFor } from '../src/core/metrics/adaptive-protocol';
 import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
 import type { ExperimentSubject } from '../src/core/metrics/experiment';
 import type { ReferenceFile } from '../src/core/metrics/reference-file';
@@ -58,6 +61,9 @@ async function main(): Promise<void> {
       adaptive: { type: 'boolean', default: false },
       'adaptive-only': { type: 'boolean', default: false },
       'adaptive-n': { type: 'string' },
+      'apgd-steps': { type: 'string' },
+      'apgd-targets': { type: 'string' },
+      'ensemble-queries': { type: 'string' },
       update: { type: 'string' },
     },
     strict: true,
@@ -99,6 +105,14 @@ async function main(): Promise<void> {
   );
   const adaptiveN = num('adaptive-n', values['adaptive-n'], 200, true);
   if (adaptiveN < 1) fail('--adaptive-n must be ≥ 1');
+  // The fixed-ε ensemble: AutoAttack's budgets by default (Square: 1000 of its 5000 queries); --apgd-steps 0 skips it.
+  const ensemble = {
+    steps: num('apgd-steps', values['apgd-steps'], 100, true),
+    targetClasses: num('apgd-targets', values['apgd-targets'], 9, true),
+    queries: num('ensemble-queries', values['ensemble-queries'], 1000, true),
+  };
+  if (ensemble.steps < 0 || ensemble.targetClasses < 1 || ensemble.queries < 1) fail('--apgd-steps must be ≥ 0, --apgd-targets and --ensemble-queries ≥ 1');
+  const adaptiveProtocol = ensemble.steps > 0 ? { ...ADAPTIVE_PROTOCOL[dataset], ensemble: ensembleFor(dataset, ensemble) } : ADAPTIVE_PROTOCOL[dataset];
   const runAdaptive = async (): Promise<AdaptiveSection[]> => {
     const sub = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, Math.min(adaptiveN, n), seed);
     const subject: ExperimentSubject = { retrofitted, normalization, set: sub };
@@ -107,7 +121,7 @@ async function main(): Promise<void> {
     try {
       for (const kappa of kappas) {
         let stage = '';
-        sections.push(await adaptiveSuite(subject, kappa, ADAPTIVE_PROTOCOL[dataset], {
+        sections.push(await adaptiveSuite(subject, kappa, adaptiveProtocol, {
           batchSize, clip,
           onProgress: (p) => {
             if (p.stage !== stage) console.error(`  [${p.stageIndex + 1}/${p.stages}] ${(stage = p.stage)}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
@@ -206,6 +220,9 @@ function formatAdaptive(s: AdaptiveSection): string {
     lines.push(`  ${key.padEnd(32)} ρ ${pct(c.rho).padStart(6)}  refined ${pct(c.rhoRefined).padStart(6)}  fooled ${pct(c.foolRate).padStart(6)}  iterations ${c.meanIterations.toFixed(1)}`);
   }
   lines.push(`  ${'best of all attacks'.padEnd(32)} ρ₂ ${pct(s.bestOf.rhoL2)}  ρ∞ ${pct(s.bestOf.rhoLinf)}  fooled ${pct(s.bestOf.foolRate)}`);
+  for (const r of s.robustAccuracy?.rows ?? []) {
+    lines.push(`  robust accuracy at ε ${r.label.padEnd(34)} ${r.gradientMode.padEnd(16)} ${pct(r.robustAccuracy).padStart(6)}  (clean ${pct(r.cleanAccuracy)}; ${r.attacks})`);
+  }
   for (const [name, f] of Object.entries(s.redFlags)) lines.push(`  ${f.flagged ? 'RED FLAG' : 'ok'.padEnd(8)} ${name}: ${f.explanation}`);
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ describe('url schema', () => {
       drawing: encodeDrawing(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256)), target: 3, tour: 4, attack: 'trust-region-l2', threat: 'gray-box', gradientMode: 'smoothed', smoothingTau: 0.25, params: { steps: 7, stepRule: 'library', candidates: null, adaptiveRadius: true },
       backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
       tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
-      transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40, adaptiveN: 10, adaptiveQueries: 200,
+      transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40, tuneCandidates: 5, adaptiveN: 10, adaptiveQueries: 200, adaptiveApgdSteps: 0, adaptiveApgdTargets: 9, adaptiveEnsembleQueries: 50,
     };
     const { state, warnings } = decode(encode(s));
     expect(warnings).toEqual([]);

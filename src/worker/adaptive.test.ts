@@ -27,6 +27,15 @@ describe('the adaptive protocol the panel runs', () => {
     });
   });
 
+  it('adds the fixed-ε ensemble with the request\'s budgets (the pixel grid, the paper\'s ε, exact and straight-through); none when off', () => {
+    expect(adaptiveProtocolFor('mnist', 37).ensemble).toBeUndefined();
+    const p = adaptiveProtocolFor('cifar10', 37, { steps: 7, targetClasses: 2, queries: 30 });
+    expect(p.ensemble!.settings).toEqual({ steps: 7, targetClasses: 2, queries: 30 });
+    expect(p.ensemble!.modes).toEqual(['exact', 'straight-through']);
+    expect(p.ensemble!.epsilons.map((e) => e.label)).toEqual(['2/255', '4/255', '8/255', 'paper: 7 × 0.01 = 0.07 normalised']);
+    expect(() => adaptiveProtocolFor('mnist', 37, { steps: 7, targetClasses: 0, queries: 30 })).toThrow(/targetClasses/);
+  });
+
   it('refuses a zero or fractional budget before anything runs, saying why', () => {
     expect(() => adaptiveProtocolFor('mnist', 0)).toThrow(/query budget of at least 1 .*got 0/);
     expect(() => adaptiveProtocolFor('cifar10', 2.5)).toThrow(/got 2\.5/);
@@ -47,7 +56,7 @@ describe('the adaptive analysis body on the shipped MNIST model (wasm)', () => {
   const context = (signal: AbortSignal, onProgress: (p: Progress) => void): AnalysisContext => ({
     net, card, shard, normalization: NORMALIZATION.mnist, split: splitFor('mnist', shard.manifest.count), signal, onProgress, allCards: async () => [],
   });
-  const req: AdaptiveRequest = { kind: 'adaptive', modelId: 'mnist-lenetlike-base', kappa: 1, sample: 2, queries: 10 };
+  const req: AdaptiveRequest = { kind: 'adaptive', modelId: 'mnist-lenetlike-base', kappa: 1, sample: 2, queries: 10, apgdSteps: 2, apgdTargets: 1, ensembleQueries: 5 };
 
   it('κ = 0 and κ: every cell with raw and refined ρ, best of, both robust curves, five flags; no leak', async () => {
     const before = tf.memory().numTensors;
@@ -62,11 +71,29 @@ describe('the adaptive analysis body on the shipped MNIST model (wasm)', () => {
       expect(s.bestOf.robustAccuracy.l2.accuracy[0]).toBe(1);
       expect(s.bestOf.robustAccuracy.linf.epsilons.length).toBeGreaterThan(1);
       expect(Object.keys(s.redFlags).sort()).toEqual(['beatsExact', 'notConverged', 'silencedUnits', 'unboundedNotFooled', 'zeroGradients']);
+      expect(s.robustAccuracy!.settings).toEqual({ steps: 2, targetClasses: 1, queries: 5 });
+      expect(s.robustAccuracy!.rows).toHaveLength(8);
+      for (const row of s.robustAccuracy!.rows) expect(row.robustAccuracy).toBeLessThanOrEqual(row.cleanAccuracy);
     }
     // Progress moves monotonically over both κ on one bar.
     const done = seen.map((p) => p.done / p.total);
     expect(done.at(-1)!).toBeGreaterThan(0.5);
     for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThanOrEqual(done[i - 1] - 1e-9);
+  }, 240_000);
+
+  it('randomized κ: the ensemble also attacks κ ~ U[0.6b, b] with EOT and judges it over several draws; none when fixed', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = context(new AbortController().signal, () => undefined);
+    const r = await adaptive(ctx, { ...req, randomized: true, seed: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.randomized).toMatchObject({ b: 1, seed: 3, eotSamples: 5, draws: 5 });
+    expect(r.randomized!.rows).toHaveLength(8);
+    for (const row of r.randomized!.rows) {
+      expect(row.drawAccuracies).toHaveLength(5);
+      expect(row.robustAccuracy).toBeCloseTo(row.drawAccuracies!.reduce((a, v) => a + v, 0) / 5, 12);
+      expect(row.attacks).toContain('EOT 5');
+    }
+    expect((await adaptive(ctx, { ...req, kappa: 0, randomized: true, apgdSteps: 0 })).randomized).toBeUndefined();
   }, 240_000);
 
   it('cancelled mid-way: rejects as aborted and leaves no tensor behind', async () => {

@@ -8,30 +8,38 @@ import { getAttack } from '../core/attacks/index';
 import { resolveOptions } from '../core/attacks/run-attack';
 import type { AttackDefinition } from '../core/attacks/types';
 import type { DatasetName } from '../core/data/manifest';
-import { ADAPTIVE_PROTOCOL, cellKey, type AdaptiveProtocol } from '../core/metrics/adaptive-protocol';
+import { ADAPTIVE_PROTOCOL, cellKey, ensembleFor, type AdaptiveProtocol } from '../core/metrics/adaptive-protocol';
+import type { EnsembleSettings } from '../core/metrics/robust-accuracy';
 import { adaptiveSuite, runCell } from '../core/metrics/adaptive-suite';
 import type { ExperimentOptions, ExperimentSubject } from '../core/metrics/experiment';
 import { paperOptions } from '../core/metrics/paper-protocol';
-import type { AdaptiveRequest, AdaptiveSection } from './jobs';
+import type { AdaptiveRequest, AdaptiveSection, RandomizedEnsemble } from './jobs';
+import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit';
+import { ensembleRobustAccuracy } from '../core/metrics/robust-accuracy';
 
 /**
  * The dataset's adaptive protocol with Square's budget set to `queries`. Every cell's options go through
  * the core's range rule here, so a bad value is refused with its name before the first attack runs.
  */
-export function adaptiveProtocolFor(dataset: DatasetName, queries: number): AdaptiveProtocol {
+export function adaptiveProtocolFor(dataset: DatasetName, queries: number, ensemble: EnsembleSettings | null = null): AdaptiveProtocol {
   if (!Number.isInteger(queries) || queries < 1) {
     throw new Error(`Square Attack needs a query budget of at least 1 per image (its first query scores the starting point); got ${queries}.`);
   }
   const base = ADAPTIVE_PROTOCOL[dataset];
   const cells = base.cells.map((c) => (getAttack(c.attack).queries ? { ...c, options: { ...c.options, queries } } : c));
   for (const c of cells) resolveOptions(getAttack(c.attack) as AttackDefinition<object>, c.options);
-  return { ...base, cells };
+  if (!ensemble) return { ...base, cells };
+  // The ensemble's settings through the same range rule, by the attacks' own names.
+  resolveOptions(getAttack('apgd-t-linf') as AttackDefinition<object>, { steps: ensemble.steps, targetClasses: ensemble.targetClasses } as Record<string, unknown>);
+  resolveOptions(getAttack('square-linf') as AttackDefinition<object>, { queries: ensemble.queries } as Record<string, unknown>);
+  return { ...base, cells, ensemble: ensembleFor(dataset, ensemble) };
 }
 
 /** κ = 0, then `kappa` (when it is not 0): one core suite each. */
 export async function adaptiveSections(subject: ExperimentSubject, dataset: DatasetName, req: AdaptiveRequest,
   options: ExperimentOptions & { onKappa?: (index: number, of: number) => void }): Promise<AdaptiveSection[]> {
-  const protocol = adaptiveProtocolFor(dataset, req.queries);
+  const protocol = adaptiveProtocolFor(dataset, req.queries,
+    req.apgdSteps > 0 ? { steps: req.apgdSteps, targetClasses: req.apgdTargets, queries: req.ensembleQueries } : null);
   const kappas = req.kappa === 0 ? [0] : [0, req.kappa];
   const sections: AdaptiveSection[] = [];
   for (let i = 0; i < kappas.length; i++) {
@@ -50,4 +58,34 @@ export async function strongerRho(subject: ExperimentSubject, dataset: DatasetNa
     attack: 'deepfool-l2', options: paperOptions('deepfool-l2', dataset), gradientMode: 'straight-through',
   }, options);
   return { rho: cell.rhoRefined, foolRate: cell.foolRate };
+}
+
+/** EOT draws per APGD gradient and evaluation draws for the randomized model (each costs that many passes). */
+export const RANDOMIZED_EOT = 5;
+export const RANDOMIZED_DRAWS = 5;
+
+/**
+ * The randomized model (κ ~ U[0.6b, b] per pass, b = the request's κ): the fixed-ε ensemble with EOT-APGD
+ * (`RANDOMIZED_EOT` draws per gradient) and Square, each image's final point then classified on
+ * `RANDOMIZED_DRAWS` fresh draws. null when the request is not randomized or the ensemble is off.
+ */
+export async function randomizedEnsemble(subject: ExperimentSubject, dataset: DatasetName, req: AdaptiveRequest,
+  options: ExperimentOptions): Promise<RandomizedEnsemble | null> {
+  if (!req.randomized || !(req.kappa > 0) || req.apgdSteps <= 0) return null;
+  const seed = req.seed ?? 0;
+  const settings = { steps: req.apgdSteps, targetClasses: req.apgdTargets, queries: req.ensembleQueries };
+  const ens = ensembleFor(dataset, settings);
+  const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, { randomized: { b: req.kappa, seed } });
+  const rows = [];
+  const total = ens.epsilons.length * ens.modes.length;
+  let done = 0;
+  for (const eps of ens.epsilons) {
+    for (const mode of ens.modes) {
+      options.onProgress?.({ stage: `randomized κ ~ U[${+(0.6 * req.kappa).toFixed(4)}, ${req.kappa}]: ε ${eps.label} (${mode}, EOT ${RANDOMIZED_EOT})`, done: done++, total, stageIndex: 0, stages: 1 });
+      const r = await ensembleRobustAccuracy(classifier, subject.set, eps, mode, settings,
+        { batchSize: options.batchSize, signal: options.signal, eotSamples: RANDOMIZED_EOT, draws: RANDOMIZED_DRAWS });
+      rows.push(r.row);
+    }
+  }
+  return { b: req.kappa, seed, eotSamples: RANDOMIZED_EOT, draws: RANDOMIZED_DRAWS, rows };
 }

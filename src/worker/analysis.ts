@@ -17,12 +17,13 @@ import type { Shard } from '../core/data/shard';
 import type { Normalization } from '../core/data/normalization';
 import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
-import { kappaGrid, proposeKappa } from '../core/metrics/kappa-tuner';
-import { adaptiveSections, strongerRho } from './adaptive';
+import { kappaGrid, proposeByStrongerAttacker, proposeKappa, thinCandidates } from '../core/metrics/kappa-tuner';
+import { runCell } from '../core/metrics/adaptive-suite';
+import { adaptiveSections, randomizedEnsemble, strongerRho } from './adaptive';
 import {
   type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
-  type TransferRequest, type TransferResult, type TuneRequest, type TuneResult,
+  type TransferRequest, type TransferResult, type TuneCandidate, type TuneRequest, type TuneResult,
 } from './jobs';
 import { kappaSetting } from '../core/retrofit/kappa';
 import { splitSource } from './splits';
@@ -212,20 +213,39 @@ export async function tune(ctx: AnalysisContext, req: TuneRequest): Promise<Tune
       if (proposeKappa(validation, req.budget) !== validation.at(-1)!.kappa && i > 0) break;
     }
     const baseline = validation[0].accuracy;
-    const proposed = proposeKappa(validation, req.budget) ?? 0;
+    const largest = proposeKappa(validation, req.budget) ?? 0;
+    // Rank by the stronger attacker: the exact gradient overstates κ's gain (gradient masking), so it is measured beside, never ranked on.
+    const pool = validation.map((v) => v.kappa).filter((k) => k > 0 && k <= largest);
+    const kappas = [0, ...thinCandidates(pool, req.candidates)];
+    const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: norm, set: rhoSet };
+    const df2 = paperOptions('deepfool-l2', m.dataset);
+    const candidates: TuneCandidate[] = [];
     p.next(1);
-    const sweep = await kappaSweep({ retrofitted: ctx.net, normalization: norm, set: rhoSet }, proposed === 0 ? [0] : [0, proposed],
-      DF2(PAPER_PROTOCOL[m.dataset]), { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
-    const last = sweep[sweep.length - 1];
+    for (let i = 0; i < kappas.length; i++) {
+      const k = kappas[i];
+      p.report(i / kappas.length, `DeepFool L2 at κ = ${k}: straight-through and exact gradients (${rhoSet.labels.length} images)`);
+      const opts = { batchSize: BATCH, signal: ctx.signal };
+      const st = await runCell(subject, k, { attack: 'deepfool-l2', options: df2, gradientMode: 'straight-through' }, opts);
+      const exact = await runCell(subject, k, { attack: 'deepfool-l2', options: df2, gradientMode: 'exact' }, opts);
+      const view = classifierFromRetrofit(ctx.net, norm, k);
+      const clean = (await accuracy(view, rhoSet, { signal: ctx.signal })).accuracy;
+      candidates.push({
+        kappa: k, validationAccuracy: validation.find((v) => v.kappa === k)?.accuracy ?? NaN,
+        rhoStraightThrough: st.cell.rhoRefined, foolRateStraightThrough: st.cell.foolRate, rhoExact: exact.cell.rho, clean,
+      });
+    }
+    const proposed = proposeByStrongerAttacker(candidates);
+    const at = candidates.find((c) => c.kappa === proposed)!;
     const cards = await ctx.allCards().catch(() => [] as ModelCard[]);
     const byModel = cards.map((c) => {
       const pts = c.evaluation?.accuracyByKappa ?? [];
       return { id: c.id, name: c.name, proposed: proposeKappa(pts, req.budget), grid: pts.map((q) => q.kappa) };
     });
     return {
-      kind: 'tuner', request: req, validation, validationCount: valSet.labels.length, baseline, proposed,
-      rho: { baseline: sweep[0].rho['deepfool-l2'] ?? NaN, proposed: last.rho['deepfool-l2'] ?? NaN },
-      clean: { baseline: sweep[0].clean, proposed: last.clean },
+      kind: 'tuner', request: req, validation, validationCount: valSet.labels.length, baseline, proposed, largestWithinBudget: largest, candidates,
+      rho: { baseline: candidates[0].rhoStraightThrough, proposed: at.rhoStraightThrough },
+      rhoExact: { baseline: candidates[0].rhoExact, proposed: at.rhoExact },
+      clean: { baseline: candidates[0].clean, proposed: at.clean },
       rhoCount: rhoSet.labels.length, byModel, split, ms: performance.now() - t0,
     };
   });
@@ -236,11 +256,17 @@ export async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest): Prom
   const t0 = performance.now();
   const set = evalSet(ctx, split, req.sample);
   return withSets([set], async () => {
-    const p = phases(ctx.onProgress, req.kappa === 0 ? [1] : [1, 1]);
+    const weights = req.kappa === 0 ? [1] : [1, 1];
+    const withRandomized = Boolean(req.randomized && req.kappa > 0 && req.apgdSteps > 0);
+    const p = phases(ctx.onProgress, withRandomized ? [...weights, 1] : weights);
     const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: ctx.normalization, set };
     const sections = await adaptiveSections(subject, ctx.card.dataset, req, {
       batchSize: BATCH, signal: ctx.signal, onKappa: (i) => p.next(i), onProgress: (e) => p.experiment(e),
     });
-    return { kind: 'adaptive', request: req, sections, queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0 };
+    if (withRandomized) p.next(weights.length);
+    const randomized = await randomizedEnsemble(subject, ctx.card.dataset, req, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    return {
+      kind: 'adaptive', request: req, sections, ...(randomized ? { randomized } : {}), queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0,
+    };
   });
 }

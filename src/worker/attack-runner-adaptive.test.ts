@@ -57,6 +57,30 @@ describe('attack view: refined ρ and the straight-through companion (shipped MN
     expect(r.companion!.unprotected.rho).not.toBe(r.unprotected.rho);
   });
 
+  it('targeted DeepFool: both sides and the straight-through companion refined toward the target, still classified as it', async () => {
+    const label = shard.labels[0];
+    const target = (label + 3) % 10;
+    const r = await run('deepfool-l2', { target });
+    expect(r.unprotected.success).toBe(true);
+    for (const s of [r.unprotected, r.protected]) {
+      // (Exact-gradient targeted DeepFool misses the target at κ = 1 on this image: nothing to refine there.)
+      if (!s.success) { expect(s.rhoRefined).toBeNull(); continue; }
+      expect(s.adversarial.predicted).toBe(target);
+      expect(s.rhoRefined).not.toBeNull();
+      expect(s.rhoRefined!).toBeLessThanOrEqual(s.rho * (1 + 1e-6));
+    }
+    const st = r.companion!.protected;
+    expect(st.success).toBe(true);
+    expect(st.rhoRefined).not.toBeNull();
+    // DeepFool overshoots by 2%, so toward the target refinement trims little; toward any wrong class it would stop
+    // where the ray first leaves the label's region, far earlier on this image.
+    expect(r.unprotected.rhoRefined!).toBeGreaterThan(0.95 * r.unprotected.rho);
+    expect(st.rhoRefined!).toBeGreaterThan(0.95 * st.rho);
+    // Toward the target it is never closer than toward any wrong class (the untargeted run's refined ρ).
+    const untargeted = await run('deepfool-l2');
+    expect(r.unprotected.rhoRefined!).toBeGreaterThanOrEqual(untargeted.unprotected.rhoRefined! * (1 - 1e-3));
+  });
+
   it('fixed-ε, gradient-free and gray-box runs say why there is no companion, and fixed-ε ρ is not refined', async () => {
     const fgsm = await run('fgsm');
     expect(fgsm.companion).toBeNull();

@@ -92,7 +92,7 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
   /** ρ at the smallest scale of Δ that still fools (minimization attacks, fooled images only). */
   const refined = async (c: Classifier, adv: tf.Tensor4D, fooled: boolean): Promise<number | null> => {
     if (attack.kind !== 'minimization' || !fooled) return null;
-    const r = await refineToBoundary(c, x, adv, [label], [1], { signal });
+    const r = await refineToBoundary(c, x, adv, [label], [1], { signal, ...(target === null ? {} : { targets: [target] }) });
     r.adversarial.dispose();
     return rhoOf(r);
   };
@@ -107,8 +107,8 @@ export async function runAttackPair(attack: RegisteredAttack, shard: Shard, req:
     return {
       kappa, randomized, clean, adversarial, ...(await pixelMaps(c, x, r.adversarial)),
       l2: r.l2[0], linf: r.linf[0], rho: rhoOf(r), iterations: r.iterations[0], success, skipped, craftedOn,
-      // Refinement looks for the closest wrong class, not a chosen one: targeted runs report the raw ρ only.
-      rhoRefined: skipped || target !== null ? null : await refined(c, r.adversarial, success),
+      // Targeted runs refine toward their target (success means reaching it), untargeted ones toward any wrong class.
+      rhoRefined: skipped ? null : await refined(c, r.adversarial, success),
     };
   };
 

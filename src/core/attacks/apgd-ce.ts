@@ -68,8 +68,8 @@ function makeApgdCe(distance: Distance): FixedEpsilonAttack<ApgdOptions> {
     targeted: true,
     params: distance === 'linf' ? APGD_CE_LINF_PARAMS : APGD_CE_L2_PARAMS,
     async run(ctx, x, labels, options) {
-      const { adversarial, iterations } = await runApgd(ctx, id, distance, x, labels, options, 'ce');
-      return { adversarial, iterations };
+      const { adversarial, ...record } = await runApgd(ctx, id, distance, x, labels, options, 'ce');
+      return { adversarial, iterations: record.iterations, record };
     },
   };
 }

@@ -45,8 +45,8 @@ function makeApgdT(distance: Distance): FixedEpsilonAttack<ApgdTOptions> {
     targeted: true,
     params: distance === 'linf' ? APGD_T_LINF_PARAMS : APGD_T_L2_PARAMS,
     async run(ctx, x, labels, { targetClasses, ...options }) {
-      const { adversarial, iterations } = await runApgd(ctx, id, distance, x, labels, options, 'dlr-targeted', targetClasses);
-      return { adversarial, iterations };
+      const { adversarial, ...record } = await runApgd(ctx, id, distance, x, labels, options, 'dlr-targeted', targetClasses);
+      return { adversarial, iterations: record.iterations, record };
     },
   };
 }

@@ -107,6 +107,7 @@ export async function runAttack<O extends object>(
   };
 
   const iterations = new Int32Array(n);
+  let record: AttackResult['record'];
   let adversarial: tf.Tensor4D;
   if (rows.length === 0) {
     adversarial = tf.clone(x);
@@ -119,6 +120,7 @@ export async function runAttack<O extends object>(
         const result = await attack.run(ctx, xs, ys, resolved);
         out = result.adversarial;
         rows.forEach((r, j) => (iterations[r] = result.iterations[j]));
+        if (result.record) record = { rows, data: result.record };
       } finally {
         ys.dispose();
       }
@@ -141,7 +143,7 @@ export async function runAttack<O extends object>(
     }
     const norms = await perturbationNorms(x, adversarial);
     onProgress?.({ ...last, active: 0, done: n });
-    return { adversarial, iterations, success, skipped, predictions, ...norms };
+    return { adversarial, iterations, success, skipped, predictions, ...norms, ...(record ? { record } : {}) };
   } catch (err) {
     adversarial.dispose();
     throw err;

@@ -71,12 +71,29 @@ export interface AttackContext {
   tick(iteration: number, maxIterations: number, active: number): Promise<void>;
 }
 
+/**
+ * What a run recorded per attacked row, for the attack-failure indicators (metrics/attack-failure.ts).
+ * APGD's shape (apgd-core.ts `ApgdOutcome` less its tensor), written out here to keep types.ts a leaf.
+ */
+export interface RunRecord {
+  everAdversarial: Uint8Array;
+  iterations: Int32Array;
+  bestLoss: Float64Array;
+  runs: {
+    rows: number[];
+    targetRank?: number;
+    run: { bestLoss: Float64Array; trace: Float64Array[]; everAdversarial: Uint8Array; halvings: Int32Array; finalStepSize: Float64Array; zeroGradients: Int32Array };
+  }[];
+}
+
 /** What an attack's `run` returns for the images it was given. */
 export interface AttackRunOutput {
   /** Adversarial inputs, same shape as the input; ownership passes to the caller. */
   adversarial: tf.Tensor4D;
   /** Iterations (gradient steps) used per image. */
   iterations: Int32Array;
+  /** Optional per-row record of the run (APGD), rows of the `x` given to `run`. */
+  record?: RunRecord;
 }
 
 /** What every attack declares; `kind` tells fixed-ε from minimization attacks. */
@@ -138,4 +155,6 @@ export interface AttackResult {
   /** ‖Δ‖₂/‖x‖₂ and ‖Δ‖∞/‖x‖∞ (the paper's ρ, eq. 12, before averaging). */
   rhoL2: Float32Array;
   rhoLinf: Float32Array;
+  /** The attack's own record (APGD), its row j being image `rows[j]` of this call (the attacked ones). */
+  record?: { rows: number[]; data: RunRecord };
 }

@@ -7,6 +7,7 @@ import type { AttackId } from '../attacks/index';
 import type { DatasetName } from '../data/manifest';
 import type { GradientMode } from '../op/gradient-mode';
 import { PAPER_PROTOCOL } from './paper-protocol';
+import { robustEpsilons, type EnsembleSettings, type EpsilonSpec } from './robust-accuracy';
 
 export interface AdaptiveCellSpec {
   attack: AttackId;
@@ -23,6 +24,23 @@ export interface AdaptiveProtocol {
   cells: AdaptiveCellSpec[];
   /** Rerun of one cell with `factor`× its `option` (iterations): the convergence red flag. */
   convergence: { cell: string; option: string; factor: number };
+  /** Robust accuracy at fixed ε from the APGD-CE / APGD-T / Square ensemble (robust-accuracy.ts); absent: not run. */
+  ensemble?: AdaptiveEnsemble;
+}
+
+export interface AdaptiveEnsemble {
+  epsilons: EpsilonSpec[];
+  /** The gradient modes the APGD attacks run under (Square needs none). */
+  modes: GradientMode[];
+  settings: EnsembleSettings;
+}
+
+/** Browser defaults: a few iterations per attack (AutoAttack's 100 steps × 9 targets and 5000 queries cost far more). */
+export const ENSEMBLE_DEFAULTS: EnsembleSettings = { steps: 10, targetClasses: 3, queries: 100 };
+
+/** The ensemble for a data set: the field's pixel grid plus the paper's ε, exact and straight-through gradients. */
+export function ensembleFor(dataset: DatasetName, settings: EnsembleSettings = ENSEMBLE_DEFAULTS): AdaptiveEnsemble {
+  return { epsilons: robustEpsilons(dataset), modes: ['exact', 'straight-through'], settings };
 }
 
 /** Square's L∞ radius: the usual 0.3 (MNIST) and 8/255 (CIFAR-10) pixel budgets in normalised units. */

@@ -54,4 +54,56 @@ describe('adaptive suite on the shipped MNIST model (wasm)', () => {
     model.dispose();
     retrofitted.model.dispose();
   }, 120_000);
+
+  it('robust accuracy at fixed ε: one row per ε and mode, falling with ε, ≤ clean; best-of takes the ensemble\'s adversarials', async () => {
+    const { model } = await loadModelNode('mnist-lenetlike-base');
+    const shard = await loadShardNode('mnist');
+    const normalization = NORMALIZATION.mnist;
+    const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, 8);
+    const retrofitted = await retrofit(model, 0);
+    // One deliberately weak cell: whatever best-of finds beyond it came from the ensemble.
+    const protocol: AdaptiveProtocol = {
+      cells: [{ attack: 'square-linf', options: { epsilon: 0.01, queries: 3 } }],
+      convergence: { cell: 'square-linf', option: 'queries', factor: 2 },
+      ensemble: {
+        epsilons: [{ epsilon: 0.1, units: 'pixel', label: '0.1' }, { epsilon: 0.3, units: 'pixel', label: '0.3' }],
+        modes: ['exact', 'straight-through'],
+        settings: { steps: 5, targetClasses: 2, queries: 20 },
+      },
+    };
+    const before = tf.memory().numTensors;
+    const s = await adaptiveSuite({ retrofitted, normalization, set }, 1, protocol, { batchSize: 8 });
+    expect(tf.memory().numTensors).toBe(before);
+    const rows = s.robustAccuracy!.rows;
+    expect(rows.map((r) => `${r.label}/${r.gradientMode}`)).toEqual(['0.1/exact', '0.1/straight-through', '0.3/exact', '0.3/straight-through']);
+    for (const mode of ['exact', 'straight-through']) {
+      const [small, large] = rows.filter((r) => r.gradientMode === mode);
+      expect(large.robustAccuracy).toBeLessThanOrEqual(small.robustAccuracy);
+      expect(small.robustAccuracy).toBeLessThanOrEqual(small.cleanAccuracy);
+      expect(large.attacks).toMatch(/APGD-CE .*APGD-T .*Square/);
+    }
+    const strongest = rows.find((r) => r.label === '0.3' && r.gradientMode === 'straight-through')!;
+    const clean = Math.round(strongest.cleanAccuracy * 8);
+    const broken = clean - Math.round(strongest.robustAccuracy * 8);
+    expect(broken).toBeGreaterThan(0); // 0.3 px on MNIST breaks an undefended LeNet
+    expect(s.cells['square-linf'].foolRate * clean).toBeLessThan(broken);
+    expect(s.bestOf.foolRate * clean).toBeGreaterThanOrEqual(broken - 1e-9);
+    expect(s.bestOf.rhoLinf).toBeGreaterThan(0);
+    // Indicators: APGD's per attack and mode over both ε, from what the runs recorded; restarts never run.
+    const ind = s.failureIndicators!;
+    const ce = ind.filter((i) => i.attack.startsWith('APGD-CE L∞, exact gradients'));
+    expect(ce.map((i) => [i.id, i.measured])).toEqual([
+      ['silent-success', true], ['incomplete-optimisation', true], ['unbounded-below-100', false],
+      ['non-converging-restarts', false], ['unstable-predictions', false], ['zero-gradients', true],
+    ]);
+    // APGD-CE runs first at each ε, on every correctly classified image: image × ε pairs looked at.
+    expect(ce.find((i) => i.id === 'silent-success')!.of).toBe(2 * clean);
+    for (const i of ind) if (!i.measured) expect(i.message).toMatch(/not measured/);
+    const noise = ind.find((i) => i.id === 'unstable-predictions' && i.measured)!;
+    expect(noise.attack).toMatch(/4 draws of ±1\/255-pixel uniform noise/);
+    expect(noise.of).toBe(8);
+    set.x.dispose();
+    model.dispose();
+    retrofitted.model.dispose();
+  }, 300_000);
 });

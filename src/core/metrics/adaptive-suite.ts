@@ -15,6 +15,10 @@ import { stageTracker } from './experiment';
 import { cellKey, type AdaptiveCellSpec, type AdaptiveProtocol } from './adaptive-protocol';
 import { beatsExactGradients, notConverged, silencedUnits, unboundedNotFooled, zeroGradients, type CellOutcome, type RedFlag } from './red-flags';
 import { relativePerturbation } from './relative-perturbation';
+import { ensembleRobustAccuracy, type EnsembleSettings, type RobustAccuracyRow } from './robust-accuracy';
+import type { PerImageOutcome } from './best-of';
+import { attackFailureIndicators, mergeIndicators, type Indicator } from './attack-failure';
+import * as tf from '@tensorflow/tfjs';
 
 export interface AdaptiveCell {
   attack: string;
@@ -39,6 +43,17 @@ export interface AdaptiveSection {
     /** Robust accuracy vs ε (normalised units) from the per-image minima. */
     robustAccuracy: { l2: RobustnessCurve; linf: RobustnessCurve };
   };
+  /**
+   * Robust accuracy at fixed ε (robust-accuracy.ts), one row per ε and gradient mode, with the attacks'
+   * budgets as run. Absent in sections written before it existed, or when the ensemble was not run.
+   */
+  robustAccuracy?: { settings: EnsembleSettings; rows: RobustAccuracyRow[] };
+  /**
+   * Indicators of attack failure (attack-failure.ts), each naming its attack in the table's words: APGD's
+   * per attack and gradient mode over the ε grid, unbounded-below-100% per minimum-norm cell, prediction
+   * instability of the model under small noise. Absent in sections written before they existed.
+   */
+  failureIndicators?: Indicator[];
   redFlags: {
     unboundedNotFooled: RedFlag<Record<string, number>>;
     beatsExact: RedFlag<unknown>;
@@ -91,7 +106,9 @@ export async function runCell(subject: ExperimentSubject, kappa: number, spec: A
 export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, protocol: AdaptiveProtocol, options: ExperimentOptions = {}): Promise<AdaptiveSection> {
   const { set } = subject;
   const n = set.labels.length;
-  const track = stageTracker(protocol.cells.length + 1, options);
+  const ens = protocol.ensemble;
+  const ensembleStages = ens ? ens.epsilons.length * ens.modes.length : 0;
+  const track = stageTracker(protocol.cells.length + 1 + ensembleStages, options);
   const cells: Record<string, AdaptiveCell> = {};
   const outcomes: Record<string, CellOutcome> = {};
   for (const spec of protocol.cells) {
@@ -108,8 +125,29 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
   if (typeof steps !== 'number') throw new Error(`adaptive protocol: cell "${conv.cell}" has no numeric option "${conv.option}"`);
   const longer = await runCell(subject, kappa, { ...base, options: { ...base.options, [conv.option]: steps * conv.factor } }, track.batch(`adaptive κ=${kappa}: ${conv.cell} ×${conv.factor}`));
 
-  const best = bestOf(Object.values(outcomes), n, Object.values(outcomes)[0].skipped);
   const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, kappa);
+  // The ensemble's fooling points are upper bounds on each image's smallest perturbation: best-of takes them too.
+  const fixedEps: PerImageOutcome[] = [];
+  const rows: RobustAccuracyRow[] = [];
+  if (ens) {
+    for (const eps of ens.epsilons) {
+      for (const mode of ens.modes) {
+        const stage = track.batch(`adaptive κ=${kappa}: robust accuracy at ε ${eps.label} (${mode})`);
+        stage.onProgress({ done: 0, total: n });
+        const r = await ensembleRobustAccuracy(classifier, set, eps, mode, ens.settings, { batchSize: options.batchSize, signal: options.signal });
+        stage.onProgress({ done: n, total: n });
+        rows.push(r.row);
+        fixedEps.push(r.outcome);
+      }
+    }
+  }
+  const failureIndicators = [
+    ...ensembleIndicators(rows),
+    ...Object.entries(outcomes).filter(([, o]) => o.kind === 'minimization' && Array.from(o.skipped).some((v) => !v))
+      .map(([key, o]) => unboundedIndicator(cellName(key), o)),
+    await unstablePredictions(classifier, set.x, subject.normalization.std),
+  ];
+  const best = bestOf([...Object.values(outcomes), ...fixedEps], n, Object.values(outcomes)[0].skipped);
   return {
     kappa,
     count: n,
@@ -120,6 +158,8 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
       foolRate: best.foolRate,
       robustAccuracy: { l2: robustAccuracyCurve(best.l2), linf: robustAccuracyCurve(best.linf) },
     },
+    ...(ens ? { robustAccuracy: { settings: ens.settings, rows } } : {}),
+    failureIndicators,
     redFlags: {
       unboundedNotFooled: unboundedNotFooled(outcomes),
       beatsExact: beatsExactGradients(outcomes),
@@ -131,4 +171,54 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
       silencedUnits: await silencedUnits(subject.retrofitted, kappa, set.x),
     },
   };
+}
+
+/** A cell in the table's words: "DeepFool L2, straight-through gradients", "Square L∞ (no gradients)". */
+export function cellName(key: string): string {
+  const [id, mode] = key.split('+');
+  const name = getAttack(id).name;
+  return mode ? `${name}, ${mode} gradients` : `${name} (no gradients)`;
+}
+
+/** APGD's indicators per attack and gradient mode, summed over the ε grid (each image at each ε counts once). */
+function ensembleIndicators(rows: RobustAccuracyRow[]): Indicator[] {
+  const out: Indicator[] = [];
+  const modes = [...new Set(rows.map((r) => r.gradientMode))];
+  const attacks = [...new Set(rows.flatMap((r) => Object.keys(r.indicators ?? {})))];
+  for (const attack of attacks) {
+    for (const mode of modes) {
+      const lists = rows.filter((r) => r.gradientMode === mode && r.indicators?.[attack]).map((r) => r.indicators![attack]);
+      if (lists.length) out.push(...mergeIndicators(`${attack} L∞, ${mode} gradients (${lists.length} ε, image × ε counted)`, lists));
+    }
+  }
+  return out;
+}
+
+/** Unbounded attack below 100%: a minimum-norm cell's success on the images it attacked. */
+function unboundedIndicator(attack: string, o: CellOutcome): Indicator {
+  const attacked = Array.from(o.success).filter((_, i) => !o.skipped[i]);
+  const all = attackFailureIndicators({ attack, success: attacked, unboundedSuccess: attacked });
+  return all.find((x) => x.id === 'unbounded-below-100')!;
+}
+
+/** Draws of uniform noise of ±1/255 pixel (per channel in normalised units) whose predictions are compared with the clean ones. */
+export const NOISE_DRAWS = 4;
+const NOISE_PIXELS = 1 / 255;
+
+async function unstablePredictions(classifier: { logits(x: tf.Tensor4D): tf.Tensor2D }, x: tf.Tensor4D, std: number[]): Promise<Indicator> {
+  const predict = async (noise: number | null) => {
+    const t = tf.tidy(() => {
+      const input = noise === null ? x : tf.add(x, tf.div(tf.randomUniform(x.shape, -NOISE_PIXELS, NOISE_PIXELS, 'float32', noise), std));
+      return tf.argMax(classifier.logits(input as tf.Tensor4D), 1);
+    });
+    const p = Int32Array.from(await t.data());
+    t.dispose();
+    return p;
+  };
+  const clean = await predict(null);
+  const noisy: Int32Array[] = [];
+  for (let k = 0; k < NOISE_DRAWS; k++) noisy.push(await predict(1000 + k));
+  const attack = `the model under ${NOISE_DRAWS} draws of ±1/255-pixel uniform noise`;
+  const all = attackFailureIndicators({ attack, success: new Uint8Array(clean.length), noisyPredictions: { clean, noisy } });
+  return all.find((i) => i.id === 'unstable-predictions')!;
 }

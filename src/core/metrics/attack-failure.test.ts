@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apgdRunData, attackFailureIndicators, INDICATORS, stillRising, type AttackRunData, type Indicator, type IndicatorId } from './attack-failure';
+import { apgdRunData, attackFailureIndicators, mergeIndicators, INDICATORS, stillRising, type AttackRunData, type Indicator, type IndicatorId } from './attack-failure';
 
 const pick = (all: Indicator[], id: IndicatorId) => all.find((i) => i.id === id)!;
 
@@ -94,3 +94,20 @@ describe('apgdRunData', () => {
     expect(() => apgdRunData('x', outcome, [1])).toThrow(/success has 1 entries, expected 2/);
   });
 });
+
+describe('mergeIndicators', () => {
+  it('adds flagged and looked-at images per indicator; one unmeasured run makes it "not measured", never passed', () => {
+    const a = attackFailureIndicators({ attack: 'A', success: [0, 0, 1], everAdversarial: [1, 0, 1] });
+    const b = attackFailureIndicators({ attack: 'A', success: [0, 1], everAdversarial: [1, 1] });
+    const m = mergeIndicators('A, both', [a, b]);
+    const silent = m.find((i) => i.id === 'silent-success')!;
+    expect(silent).toMatchObject({ measured: true, triggered: true, images: 2, of: 5, attack: 'A, both' });
+    expect(silent.message).toBe('A, both: silent success on 2 of 5 images.');
+    const c = attackFailureIndicators({ attack: 'A', success: [0] });
+    const mixed = mergeIndicators('A', [a, c]).find((i) => i.id === 'silent-success')!;
+    expect(mixed).toMatchObject({ measured: false, triggered: false });
+    expect(mixed.message).toMatch(/not measured/);
+    expect(mergeIndicators('A', [])).toEqual([]);
+  });
+});
+

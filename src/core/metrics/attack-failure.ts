@@ -228,3 +228,22 @@ export function apgdRunData(attack: string, outcome: Omit<ApgdOutcome, 'adversar
   }
   return { attack, success, everAdversarial: outcome.everAdversarial, lossTrace, lossDirection: 'ascend', zeroGradientSteps, gradientSteps };
 }
+
+/**
+ * One indicator list from several runs of the same attack (batches, or the ε of a grid): flagged images
+ * and images looked at add up; an indicator is measured only if every run measured it.
+ */
+export function mergeIndicators(attack: string, lists: readonly Indicator[][]): Indicator[] {
+  if (lists.length === 0) return [];
+  const ids = lists[0].map((x) => x.id);
+  return ids.map((id) => {
+    const all = lists.map((l) => {
+      const found = l.find((x) => x.id === id);
+      if (!found) throw new Error(`attack-failure: indicator ${id} missing from a run of ${attack}`);
+      return found;
+    });
+    const of = all.reduce((a, x) => a + x.of, 0);
+    if (all.some((x) => !x.measured)) return indicator(id, attack, null, of, 'it in every run');
+    return indicator(id, attack, all.reduce((a, x) => a + x.images, 0), of);
+  });
+}

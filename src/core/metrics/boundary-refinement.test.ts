@@ -31,6 +31,40 @@ describe.each(NODE_BACKENDS)('boundary refinement on %s', (backend) => {
     clf.dispose();
   });
 
+  it('targeted: refines toward the target (the exact first scale where the target wins), never stopping at another wrong class', async () => {
+    const clf = affineClassifier([4, 4, 1], 10, 21);
+    const x = tf.randomUniform([8, 4, 4, 1], -0.5, 0.5, 'float32', 4) as tf.Tensor4D;
+    const labels = await predict(clf, x);
+    const targets = Array.from(labels, (y) => (y + 5) % 10);
+    const raw = await runAttack(deepFoolL2, clf, x, labels, { clip: 'pixel', overshoot: 0.5, targets });
+    expect(Array.from(raw.success)).toEqual(new Array(8).fill(1));
+    const toward = await refineToBoundary(clf, x, raw.adversarial, labels, raw.success, { targets });
+    const anyWrong = await refineToBoundary(clf, x, raw.adversarial, labels, raw.success);
+    expect(Array.from(await predict(clf, toward.adversarial))).toEqual(targets);
+    // Logits are affine along the ray: z(s) = z0 + s (z1 − z0); the target wins from s* = max_k crossing(t, k).
+    const z0 = await tf.tidy(() => clf.logits(x)).array();
+    const z1 = await tf.tidy(() => clf.logits(raw.adversarial)).array();
+    let strictlyLater = 0;
+    for (let i = 0; i < 8; i++) {
+      const t = targets[i];
+      let star = 0;
+      for (let k = 0; k < 10; k++) {
+        if (k === t) continue;
+        const a = z0[i][t] - z0[i][k];
+        const b = (z1[i][t] - z1[i][k]) - a;
+        if (a < 0 && b > 0) star = Math.max(star, -a / b);
+      }
+      expect(toward.scale[i]).toBeGreaterThanOrEqual(star - 1e-6);
+      expect(toward.scale[i]).toBeLessThanOrEqual(star + 1e-3);
+      expect(anyWrong.scale[i]).toBeLessThanOrEqual(toward.scale[i] + 1e-6);
+      if (toward.scale[i] > anyWrong.scale[i] + 1e-3) strictlyLater++;
+    }
+    expect(strictlyLater).toBeGreaterThan(0); // some ray crosses another class before the target
+    await expect(refineToBoundary(clf, x, raw.adversarial, labels, raw.success, { targets: [1] })).rejects.toThrow(/1 targets for 8 images/);
+    tf.dispose([x, raw.adversarial, toward.adversarial, anyWrong.adversarial]);
+    clf.dispose();
+  });
+
   it('leaves images the attack did not fool, and skipped ones (δ = 0), as they were', async () => {
     const clf = affineClassifier([4, 4, 1], 5, 9);
     const x = tf.randomUniform([4, 4, 4, 1], -0.5, 0.5, 'float32', 5) as tf.Tensor4D;

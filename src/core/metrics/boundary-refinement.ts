@@ -39,7 +39,8 @@ export interface RefinedPerturbation extends PerturbationNorms {
 
 /**
  * `adversarial` must be what an attack returned for `x` (clipped); `fooled` marks the images it fooled
- * (already-misclassified images have δ = 0 and stay at 0).
+ * (already-misclassified images have δ = 0 and stay at 0). With `targets` (a targeted run), "fooled" means
+ * classified as the image's target, and `fooled` must mark the images that reached it.
  */
 export async function refineToBoundary(
   classifier: Classifier,
@@ -47,13 +48,15 @@ export async function refineToBoundary(
   adversarial: tf.Tensor4D,
   labels: ArrayLike<number>,
   fooled: ArrayLike<number>,
-  options: Partial<RefinementOptions> & { signal?: AbortSignal } = {},
+  options: Partial<RefinementOptions> & { signal?: AbortSignal; targets?: ArrayLike<number> } = {},
 ): Promise<RefinedPerturbation> {
   const { gridPoints, bisections } = { ...REFINEMENT_DEFAULTS, ...options };
   checkIterations('refinement', 'gridPoints', gridPoints);
   checkIterations('refinement', 'bisections', bisections);
   if (gridPoints < 1) throw new Error('refinement: gridPoints must be ≥ 1');
   const n = x.shape[0];
+  const { targets } = options;
+  if (targets && targets.length !== n) throw new Error(`refinement: ${targets.length} targets for ${n} images`);
   const delta = tf.sub(adversarial, x) as tf.Tensor4D;
   try {
     const at = (t: Float32Array) => tf.tidy(() => tf.add(x, tf.mul(delta, perImage(tf.tensor1d(t), 4))) as tf.Tensor4D);
@@ -62,7 +65,8 @@ export async function refineToBoundary(
       const probe = at(t);
       try {
         const pred = await predict(classifier, probe);
-        return Array.from(pred, (p, i) => p !== labels[i]);
+        // Targeted runs: a scale counts only if it still reaches the target (goal-aware), not any wrong class.
+        return Array.from(pred, (p, i) => (targets ? p === targets[i] : p !== labels[i]));
       } finally {
         probe.dispose();
       }

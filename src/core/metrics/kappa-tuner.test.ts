@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kappaGrid, proposeKappa } from './kappa-tuner';
+import { kappaGrid, proposeByStrongerAttacker, proposeKappa, rankByStrongerRho, thinCandidates } from './kappa-tuner';
 
 describe('κ tuner search', () => {
   const curve = [
@@ -29,3 +29,34 @@ describe('κ tuner search', () => {
     expect(kappaGrid(0, 1, 0)).toEqual([0]);
   });
 });
+
+describe('κ tuner ranking by the stronger attacker', () => {
+  it('thins the within-budget κ to a few, evenly spread, the largest always in', () => {
+    expect(thinCandidates([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 3)).toEqual([0.2, 0.4, 0.6]);
+    expect(thinCandidates([0.5, 0.1], 3)).toEqual([0.1, 0.5]);
+    expect(thinCandidates([0.1, 0.2, 0.3, 0.4, 0.5], 1)).toEqual([0.5]);
+    expect(thinCandidates([], 3)).toEqual([]);
+    expect(thinCandidates([0.1], 0)).toEqual([]);
+  });
+
+  it('ranks by the stronger attacker\'s ρ, not the exact gradients\' (the issue\'s 2.05× vs 1.06×); ties go to the smaller κ', () => {
+    const pts = [
+      { kappa: 0, rhoStrong: 0.200, rhoExact: 0.211 },
+      { kappa: 1, rhoStrong: 0.212, rhoExact: 0.300 },
+      { kappa: 2, rhoStrong: 0.205, rhoExact: 0.432 },
+      { kappa: 3, rhoStrong: 0.212, rhoExact: 0.5 },
+      { kappa: 4, rhoStrong: Number.NaN, rhoExact: 0.6 },
+    ];
+    expect(rankByStrongerRho(pts).map((p) => p.kappa)).toEqual([1, 3, 2, 0]);
+    // When nothing beats κ = 0, κ = 0 comes first: no κ is proposed.
+    expect(rankByStrongerRho([{ kappa: 0, rhoStrong: 0.2 }, { kappa: 2, rhoStrong: 0.19 }])[0].kappa).toBe(0);
+  });
+
+  it('proposes the straight-through argmax even where the exact gradients favour another κ; 0 when nothing beats κ = 0; needs κ = 0', () => {
+    const c = (kappa: number, rhoStraightThrough: number, rhoExact: number) => ({ kappa, rhoStraightThrough, rhoExact });
+    expect(proposeByStrongerAttacker([c(0, 0.2, 0.21), c(1, 0.212, 0.3), c(2, 0.205, 0.432)])).toBe(1);
+    expect(proposeByStrongerAttacker([c(0, 0.2, 0.21), c(2, 0.19, 0.432)])).toBe(0);
+    expect(() => proposeByStrongerAttacker([c(1, 0.2, 0.2)])).toThrow(/include κ = 0/);
+  });
+});
+

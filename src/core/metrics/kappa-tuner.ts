@@ -34,3 +34,41 @@ export function proposeKappa(points: AccuracyAtKappa[], budgetPoints: number, ba
   }
   return best;
 }
+
+/**
+ * At most `count` κ from `pool` (ascending, all > 0 and within budget), evenly spread and always including
+ * the largest: the candidates the stronger attacker is run at (each costs two DeepFool runs).
+ */
+export function thinCandidates(pool: number[], count: number): number[] {
+  const sorted = [...new Set(pool)].sort((a, b) => a - b);
+  if (count < 1 || sorted.length === 0) return [];
+  if (sorted.length <= count) return sorted;
+  const picked = new Set<number>();
+  for (let i = 1; i <= count; i++) picked.add(sorted[Math.round((i * sorted.length) / count) - 1]);
+  return [...picked].sort((a, b) => a - b);
+}
+
+export interface RhoAtKappa {
+  kappa: number;
+  /** ρ of the stronger attacker (straight-through DeepFool, refined to the boundary): what the ranking uses. */
+  rhoStrong: number;
+}
+
+/**
+ * The κ to propose: the largest stronger-attacker ρ (ties: the smaller κ, which costs less accuracy); κ = 0
+ * when no κ beats it — an accuracy budget alone never justifies a κ, only a ρ the stronger attacker measured.
+ */
+export function rankByStrongerRho<T extends RhoAtKappa>(points: T[]): T[] {
+  return points.filter((p) => Number.isFinite(p.rhoStrong)).sort((a, b) => b.rhoStrong - a.rhoStrong || a.kappa - b.kappa);
+}
+
+/**
+ * The tuner's proposal from its measurements: the κ the stronger attacker ranks first (`rankByStrongerRho`
+ * on the straight-through ρ), if it beats κ = 0; else 0. The exact-gradient ρ is carried, never used.
+ */
+export function proposeByStrongerAttacker(candidates: { kappa: number; rhoStraightThrough: number; rhoExact: number }[]): number {
+  const zero = candidates.find((c) => c.kappa === 0);
+  if (!zero) throw new Error('κ tuner: the candidates must include κ = 0 (the baseline)');
+  const best = rankByStrongerRho(candidates.map((c) => ({ kappa: c.kappa, rhoStrong: c.rhoStraightThrough })))[0];
+  return best && best.rhoStrong > zero.rhoStraightThrough ? best.kappa : 0;
+}

@@ -43,6 +43,26 @@ describe('reference results (npm run reproduce output)', () => {
     expect(() => parseReference({ ...base, adaptive: [{ ...adaptive[0], cells: { x: { rho: 'a' } } }] }, 'c.json', 'm')).toThrow(/c\.json.*adaptive/);
   });
 
+  it('reads the optional robust-accuracy section; old adaptive sections without it still read; a bad row is refused by path', () => {
+    const base = { version: 1, model: 'm', count: 10, whiteBox: [] };
+    const section = {
+      kappa: 0, count: 10, cells: {}, bestOf: { rhoL2: 0.2, rhoLinf: 0.1, foolRate: 1 }, redFlags: {},
+    };
+    const row = {
+      epsilon: 0.3, units: 'pixel', label: '0.3', gradientMode: 'straight-through', robustAccuracy: 0.2, cleanAccuracy: 0.9, count: 10,
+      brokenBy: { 'APGD-CE': 6, 'APGD-T (DLR)': 1, Square: 0 }, attacks: 'APGD-CE (10 steps, straight-through) → APGD-T → Square (100 queries)',
+    };
+    const robustAccuracy = { settings: { steps: 10, targetClasses: 3, queries: 100 }, rows: [row] };
+    const failureIndicators = [{ id: 'silent-success', name: 'Silent success', attack: 'APGD-CE', measured: true, triggered: false, images: 0, of: 9, meaning: 'm', message: 'ok' }];
+    const r = parseReference({ ...base, adaptive: [{ ...section, robustAccuracy, failureIndicators }] }, 'a.json', 'm');
+    expect(r.adaptive?.[0].failureIndicators?.[0]).toMatchObject({ id: 'silent-success', of: 9 });
+    expect(() => parseReference({ ...base, adaptive: [{ ...section, failureIndicators: [{ ...failureIndicators[0], id: 'passed' }] }] }, 'd.json', 'm')).toThrow(/d\.json.*failureIndicators/);
+    expect(r.adaptive?.[0].robustAccuracy?.rows[0]).toMatchObject({ label: '0.3', robustAccuracy: 0.2, brokenBy: { 'APGD-CE': 6 } });
+    expect(parseReference({ ...base, adaptive: [section] }, 'b.json', 'm').adaptive?.[0].robustAccuracy).toBeUndefined();
+    const bad = { ...robustAccuracy, rows: [{ ...row, robustAccuracy: 1.5 }] };
+    expect(() => parseReference({ ...base, adaptive: [{ ...section, robustAccuracy: bad }] }, 'c.json', 'm')).toThrow(/c\.json.*robustAccuracy/);
+  });
+
   it('rejects a file that is not a reproduce result, naming it', () => {
     expect(() => parseReference({ version: 2 }, 'public/reference/m.json', 'm')).toThrow(/public\/reference\/m\.json/);
     expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f', 'm')).toThrow();

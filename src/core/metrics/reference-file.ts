@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import type { DatasetName } from '../data/manifest';
 import type { AdaptiveSection } from './adaptive-suite';
+import type { Indicator } from './attack-failure';
+import type { EnsembleSettings, RobustAccuracyRow } from './robust-accuracy';
 import { exactSummary, parseExactSection, type ExactSummary } from './exact-gap';
 import type { ColumnKey, TableProtocol } from './paper-protocol';
 import type { TableCell, TableRow } from './robustness-table';
@@ -63,6 +65,10 @@ export interface AdaptiveReference {
   cells: Record<string, AdaptiveReferenceCell>;
   bestOf: { rhoL2: number; rhoLinf: number; foolRate: number; robustAccuracy?: Record<'l2' | 'linf', { epsilons: number[]; accuracy: number[] }> };
   redFlags: Record<string, { flagged: boolean; explanation: string }>;
+  /** Robust accuracy at fixed ε from the APGD-CE / APGD-T / Square ensemble (absent in files written before it). */
+  robustAccuracy?: { settings: EnsembleSettings; rows: RobustAccuracyRow[] };
+  /** Indicators of attack failure (absent in files written before them). */
+  failureIndicators?: Indicator[];
 }
 
 /** Accuracies and rates; ρ = ‖Δ‖/‖x‖ is only non-negative. z.number() already refuses NaN and ±Infinity. */
@@ -90,6 +96,12 @@ const num = z.number().nullable().transform((v) => v ?? NaN);
 
 const curve = z.object({ epsilons: z.array(z.number()), accuracy: z.array(num) });
 
+const indicator = z.object({
+  id: z.enum(['silent-success', 'incomplete-optimisation', 'unbounded-below-100', 'non-converging-restarts', 'unstable-predictions', 'zero-gradients']),
+  name: z.string(), attack: z.string(), measured: z.boolean(), triggered: z.boolean(),
+  images: z.number().int().nonnegative(), of: z.number().int().nonnegative(), meaning: z.string(), message: z.string(),
+});
+
 const adaptiveSection = z.object({
   kappa: z.number(),
   count: z.number().int().positive(),
@@ -103,6 +115,22 @@ const adaptiveSection = z.object({
   })),
   bestOf: z.object({ rhoL2: num, rhoLinf: num, foolRate: num, robustAccuracy: z.object({ l2: curve, linf: curve }).optional() }),
   redFlags: z.record(z.string(), z.object({ flagged: z.boolean(), explanation: z.string() })),
+  robustAccuracy: z.object({
+    settings: z.object({ steps: z.number().int().nonnegative(), targetClasses: z.number().int().positive(), queries: z.number().int().positive() }),
+    rows: z.array(z.object({
+      epsilon: z.number().positive(),
+      units: z.enum(['pixel', 'normalised']),
+      label: z.string(),
+      gradientMode: z.enum(['exact', 'straight-through', 'smoothed']),
+      robustAccuracy: fraction,
+      cleanAccuracy: fraction,
+      count: z.number().int().positive(),
+      brokenBy: z.record(z.string(), z.number().int().nonnegative()),
+      attacks: z.string(),
+      indicators: z.record(z.string(), z.array(indicator)).optional(),
+    })),
+  }).optional(),
+  failureIndicators: z.array(indicator).optional(),
 });
 
 const file = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
-import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -35,5 +35,70 @@ describe('adaptive panel exports', () => {
     expect(st[6]).toBe(0.21);
     expect(rows.filter((r) => r[0] === 'robust-accuracy')).toHaveLength(2 * 2 * 3);
     expect(rows.filter((r) => String(r[0]).startsWith('red-flag:') && r[1] === 1 && r[10] === 1).map((r) => r[0])).toEqual(['red-flag:beatsExact', 'red-flag:silencedUnits']);
+  });
+
+  it('fixed-ε table: one line per ε, a column per κ and gradient mode, the attacks named; absent section → no rows', () => {
+    const row = (label: string, units: 'pixel' | 'normalised', gradientMode: string, robustAccuracy: number, brokenBy: Record<string, number>) => ({
+      epsilon: 0.1, units, label, gradientMode, robustAccuracy, cleanAccuracy: 0.99, count: 4, brokenBy, attacks: 'APGD-CE → APGD-T → Square',
+    });
+    const withEns = (s: AdaptiveSection, acc: number): AdaptiveSection => ({
+      ...s,
+      robustAccuracy: {
+        settings: { steps: 10, targetClasses: 3, queries: 100 },
+        rows: [
+          row('0.1', 'pixel', 'exact', acc, { 'APGD-CE': 1, 'APGD-T (DLR)': 0, Square: 2 }),
+          row('0.1', 'pixel', 'straight-through', acc / 2, { 'APGD-CE': 3, 'APGD-T (DLR)': 0, Square: 0 }),
+          row('paper', 'normalised', 'exact', 0, {}),
+        ],
+      },
+    } as unknown as AdaptiveSection);
+    const both = [withEns(sections[0], 0.5), withEns(sections[1], 0.75)];
+    const rows = robustAccuracyRows(both);
+    expect(rows.map((r) => r.label)).toEqual(['0.1', 'paper']);
+    expect(rows[0].cells.map((c) => `${c.kappa}/${c.mode}/${c.row?.robustAccuracy}`)).toEqual(['0/exact/0.5', '0/straight-through/0.25', '1/exact/0.75', '1/straight-through/0.375']);
+    expect(rows[1].cells[1].row).toBeUndefined(); // not run for that mode: shown as "—", never a number
+    expect(mainBreaker(rows[0].cells[0].row!)).toBe('Square 2, APGD-CE 1');
+    expect(mainBreaker(rows[1].cells[0].row!)).toBe('none broke an image');
+    expect(ensembleWords(both[0])).toMatch(/^APGD-CE \(10 steps\) → APGD-T, DLR loss \(10 steps × 3 target classes\) → Square \(100 queries\)/);
+    expect(robustAccuracyRows(sections)).toEqual([]);
+    expect(ensembleWords(sections[0])).toBeNull();
+    const { rows: csv } = adaptiveCsv({ kind: 'adaptive', sections: both, queries: 10, count: 4 } as unknown as AdaptiveResult);
+    const fixed = csv.filter((r) => r[0] === 'fixed-eps');
+    expect(fixed).toHaveLength(6);
+    expect(fixed[0]).toEqual(['fixed-eps', 0, 'APGD-CE+APGD-T+Square (APGD-CE → APGD-T → Square)', 'exact', 'linf', null, null, null, null, '0.1 px', 0.5, 4]);
+  });
+
+  it('indicators: a row per attack in the table\'s words, a column per indicator; unmeasured reads "not measured", never passed', () => {
+    const ind = (id: string, attack: string, measured: boolean, images: number, of: number) => ({
+      id, name: id.toUpperCase(), attack, measured, triggered: measured && images > 0, images, of, meaning: `means ${id}`, message: `${attack}: ${id}`,
+    });
+    const s = {
+      ...sections[1],
+      failureIndicators: [
+        ind('silent-success', 'APGD-CE L∞, exact gradients', true, 2, 40), ind('non-converging-restarts', 'APGD-CE L∞, exact gradients', false, 0, 40),
+        ind('unbounded-below-100', 'FMN L2, exact gradients', true, 0, 20),
+      ],
+    } as unknown as AdaptiveSection;
+    const t = indicatorRows(s)!;
+    expect(t.ids).toEqual(['silent-success', 'unbounded-below-100', 'non-converging-restarts']);
+    expect(t.rows.map((r) => r.attack)).toEqual(['APGD-CE L∞, exact gradients', 'FMN L2, exact gradients']);
+    expect(t.rows[0].cells.map(indicatorText)).toEqual(['⚑ 2 of 40', 'not measured', 'not measured']);
+    expect(t.rows[1].cells.map(indicatorText)).toEqual(['not measured', 'none of 20', 'not measured']);
+    expect(t.meanings['silent-success']).toBe('means silent-success');
+    expect(indicatorRows(sections[0])).toBeNull();
+  });
+
+  it('randomized κ: mean over draws with the lowest and highest, one sentence beside the fixed κ; nothing when not randomized', () => {
+    const row = (label: string, units: string, gradientMode: string, robustAccuracy: number, drawAccuracies?: number[]) => ({
+      epsilon: 0.3, units, label, gradientMode, robustAccuracy, cleanAccuracy: 1, count: 4, brokenBy: {}, attacks: 'EOT', ...(drawAccuracies ? { drawAccuracies } : {}),
+    });
+    const randomized = { b: 1, seed: 3, eotSamples: 5, draws: 4, rows: [row('0.3', 'pixel', 'exact', 0.5, [0.25, 0.5, 0.5, 0.75]), row('0.3', 'pixel', 'straight-through', 0.25, [0, 0.25, 0.25, 0.5])] };
+    const fixed = { ...sections[1], robustAccuracy: { settings: { steps: 1, targetClasses: 1, queries: 1 }, rows: [row('0.3', 'pixel', 'straight-through', 0.5)] } } as unknown as AdaptiveSection;
+    const result = { sections: [sections[0], fixed], randomized } as unknown as AdaptiveResult;
+    expect(randomizedRows(result.randomized!)[0]).toMatchObject({ mean: 0.5, min: 0.25, max: 0.75 });
+    expect(randomizedVerdict(result)).toBe('Randomized κ ~ U[0.6, 1] at ε = 0.3 px: EOT-APGD (5 draws per gradient) and Square leave 25.0% robust on average over 4 κ draws (lowest draw 0.0%), against 50.0% for the fixed κ = 1 under the same attacks without EOT.');
+    expect(randomizedVerdict({ sections })).toBeNull();
+    const { rows } = adaptiveCsv({ kind: 'adaptive', sections, randomized, queries: 10, count: 4 } as unknown as AdaptiveResult);
+    expect(rows.filter((r) => r[0] === 'randomized-fixed-eps')).toHaveLength(2);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * "Is the defence real?": the adaptive suite (DeepFool under each gradient mode, FMN, Square) at κ = 0 and
  * the current κ — raw and refined ρ and fool rate per attack, the best of all attacks, the red flags with
- * what each means, and robust accuracy vs ε from the per-image minima for both models.
+ * what each means, robust accuracy vs ε from the per-image minima for both models, and robust accuracy at
+ * fixed ε from the APGD-CE / APGD-T / Square ensemble.
  */
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
@@ -115,6 +116,171 @@ function CellTable({ sections, reference }: { sections: AdaptiveSection[]; refer
   );
 }
 
+type RobustRow = NonNullable<AdaptiveSection['robustAccuracy']>['rows'][number];
+
+/** The ensemble's attacks and budgets, in the table's words (every robust-accuracy number names them). */
+export function ensembleWords(s: Pick<AdaptiveSection, 'robustAccuracy'>): string | null {
+  const st = s.robustAccuracy?.settings;
+  return st ? `APGD-CE (${st.steps} steps) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
+}
+
+/**
+ * The fixed-ε table: one line per ε, one column per κ and gradient mode; each entry the share of all images
+ * still classified correctly after the ensemble, with the attack that broke the most images named.
+ */
+export function robustAccuracyRows(sections: AdaptiveSection[]): { label: string; units: string; cells: { kappa: number; mode: string; row: RobustRow | undefined }[] }[] {
+  const withRows = sections.filter((s) => s.robustAccuracy?.rows.length);
+  if (!withRows.length) return [];
+  const modes = [...new Set(withRows.flatMap((s) => s.robustAccuracy!.rows.map((r) => r.gradientMode)))];
+  const labels = [...new Map(withRows.flatMap((s) => s.robustAccuracy!.rows.map((r) => [r.label, r.units] as const))).entries()];
+  return labels.map(([label, units]) => ({
+    label, units,
+    cells: withRows.flatMap((s) => modes.map((mode) => ({ kappa: s.kappa, mode, row: s.robustAccuracy!.rows.find((r) => r.label === label && r.gradientMode === mode) }))),
+  }));
+}
+
+/** Which attack broke the most images in a row (the one the number mostly rests on). */
+export function mainBreaker(row: RobustRow): string {
+  const entries = Object.entries(row.brokenBy).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  return entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : 'none broke an image';
+}
+
+function RobustAccuracyTable({ sections, reference }: { sections: AdaptiveSection[]; reference?: AdaptiveReference[] }) {
+  const rows = robustAccuracyRows(sections);
+  if (!rows.length) return <p className="muted small" data-testid="adaptive-fixed-eps-off">Robust accuracy at fixed ε was not run (APGD steps = 0).</p>;
+  const words = ensembleWords(sections.find((s) => s.robustAccuracy)!);
+  const header = rows[0].cells;
+  const refAt = (kappa: number, label: string, mode: string) =>
+    reference?.find((r) => Math.abs(r.kappa - kappa) < 1e-9)?.robustAccuracy?.rows.find((r) => r.label === label && r.gradientMode === mode);
+  const hasRef = rows.some((r) => r.cells.some((c) => refAt(c.kappa, r.label, c.mode)));
+  return (
+    <table className="mini robustness" data-testid="adaptive-fixed-eps">
+      <caption>Robust accuracy at fixed ε (share of all images, misclassified ones included, still classified correctly), measured by {words}.
+        ε in pixel units [0, 1] as the field reports it (attacked on pixels, so every colour channel gets the same budget), and the paper's
+        own budget in normalised units. Each entry names the attacks that broke images (count).</caption>
+      <thead>
+        <tr><th>ε</th>{header.map((c) => <th key={`${c.kappa}${c.mode}`}>{kappaLabel(c.kappa)}, APGD with {c.mode} gradients + Square</th>)}</tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => [
+          <tr key={r.label} data-testid={`fixed-eps-${r.label}`}>
+            <th>{r.units === 'pixel' ? `${r.label} (pixels)` : r.label}</th>
+            {r.cells.map((c) => (
+              <td key={`${c.kappa}${c.mode}`} title={c.row ? c.row.attacks : undefined}>
+                {c.row ? <>{pct(c.row.robustAccuracy, 1)} <span className="muted small">({mainBreaker(c.row)})</span></> : '—'}
+              </td>
+            ))}
+          </tr>,
+          hasRef ? (
+            <tr key={`${r.label}-ref`} className="ref">
+              <td>reference</td>
+              {r.cells.map((c) => {
+                const ref = refAt(c.kappa, r.label, c.mode);
+                return <td key={`${c.kappa}${c.mode}`} title={ref?.attacks}>{ref ? `${pct(ref.robustAccuracy, 1)} (n = ${ref.count})` : '—'}</td>;
+              })}
+            </tr>
+          ) : null,
+        ])}
+      </tbody>
+    </table>
+  );
+}
+
+type Indicator = NonNullable<AdaptiveSection['failureIndicators']>[number];
+
+/** One indicator's entry in the table: flagged count, a clean count, or "not measured" (never "passed"). */
+export function indicatorText(i: Indicator | undefined): string {
+  if (!i || !i.measured) return 'not measured';
+  return i.triggered ? `⚑ ${i.images} of ${i.of}` : `none of ${i.of}`;
+}
+
+/** Per κ: the attacks (table's words) as rows, the indicators as columns, in the order the core lists them. */
+export function indicatorRows(s: AdaptiveSection): { ids: Indicator['id'][]; names: Record<string, string>; meanings: Record<string, string>; rows: { attack: string; cells: (Indicator | undefined)[] }[] } | null {
+  const list = s.failureIndicators;
+  if (!list?.length) return null;
+  const order: Indicator['id'][] = ['silent-success', 'incomplete-optimisation', 'unbounded-below-100', 'non-converging-restarts', 'unstable-predictions', 'zero-gradients'];
+  const names: Record<string, string> = {};
+  const meanings: Record<string, string> = {};
+  for (const i of list) { names[i.id] = i.name; meanings[i.id] = i.meaning; }
+  const ids = order.filter((id) => id in names);
+  const attacks = [...new Set(list.map((i) => i.attack))];
+  return { ids, names, meanings, rows: attacks.map((attack) => ({ attack, cells: ids.map((id) => list.find((i) => i.attack === attack && i.id === id)) })) };
+}
+
+/** The randomized model's rows: per ε and gradient mode, the mean over the draws and their range. */
+export function randomizedRows(r: NonNullable<AdaptiveResult['randomized']>): { label: string; mode: string; mean: number; min: number; max: number; attacks: string }[] {
+  return r.rows.map((row) => {
+    const d = row.drawAccuracies ?? [row.robustAccuracy];
+    return { label: row.label, mode: row.gradientMode, mean: row.robustAccuracy, min: Math.min(...d), max: Math.max(...d), attacks: row.attacks };
+  });
+}
+
+/**
+ * The randomized model's verdict in one sentence: at the largest pixel ε with straight-through gradients, its
+ * mean over draws (and lowest draw) beside the fixed κ = b under the same ensemble without EOT.
+ */
+export function randomizedVerdict(result: Pick<AdaptiveResult, 'sections' | 'randomized'>): string | null {
+  const r = result.randomized;
+  if (!r) return null;
+  const pixel = r.rows.filter((x) => x.units === 'pixel' && x.gradientMode === 'straight-through');
+  const row = pixel.at(-1);
+  if (!row) return null;
+  const fixed = result.sections.at(-1)?.robustAccuracy?.rows.find((x) => x.label === row.label && x.gradientMode === row.gradientMode);
+  const d = row.drawAccuracies ?? [row.robustAccuracy];
+  const p = (v: number) => `${(100 * v).toFixed(1)}%`;
+  return `Randomized κ ~ U[${+(0.6 * r.b).toFixed(4)}, ${r.b}] at ε = ${row.label} px: EOT-APGD (${r.eotSamples} draws per gradient) and Square leave ${p(row.robustAccuracy)} `
+    + `robust on average over ${r.draws} κ draws (lowest draw ${p(Math.min(...d))})`
+    + (fixed ? `, against ${p(fixed.robustAccuracy)} for the fixed κ = ${r.b} under the same attacks without EOT.` : '.');
+}
+
+function RandomizedTable({ r, verdict }: { r: NonNullable<AdaptiveResult['randomized']>; verdict: string | null }) {
+  const rows = randomizedRows(r);
+  return (<>
+    {verdict ? <p className="summary" data-testid="adaptive-randomized-verdict"><strong>{verdict}</strong></p> : null}
+    <table className="mini robustness" data-testid="adaptive-randomized">
+      <caption>Randomized JumpReLU, κ ~ U[{+(0.6 * r.b).toFixed(4)}, {r.b}] per forward pass (seed {r.seed}): robust accuracy at fixed ε against
+        APGD-CE and APGD-T with EOT ({r.eotSamples} κ draws averaged per gradient) and Square; each image's final point is then classified
+        on {r.draws} fresh κ draws — the mean, and the lowest and highest draw (one draw alone would flatter a randomized defence).</caption>
+      <thead><tr><th>ε</th><th>gradients</th><th>robust accuracy, mean of {r.draws} draws</th><th>lowest – highest draw</th></tr></thead>
+      <tbody>
+        {rows.map((x) => (
+          <tr key={`${x.label}${x.mode}`} title={x.attacks}>
+            <th>{x.label}</th><td>{x.mode}</td><td>{pct(x.mean, 1)} <span className="muted small">(EOT-APGD + Square)</span></td><td>{pct(x.min, 1)} – {pct(x.max, 1)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </>);
+}
+
+function FailureIndicators({ sections }: { sections: AdaptiveSection[] }) {
+  const tables = sections.map((s) => ({ s, t: indicatorRows(s) })).filter((x) => x.t);
+  if (!tables.length) return null;
+  const first = tables[0].t!;
+  return (
+    <div className="failure-indicators" data-testid="adaptive-indicators">
+      <h3>Did the attacks fail silently? Indicators of attack failure (Pintor et al., NeurIPS 2022)</h3>
+      {tables.map(({ s, t }) => (
+        <table key={s.kappa} className="mini robustness" data-testid={`indicators-${s.kappa}`}>
+          <caption>{kappaLabel(s.kappa)}: images flagged of the images each indicator looks at. “Not measured” means the run does not record what the indicator needs — it is not a pass.</caption>
+          <thead><tr><th>attack</th>{t!.ids.map((id) => <th key={id}>{t!.names[id]}</th>)}</tr></thead>
+          <tbody>
+            {t!.rows.map((r) => (
+              <tr key={r.attack}>
+                <th>{r.attack}</th>
+                {r.cells.map((c, j) => <td key={t!.ids[j]} className={c?.triggered ? 'warn' : c?.measured ? '' : 'muted'} title={c?.message}>{indicatorText(c)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+      <ul className="small">
+        {first.ids.map((id) => <li key={id}><strong>{first.names[id]}:</strong> <span className="muted">{first.meanings[id]}</span></li>)}
+      </ul>
+    </div>
+  );
+}
+
 function RedFlags({ sections }: { sections: AdaptiveSection[] }) {
   return (
     <div className="red-flags" data-testid="adaptive-red-flags">
@@ -209,7 +375,16 @@ export function adaptiveCsv(result: AdaptiveResult): CsvData {
       const c = s.bestOf.robustAccuracy[norm];
       c.epsilons.forEach((eps, j) => rows.push(['robust-accuracy', s.kappa, 'best of', null, norm, null, null, null, null, eps, c.accuracy[j], s.count]));
     }
+    for (const r of s.robustAccuracy?.rows ?? []) {
+      rows.push(['fixed-eps', s.kappa, `APGD-CE+APGD-T+Square (${r.attacks})`, r.gradientMode, 'linf', null, null, null, null, r.units === 'pixel' ? `${r.epsilon} px` : `${r.epsilon} normalised`, r.robustAccuracy, s.count]);
+    }
+    for (const i of s.failureIndicators ?? []) {
+      rows.push([`indicator:${i.id}`, s.kappa, i.attack, null, null, null, null, null, null, null, i.measured ? i.images : null, i.of]);
+    }
     for (const f of FLAGS) rows.push([`red-flag:${f}`, s.kappa, null, null, null, null, null, null, null, null, s.redFlags[f].flagged ? 1 : 0, s.count]);
+  }
+  for (const r of result.randomized?.rows ?? []) {
+    rows.push(['randomized-fixed-eps', result.randomized!.b, `EOT-APGD+Square (${r.attacks})`, r.gradientMode, 'linf', null, null, null, null, r.units === 'pixel' ? `${r.epsilon} px` : `${r.epsilon} normalised`, r.robustAccuracy, r.count]);
   }
   return { header, rows };
 }
@@ -220,7 +395,7 @@ export function AdaptivePanel() {
   const reference = useAppStore(selectReference);
   return (
     <AnalysisFrame kind="adaptive" title="Is the defence real? Adaptive and gradient-free attacks" runLabel="Run adaptive attacks"
-      cost="eight attacks plus a 5× longer DeepFool at κ = 0 and κ: about a minute on wasm with 20 MNIST images"
+      cost="eight attacks plus a 5× longer DeepFool, then APGD-CE, APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ: a few minutes on wasm with the default 50 MNIST images (fewer APGD steps or images: faster)"
       csv={result ? adaptiveCsv(result) : null} fileBase="jumprelu-adaptive"
       explain={<>
         <p>The paper's numbers come from attacks that use JumpReLU's exact gradient. That gradient ignores the jump at z = κ, so it can
@@ -229,11 +404,15 @@ export function AdaptivePanel() {
           adversarial image still fools the real model) and smoothed gradients, FMN with exact and straight-through gradients, and Square
           Attack, which reads only scores. Every minimum-norm result is also refined: the smallest scale of the same perturbation that still
           fools. Compare the ratio column: if it falls towards 1× for the stronger attackers, the gain came from masking.</p>
-        {randomized ? <p className="warn small">Randomized κ is on, but this suite attacks the fixed κ (EOT over random κ is not in the suite yet).</p> : null}
+        {randomized ? <p className="small">Randomized κ is on: the minimum-norm suite and its verdict below are for the fixed κ; the fixed-ε ensemble
+          also attacks the randomized model with EOT and judges it over several κ draws (its own table).</p> : null}
       </>}
       settings={<>
         <ParamInput name="adaptiveN" />
         <ParamInput name="adaptiveQueries" />
+        <ParamInput name="adaptiveApgdSteps" />
+        <ParamInput name="adaptiveApgdTargets" />
+        <ParamInput name="adaptiveEnsembleQueries" />
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>
@@ -247,6 +426,10 @@ export function AdaptivePanel() {
             <RobustChart sections={result.sections} norm="l2" />
             <RobustChart sections={result.sections} norm="linf" />
           </div>
+          <h3>Robust accuracy at fixed ε: the field's AutoAttack-style ensemble</h3>
+          <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
+          {result.randomized ? <RandomizedTable r={result.randomized} verdict={randomizedVerdict(result)} /> : null}
+          <FailureIndicators sections={result.sections} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
           <p className="muted small">n = {result.count} evaluation images, Square with {result.queries} queries per image, {(result.ms / 1000).toFixed(1)} s.</p>

@@ -72,7 +72,7 @@ function Column({ r, side, other, title, names, max, shape }: {
           <tr><th>‖Δ‖∞</th><td>{side.linf.toFixed(3)} <small>(normalised units)</small></td></tr>
           <tr><th>ρ ({normName})</th><td data-testid="rho">{rhoText(side.rho)} <small>of ‖x‖, {modeName(r.request.gradientMode, r.request.smoothingTau)}</small></td></tr>
           <tr><th title="The smallest scale of the same Δ that still fools">ρ refined</th><td data-testid="rho-refined">{rhoText(side.rhoRefined)}
-            <small>{side.rhoRefined === null ? (side.success ? ' (fixed-ε attack: not refined)' : ' (not fooled: nothing to refine)') : ' at the boundary along Δ'}</small></td></tr>
+            <small>{side.rhoRefined === null ? (side.success ? ' (fixed-ε attack: not refined)' : ' (not fooled: nothing to refine)') : r.request.target != null ? ' at the target class\'s boundary along Δ' : ' at the boundary along Δ'}</small></td></tr>
           <tr><th>iterations</th><td>{side.iterations}{side.craftedOn === 'kappa-0' ? ' (crafted on κ = 0)' : ''}</td></tr>
           {other && r.companion ? (
             <tr data-testid="companion"><th>{modeName(r.companion.gradientMode, r.request.smoothingTau)}</th>

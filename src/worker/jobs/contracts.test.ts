@@ -39,7 +39,8 @@ describe('job contracts', () => {
     expect(ANALYSIS_DEFAULTS).toEqual({
       tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null,
       tableN: 100, tableTrSteps: 0, transferN: 100, transferSteps: 200, iterN: 100, iterSteps: 100,
-      tuneBudget: 0.5, tuneRhoN: 100, adaptiveN: 50, adaptiveQueries: 1000,
+      tuneBudget: 0.5, tuneRhoN: 100, tuneCandidates: 3, adaptiveN: 50, adaptiveQueries: 1000,
+      adaptiveApgdSteps: 10, adaptiveApgdTargets: 3, adaptiveEnsembleQueries: 100,
     });
   });
 
@@ -50,6 +51,8 @@ describe('job contracts', () => {
     expect(() => checkAnalysisRequest(tradeoff, { ...ok, cleanSample: 100.5 })).toThrow(/cleanSample = 100.5 is not a whole number/);
     expect(() => checkAnalysisRequest(tradeoff, { ...ok, cleanSample: Number.NaN })).toThrow(/cleanSample = NaN is not a finite number/);
     // Square's 0 queries passes the range (the link keeps it) so that the adaptive body can say why it refuses it.
-    expect(() => checkAnalysisRequest(adaptive, { kind: 'adaptive', modelId: 'm', kappa: 1, sample: 2, queries: 0 })).not.toThrow();
+    const ad = { kind: 'adaptive', modelId: 'm', kappa: 1, sample: 2, queries: 0, apgdSteps: 0, apgdTargets: 3, ensembleQueries: 100 } as const;
+    expect(() => checkAnalysisRequest(adaptive, ad)).not.toThrow();
+    expect(() => checkAnalysisRequest(adaptive, { ...ad, apgdTargets: 10 })).toThrow('adaptive: apgdTargets = 10 is outside 1–9.');
   });
 });

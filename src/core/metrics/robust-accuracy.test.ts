@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../testing/backends';
+import { affineClassifier, closedForm, type AffineClassifier } from '../attacks/test-classifiers';
+import { apgdCeLinf } from '../attacks/apgd-ce';
+import { runAttack } from '../attacks/run-attack';
+import { squareLinf } from '../attacks/square';
+import type { EvalSet } from './eval-set';
+import { ensembleRobustAccuracy, pixelSpaceClassifier, robustEpsilons } from './robust-accuracy';
+
+// TEST_NORMALIZATION: mean 0.5, std 0.25 — a pixel ε is 4× as large in normalised units.
+const STD = 0.25;
+const SETTINGS = { steps: 30, targetClasses: 2, queries: 50 };
+
+describe('robust accuracy from the APGD-CE / APGD-T / Square ensemble (affine classifier: known answers)', () => {
+  let model: AffineClassifier;
+  let set: EvalSet;
+  let minimal: Float64Array; // the exact smallest L∞ perturbation per image, pixel units
+  let predicted: Int32Array;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    model = affineClassifier([4, 4, 1], 3, 11);
+    // Normalised values in [−1, 1]: pixels in [0.25, 0.75], so no clip binds for ε ≤ 0.25 px.
+    const x = tf.randomUniform([24, 4, 4, 1], -1, 1, 'float32', 5) as tf.Tensor4D;
+    predicted = Int32Array.from(await tf.tidy(() => tf.argMax(model.logits(x), 1)).data());
+    const labels = Int32Array.from(predicted);
+    labels[0] = (labels[0] + 1) % 3; // two images misclassified from the start
+    labels[1] = (labels[1] + 1) % 3;
+    set = { x, labels, indices: Int32Array.from({ length: 24 }, (_, i) => i) };
+    minimal = (await closedForm(model.weights, model.bias, x, 1)).map((d) => d * STD);
+  });
+  afterAll(() => {
+    set.x.dispose();
+    model.dispose();
+  });
+
+  it('the pixel-space view gives the same logits on pixels as the classifier on normalised inputs', async () => {
+    const view = pixelSpaceClassifier(model);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(view.logits(tf.add(tf.mul(set.x, STD), 0.5) as tf.Tensor4D), model.logits(set.x)))));
+    expect((await diff.data())[0]).toBeLessThan(1e-5);
+    diff.dispose();
+    expect(view.normalization).toEqual({ mean: [0], std: [1] });
+  });
+
+  it('breaks exactly the images whose smallest L∞ perturbation is below ε (pixel ε = normalised ε / std), no leaks', async () => {
+    const correct = Array.from(minimal).map((_, i) => i).filter((i) => i > 1);
+    const sorted = correct.map((i) => minimal[i]).sort((a, b) => a - b);
+    const eps = sorted[Math.floor(sorted.length / 2)];
+    expect(eps).toBeLessThan(0.25);
+    const before = tf.memory().numTensors;
+    const px = await ensembleRobustAccuracy(model, set, { epsilon: eps, units: 'pixel', label: 'px' }, 'exact', SETTINGS);
+    const nm = await ensembleRobustAccuracy(model, set, { epsilon: eps / STD, units: 'normalised', label: 'norm' }, 'exact', SETTINGS);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const { row, outcome } of [px, nm]) {
+      expect(row.cleanAccuracy).toBeCloseTo(22 / 24, 10);
+      // Below ε (with a margin for the attack's float steps): broken; above: no attack can break it.
+      const shouldBreak = correct.filter((i) => minimal[i] < 0.97 * eps);
+      const cannot = correct.filter((i) => minimal[i] > 1.001 * eps);
+      shouldBreak.forEach((i) => expect(outcome.success[i]).toBe(1));
+      cannot.forEach((i) => expect(outcome.success[i]).toBe(0));
+      const robust = 24 - 2 - Array.from(outcome.success).reduce((a, v) => a + v, 0);
+      expect(row.robustAccuracy).toBeCloseTo(robust / 24, 10);
+      expect(row.robustAccuracy).toBeGreaterThanOrEqual(cannot.length / 24 - 1e-12);
+      expect(row.robustAccuracy).toBeLessThanOrEqual((correct.length - shouldBreak.length) / 24 + 1e-12);
+      expect(shouldBreak.length).toBeGreaterThan(3);
+      expect(cannot.length).toBeGreaterThan(3);
+      // Norms in normalised units: inside the ball, never below the exact minimum.
+      correct.forEach((i) => {
+        if (!outcome.success[i]) return;
+        expect(outcome.linf[i]).toBeLessThanOrEqual((eps / STD) * (1 + 1e-4));
+        expect(outcome.linf[i]).toBeGreaterThanOrEqual((minimal[i] / STD) * (1 - 1e-3));
+      });
+      expect(Object.values(row.brokenBy).reduce((a, v) => a + v, 0)).toBe(Array.from(outcome.success).reduce((a, v) => a + v, 0));
+      expect(row.attacks).toContain('APGD-CE');
+      expect(row.attacks).toContain('Square');
+    }
+  });
+
+  it('the grid: pixel budgets per data set and the paper\'s IFGSM reach in normalised units', () => {
+    const mnist = robustEpsilons('mnist');
+    expect(mnist.filter((e) => e.units === 'pixel').map((e) => e.epsilon)).toEqual([0.1, 0.2, 0.3]);
+    expect(mnist.find((e) => e.units === 'normalised')?.epsilon).toBeCloseTo(0.4, 10); // 40 × 0.01
+    const cifar = robustEpsilons('cifar10');
+    expect(cifar.filter((e) => e.units === 'pixel').map((e) => e.epsilon)).toEqual([2 / 255, 4 / 255, 8 / 255]);
+    expect(cifar.find((e) => e.units === 'normalised')?.epsilon).toBeCloseTo(0.07, 10); // 7 × 0.01
+  });
+
+  it('APGD hands its record through runAttack, row j of it being the j-th attacked image; Square has none', async () => {
+    const r = await runAttack(apgdCeLinf, model, set.x, set.labels, { epsilon: 0.5, steps: 10 });
+    try {
+      expect(r.record!.rows).toEqual(Array.from({ length: 22 }, (_, i) => i + 2)); // images 0 and 1 start misclassified
+      expect(r.record!.data.everAdversarial).toHaveLength(22);
+      r.record!.rows.forEach((i, j) => { if (r.success[i]) expect(r.record!.data.everAdversarial[j]).toBe(1); });
+      expect(r.record!.data.runs[0].run.trace).toHaveLength(11);
+    } finally {
+      r.adversarial.dispose();
+    }
+    const sq = await runAttack(squareLinf, model, set.x, set.labels, { epsilon: 0.5, queries: 3 });
+    expect(sq.record).toBeUndefined();
+    sq.adversarial.dispose();
+  });
+
+  it('randomized: the final points are judged on several fresh draws (mean reported, each kept); EOT named; no leak', async () => {
+    const eps = { epsilon: 0.05, units: 'pixel' as const, label: '0.05' };
+    const before = tf.memory().numTensors;
+    // Deterministic model: every draw agrees with the attacks' own verdict.
+    const fixed = await ensembleRobustAccuracy(model, set, eps, 'exact', SETTINGS, { draws: 3 });
+    const broken = 2 + Array.from(fixed.outcome.success).reduce((a, v) => a + v, 0);
+    expect(fixed.row.drawAccuracies).toEqual([1, 1, 1].map(() => (24 - broken) / 24));
+    // A model whose logits get fresh noise on every pass (a stand-in for κ ~ U[0.6b, b]).
+    let pass = 0;
+    const noisy = { ...model, logits: (x: tf.Tensor4D) => tf.tidy(() => tf.add(model.logits(x), tf.randomNormal([x.shape[0], 3], 0, 3, 'float32', 100 + pass++))) as tf.Tensor2D };
+    const r = await ensembleRobustAccuracy(noisy, set, eps, 'exact', SETTINGS, { draws: 4, eotSamples: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.row.drawAccuracies).toHaveLength(4);
+    const mean = r.row.drawAccuracies!.reduce((a, v) => a + v, 0) / 4;
+    expect(r.row.robustAccuracy).toBeCloseTo(mean, 12);
+    expect(new Set(r.row.drawAccuracies).size).toBeGreaterThan(1); // the draws disagree: one draw is not a measurement
+    expect(r.row.attacks).toContain('EOT 2');
+    await expect(ensembleRobustAccuracy(model, set, eps, 'exact', SETTINGS, { draws: 0 })).rejects.toThrow(/draws must be a whole number ≥ 1/);
+  });
+
+  it('refuses a bad ε by name', async () => {
+    await expect(ensembleRobustAccuracy(model, set, { epsilon: 0, units: 'pixel', label: '0' }, 'exact', SETTINGS)).rejects.toThrow(/ε must be a positive number/);
+  });
+});
