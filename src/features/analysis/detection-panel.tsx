@@ -93,7 +93,7 @@ export function detectionCsv(result: DetectionResult, dataset: DatasetName): Csv
   };
 }
 
-function RocChart({ rows }: { rows: DetectionRow[] }) {
+function RocChart({ rows, kappa }: { rows: DetectionRow[]; kappa: number }) {
   const drawn = rows.filter((r) => Number.isFinite(r.auc) && r.roc.length);
   return (
     <div className="chart" data-testid="detection-roc">
@@ -104,14 +104,16 @@ function RocChart({ rows }: { rows: DetectionRow[] }) {
           <YAxis dataKey="tpr" type="number" domain={[0, 1]} label={{ value: 'true positive rate', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(v) => Number(v).toFixed(3)} />
           <Legend verticalAlign="top" />
-          <Line data={[{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }]} dataKey="tpr" name="chance" stroke="#9aa3b2" strokeDasharray="2 4" dot={false} isAnimationActive={false} />
+          <Line data={[{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }]} dataKey="tpr" name="chance" legendType="none" stroke="#9aa3b2" strokeDasharray="2 4" dot={false} isAnimationActive={false} />
           {drawn.map((r) => (
-            <Line key={`${r.attack}-${r.kappa}`} data={r.roc} dataKey="tpr" name={`${r.title}, κ = ${r.kappa} (${pct(r.auc)})`} dot={false}
+            <Line key={`${r.attack}-${r.kappa}`} data={r.roc} dataKey="tpr" name={r.title} dot={false}
+              // One legend entry per attack (its colour); the dash says the κ, the table the AUC.
+              legendType={r.kappa === 0 && kappa !== 0 ? 'none' : 'line'}
               stroke={COLORS[r.attack] ?? '#1d2330'} strokeDasharray={r.kappa === 0 ? '6 3' : undefined} strokeWidth={2} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>
-      <p className="muted small">Dashed: κ = 0 (ReLU); solid: the current κ. Held-out part only.</p>
+      <p className="muted small">Dashed: κ = 0 (ReLU); solid: κ = {kappa}; dotted diagonal: chance. Held-out part only; the AUCs are in the table above.</p>
     </div>
   );
 }
@@ -182,7 +184,7 @@ export function DetectionPanel() {
         <>
           <DetectionTable result={result} dataset={dataset} />
           {verdict ? <p className="summary" data-testid="detection-verdict">{verdict}</p> : null}
-          <RocChart rows={result.rows} />
+          <RocChart rows={result.rows} kappa={result.request.kappa} />
           {errors.length ? <ul className="warn small">{errors.map((r) => <li key={`${r.attack}-${r.kappa}`}>{r.title} at κ = {r.kappa}: {r.error}</li>)}</ul> : null}
           <p className="muted small">
             {result.request.sample} images per row in minibatches of {result.request.batch} (the paper's protocol: 100), k = {result.k}; features at
