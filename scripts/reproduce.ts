@@ -167,6 +167,8 @@ async function main(): Promise<void> {
     const detection = await runDetection();
     await writeFile(values.update, `${JSON.stringify({ ...existing.json, detection }, null, 1)}\n`);
     console.error(`reproduce: wrote the detection section into ${values.update}`);
+    set.x.dispose();
+    return;
   } else if (existing && values.update) {
     console.error(`reproduce: adaptive section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
     const adaptive = await runAdaptive();
