@@ -1,7 +1,7 @@
 /**
  * Benchmark of the Table 3 panel's computation (`npm run bench -- --detection-only`): core/detection/
  * detection-table.ts with the panel's default settings (200 images per row in minibatches of 100, noise σ
- * matched to the adversarial L2, Trust Region off, the LID-aware attack with 30 steps and its blind control)
+ * matched to the adversarial L2, Trust Region off, the LID-aware attack with 10 steps and its blind control)
  * at κ = 0 and the card's κ, on the first test images of one model. Wall seconds per row and in all, the AUC
  * each row measured (so a timing is never read without what it computed), and the tensors left behind.
  * No DOM, no Node.
@@ -17,7 +17,7 @@ import { retrofit } from '../retrofit/retrofit';
 export interface DetectionBenchRow { backend: string; model: string; attack: string; kappa: number; used: number; auc: number; seconds: number; error?: string }
 
 /** The panel's defaults (worker/jobs/detection.ts) and its body's pool of 8 attacked images per needed one. */
-export const DETECTION_BENCH = { sample: 200, batch: 100, awareSteps: 30, headroom: 8 } as const;
+export const DETECTION_BENCH = { sample: 200, batch: 100, awareSteps: 10, headroom: 8 } as const;
 
 export async function benchDetection(loaded: LoadedModel, shard: Shard, sample: number = DETECTION_BENCH.sample): Promise<{ rows: DetectionBenchRow[]; totalSeconds: number; leaked: number }> {
   const { card, model } = loaded;

@@ -162,7 +162,7 @@ export function DetectionPanel() {
   return (
     <AnalysisFrame kind="detection" title="Would a detector catch it? (Table 3)" runLabel="Compute detection" csv={result ? detectionCsv(result, dataset) : null}
       fileBase="jumprelu-detection"
-      cost="every attack at κ = 0 and the current κ, then the LID features: 1–2 minutes for MNIST on wasm at 200 images, longer for CIFAR-10"
+      cost="every attack at κ = 0 and the current κ, then the LID features: minutes on wasm (MNIST, 200 images: the LID-aware rows take most of it; 0 steps skips them), longer for CIFAR-10"
       explain={<>The paper's last claim (Table 3): an add-on detector catches more adversarial examples when the network uses JumpReLU.
         The detector is Ma et al.'s (ICLR 2018), on the authors' protocol: per image the local intrinsic dimensionality (k = 20 nearest
         clean neighbours in a minibatch, the nearest dropped as the authors' code does) at the input, after every JumpReLU and at the

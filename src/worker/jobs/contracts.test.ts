@@ -40,7 +40,7 @@ describe('job contracts', () => {
       tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null,
       tableN: 100, tableTrSteps: 0, transferN: 100, transferSteps: 200, iterN: 100, iterSteps: 100,
       tuneBudget: 0.5, tuneRhoN: 100, adaptiveN: 50, adaptiveQueries: 1000,
-      detN: 200, detBatch: 100, detSigma: null, detTrSteps: 0, detAwareSteps: 30,
+      detN: 200, detBatch: 100, detSigma: null, detTrSteps: 0, detAwareSteps: 10,
     });
   });
 

@@ -36,7 +36,7 @@ export interface DetectionSettings { detN: number; detBatch: number; detSigma: n
 export const detection = analysis<DetectionRequest, DetectionResult, DetectionSettings>()({
   kind: 'detection',
   title: 'Would a detector catch it? (Table 3)',
-  defaults: { detN: 200, detBatch: 100, detSigma: null, detTrSteps: 0, detAwareSteps: 30 },
+  defaults: { detN: 200, detBatch: 100, detSigma: null, detTrSteps: 0, detAwareSteps: 10 },
   metas: {
     detN: setting('detn', 'images per attack (whole minibatches)', 'integer', 50, 2000, 50,
       'Correctly classified images whose adversarial fools the model, per attack and κ; 80 % of the minibatches train the detector, 20 % measure it.'),
