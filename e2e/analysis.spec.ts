@@ -235,3 +235,35 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
   await page.screenshot({ path: `${SHOTS}/13-tables-transfer-iterations.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('detector panel (Table 3): AUC per attack beside the paper column, ROC curves, verdict, CSV and PNG, on MNIST with a tiny n', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  // Two minibatches of 25 per row, a 3-step LID-aware attack: the settings travel in the link.
+  await page.goto('?backend=wasm&panels=detection&detn=50&detb=25&deta=3');
+  await ready(page);
+  const panel = page.getByTestId('panel-detection');
+  await expect(panel.getByRole('spinbutton', { name: 'LID minibatch (paper 100)' })).toHaveValue('25');
+  const before = await memory(page);
+  await panel.getByRole('button', { name: 'Compute detection' }).click();
+  await expect(panel.getByRole('progressbar')).toBeVisible();
+  const table = panel.getByTestId('detection-table');
+  await expect(table).toBeVisible({ timeout: 240_000 });
+  await expect(table.locator('thead')).toContainText('paper Table 3, LID');
+  await expect(table.locator('tbody tr').first()).toContainText(/PGD \(IFGSM\)\s*\d+\.\d%/);
+  await expect(table.locator('tbody tr')).toHaveCount(5);
+  await expect(panel.getByTestId('detection-verdict')).toContainText('What to conclude');
+  await expect(panel.getByTestId('detection-roc').locator('.recharts-line').first()).toBeVisible();
+  const result = await page.evaluate(() => window.__jumprelu!.getState().jobs.detection.result!);
+  const measured = result.rows.filter((r) => !r.error);
+  expect(measured.length).toBeGreaterThan(0);
+  for (const r of measured) expect(r.auc).toBeGreaterThanOrEqual(0);
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Download CSV' }).click();
+  const csv = parseCsv(await readFile((await (await download).path())!, 'utf8'));
+  expect(csv[0]).toContain('paper_auc');
+  expect(csv).toHaveLength(result.rows.length + 1);
+  await expectFigurePng(page, panel, 'jumprelu-detection.png');
+  expect((await memory(page)).numTensors).toBe(before.numTensors);
+  expect(errors).toEqual([]);
+});

@@ -6,7 +6,8 @@
  *    diagnostics page's benchmark mode. Software WebGPU/WebGL (no GPU) get small tensors only.
  * Writes bench/results.json so changes are comparable across commits.
  *
- *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --classroom-only] [-- --torch-only] [-- --app-only]
+ *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --detection-only] [-- --classroom-only] [-- --torch-only] [-- --app-only]
+ * --detection-only times the Table 3 panel's computation (core/bench/detection-bench.ts) on wasm in Node and Chromium.
  * --adaptive-only runs only the adaptive-suite rows (wasm, in Node and in Chromium through the diagnostics
  * page's adaptivebench mode: DeepFool straight-through, FMN, Square on 100 MNIST images, against the
  * paper-protocol DeepFool) and updates their key in bench/results.json; with --no-browser, Node only.
@@ -30,6 +31,7 @@ import { benchModels } from './bench-models';
 import { benchTorch, profileDeepFool, TORCH_MODELS, type TorchRow } from './bench-torch';
 import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../src/core/bench/adaptive-bench';
+import { benchDetection, DETECTION_BENCH, type DetectionBenchRow } from '../src/core/bench/detection-bench';
 import { loadShardNode } from '../src/core/data/shard-node';
 import { loadModelNode } from '../src/core/models/load-node';
 
@@ -230,6 +232,41 @@ async function adaptiveRows(withChromium: boolean): Promise<AdaptiveResults> {
   return { rows, node: { suiteSeconds: node.suiteSeconds, cpuSeconds }, chromium: browser ? { suiteSeconds: browser.suiteSeconds, wasm: browser.wasm } : null };
 }
 
+const DETECTION_MODEL = 'mnist-lenetlike-base';
+
+/**
+ * The Table 3 panel's computation (core/bench/detection-bench.ts, the panel's defaults) on wasm in Node and,
+ * unless --no-browser, in Chromium through the diagnostics page's detectionbench mode.
+ */
+async function detectionRows(withChromium: boolean): Promise<{ rows: (DetectionBenchRow & { where: string })[]; node: number; chromium: number | null; leaked: number[] }> {
+  registerKernels();
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const loaded = await loadModelNode(DETECTION_MODEL);
+  let node: Awaited<ReturnType<typeof benchDetection>>;
+  try {
+    node = await benchDetection(loaded, await loadShardNode('mnist'));
+  } finally {
+    loaded.model.dispose();
+  }
+  const browser = withChromium ? await withBrowser(async (b) => {
+    const page = await b.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=wasm&detectionbench=${DETECTION_MODEL}`);
+      const res = (await page.waitForFunction(() => window.__detectionBench, undefined, { timeout: 3_600_000, polling: 1000 }).then((h) => h.jsonValue()))!;
+      if ('error' in res) throw new Error(`chromium wasm detectionbench: ${res.error}`);
+      return res;
+    } finally {
+      await page.close();
+    }
+  }) : null;
+  const rows = [...node.rows.map((r) => ({ where: 'node', ...r })), ...(browser?.rows ?? []).map((r) => ({ where: 'chromium', ...r }))];
+  console.log(`Table 3 panel (LID detector, ${DETECTION_BENCH.sample} images per row in minibatches of ${DETECTION_BENCH.batch}, LID-aware ${DETECTION_BENCH.awareSteps} steps, TR off), ${DETECTION_MODEL}, wall seconds:`);
+  console.table(rows.map((r) => fmt({ where: r.where, attack: r.attack, kappa: r.kappa, used: r.used, auc: r.auc, seconds: r.seconds, error: r.error ?? '' })));
+  console.log(`  in all: Node ${node.totalSeconds.toFixed(1)} s${browser ? `, Chromium ${browser.totalSeconds.toFixed(1)} s` : ''}; tensors left: ${[node.leaked, ...(browser ? [browser.leaked] : [])].join(', ')}`);
+  return { rows, node: node.totalSeconds, chromium: browser?.totalSeconds ?? null, leaked: [node.leaked, ...(browser ? [browser.leaked] : [])] };
+}
+
 function printClassroom(rows: ClassroomRow[]): void {
   console.log('Classroom (Node, wasm): own image → live predictions, and κ change → histograms; median and p90 ms vs budget, ratio = ours / baseline:');
   console.table(rows.map(fmt));
@@ -265,6 +302,14 @@ async function main(): Promise<void> {
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', JSON.stringify({ ...previous, adaptive: { date: new Date().toISOString(), ...adaptive } }, null, 1) + '\n');
     console.log('updated the adaptive rows of bench/results.json');
+    return;
+  }
+  if (args.includes('--detection-only')) {
+    const detection = await detectionRows(!noBrowser);
+    const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
+    mkdirSync('bench', { recursive: true });
+    writeFileSync('bench/results.json', JSON.stringify({ ...previous, detection: { date: new Date().toISOString(), ...detection } }, null, 1) + '\n');
+    console.log('updated the detection rows of bench/results.json');
     return;
   }
   if (args.includes('--classroom-only')) {

@@ -8,6 +8,11 @@
  *   npm run crosscheck [-- --model mnist-lenetlike-base,cifar10-alexlike-base] [-- --n 200]
  *   npm run crosscheck -- --against-reference     # PyTorch vs public/reference/<model>.json at its n
  *   npm run crosscheck -- --model mnist-lenetlike-base --apgd [--n 200] [--steps 100]
+ *   npm run crosscheck -- --detection /tmp/det.json [--tol 0.01]
+ *
+ * --detection <json>: the LID detector (Table 3) — scripts/crosscheck_lid.py (PyTorch activations, numpy
+ * LID, sklearn's LogisticRegressionCV and roc_auc_score) on the images and features that
+ * `npm run detection -- --out <json>` saved; every AUC within --tol (default 0.01) of ours.
  *
  * --apgd: APGD-CE L∞, APGD-CE L2 and APGD-T L∞ (Croce & Hein 2020; src/core/attacks/apgd-core.ts against
  * the PyTorch side's own implementation) on the same images from the same start (x⁰ = x: no random start),
@@ -246,11 +251,26 @@ function exactMode(ids: string[], count: number): never {
   process.exit(bad === 0 ? 0 : 1);
 }
 
+/** --detection: the sklearn/PyTorch check of a detection.ts result file; exits with its status. */
+function detectionMain(file: string, tol: string | undefined): never {
+  let rows: unknown;
+  try {
+    rows = (JSON.parse(readFileSync(file, 'utf8')) as { rows?: unknown }).rows;
+  } catch (e) {
+    fail(`--detection ${file}: cannot read it as JSON (${(e as Error).message}); write one with npm run detection -- --out ${file}`);
+  }
+  if (!Array.isArray(rows) || !rows.length) fail(`--detection ${file}: not a detection result (no rows); write one with npm run detection -- --out ${file}`);
+  const r = spawnSync(PYTHON, ['scripts/crosscheck_lid.py', file, ...(tol ? ['--tol', tol] : [])], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: 'string' }, n: { type: 'string' }, 'against-reference': { type: 'boolean', default: false },
-    apgd: { type: 'boolean', default: false }, steps: { type: 'string' },
+    apgd: { type: 'boolean', default: false }, steps: { type: 'string' }, detection: { type: 'string' }, tol: { type: 'string' },
     exact: { type: 'boolean', default: false }, count: { type: 'string' } }, strict: true });
   if (!torchAvailable()) fail(TORCH_HINT);
+  if (values.tol !== undefined && !(values.detection && Number(values.tol) > 0)) fail(`--tol (with --detection) must be a positive number, got "${values.tol}"`);
+  if (values.detection !== undefined) detectionMain(values.detection, values.tol);
   await tf.setBackend('wasm');
   await tf.ready();
   registerKernels();

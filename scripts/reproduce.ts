@@ -18,6 +18,11 @@
  * --adaptive-only --update <file> runs only that section and writes it into an existing result file in
  * place (model, dataset, seed and clip read from the file; κ from --kappa or the file's white-box rows):
  *   npm run reproduce -- --adaptive-only --update public/reference/mnist-lenetlike-base.json
+ * --detection adds a `detection` section (Table 3: the LID detector's held-out AUC against IFGSM, DF∞, DF2,
+ * TR and the LID-aware attack with its λ = 0 control, per κ; core/detection/detection-table.ts) with
+ * --detection-n images used per row (default 200, of the first 8 × n test images) and --aware-steps
+ * (default 30; 0 skips the LID-aware rows); --detection-only --update <file> writes only that section:
+ *   npm run reproduce -- --detection-only --update public/reference/cifar10-alexlike-base.json --detection-n 200
  * Deterministic for a given seed: the attacks' only randomness is seeded (randomized κ, Square's search).
  */
 import '@tensorflow/tfjs-backend-wasm';
@@ -38,7 +43,10 @@ import { robustnessTable } from '../src/core/metrics/robustness-table';
 import { ADAPTIVE_PROTOCOL, ensembleFor } from '../src/core/metrics/adaptive-protocol';
 import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
 import type { ExperimentSubject } from '../src/core/metrics/experiment';
-import type { ReferenceFile } from '../src/core/metrics/reference-file';
+import type { DetectionSection, ReferenceFile } from '../src/core/metrics/reference-file';
+import { detectionTable } from '../src/core/detection/detection-table';
+import { LID_BATCH } from '../src/core/detection/lid';
+import { PAPER_TABLE3 } from '../src/features/analysis/paper-numbers';
 import { failer, runMain, numberOption, type Fail } from './cli';
 
 const fail: Fail = failer('reproduce');
@@ -64,11 +72,16 @@ async function main(): Promise<void> {
       'apgd-steps': { type: 'string' },
       'apgd-targets': { type: 'string' },
       'ensemble-queries': { type: 'string' },
+      detection: { type: 'boolean', default: false },
+      'detection-only': { type: 'boolean', default: false },
+      'detection-n': { type: 'string' },
+      'aware-steps': { type: 'string' },
       update: { type: 'string' },
     },
     strict: true,
   });
-  if (values['adaptive-only'] !== (values.update !== undefined)) fail('--adaptive-only and --update <file> go together');
+  if (values['adaptive-only'] && values['detection-only']) fail('--adaptive-only and --detection-only: one section per --update run');
+  if ((values['adaptive-only'] || values['detection-only']) !== (values.update !== undefined)) fail('--adaptive-only or --detection-only and --update <file> go together');
   // The file being updated decides what the section is measured on, so it matches the rest of the file.
   const existing = values.update ? await readResult(values.update) : null;
   if (existing) {
@@ -134,7 +147,35 @@ async function main(): Promise<void> {
     }
     return sections;
   };
-  if (existing && values.update) {
+  const detectionN = num('detection-n', values['detection-n'], 200, true);
+  const awareSteps = num('aware-steps', values['aware-steps'], 30, true);
+  if (detectionN < 1 || awareSteps < 0) fail('--detection-n must be ≥ 1 and --aware-steps ≥ 0');
+  /** Table 3 (core/detection/detection-table.ts): the first 8 × n test images are the pool the rows keep n of. */
+  const runDetection = async (): Promise<DetectionSection> => {
+    const pool = Math.min(shard.manifest.count, 8 * detectionN);
+    const sub = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, pool, 0);
+    const trSteps = Number(protocol.find((c) => c.key === 'trust-region')?.options.steps ?? 0);
+    const t0 = Date.now();
+    try {
+      const t = await detectionTable(retrofitted, normalization, dataset, sub, kappas, {
+        sample: detectionN, batch: LID_BATCH, sigma: 'match-l2', trSteps, awareSteps,
+        onProgress: (p) => { if (p.fraction === 0) console.error(`  [${p.row + 1}/${p.total}] ${p.label}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`); },
+      });
+      const section: DetectionSection = { n: detectionN, pool, batch: LID_BATCH, k: t.k, sigma: 'match-l2', trSteps, awareSteps, taps: t.taps, rows: t.rows, seconds: (Date.now() - t0) / 1000 };
+      console.log(formatDetection(section, modelId));
+      return section;
+    } finally {
+      sub.x.dispose();
+    }
+  };
+  if (existing && values.update && values['detection-only']) {
+    console.error(`reproduce: detection section only, ${modelId}, n = ${detectionN} per row, κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
+    const detection = await runDetection();
+    await writeFile(values.update, `${JSON.stringify({ ...existing.json, detection }, null, 1)}\n`);
+    console.error(`reproduce: wrote the detection section into ${values.update}`);
+    set.x.dispose();
+    return;
+  } else if (existing && values.update) {
     console.error(`reproduce: adaptive section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
     const adaptive = await runAdaptive();
     await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptive }, null, 1)}\n`);
@@ -169,6 +210,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${seconds.toFixed(0)} s on ${tf.getBackend()}`);
   const adaptive = values.adaptive ? await runAdaptive() : undefined;
+  const detection = values.detection ? await runDetection() : undefined;
 
   if (values.out) {
     const result: ReferenceFile = {
@@ -185,6 +227,7 @@ async function main(): Promise<void> {
       grayBox: table.grayBox,
       seconds,
       ...(adaptive ? { adaptive } : {}),
+      ...(detection ? { detection } : {}),
     };
     await writeFile(values.out, `${JSON.stringify(result, null, 1)}\n`);
     console.error(`reproduce: wrote ${values.out}`);
@@ -210,6 +253,17 @@ async function readResult(path: string) {
     clip: clip === 'pixel' ? 'pixel' : 'paper',
     kappas: whiteBox.map((r) => r.kappa).filter((k): k is number => typeof k === 'number'),
   };
+}
+
+/** The detection section beside the paper's Table 3 (stdout). */
+function formatDetection(s: DetectionSection, modelId: string): string {
+  const lines = [`LID detector AUC (%), ${modelId}: n = ${s.n} per row (first ${s.pool} test images), k = ${s.k} in minibatches of ${s.batch}, held-out 20 %; paper Table 3 (CIFAR-10, network and κ not named)`];
+  for (const r of s.rows) {
+    const paper = (PAPER_TABLE3 as Record<string, { lid: number; jump: number } | undefined>)[r.attack];
+    const p = paper ? ` paper ${(r.kappa === 0 ? paper.lid : paper.jump).toFixed(2)}` : '';
+    lines.push(`  ${r.title.padEnd(26)} κ = ${String(r.kappa).padEnd(5)} ${r.error ? `— ${r.error}` : `${(100 * r.auc).toFixed(2)}${p}  (${r.used} used, ${r.testPerSet} held out per set)`}`);
+  }
+  return lines.join('\n');
 }
 
 /** The adaptive section as a small text table (stdout), beside the JSON. */

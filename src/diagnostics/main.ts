@@ -16,6 +16,7 @@ import { conv2dInputGrad, depthwiseConv2dInputGrad } from '../core/retrofit/conv
 import { runVjpParity, type VjpParityResult } from '../core/bench/vjp-parity';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../core/bench/adaptive-bench';
+import { benchDetection, type DetectionBenchRow } from '../core/bench/detection-bench';
 import { fetchSource } from '../core/data/fetch-source';
 import { loadShard, SHARD_NAMES } from '../core/data/shard';
 import { loadModel, loadModelIndex, type LoadedModel } from '../core/models/load';
@@ -33,6 +34,7 @@ declare global {
     __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown; threads: number | null } | { error: string };
     __adaptiveBench?: { rows: AdaptiveBenchRow[]; suiteSeconds: number; wasm: unknown } | { error: string };
+    __detectionBench?: { rows: DetectionBenchRow[]; totalSeconds: number; leaked: number; wasm: unknown } | { error: string };
   }
 }
 
@@ -176,6 +178,17 @@ async function main(): Promise<void> {
     out.textContent = JSON.stringify(window.__adaptiveBench, null, 2);
     return;
   }
+  if (params.has('detectionbench')) {
+    // The Table 3 panel's computation (npm run bench -- --detection-only), with the panel's defaults.
+    const res = await withShippedModel(params.get('detectionbench') ?? '', (loaded, shard) => {
+      status.textContent = `Benchmarking the LID detector's table on ${loaded.card.id} on ${choice.backend}…`;
+      return benchDetection(loaded, shard);
+    });
+    window.__detectionBench = { ...res, wasm: choice.wasm };
+    status.textContent = 'Benchmark done.';
+    out.textContent = JSON.stringify(window.__detectionBench, null, 2);
+    return;
+  }
   if (params.has('attackparity')) {
     window.__attackParity = await attackParity(params.get('attackparity') || 'mnist-lenetlike-base', params, choice.backend);
     const ok = window.__attackParity.rows.every((r) => r.ok) && window.__attackParity.leaked === 0;
@@ -208,6 +221,7 @@ main().catch((e: unknown) => {
   window.__bench = { error: msg };
   window.__modelBench = { error: msg };
   window.__adaptiveBench = { error: msg };
+  window.__detectionBench = { error: msg };
   window.__attackParity = { error: msg };
   const s = document.getElementById('status')!;
   s.textContent = msg;

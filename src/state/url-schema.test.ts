@@ -12,6 +12,7 @@ describe('url schema', () => {
       backend: 'webgl', panels: ['tradeoff', 'transfer', 'tuner'], embed: ['slider', 'gallery', 'tradeoff'],
       tradeoffRhoN: 50, tradeoffCleanN: 2000, tradeoffMax: 0.8, tradeoffStep: 0.1, tableN: 200, tableTrSteps: 1000,
       transferN: 30, transferSteps: 40, iterN: 60, iterSteps: 7, tuneBudget: 0.25, tuneRhoN: 40, tuneCandidates: 5, adaptiveN: 10, adaptiveQueries: 200, adaptiveApgdSteps: 0, adaptiveApgdTargets: 9, adaptiveEnsembleQueries: 50,
+      detN: 300, detBatch: 50, detSigma: 0.05, detTrSteps: 20, detAwareSteps: 10,
     };
     const { state, warnings } = decode(encode(s));
     expect(warnings).toEqual([]);

@@ -16,6 +16,7 @@ import { retrofit } from '../core/retrofit/retrofit';
 import * as analyses from './analysis';
 import { runAttackPair } from './attack-runner';
 import { attackDescriptors } from './catalogue';
+import { detection } from './detection';
 import { evaluateAccuracy } from './evaluate';
 import { CONTRACT, type AnalysisJob, type DatasetInfo, type LoadedModelInfo, type ProgressFn, type JobKind, type JobRequest, type JobResult } from './jobs';
 import { checkAnalysisRequest } from './jobs/contract';
@@ -154,6 +155,7 @@ export const RUNNERS: Runners = {
   iterations: analysis('iterations', analyses.iterations),
   tuner: analysis('tuner', analyses.tune),
   adaptive: analysis('adaptive', analyses.adaptive),
+  detection: analysis('detection', detection),
 
   async reference(s, { modelId }) {
     if (!/^[a-z0-9-]+$/.test(modelId)) return { modelId, data: null };

@@ -63,6 +63,24 @@ describe('reference results (npm run reproduce output)', () => {
     expect(() => parseReference({ ...base, adaptive: [{ ...section, robustAccuracy: bad }] }, 'c.json', 'm')).toThrow(/c\.json.*robustAccuracy/);
   });
 
+  it('reads the detection section (reproduce --detection) when present, a row not measured as NaN; files without it still read', () => {
+    const base = { version: 1, model: 'm', count: 10, whiteBox: [] };
+    expect(parseReference(base, 'x.json', 'm').detection).toBeUndefined();
+    const detection = {
+      n: 200, pool: 1600, batch: 100, k: 20, sigma: 'match-l2', trSteps: 1000, awareSteps: 30, taps: ['input', 'logits'], seconds: 9,
+      rows: [
+        { attack: 'pgd', title: 'PGD (IFGSM)', kappa: 0, auc: 0.6416, roc: [{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }], used: 200, testPerSet: 100, attacked: 300, correct: 250, fooled: 240, sigma: 0.1, meanAdversarialL2: 1, meanNoiseL2: 1, seconds: 3 },
+        { attack: 'trust-region', title: 'TR', kappa: 0.4, auc: null, roc: [], used: 0, testPerSet: 0, error: 'only 150 fooled' },
+      ],
+    };
+    const r = parseReference({ ...base, detection }, 'x.json', 'm');
+    expect(r.detection).toEqual({ n: 200, batch: 100, rows: [
+      { attack: 'pgd', title: 'PGD (IFGSM)', kappa: 0, auc: 0.6416, used: 200, testPerSet: 100 },
+      { attack: 'trust-region', title: 'TR', kappa: 0.4, auc: NaN, used: 0, testPerSet: 0, error: 'only 150 fooled' },
+    ] });
+    expect(() => parseReference({ ...base, detection: { ...detection, rows: [{ ...detection.rows[0], auc: 1.5 }] } }, 'x.json', 'm')).toThrow(/detection\.rows\.0\.auc/);
+  });
+
   it('rejects a file that is not a reproduce result, naming it', () => {
     expect(() => parseReference({ version: 2 }, 'public/reference/m.json', 'm')).toThrow(/public\/reference\/m\.json/);
     expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f', 'm')).toThrow();

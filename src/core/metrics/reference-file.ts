@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { DatasetName } from '../data/manifest';
+import type { DetectionTableRow } from '../detection/detection-table';
 import type { AdaptiveSection } from './adaptive-suite';
 import type { Indicator } from './attack-failure';
 import type { EnsembleSettings, RobustAccuracyRow } from './robust-accuracy';
@@ -31,6 +32,23 @@ export interface ReferenceFile {
   seconds: number;
   /** "Is the defence real?" per κ (reproduce --adaptive). */
   adaptive?: AdaptiveSection[];
+  /** Table 3: the LID detector's AUC per attack and κ (reproduce --detection). */
+  detection?: DetectionSection;
+}
+
+/** What reproduce --detection writes: the settings and core/detection/detection-table.ts's rows. */
+export interface DetectionSection {
+  /** Images used per row (correct and fooled, whole minibatches), of the first `pool` test images. */
+  n: number;
+  pool: number;
+  batch: number;
+  k: number;
+  sigma: number | 'match-l2';
+  trSteps: number;
+  awareSteps: number;
+  taps: string[];
+  rows: DetectionTableRow[];
+  seconds: number;
 }
 
 /** A reference file as the panels show it. */
@@ -46,6 +64,14 @@ export interface ReferenceResults {
   adaptive?: AdaptiveReference[];
   /** The exact minimal L∞ perturbations against the attacks (scripts/exact-verify.ts; exact-gap.ts). */
   exact?: ExactSummary;
+  /** Table 3 (reproduce --detection); absent in files written before it. */
+  detection?: DetectionReference;
+}
+
+export interface DetectionReference {
+  n: number;
+  batch: number;
+  rows: { attack: string; title: string; kappa: number; auc: number; used: number; testPerSet: number; error?: string }[];
 }
 
 /** One cell of the adaptive section: an attack under one gradient mode (null: gradient-free); ρ raw and refined. */
@@ -133,6 +159,17 @@ const adaptiveSection = z.object({
   failureIndicators: z.array(indicator).optional(),
 });
 
+const detectionSection = z.object({
+  n: z.number().int().positive(),
+  batch: z.number().int().positive(),
+  rows: z.array(z.object({
+    attack: z.string(), title: z.string(), kappa: z.number(),
+    // NaN (a row that could not be measured) is written as null.
+    auc: z.number().min(0).max(1).nullable().transform((v) => v ?? NaN),
+    used: z.number().int().nonnegative(), testPerSet: z.number().int().nonnegative(), error: z.string().optional(),
+  })),
+});
+
 const file = z.object({
   version: z.literal(1),
   model: z.string(),
@@ -142,6 +179,7 @@ const file = z.object({
   whiteBox: z.array(row),
   grayBox: z.array(row).optional(),
   adaptive: z.array(adaptiveSection).optional(),
+  detection: detectionSection.optional(),
 });
 
 /** Every file reproduce writes is one the schema reads: a compile-time check that the two stay one format. */
@@ -180,6 +218,10 @@ export function parseReference(json: unknown, path: string, modelId: string): Re
       ...a,
       cells: Object.fromEntries(Object.entries(a.cells).map(([k, c]) => [k, { ...c, gradientMode: c.gradientMode ?? null, distance: c.distance ?? null }])),
     })),
+    ...(f.detection ? { detection: {
+      n: f.detection.n, batch: f.detection.batch,
+      rows: f.detection.rows.map((r) => ({ attack: r.attack, title: r.title, kappa: r.kappa, auc: r.auc, used: r.used, testPerSet: r.testPerSet, ...(r.error ? { error: r.error } : {}) })),
+    } } : {}),
   };
 }
 

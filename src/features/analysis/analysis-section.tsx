@@ -4,6 +4,7 @@ import { useAppStore } from '../../state/react';
 import { ANALYSIS_PANELS, PANEL_TITLES, type AnalysisPanelId } from '../../state/panels';
 import { AdaptivePanel } from './adaptive-panel';
 import { ExactPanel } from './exact-panel';
+import { DetectionPanel } from './detection-panel';
 import { IterationsPanel } from './iterations-panel';
 import { TablePanel } from './table-panel';
 import { TradeoffPanel } from './tradeoff-panel';
@@ -11,7 +12,7 @@ import { TransferPanel } from './transfer-panel';
 import { TunerPanel } from './tuner-panel';
 
 export const ANALYSIS_COMPONENTS: Record<AnalysisPanelId, ComponentType> = {
-  tradeoff: TradeoffPanel, table: TablePanel, transfer: TransferPanel, iterations: IterationsPanel, tuner: TunerPanel, adaptive: AdaptivePanel,
+  tradeoff: TradeoffPanel, table: TablePanel, transfer: TransferPanel, iterations: IterationsPanel, tuner: TunerPanel, adaptive: AdaptivePanel, detection: DetectionPanel,
 };
 
 export function AnalysisSection() {

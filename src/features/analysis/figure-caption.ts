@@ -13,6 +13,7 @@ export function figureCaption(r: AnalysisResult): string {
     case 'transfer': return `IFGSM (${r.request.steps} steps) crafted at source κ, evaluated at target κ = ${ks(r.kappas)}; n = ${r.count}`;
     case 'iterations': return `IFGSM, ${r.request.steps} steps, at κ = ${r.curves.map((c) => c.kappa).join(', ')}; n = ${r.count}`;
     case 'tuner': return `clean accuracy on the validation split, DeepFool L2 ρ on ${r.request.rhoSample} images; budget ${r.request.budget} points`;
+    case 'detection': return `LID detector (k = ${r.k}, minibatch ${r.request.batch}) against ${[...new Set(r.rows.map((x) => x.title))].join(', ')} at κ = 0${r.request.kappa ? ` and ${r.request.kappa}` : ''}; n = ${r.request.sample} per row`;
     case 'adaptive': return `adaptive suite (DeepFool × gradient modes, FMN, Square ${r.queries} queries) at κ = 0 and ${r.request.kappa}; n = ${r.count}`;
   }
 }

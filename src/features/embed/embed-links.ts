@@ -26,6 +26,8 @@ const EMBED_HEIGHTS: Record<EmbedPanelId, { open: number; grows: number }> = {
   model: { open: 380, grows: 0 }, slider: { open: 417, grows: 0 }, gallery: { open: 598, grows: 0 }, attack: { open: 119, grows: 720 },
   tradeoff: { open: 409, grows: 320 }, table: { open: 393, grows: 360 }, transfer: { open: 291, grows: 320 }, iterations: { open: 227, grows: 320 },
   tuner: { open: 383, grows: 300 }, adaptive: { open: 498, grows: 520 },
+  // Estimated from the panel's parts (settings, a table of 4–12 rows, the ROC chart), not yet measured.
+  detection: { open: 470, grows: 760 },
 };
 const EMBED_FOOT = 35;
 

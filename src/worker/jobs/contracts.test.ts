@@ -4,7 +4,7 @@ import { checkAnalysisRequest } from './contract';
 import { tradeoff } from './tradeoff';
 import { adaptive } from './adaptive';
 
-const ON_THE_MODEL = ['evaluate', 'attack', 'own', 'histogram', 'tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive'];
+const ON_THE_MODEL = ['evaluate', 'attack', 'own', 'histogram', 'tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive', 'detection'];
 
 describe('job contracts', () => {
   it('give the supersede table the scheduler enforced before the contracts (written out by hand here)', () => {
@@ -14,7 +14,7 @@ describe('job contracts', () => {
       load: ['load', 'loadOwn', ...ON_THE_MODEL],
       loadOwn: ['load', 'loadOwn', ...ON_THE_MODEL],
       evaluate: ['evaluate'], attack: ['attack'], own: ['own'], histogram: ['histogram'],
-      tradeoff: ['tradeoff'], table: ['table'], transfer: ['transfer'], iterations: ['iterations'], tuner: ['tuner'], adaptive: ['adaptive'],
+      tradeoff: ['tradeoff'], table: ['table'], transfer: ['transfer'], iterations: ['iterations'], tuner: ['tuner'], adaptive: ['adaptive'], detection: ['detection'],
       reference: ['reference'],
     });
   });
@@ -22,7 +22,7 @@ describe('job contracts', () => {
   it('list each kind once, and the analyses in their panel order', () => {
     const kinds = CONTRACTS.map((c) => c.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(ANALYSIS_KINDS).toEqual(['tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive']);
+    expect(ANALYSIS_KINDS).toEqual(['tradeoff', 'table', 'transfer', 'iterations', 'tuner', 'adaptive', 'detection']);
   });
 
   it('declare every analysis setting once: a link key each (no two alike), a range holding its default', () => {
@@ -41,6 +41,7 @@ describe('job contracts', () => {
       tableN: 100, tableTrSteps: 0, transferN: 100, transferSteps: 200, iterN: 100, iterSteps: 100,
       tuneBudget: 0.5, tuneRhoN: 100, tuneCandidates: 3, adaptiveN: 50, adaptiveQueries: 1000,
       adaptiveApgdSteps: 10, adaptiveApgdTargets: 3, adaptiveEnsembleQueries: 100,
+      detN: 200, detBatch: 100, detSigma: null, detTrSteps: 0, detAwareSteps: 10,
     });
   });
 

@@ -11,6 +11,7 @@ import type { MemoryInfo, ProgressFn, Supersedes } from './contract';
 import { adaptive } from './adaptive';
 import { attack } from './attack';
 import { backend } from './backend';
+import { detection } from './detection';
 import { evaluate } from './evaluate';
 import { histogram } from './histogram';
 import { iterations } from './iterations';
@@ -27,7 +28,7 @@ import { tuner } from './tuner';
 /** Every kind of work, in this order (analyses in the order their panels are listed in links and the layout). */
 export const CONTRACTS = [
   start, backend, load, loadOwn, evaluate, attack, own, histogram,
-  tradeoff, table, transfer, iterations, tuner, adaptive,
+  tradeoff, table, transfer, iterations, tuner, adaptive, detection,
   reference,
 ] as const;
 
@@ -107,6 +108,7 @@ export type * from './transfer';
 export type * from './iterations';
 export type * from './tuner';
 export type * from './adaptive';
+export type * from './detection';
 export type { BackendName } from '../../core/backend/select';
 export type { DatasetName } from '../../core/data/manifest';
 export type { ModelCard, ModelIndexEntry } from '../../core/models/card';
