@@ -171,7 +171,7 @@ export function DetectionPanel() {
         an attacker who knows the detector (PGD that also pulls its LID toward the clean image's, straight-through gradients through the
         jump) and the same attack blind to it. The paper's numbers are CIFAR-10 and name neither network nor κ: we assume
         {` ${PAPER_TABLE3_ASSUMED.network}`} at κ = {PAPER_TABLE3_ASSUMED.kappa}.{dataset !== 'cifar10' ? ' This model is not a CIFAR-10 one, so the paper column stays empty.' : ''}
-        Trust Region is off by default (0 steps; the paper's 1000 take minutes).</>}
+        {' '}Trust Region is off by default (0 steps; the paper's 1000 take minutes).</>}
       settings={<>
         <ParamInput name="detN" />
         <ParamInput name="detBatch" />
