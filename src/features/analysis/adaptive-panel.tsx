@@ -8,7 +8,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
 import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/jobs';
-import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
+import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData, useCellName } from './analysis-frame';
 import type { CsvValue } from './csv';
 
 type FlagKey = keyof AdaptiveSection['redFlags'];
@@ -39,15 +39,6 @@ export const FLAG_MEANINGS: Record<FlagKey, { title: string; meaning: string }> 
 const FLAGS = Object.keys(FLAG_MEANINGS) as FlagKey[];
 
 const COLORS = ['#3456a8', '#b4231c'];
-
-function useCellName() {
-  const attacks = useAppStore((s) => s.attacks);
-  return (key: string) => {
-    const [id, mode] = key.split('+');
-    const label = attacks.find((a) => a.id === id)?.label ?? id;
-    return mode ? `${label}, ${mode} gradients` : `${label} (no gradients)`;
-  };
-}
 
 const kappaLabel = (k: number) => (k === 0 ? 'κ = 0 (ReLU)' : `κ = ${k}`);
 

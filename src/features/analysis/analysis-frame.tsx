@@ -136,3 +136,17 @@ export function ReferenceNote({ children }: { children?: ReactNode }) {
   }
   return <div className="reference small" data-testid="reference">{children}</div>;
 }
+
+/**
+ * A suite cell's key ("deepfool-l2+exact", "square-linf") in the table's words ("DeepFool L2, exact gradients",
+ * "Square L∞ (no gradients)"), with the attack's label from the catalogue; core's red flags word it the same way
+ * (core/metrics/red-flags.ts, cellLabel).
+ */
+export function useCellName() {
+  const attacks = useAppStore((s) => s.attacks);
+  return (key: string) => {
+    const [id, mode] = key.split('+');
+    const label = attacks.find((a) => a.id === id)?.label ?? id;
+    return mode ? `${label}, ${mode} gradients` : `${label} (no gradients)`;
+  };
+}

@@ -6,21 +6,16 @@
  */
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
-import { pct } from './analysis-frame';
+import { pct, useCellName } from './analysis-frame';
 
 const gapText = (v: number) => (Number.isFinite(v) ? `+${(100 * v).toFixed(1)}%` : '—');
 
 export function ExactPanel() {
   const exact = useAppStore((s) => selectReference(s)?.exact);
-  const attacks = useAppStore((s) => s.attacks);
+  const cellName = useCellName();
   const kappa = useAppStore((s) => s.kappa);
   if (!exact) return null;
-  const name = (key: string) => {
-    if (key === 'best-of') return 'best of these attacks, per image';
-    const [id, mode] = key.split('+');
-    const label = attacks.find((a) => a.id === id)?.label ?? id;
-    return mode ? `${label}, ${mode} gradients` : `${label} (no gradients)`;
-  };
+  const name = (key: string) => (key === 'best-of' ? 'best of these attacks, per image' : cellName(key));
   const keys = exact.rows[0]?.gaps.map((g) => g.key) ?? [];
   return (
     <section className="panel analysis exact-panel" data-testid="exact-panel" aria-labelledby="exact-h">
