@@ -4,6 +4,7 @@
  * jobs that use it are in runners.ts, their scheduling in scheduler.ts.
  */
 import { selectBackend, type BackendName } from '../core/backend/select';
+import { appWasmThreads, requestWasmThreads } from '../core/backend/wasm-threads';
 import { fetchSource } from '../core/data/fetch-source';
 import type { Normalization } from '../core/data/normalization';
 import { loadShard, SHARD_NAMES, type Shard } from '../core/data/shard';
@@ -54,6 +55,8 @@ export class ComputeSession {
   }
 
   async chooseBackend(prefer: BackendName | null): Promise<BackendInfo> {
+    // Before wasm starts (its pool is sized once): 2 threads on a 2-core machine, where TF.js would take 1.
+    requestWasmThreads(appWasmThreads(globalThis.navigator?.hardwareConcurrency ?? 1));
     const choice = await selectBackend({ prefer, wasmPaths: WASM_PATHS });
     const check = await selfCheck();
     if (check.ok || choice.backend === 'cpu') return { choice, selfCheck: check, fallbackNotice: null };

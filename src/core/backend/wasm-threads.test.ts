@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grantedWasmThreads, requestWasmThreads } from './wasm-threads';
+import { appWasmThreads, grantedWasmThreads, requestWasmThreads } from './wasm-threads';
 
 describe('wasm thread count', () => {
   it('follows TF.js: half the logical cores, at least 1, at most 8', () => {
@@ -18,5 +18,14 @@ describe('wasm thread count', () => {
     requestWasmThreads(2, many);
     expect(many.hardwareConcurrency).toBe(16);
     expect(() => requestWasmThreads(0, many)).toThrow('from 1 to 8');
+  });
+
+  it("the app's pool: at least 2 on a 2-core machine (measured faster), TF.js's own choice above", () => {
+    expect(appWasmThreads(1)).toBe(1);
+    expect(appWasmThreads(2)).toBe(2);
+    expect(appWasmThreads(4)).toBe(2);
+    expect(appWasmThreads(8)).toBe(4);
+    expect(appWasmThreads(64)).toBe(8);
+    expect(appWasmThreads(Number.NaN)).toBe(1);
   });
 });

@@ -10,7 +10,8 @@
  * `requestWasmThreads(n)` asks for n threads and, when the cap would refuse them, raises the
  * hardwareConcurrency this realm reports to 2n before the backend starts, so the cap allows n. It must run
  * before `tf.setBackend('wasm')` (the pool is sized once); `getThreadsCount()` afterwards says what was
- * granted. Used by the diagnostics page's `threads=` (npm run bench compares 1 thread with 2).
+ * granted. Used by the diagnostics page's `threads=` (npm run bench compares 1 thread with 2) and by the app's
+ * worker (`appWasmThreads`).
  */
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
@@ -29,4 +30,15 @@ export function requestWasmThreads(n: number, nav: { hardwareConcurrency?: numbe
     // An own property shadows the prototype's getter for this realm only (the page or this worker).
     Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * n, configurable: true });
   }
+}
+
+/**
+ * The app's pool: TF.js's own choice (half the logical cores, at most 8), but at least 2 where the machine reports
+ * 2 or more. Measured on the 2-core machines (`npm run bench -- --slider-only`, Chromium wasm, 1,000 images, training
+ * paused, 2026-12-06): 2 threads take 0.59× the time of 1 for the ResNet-20's κ change, 0.57× for the AlexLike,
+ * 0.66× for the LeNetLike. Larger machines keep TF.js's choice (not measured here).
+ */
+export function appWasmThreads(logicalCores: number): number {
+  const cores = Number.isFinite(logicalCores) && logicalCores >= 1 ? Math.floor(logicalCores) : 1;
+  return Math.min(8, Math.max(grantedWasmThreads(-1, cores), Math.min(2, cores)));
 }
