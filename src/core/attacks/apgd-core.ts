@@ -33,18 +33,8 @@ import type { AttackContext, Distance } from './types';
 /** Which loss a run ascends (per image, from the logits z). */
 export type ApgdLoss = 'ce' | 'ce-targeted' | 'dlr' | 'dlr-targeted';
 
-export interface ApgdSettings {
+export interface ApgdSettings extends ApgdOptions {
   distance: Distance;
-  epsilon: number;
-  steps: number;
-  /** ρ of condition 1; paper: 0.75. */
-  rho: number;
-  /** α of the momentum step; paper: 0.75. */
-  momentum: number;
-  randomStart: boolean;
-  seed: number;
-  /** Passes averaged per gradient (EOT against randomized κ); 1 for a deterministic classifier. */
-  eotSamples: number;
   loss: ApgdLoss;
   /** The class each row aims at, for the targeted losses. */
   targets?: Int32Array;
@@ -379,10 +369,13 @@ export function checkApgdSettings(id: string, s: { epsilon: number; steps: numbe
 export interface ApgdOptions {
   epsilon: number;
   steps: number;
+  /** ρ of condition 1; paper: 0.75. */
   rho: number;
+  /** α of the momentum step; paper: 0.75. */
   momentum: number;
   randomStart: boolean;
   seed: number;
+  /** Passes averaged per gradient (EOT against randomized κ); 1 for a deterministic classifier. */
   eotSamples: number;
 }
 
