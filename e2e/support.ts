@@ -2,10 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/**
+ * The model is loaded and no job is running: a link may start more than the evaluation (img=…&attack=… runs
+ * the attack), and a memory baseline read while such a job holds tensors is wrong (CI saw 15, then 10).
+ */
 export async function ready(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const s = window.__jumprelu?.getState();
-    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId && s.jobs.evaluate.status !== 'running' && s.jobs.evaluate.status !== 'cancelling';
+    return s?.jobs.load.status === 'done' && s.card?.id === s.modelId
+      && Object.values(s.jobs).every((j) => j.status !== 'running' && j.status !== 'cancelling');
   }, undefined, { timeout: 90_000 });
 }
 
