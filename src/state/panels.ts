@@ -1,6 +1,7 @@
 /** Panel ids shared by the URL schema, the store and the layouts. Short and stable: links depend on them. */
 import type { ParamSpec } from '../core/attacks/params';
-import { ANALYSES, ANALYSIS_DEFAULTS, ANALYSIS_KINDS, type AnalysisJob, type AnalysisParams } from '../worker/jobs';
+import { ANALYSES, ANALYSIS_DEFAULTS, ANALYSIS_KINDS, CONTRACT, type AnalysisJob, type AnalysisParams, type AnalysisResult } from '../worker/jobs';
+import type { AnalysisContract } from '../worker/jobs/contract';
 
 export { ANALYSIS_DEFAULTS };
 export type { AnalysisParams };
@@ -24,3 +25,18 @@ export const PANEL_TITLES: Record<EmbedPanelId, string> = {
 /** Every analysis setting's spec (its contract's), by its name in `AnalysisParams`. */
 export const ANALYSIS_SETTINGS: Readonly<Record<keyof AnalysisParams, ParamSpec>> =
   Object.fromEntries(ANALYSES.flatMap((c) => c.settings.map((s) => [s.key, s]))) as never;
+
+/** An exported figure's subtitle, written by the analysis's contract from the result (what ran, not the settings on screen). */
+export function figureCaption(r: AnalysisResult): string {
+  return (CONTRACT[r.kind] as unknown as AnalysisContract<string, never, AnalysisResult>).caption(r);
+}
+
+/**
+ * Height of each panel in an embed 720 px wide as it opens (measured in Chromium on the built app), less the
+ * embed's footer, plus room for what a Run adds (the attack's result, an analysis's chart), which a fixed
+ * frame must hold; each analysis's contract gives its own.
+ */
+export const EMBED_HEIGHTS: Readonly<Record<EmbedPanelId, { open: number; grows: number }>> = {
+  model: { open: 380, grows: 0 }, slider: { open: 417, grows: 0 }, gallery: { open: 598, grows: 0 }, attack: { open: 119, grows: 720 },
+  ...(Object.fromEntries(ANALYSES.map((c) => [c.kind, c.embedHeight])) as Record<AnalysisPanelId, { open: number; grows: number }>),
+};

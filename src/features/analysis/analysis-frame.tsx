@@ -11,7 +11,7 @@ import { useAppStore } from '../../state/react';
 import { ANALYSIS_SETTINGS, type AnalysisParams } from '../../state/panels';
 import type { AnalysisKind, AnalysisResult } from '../../worker/jobs';
 import { toCsv, type CsvValue } from './csv';
-import { figureCaption } from './figure-caption';
+import { figureCaption } from '../../state/panels';
 
 export interface CsvData {
   header: string[];

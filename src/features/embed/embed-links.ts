@@ -1,6 +1,6 @@
 /** Links between the embed and the full app: the same view, with or without `embed=`. Pure. */
 import type { AppState } from '../../state/store';
-import type { EmbedPanelId } from '../../state/panels';
+import { EMBED_HEIGHTS, type EmbedPanelId } from '../../state/panels';
 import { encode } from '../../state/url-schema';
 import { urlStateFromStore } from '../../state/url-sync';
 import { RESIZE_MESSAGE } from './use-report-height';
@@ -17,18 +17,7 @@ export function embedUrl(s: AppState, base: string, panels: EmbedPanelId[]): str
 
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/**
- * Height of each panel in an embed 720 px wide as it opens (measured in Chromium on the built app), less the
- * embed's footer (35 px), plus room for what a Run adds (the attack's result, an analysis's chart), which a
- * fixed frame must hold: below it, the frame scrolls.
- */
-const EMBED_HEIGHTS: Record<EmbedPanelId, { open: number; grows: number }> = {
-  model: { open: 380, grows: 0 }, slider: { open: 417, grows: 0 }, gallery: { open: 598, grows: 0 }, attack: { open: 119, grows: 720 },
-  tradeoff: { open: 409, grows: 320 }, table: { open: 393, grows: 360 }, transfer: { open: 291, grows: 320 }, iterations: { open: 227, grows: 320 },
-  tuner: { open: 383, grows: 300 }, adaptive: { open: 498, grows: 520 },
-  // Estimated from the panel's parts (settings, a table of 4–12 rows, the ROC chart), not yet measured.
-  detection: { open: 470, grows: 760 },
-};
+/** The embed's footer (35 px): the heights above are measured without it. */
 const EMBED_FOOT = 35;
 
 /** The no-script snippet's fixed height for a panel set: the panels as they open plus what a run adds, rounded up to 10 px. */

@@ -75,6 +75,13 @@ export interface AnalysisContract<K extends string = string, Req extends { kind:
   P extends object = object, Shared extends object = object> extends JobContract<K, Req, Res> {
   /** The panel's name (embed picker, layout). */
   title: string;
+  /** An exported figure's subtitle: which attack ran, at which κ, on how many images, read from the result (what ran, not the settings now on screen). */
+  caption(result: Res): string;
+  /**
+   * The panel's height in an embed 720 px wide as it opens (measured in Chromium on the built app), and the room
+   * a run adds (its chart, its table): the no-script snippet's fixed frame holds both.
+   */
+  embedHeight: { open: number; grows: number };
   defaults: Readonly<P>;
   /** The settings as specs (`url`: the key a link writes), in the order of `defaults`. */
   settings: readonly ParamSpec[];
@@ -86,10 +93,11 @@ export interface AnalysisContract<K extends string = string, Req extends { kind:
 /** Declares an analysis: a job that is computed on the model and supersedes only its own kind. */
 export const analysis = <Req extends { kind: string; modelId: string }, Res, P extends object, Shared extends object = object>() =>
   <const K extends Req['kind'] & string>(c: {
-    kind: K; title: string; defaults: Readonly<P>; metas: ParamMetas<P>; fields: Fields<Req, P>;
+    kind: K; title: string; caption(result: Res): string; embedHeight: { open: number; grows: number };
+    defaults: Readonly<P>; metas: ParamMetas<P>; fields: Fields<Req, P>;
     request(app: AnalysisApp, params: Readonly<P & Shared>): Req;
   }): AnalysisContract<K, Req & { kind: K }, Res, P, Shared> => ({
-    kind: c.kind, supersedes: 'own', onModel: true, title: c.title, defaults: c.defaults,
+    kind: c.kind, supersedes: 'own', onModel: true, title: c.title, caption: c.caption, embedHeight: c.embedHeight, defaults: c.defaults,
     settings: paramSpecs(c.defaults, c.metas), fields: c.fields, request: c.request as AnalysisContract<K, Req & { kind: K }, Res, P, Shared>['request'],
   });
 
@@ -108,6 +116,10 @@ export function checkAnalysisRequest(c: Pick<AnalysisContract, 'kind' | 'setting
   const { notices } = checkParams(c.kind, specs, raw);
   if (notices.length) throw new Error(notices.map((n) => n.replace(/; using .*$/, '.')).join(' '));
 }
+
+/** κ values in a caption: up to four listed, more as their range. */
+export const kappaList = (kappas: readonly number[]): string =>
+  (kappas.length > 4 ? `${kappas[0]}…${kappas[kappas.length - 1]}` : kappas.join(', '));
 
 /** A number setting's meta: label, inclusive range, box step, link key, one line of doc. */
 export const setting = (url: string, label: string, kind: 'number' | 'integer', min: number, max: number, step: number, doc: string,

@@ -14,6 +14,8 @@ export interface IterationsSettings { iterN: number; iterSteps: number }
 export const iterations = analysis<IterationsRequest, IterationsResult, IterationsSettings>()({
   kind: 'iterations',
   title: 'Accuracy vs IFGSM iterations (Figure 8)',
+  caption: (r) => `IFGSM, ${r.request.steps} steps, at κ = ${r.curves.map((c) => c.kappa).join(', ')}; n = ${r.count}`,
+  embedHeight: { open: 227, grows: 320 },
   defaults: { iterN: 100, iterSteps: 100 },
   metas: {
     iterN: setting('itn', 'images', 'integer', 10, 1000, 1, 'Evaluation images attacked.'),

@@ -1,5 +1,5 @@
 /** tradeoff (Figure 4): clean accuracy and mean minimal DeepFool-L2 ρ over a κ grid, beside the stronger attacker's ρ. */
-import { analysis, setting, type SplitInfo } from './contract';
+import { analysis, setting, type SplitInfo, kappaList } from './contract';
 import { tradeoffKappas } from './kappa-grids';
 
 export interface TradeoffRequest { kind: 'tradeoff'; modelId: string; kappas: number[]; rhoSample: number; cleanSample: number }
@@ -33,6 +33,8 @@ export interface TradeoffSettings {
 export const tradeoff = analysis<TradeoffRequest, TradeoffResult, TradeoffSettings>()({
   kind: 'tradeoff',
   title: 'Trade-off curve (Figure 4)',
+  caption: (r) => `DeepFool L2 (exact and straight-through) at κ = ${kappaList(r.request.kappas)}; clean n = ${r.cleanCount}, ρ n = ${r.rhoCount}`,
+  embedHeight: { open: 409, grows: 320 },
   defaults: { tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null },
   metas: {
     tradeoffRhoN: setting('ton', 'images for ρ', 'integer', 10, 1000, 1, 'Evaluation images DeepFool attacks at every κ.'),

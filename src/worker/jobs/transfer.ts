@@ -1,5 +1,5 @@
 /** transfer (Figure 7): accuracy at every target κ of IFGSM adversarials crafted at every source κ. */
-import { analysis, setting, type SplitInfo } from './contract';
+import { analysis, setting, type SplitInfo, kappaList } from './contract';
 import { transferKappas } from './kappa-grids';
 import type { TradeoffSettings } from './tradeoff';
 
@@ -17,6 +17,8 @@ export interface TransferSettings { transferN: number; transferSteps: number }
 export const transfer = analysis<TransferRequest, TransferResult, TransferSettings, Pick<TradeoffSettings, 'tradeoffMax'>>()({
   kind: 'transfer',
   title: 'Transfer matrix (Figure 7)',
+  caption: (r) => `IFGSM (${r.request.steps} steps) crafted at source κ, evaluated at target κ = ${kappaList(r.kappas)}; n = ${r.count}`,
+  embedHeight: { open: 291, grows: 320 },
   defaults: { transferN: 100, transferSteps: 200 },
   metas: {
     transferN: setting('txn', 'images', 'integer', 10, 1000, 1, 'Evaluation images crafted on at every source κ.'),

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisResult } from '../worker/jobs';
+import { EMBED_HEIGHTS, EMBED_PANELS, figureCaption } from './panels';
+
+describe('per-analysis records read from the contracts', () => {
+  it('give every embeddable panel a height, the analyses theirs from the contract', () => {
+    for (const id of EMBED_PANELS) expect(EMBED_HEIGHTS[id].open, id).toBeGreaterThan(100);
+    expect(EMBED_HEIGHTS.adaptive).toEqual({ open: 498, grows: 520 });
+  });
+
+  it("caption a figure from what ran (the result's request), not from the settings on screen", () => {
+    const r = { kind: 'transfer', request: { kind: 'transfer', modelId: 'm', steps: 200 }, kappas: [0, 0.5, 1, 1.5, 2], count: 87 };
+    expect(figureCaption(r as unknown as AnalysisResult)).toBe('IFGSM (200 steps) crafted at source κ, evaluated at target κ = 0…2; n = 87');
+    const t = { kind: 'table', request: { kind: 'table', kappa: 0.4, trSteps: 0, randomized: true }, count: 100 };
+    expect(figureCaption(t as unknown as AnalysisResult)).toBe('IFGSM, DeepFool L∞/L2 at κ = 0 and randomized b = 0.4; n = 100');
+  });
+});
