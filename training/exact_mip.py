@@ -25,7 +25,8 @@ stable; pre-activation bounds are symbolic intervals (the stable part of each la
 concretised to [0, u]), then tightened by LP over the hull relaxation of the layers before (scipy's HiGHS). Each
 solved class shrinks the ball for the next; a class that cannot win in the ball by LP is skipped.
 
-Solves run with a time limit; a solve that stops on time is recorded as unsolved, never as a value.
+Solves run with a time limit (CPU seconds of this process and the solver, --time-mode elapsed for wall seconds);
+a solve that stops on time is recorded as unsolved, never as a value.
 
     /usr/bin/python3 training/exact_mip.py mnist-mlp-base --kappas 0,1,1.75 --n 50 [--time-limit 120]
 
@@ -193,6 +194,18 @@ def tightened_bounds(net, lo, hi, kappa):
     return bounds
 
 
+# The time limit counts CPU seconds (this process and the solver it waits for) by default, so that a loaded
+# machine does not turn solvable images into timeouts; --time-mode elapsed counts wall time as the first runs did.
+TIME_MODE = 'cpu'
+
+
+def clock():
+    if TIME_MODE == 'elapsed':
+        return time.time()
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _class_mip(net, x0, y, c, kappa, lo, hi, eps_max, bounds, time_limit, threads, msg):
     """min ε over the ball (radius ≤ eps_max) such that logit_c − logit_y ≥ LOGIT_MARGIN."""
     n = len(x0)
@@ -241,10 +254,10 @@ def _class_mip(net, x0, y, c, kappa, lo, hi, eps_max, bounds, time_limit, thread
     row = w[c] - w[y]
     prob += pulp.lpSum(float(row[j]) * h[j] for j in range(len(h)) if h[j] is not None and row[j] != 0) \
         + float(b[c] - b[y]) >= LOGIT_MARGIN
-    solver = pulp.COIN_CMD(msg=msg, timeLimit=max(1.0, time_limit), gapRel=GAP_REL, threads=threads)
-    t0 = time.time()
+    solver = pulp.COIN_CMD(msg=msg, timeLimit=max(1.0, time_limit), gapRel=GAP_REL, threads=threads, timeMode=TIME_MODE)
+    t0 = clock()
     prob.solve(solver)
-    secs = time.time() - t0
+    secs = clock() - t0
     if prob.status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal:
         x = np.clip(np.array([v.value() for v in xs], dtype=np.float64), lo, hi)
         return dict(status='optimal', x=x, eps=float(eps.value()), seconds=secs, binaries=len(ds))
@@ -260,7 +273,7 @@ def solve_exact(net, x0, y, kappa, eps_max, time_limit=120.0, threads=1, msg=Fal
     inside the ball, by LP, are skipped; each solved class shrinks the ball for the next). Returns a dict:
     status ('optimal' | 'timeout' | 'infeasible' | 'error'), eps and x (the adversarial image) only when
     optimal, seconds (all of it, bounds included), unstable units, classes solved as MIPs."""
-    t0 = time.time()
+    t0 = clock()
     x0 = np.asarray(x0, dtype=np.float64)
     best, cap = None, float(eps_max)
     order = [c for c in range(net.layers[-1][0].shape[0]) if c != y]
@@ -280,7 +293,7 @@ def solve_exact(net, x0, y, kappa, eps_max, time_limit=120.0, threads=1, msg=Fal
         _, mx = _lp_range(lp, w[c] - w[y], b[c] - b[y])
         if mx is not None and mx < LOGIT_MARGIN:
             continue
-        left = time_limit - (time.time() - t0)
+        left = time_limit - (clock() - t0)
         if left <= 0:
             status = 'timeout'
             break
@@ -293,7 +306,7 @@ def solve_exact(net, x0, y, kappa, eps_max, time_limit=120.0, threads=1, msg=Fal
         elif r['status'] != 'infeasible':
             status = r['status']
             break
-    out = dict(seconds=time.time() - t0, unstable=unstable, classes=mips)
+    out = dict(seconds=clock() - t0, unstable=unstable, classes=mips)
     if status != 'optimal':
         out['status'] = status
     elif best is None:
@@ -415,7 +428,13 @@ def main():
     ap.add_argument('--n', type=int, default=50)
     ap.add_argument('--time-limit', type=float, default=120.0)
     ap.add_argument('--out', default=None)
+    ap.add_argument('--time-mode', choices=('cpu', 'elapsed'), default='cpu',
+                    help='what --time-limit counts: CPU seconds (default) or wall seconds')
+    ap.add_argument('--retry-timeouts', action='store_true',
+                    help='solve again the images that timed out under another --time-mode (their old lines are dropped)')
     a = ap.parse_args()
+    global TIME_MODE
+    TIME_MODE = a.time_mode
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     net, card = load_model_net(a.model)
     images, labels = load_shard(root, card['dataset'])
@@ -424,7 +443,15 @@ def main():
     os.makedirs(os.path.dirname(path), exist_ok=True)
     done = set()
     if os.path.exists(path):
-        for line in open(path):
+        lines = open(path).read().splitlines()
+        stale = lambda r: (a.retry_timeouts and r['status'] == 'timeout'
+                           and r.get('timeMode', 'elapsed') != TIME_MODE)
+        kept = [line for line in lines if not stale(json.loads(line))]
+        if len(kept) != len(lines):
+            print(f'{len(lines) - len(kept)} timed-out lines ({path}) to solve again with --time-mode {TIME_MODE}', flush=True)
+            with open(path, 'w') as f:
+                f.write(''.join(line + '\n' for line in kept))
+        for line in kept:
             r = json.loads(line)
             done.add((r['index'], r['kappa']))
     picked = []
@@ -440,14 +467,14 @@ def main():
         for kappa in kappas:
             if (idx, kappa) in done:
                 continue
-            rec = dict(index=idx, label=y, kappa=kappa, solver=solver, timeLimit=a.time_limit,
+            rec = dict(index=idx, label=y, kappa=kappa, solver=solver, timeLimit=a.time_limit, timeMode=TIME_MODE,
                        onMargin=ON_MARGIN if kappa > 0 else 0.0, logitMargin=LOGIT_MARGIN, gapRel=GAP_REL)
             if int(np.argmax(net.logits(x0, kappa))) != y:
                 rec.update(status='misclassified-clean', eps=0.0)
             else:
-                t0 = time.time()
+                t0 = clock()
                 ub = attack_upper_bound(net, x0, y, kappa)
-                rec['attackSeconds'] = time.time() - t0
+                rec['attackSeconds'] = clock() - t0
                 if ub is None:
                     rec.update(status='no-upper-bound')
                 else:
