@@ -112,7 +112,8 @@ type RobustRow = NonNullable<AdaptiveSection['robustAccuracy']>['rows'][number];
 /** The ensemble's attacks and budgets, in the table's words (every robust-accuracy number names them). */
 export function ensembleWords(s: Pick<AdaptiveSection, 'robustAccuracy'>): string | null {
   const st = s.robustAccuracy?.settings;
-  return st ? `APGD-CE (${st.steps} steps) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
+  const restarts = st?.restarts ? `, ${st.restarts} more random start${st.restarts > 1 ? 's' : ''} on what it left` : '';
+  return st ? `APGD-CE (${st.steps} steps${restarts}) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
 }
 
 /**
