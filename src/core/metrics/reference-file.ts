@@ -162,7 +162,8 @@ const randomizedSection = z.object({
   eotSamples: z.number().int().positive(),
   draws: z.number().int().positive(),
   settings: ensembleSettings.optional(),
-  rows: z.array(robustRow.extend({ drawAccuracies: z.array(fraction).min(1) })),
+  // Every randomized row is judged on its draws (the type keeps drawAccuracies optional, as for fixed κ).
+  rows: z.array(robustRow.refine((r) => (r.drawAccuracies?.length ?? 0) > 0, { message: 'a randomized row needs its accuracy per κ draw', path: ['drawAccuracies'] })),
 });
 
 const adaptiveSection = z.object({
