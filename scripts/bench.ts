@@ -9,8 +9,9 @@
  *   npm run bench [-- --no-browser] [-- --kernel-only] [-- --quick] [-- --adaptive-only] [-- --detection-only] [-- --classroom-only] [-- --torch-only] [-- --app-only]
  * --detection-only times the Table 3 panel's computation (core/bench/detection-bench.ts) on wasm in Node and Chromium.
  * --adaptive-only runs only the adaptive-suite rows (wasm, in Node and in Chromium through the diagnostics
- * page's adaptivebench mode: DeepFool straight-through, FMN, Square on 100 MNIST images, against the
- * paper-protocol DeepFool) and updates their key in bench/results.json; with --no-browser, Node only.
+ * page's adaptivebench mode: DeepFool straight-through, FMN, Square, and the fixed-ε ensemble's APGD-CE and
+ * APGD-T L∞ on 100 MNIST images, against the paper-protocol DeepFool) and updates their key in
+ * bench/results.json; with --no-browser, Node only; --images <n> runs on n images and only prints.
  *
  * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
  * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it; `--torch-only --profile`
@@ -179,20 +180,20 @@ const fmt = (o: object): Record<string, string | number> =>
 
 interface AdaptiveResults {
   rows: (AdaptiveBenchRow & { where: 'node' | 'chromium' })[];
-  node: { suiteSeconds: number; cpuSeconds: number };
+  node: { suiteSeconds: number; ensembleSeconds: number; cpuSeconds: number };
   /** Wall time only (the browser's CPU time is not measured); null with --no-browser. */
-  chromium: { suiteSeconds: number; wasm: unknown } | null;
+  chromium: { suiteSeconds: number; ensembleSeconds?: number; wasm: unknown } | null;
 }
 
 const ADAPTIVE_MODEL = 'mnist-lenetlike-base';
 const ADAPTIVE_IMAGES = 100;
 
 /** The same benchAdaptive in Chromium on wasm, through the diagnostics page's adaptivebench mode. */
-async function chromiumAdaptive(): Promise<{ rows: AdaptiveBenchRow[]; suiteSeconds: number; wasm: unknown }> {
+async function chromiumAdaptive(images: number): Promise<{ rows: AdaptiveBenchRow[]; suiteSeconds: number; ensembleSeconds?: number; wasm: unknown }> {
   return withBrowser(async (browser) => {
     const page = await browser.newPage();
     try {
-      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=wasm&adaptivebench=${ADAPTIVE_MODEL}&images=${ADAPTIVE_IMAGES}`);
+      await page.goto(`http://127.0.0.1:5199/diagnostics.html?backend=wasm&adaptivebench=${ADAPTIVE_MODEL}&images=${images}`);
       // Each attack runs twice (timed, then profiled for peak memory): ~10 min on a loaded 2-core machine.
       const res = (await page.waitForFunction(() => window.__adaptiveBench, undefined, { timeout: 3_600_000, polling: 1000 }).then((h) => h.jsonValue()))!;
       if ('error' in res) throw new Error(`chromium wasm adaptivebench: ${res.error}`);
@@ -207,29 +208,30 @@ async function chromiumAdaptive(): Promise<{ rows: AdaptiveBenchRow[]; suiteSeco
  * The adaptive suite's attacks on wasm in Node and (unless --no-browser) in Chromium
  * (target: the three adaptive attacks ≤ 60 s on 100 MNIST images).
  */
-async function adaptiveRows(withChromium: boolean): Promise<AdaptiveResults> {
+async function adaptiveRows(withChromium: boolean, images = ADAPTIVE_IMAGES): Promise<AdaptiveResults> {
   registerKernels();
   await tf.setBackend('wasm');
   await tf.ready();
   const loaded = await loadModelNode(ADAPTIVE_MODEL);
-  let node: { rows: AdaptiveBenchRow[]; suiteSeconds: number };
+  let node: { rows: AdaptiveBenchRow[]; suiteSeconds: number; ensembleSeconds: number };
   let cpuSeconds: number;
   try {
     // CPU time beside wall time: on a shared machine the wall clock mostly measures the other processes.
     const cpu0 = process.cpuUsage();
-    node = await benchAdaptive(loaded, await loadShardNode('mnist'), ADAPTIVE_IMAGES);
+    node = await benchAdaptive(loaded, await loadShardNode('mnist'), images);
     const cpu = process.cpuUsage(cpu0);
     cpuSeconds = (cpu.user + cpu.system) / 1e6;
   } finally {
     loaded.model.dispose();
   }
-  const browser = withChromium ? await chromiumAdaptive() : null;
+  const browser = withChromium ? await chromiumAdaptive(images) : null;
   const rows: AdaptiveResults['rows'] = [...node.rows.map((r) => ({ where: 'node' as const, ...r })), ...(browser?.rows ?? []).map((r) => ({ where: 'chromium' as const, ...r }))];
   console.log('Adaptive suite attacks (each with boundary refinement), wall seconds, ratio = seconds / paper-protocol DeepFool L2 seconds in the same run and place:');
   console.table(rows.map((r) => fmt({ where: r.where, backend: r.backend, attack: r.attack, images: r.images, seconds: r.seconds, ratio: r.ratio, foolRate: r.foolRate, peakMB: r.peakMB })));
   console.log(`DeepFool-ST + FMN + Square, target ≤ 60 s: Node ${node.suiteSeconds.toFixed(1)} s wall (this process used ${cpuSeconds.toFixed(1)} s of CPU for all rows, timed and profiled runs)`);
-  if (browser) console.log(`  Chromium ${browser.suiteSeconds.toFixed(1)} s wall time (the browser's CPU time is not measured; wasm ${JSON.stringify(browser.wasm)})`);
-  return { rows, node: { suiteSeconds: node.suiteSeconds, cpuSeconds }, chromium: browser ? { suiteSeconds: browser.suiteSeconds, wasm: browser.wasm } : null };
+  console.log(`APGD-CE + APGD-T (one ε, one gradient mode of the fixed-ε ensemble): Node ${node.ensembleSeconds.toFixed(1)} s wall`);
+  if (browser) console.log(`  Chromium ${browser.suiteSeconds.toFixed(1)} s wall time, APGD ${browser.ensembleSeconds?.toFixed(1) ?? '?'} s (the browser's CPU time is not measured; wasm ${JSON.stringify(browser.wasm)})`);
+  return { rows, node: { suiteSeconds: node.suiteSeconds, ensembleSeconds: node.ensembleSeconds, cpuSeconds }, chromium: browser ? { suiteSeconds: browser.suiteSeconds, ensembleSeconds: browser.ensembleSeconds, wasm: browser.wasm } : null };
 }
 
 const DETECTION_MODEL = 'mnist-lenetlike-base';
@@ -297,7 +299,15 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const noBrowser = args.includes('--no-browser');
   if (args.includes('--adaptive-only')) {
-    const adaptive = await adaptiveRows(!noBrowser);
+    // --images <n>: a quick check on fewer images; such a run is printed, never written over the default one.
+    const at = args.indexOf('--images');
+    const images = at >= 0 ? Number(args[at + 1]) : ADAPTIVE_IMAGES;
+    if (!Number.isInteger(images) || images < 1 || images > 500) throw new Error(`bench: --images must be a whole number from 1 to 500, got ${args[at + 1]}`);
+    const adaptive = await adaptiveRows(!noBrowser, images);
+    if (images !== ADAPTIVE_IMAGES) {
+      console.log(`bench/results.json not updated: ${images} images, not the default ${ADAPTIVE_IMAGES}`);
+      return;
+    }
     const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
     mkdirSync('bench', { recursive: true });
     writeFileSync('bench/results.json', JSON.stringify({ ...previous, adaptive: { date: new Date().toISOString(), ...adaptive } }, null, 1) + '\n');

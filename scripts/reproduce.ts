@@ -14,7 +14,11 @@
  *   npm run reproduce -- --model mnist-lenetlike-base --kappa 0,1 --n 1000 --adaptive --out results.json
  * The adaptive section also holds robust accuracy at fixed ε (robust-accuracy.ts: APGD-CE, APGD-T, Square
  * on the pixel ε grid and the paper's ε, exact and straight-through gradients); budgets --apgd-steps
- * (default 100; 0 skips it), --apgd-targets (9), --ensemble-queries (1000).
+ * (default 100; 0 skips it), --apgd-targets (9), --ensemble-queries (1000), --apgd-restarts (1: APGD-CE
+ * again from another random start on the images its first run left; the non-converging-restarts indicator).
+ * With a randomized κ (--randomized <b>, or a randomized white-box row in the --update file) --adaptive
+ * also writes `adaptiveRandomized` (randomized-ensemble.ts): the same ensemble on κ ~ U[0.6b, b] with EOT
+ * (5 κ draws per APGD gradient), each image's final point judged on 5 fresh draws.
  * --adaptive-only --update <file> runs only that section and writes it into an existing result file in
  * place (model, dataset, seed and clip read from the file; κ from --kappa or the file's white-box rows):
  *   npm run reproduce -- --adaptive-only --update public/reference/mnist-lenetlike-base.json
@@ -40,8 +44,9 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { formatTable } from '../src/core/metrics/format-table';
 import { PAPER_PROTOCOL } from '../src/core/metrics/paper-protocol';
 import { robustnessTable } from '../src/core/metrics/robustness-table';
-import { ADAPTIVE_PROTOCOL, ensembleFor } from '../src/core/metrics/adaptive-protocol';
+import { ADAPTIVE_PROTOCOL, APGD_RESTARTS, ensembleFor } from '../src/core/metrics/adaptive-protocol';
 import { adaptiveSuite, type AdaptiveSection } from '../src/core/metrics/adaptive-suite';
+import { randomizedEnsemble, type RandomizedEnsemble } from '../src/core/metrics/randomized-ensemble';
 import type { ExperimentSubject } from '../src/core/metrics/experiment';
 import type { DetectionSection, ReferenceFile } from '../src/core/metrics/reference-file';
 import { detectionTable } from '../src/core/detection/detection-table';
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
       'apgd-steps': { type: 'string' },
       'apgd-targets': { type: 'string' },
       'ensemble-queries': { type: 'string' },
+      'apgd-restarts': { type: 'string' },
       detection: { type: 'boolean', default: false },
       'detection-only': { type: 'boolean', default: false },
       'detection-n': { type: 'string' },
@@ -90,6 +96,7 @@ async function main(): Promise<void> {
     values.seed = String(existing.seed);
     values.clip = existing.clip;
     values.kappa ??= existing.kappas.join(',');
+    values.randomized ??= existing.randomizedB === null ? undefined : String(existing.randomizedB);
   }
   const dataset = values.dataset as DatasetName;
   if (!(dataset in NORMALIZATION)) fail(`--dataset must be mnist or cifar10, got "${values.dataset}"`);
@@ -123,13 +130,20 @@ async function main(): Promise<void> {
     steps: num('apgd-steps', values['apgd-steps'], 100, true),
     targetClasses: num('apgd-targets', values['apgd-targets'], 9, true),
     queries: num('ensemble-queries', values['ensemble-queries'], 1000, true),
+    restarts: num('apgd-restarts', values['apgd-restarts'], APGD_RESTARTS, true),
   };
-  if (ensemble.steps < 0 || ensemble.targetClasses < 1 || ensemble.queries < 1) fail('--apgd-steps must be ≥ 0, --apgd-targets and --ensemble-queries ≥ 1');
+  if (ensemble.steps < 0 || ensemble.targetClasses < 1 || ensemble.queries < 1 || ensemble.restarts < 0) {
+    fail('--apgd-steps and --apgd-restarts must be ≥ 0, --apgd-targets and --ensemble-queries ≥ 1');
+  }
+  const randomizedB = values.randomized === undefined ? null : num('randomized', values.randomized, 0);
+  if (randomizedB !== null && !(randomizedB > 0)) fail(`--randomized must be a positive κ bound b (κ ~ U[0.6b, b]), got ${values.randomized}`);
   const adaptiveProtocol = ensemble.steps > 0 ? { ...ADAPTIVE_PROTOCOL[dataset], ensemble: ensembleFor(dataset, ensemble) } : ADAPTIVE_PROTOCOL[dataset];
-  const runAdaptive = async (): Promise<AdaptiveSection[]> => {
+  /** Per κ the adaptive section; with a randomized κ and the ensemble on, the randomized model's EOT rows too. */
+  const runAdaptive = async (): Promise<{ sections: AdaptiveSection[]; randomized: RandomizedEnsemble | null }> => {
     const sub = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, Math.min(adaptiveN, n), seed);
     const subject: ExperimentSubject = { retrofitted, normalization, set: sub };
     const sections: AdaptiveSection[] = [];
+    let randomized: RandomizedEnsemble | null = null;
     const t0 = Date.now();
     try {
       for (const kappa of kappas) {
@@ -142,10 +156,18 @@ async function main(): Promise<void> {
         }));
         console.log(formatAdaptive(sections.at(-1)!));
       }
+      if (randomizedB !== null && ensemble.steps > 0) {
+        const r0 = Date.now();
+        randomized = await randomizedEnsemble(subject, dataset, randomizedB, seed, ensemble, {
+          batchSize,
+          onProgress: (p) => console.error(`  [randomized ${p.stageIndex + 1}/${p.stages}] ${p.stage}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`),
+        });
+        console.log(formatRandomized(randomized, (Date.now() - r0) / 1000));
+      } else if (randomizedB !== null) console.error('reproduce: --apgd-steps 0, so the randomized model\'s EOT section is not run');
     } finally {
       sub.x.dispose();
     }
-    return sections;
+    return { sections, randomized };
   };
   const detectionN = num('detection-n', values['detection-n'], 200, true);
   const awareSteps = num('aware-steps', values['aware-steps'], 30, true);
@@ -177,15 +199,15 @@ async function main(): Promise<void> {
     return;
   } else if (existing && values.update) {
     console.error(`reproduce: adaptive section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
-    const adaptive = await runAdaptive();
-    await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptive }, null, 1)}\n`);
-    console.error(`reproduce: wrote the adaptive section into ${values.update}`);
+    const { sections: adaptive, randomized } = await runAdaptive();
+    await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptive, ...(randomized ? { adaptiveRandomized: randomized } : {}) }, null, 1)}\n`);
+    console.error(`reproduce: wrote the adaptive section${randomized ? ' and the randomized model\'s EOT section' : ''} into ${values.update}`);
     set.x.dispose();
     return;
   }
 
   const settings: KappaSetting[] = [...kappas];
-  if (values.randomized !== undefined) settings.push({ randomized: { b: num('randomized', values.randomized, 0), seed } });
+  if (randomizedB !== null) settings.push({ randomized: { b: randomizedB, seed } });
 
   console.error(`reproduce: ${modelId} on ${set.labels.length} ${dataset} test images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, clip ${clip}, backend ${tf.getBackend()}`);
   const started = Date.now();
@@ -209,7 +231,7 @@ async function main(): Promise<void> {
     console.log(formatTable(table.grayBox, protocol, `Gray-box (Table 1): crafted on κ = 0, evaluated at κ; ${modelId}, n = ${table.count}`));
   }
   console.log(`\n${seconds.toFixed(0)} s on ${tf.getBackend()}`);
-  const adaptive = values.adaptive ? await runAdaptive() : undefined;
+  const adaptiveRun = values.adaptive ? await runAdaptive() : undefined;
   const detection = values.detection ? await runDetection() : undefined;
 
   if (values.out) {
@@ -226,7 +248,8 @@ async function main(): Promise<void> {
       whiteBox: table.whiteBox,
       grayBox: table.grayBox,
       seconds,
-      ...(adaptive ? { adaptive } : {}),
+      ...(adaptiveRun ? { adaptive: adaptiveRun.sections } : {}),
+      ...(adaptiveRun?.randomized ? { adaptiveRandomized: adaptiveRun.randomized } : {}),
       ...(detection ? { detection } : {}),
     };
     await writeFile(values.out, `${JSON.stringify(result, null, 1)}\n`);
@@ -245,7 +268,11 @@ async function readResult(path: string) {
   }
   const { model, dataset, seed, clip, whiteBox } = json as { model?: unknown; dataset?: unknown; seed?: unknown; clip?: unknown; whiteBox?: { kappa: unknown }[] };
   if (typeof model !== 'string' || typeof dataset !== 'string' || !Array.isArray(whiteBox)) fail(`--update ${path}: not a reproduce result (needs model, dataset, whiteBox)`);
+  // A randomized white-box row (κ ~ U[0.6b, b]) asks for the randomized model's EOT section too.
+  const randomizedRow = whiteBox.map((r) => r.kappa).find((k): k is { randomized: { b: number } } =>
+    typeof k === 'object' && k !== null && typeof (k as { randomized?: { b?: unknown } }).randomized?.b === 'number');
   return {
+    randomizedB: randomizedRow ? randomizedRow.randomized.b : null,
     json,
     model,
     dataset,
@@ -266,6 +293,17 @@ function formatDetection(s: DetectionSection, modelId: string): string {
   return lines.join('\n');
 }
 
+/** The randomized model's EOT rows (stdout): mean over the κ draws and the range, with the attacks as run. */
+function formatRandomized(r: RandomizedEnsemble, seconds: number): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const lines = [`Randomized κ ~ U[${+(0.6 * r.b).toFixed(4)}, ${r.b}] (seed ${r.seed}), n = ${r.rows[0]?.count ?? 0}: EOT ${r.eotSamples} κ draws per APGD gradient, final points judged on ${r.draws} fresh draws; ${seconds.toFixed(0)} s`];
+  for (const row of r.rows) {
+    const d = row.drawAccuracies ?? [row.robustAccuracy];
+    lines.push(`  robust accuracy at ε ${row.label.padEnd(34)} ${row.gradientMode.padEnd(16)} ${pct(row.robustAccuracy).padStart(6)} mean (draws ${pct(Math.min(...d))} – ${pct(Math.max(...d))}; ${row.attacks})`);
+  }
+  return lines.join('\n');
+}
+
 /** The adaptive section as a small text table (stdout), beside the JSON. */
 function formatAdaptive(s: AdaptiveSection): string {
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -278,6 +316,7 @@ function formatAdaptive(s: AdaptiveSection): string {
     lines.push(`  robust accuracy at ε ${r.label.padEnd(34)} ${r.gradientMode.padEnd(16)} ${pct(r.robustAccuracy).padStart(6)}  (clean ${pct(r.cleanAccuracy)}; ${r.attacks})`);
   }
   for (const [name, f] of Object.entries(s.redFlags)) lines.push(`  ${f.flagged ? 'RED FLAG' : 'ok'.padEnd(8)} ${name}: ${f.explanation}`);
+  for (const i of s.failureIndicators ?? []) if (i.triggered) lines.push(`  INDICATOR ${i.message}`);
   return lines.join('\n');
 }
 

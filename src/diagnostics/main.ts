@@ -33,7 +33,7 @@ declare global {
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown; threads: number | null } | { error: string };
-    __adaptiveBench?: { rows: AdaptiveBenchRow[]; suiteSeconds: number; wasm: unknown } | { error: string };
+    __adaptiveBench?: { rows: AdaptiveBenchRow[]; suiteSeconds: number; ensembleSeconds: number; wasm: unknown } | { error: string };
     __detectionBench?: { rows: DetectionBenchRow[]; totalSeconds: number; leaked: number; wasm: unknown } | { error: string };
   }
 }

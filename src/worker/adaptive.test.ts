@@ -30,7 +30,7 @@ describe('the adaptive protocol the panel runs', () => {
   it('adds the fixed-ε ensemble with the request\'s budgets (the pixel grid, the paper\'s ε, exact and straight-through); none when off', () => {
     expect(adaptiveProtocolFor('mnist', 37).ensemble).toBeUndefined();
     const p = adaptiveProtocolFor('cifar10', 37, { steps: 7, targetClasses: 2, queries: 30 });
-    expect(p.ensemble!.settings).toEqual({ steps: 7, targetClasses: 2, queries: 30 });
+    expect(p.ensemble!.settings).toEqual({ steps: 7, targetClasses: 2, queries: 30, restarts: 1 }); // APGD_RESTARTS
     expect(p.ensemble!.modes).toEqual(['exact', 'straight-through']);
     expect(p.ensemble!.epsilons.map((e) => e.label)).toEqual(['2/255', '4/255', '8/255', 'paper: 7 × 0.01 = 0.07 normalised']);
     expect(() => adaptiveProtocolFor('mnist', 37, { steps: 7, targetClasses: 0, queries: 30 })).toThrow(/targetClasses/);
@@ -71,7 +71,7 @@ describe('the adaptive analysis body on the shipped MNIST model (wasm)', () => {
       expect(s.bestOf.robustAccuracy.l2.accuracy[0]).toBe(1);
       expect(s.bestOf.robustAccuracy.linf.epsilons.length).toBeGreaterThan(1);
       expect(Object.keys(s.redFlags).sort()).toEqual(['beatsExact', 'notConverged', 'silencedUnits', 'unboundedNotFooled', 'zeroGradients']);
-      expect(s.robustAccuracy!.settings).toEqual({ steps: 2, targetClasses: 1, queries: 5 });
+      expect(s.robustAccuracy!.settings).toEqual({ steps: 2, targetClasses: 1, queries: 5, restarts: 1 });
       expect(s.robustAccuracy!.rows).toHaveLength(8);
       for (const row of s.robustAccuracy!.rows) expect(row.robustAccuracy).toBeLessThanOrEqual(row.cleanAccuracy);
     }

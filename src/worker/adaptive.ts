@@ -14,8 +14,7 @@ import { adaptiveSuite, runCell } from '../core/metrics/adaptive-suite';
 import type { ExperimentOptions, ExperimentSubject } from '../core/metrics/experiment';
 import { paperOptions } from '../core/metrics/paper-protocol';
 import type { AdaptiveRequest, AdaptiveSection, RandomizedEnsemble } from './jobs';
-import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit';
-import { ensembleRobustAccuracy } from '../core/metrics/robust-accuracy';
+import { randomizedEnsemble } from '../core/metrics/randomized-ensemble';
 
 /**
  * The dataset's adaptive protocol with Square's budget set to `queries`. Every cell's options go through
@@ -60,32 +59,12 @@ export async function strongerRho(subject: ExperimentSubject, dataset: DatasetNa
   return { rho: cell.rhoRefined, foolRate: cell.foolRate };
 }
 
-/** EOT draws per APGD gradient and evaluation draws for the randomized model (each costs that many passes). */
-export const RANDOMIZED_EOT = 5;
-export const RANDOMIZED_DRAWS = 5;
-
 /**
- * The randomized model (κ ~ U[0.6b, b] per pass, b = the request's κ): the fixed-ε ensemble with EOT-APGD
- * (`RANDOMIZED_EOT` draws per gradient) and Square, each image's final point then classified on
- * `RANDOMIZED_DRAWS` fresh draws. null when the request is not randomized or the ensemble is off.
+ * The randomized model (κ ~ U[0.6b, b] per pass, b = the request's κ) under the fixed-ε ensemble with EOT
+ * (core/metrics/randomized-ensemble.ts). null when the request is not randomized or the ensemble is off.
  */
-export async function randomizedEnsemble(subject: ExperimentSubject, dataset: DatasetName, req: AdaptiveRequest,
+export async function randomizedFor(subject: ExperimentSubject, dataset: DatasetName, req: AdaptiveRequest,
   options: ExperimentOptions): Promise<RandomizedEnsemble | null> {
   if (!req.randomized || !(req.kappa > 0) || req.apgdSteps <= 0) return null;
-  const seed = req.seed ?? 0;
-  const settings = { steps: req.apgdSteps, targetClasses: req.apgdTargets, queries: req.ensembleQueries };
-  const ens = ensembleFor(dataset, settings);
-  const classifier = classifierFromRetrofit(subject.retrofitted, subject.normalization, { randomized: { b: req.kappa, seed } });
-  const rows = [];
-  const total = ens.epsilons.length * ens.modes.length;
-  let done = 0;
-  for (const eps of ens.epsilons) {
-    for (const mode of ens.modes) {
-      options.onProgress?.({ stage: `randomized κ ~ U[${+(0.6 * req.kappa).toFixed(4)}, ${req.kappa}]: ε ${eps.label} (${mode}, EOT ${RANDOMIZED_EOT})`, done: done++, total, stageIndex: 0, stages: 1 });
-      const r = await ensembleRobustAccuracy(classifier, subject.set, eps, mode, settings,
-        { batchSize: options.batchSize, signal: options.signal, eotSamples: RANDOMIZED_EOT, draws: RANDOMIZED_DRAWS });
-      rows.push(r.row);
-    }
-  }
-  return { b: req.kappa, seed, eotSamples: RANDOMIZED_EOT, draws: RANDOMIZED_DRAWS, rows };
+  return randomizedEnsemble(subject, dataset, req.kappa, req.seed ?? 0, { steps: req.apgdSteps, targetClasses: req.apgdTargets, queries: req.ensembleQueries }, options);
 }

@@ -19,7 +19,7 @@ import type { ModelCard } from '../core/models/card';
 import type { RetrofittedModel } from '../core/retrofit/retrofit';
 import { kappaGrid, proposeByStrongerAttacker, proposeKappa, thinCandidates } from '../core/metrics/kappa-tuner';
 import { runCell } from '../core/metrics/adaptive-suite';
-import { adaptiveSections, randomizedEnsemble, strongerRho } from './adaptive';
+import { adaptiveSections, randomizedFor, strongerRho } from './adaptive';
 import {
   type AdaptiveRequest, type AdaptiveResult, type IterationsRequest, type IterationsResult, type ProgressFn,
   type SplitInfo, type TableRequest, type TableResult, type TableRowView, type TradeoffRequest, type TradeoffResult,
@@ -264,7 +264,7 @@ export async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest): Prom
       batchSize: BATCH, signal: ctx.signal, onKappa: (i) => p.next(i), onProgress: (e) => p.experiment(e),
     });
     if (withRandomized) p.next(weights.length);
-    const randomized = await randomizedEnsemble(subject, ctx.card.dataset, req, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    const randomized = await randomizedFor(subject, ctx.card.dataset, req, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
     return {
       kind: 'adaptive', request: req, sections, ...(randomized ? { randomized } : {}), queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0,
     };

@@ -36,12 +36,18 @@ export interface AdaptiveEnsemble {
   settings: EnsembleSettings;
 }
 
-/** Browser defaults: a few iterations per attack (AutoAttack's 100 steps × 9 targets and 5000 queries cost far more). */
-export const ENSEMBLE_DEFAULTS: EnsembleSettings = { steps: 10, targetClasses: 3, queries: 100 };
+/**
+ * APGD-CE restarts from another random start on the images its first run left (robust-accuracy.ts): one is
+ * enough to measure the non-converging-restarts indicator, and costs at most one more APGD-CE run.
+ */
+export const APGD_RESTARTS = 1;
 
-/** The ensemble for a data set: the field's pixel grid plus the paper's ε, exact and straight-through gradients. */
+/** Browser defaults: a few iterations per attack (AutoAttack's 100 steps × 9 targets and 5000 queries cost far more). */
+export const ENSEMBLE_DEFAULTS: EnsembleSettings = { steps: 10, targetClasses: 3, queries: 100, restarts: APGD_RESTARTS };
+
+/** The ensemble for a data set: the field's pixel grid plus the paper's ε, exact and straight-through gradients; restarts default to `APGD_RESTARTS`. */
 export function ensembleFor(dataset: DatasetName, settings: EnsembleSettings = ENSEMBLE_DEFAULTS): AdaptiveEnsemble {
-  return { epsilons: robustEpsilons(dataset), modes: ['exact', 'straight-through'], settings };
+  return { epsilons: robustEpsilons(dataset), modes: ['exact', 'straight-through'], settings: { ...settings, restarts: settings.restarts ?? APGD_RESTARTS } };
 }
 
 /**

@@ -68,7 +68,7 @@ describe('adaptive suite on the shipped MNIST model (wasm)', () => {
       ensemble: {
         epsilons: [{ epsilon: 0.1, units: 'pixel', label: '0.1' }, { epsilon: 0.3, units: 'pixel', label: '0.3' }],
         modes: ['exact', 'straight-through'],
-        settings: { steps: 5, targetClasses: 2, queries: 20 },
+        settings: { steps: 5, targetClasses: 2, queries: 20, restarts: 1 },
       },
     };
     const before = tf.memory().numTensors;
@@ -89,13 +89,17 @@ describe('adaptive suite on the shipped MNIST model (wasm)', () => {
     expect(s.cells['square-linf'].foolRate * clean).toBeLessThan(broken);
     expect(s.bestOf.foolRate * clean).toBeGreaterThanOrEqual(broken - 1e-9);
     expect(s.bestOf.rhoLinf).toBeGreaterThan(0);
-    // Indicators: APGD's per attack and mode over both ε, from what the runs recorded; restarts never run.
+    // Indicators: APGD's per attack and mode over both ε, from what the runs recorded; APGD-CE's restart measured.
     const ind = s.failureIndicators!;
     const ce = ind.filter((i) => i.attack.startsWith('APGD-CE L∞, exact gradients'));
     expect(ce.map((i) => [i.id, i.measured])).toEqual([
       ['silent-success', true], ['incomplete-optimisation', true], ['unbounded-below-100', false],
-      ['non-converging-restarts', false], ['unstable-predictions', false], ['zero-gradients', true],
+      ['non-converging-restarts', true], ['unstable-predictions', false], ['zero-gradients', true],
     ]);
+    // The restart looks at the pairs the first run failed on, as incomplete optimisation does.
+    const restart = ce.find((i) => i.id === 'non-converging-restarts')!;
+    expect(restart.of).toBe(ce.find((i) => i.id === 'incomplete-optimisation')!.of);
+    expect(ind.filter((i) => i.attack.startsWith('APGD-T') && i.id === 'non-converging-restarts').every((i) => !i.measured)).toBe(true);
     // APGD-CE runs first at each ε, on every correctly classified image: image × ε pairs looked at.
     expect(ce.find((i) => i.id === 'silent-success')!.of).toBe(2 * clean);
     for (const i of ind) if (!i.measured) expect(i.message).toMatch(/not measured/);

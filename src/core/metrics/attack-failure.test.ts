@@ -31,7 +31,7 @@ describe('attack-failure indicators (Pintor et al. 2022)', () => {
       everAdversarial: [1, 1, 0, 0, 0], // image 1: seen, not returned
       lossTrace: [converged, linear, converged, linear, converged], // failed and still rising: 1 and 3
       unboundedSuccess: [1, 1, 1, 0, 1],
-      restartSuccess: [[1, 0, 0, 0, 1], [1, 1, 0, 0, 0]], // disagree on 1 and 4
+      restartSuccess: [[0, 0, 0, 0, 1], [1, 1, 0, 0, 0]], // first run failed, a restart fooled: 1 and 4
       noisyPredictions: { clean: [3, 3, 3, 3, 3], noisy: [[3, 3, 3, 3, 3], [3, 5, 3, 3, 3]] },
       zeroGradientSteps: [0, 0, 50, 5, 11],
       gradientSteps: [100, 100, 100, 100, 100], // failed with > 10% zero: 2 and 4
@@ -43,8 +43,8 @@ describe('attack-failure indicators (Pintor et al. 2022)', () => {
     expect(pick(all, 'incomplete-optimisation')).toMatchObject({ triggered: true, images: 2, of: 4 });
     expect(pick(all, 'unbounded-below-100')).toMatchObject({ triggered: true, images: 1, of: 5 });
     expect(pick(all, 'unbounded-below-100').message).toMatch(/80\.0% success without a budget/);
-    expect(pick(all, 'non-converging-restarts')).toMatchObject({ triggered: true, images: 2, of: 5 });
-    expect(pick(all, 'non-converging-restarts').message).toMatch(/2 fooled by some restart but reported robust/);
+    expect(pick(all, 'non-converging-restarts')).toMatchObject({ triggered: true, images: 2, of: 4 });
+    expect(pick(all, 'non-converging-restarts').message).toBe('APGD-CE L∞ (straight-through): non-converging restarts on 2 of 4 images (fooled by 2 more random starts after the first run failed).');
     expect(pick(all, 'unstable-predictions')).toMatchObject({ triggered: true, images: 1, of: 5 });
     expect(pick(all, 'zero-gradients')).toMatchObject({ triggered: true, images: 2, of: 4 });
     expect(pick(all, 'silent-success').message).toBe('APGD-CE L∞ (straight-through): silent success on 1 of 5 images.');
@@ -60,8 +60,21 @@ describe('attack-failure indicators (Pintor et al. 2022)', () => {
     const bare = attackFailureIndicators({ attack: 'PGD (Madry)', success: [0, 0, 1] });
     expect(bare.every((i) => !i.measured && !i.triggered)).toBe(true);
     expect(pick(bare, 'zero-gradients').message).toMatch(/PGD \(Madry\): zero gradients not measured/);
-    // One restart cannot disagree with itself: not measured.
-    expect(pick(attackFailureIndicators({ attack: 'x', success: [0], restartSuccess: [[1]] }), 'non-converging-restarts').measured).toBe(false);
+    // No restart: not measured.
+    expect(pick(attackFailureIndicators({ attack: 'x', success: [0], restartSuccess: [] }), 'non-converging-restarts').measured).toBe(false);
+  });
+
+  it('non-converging restarts (Pintor et al.\'s bad-initialisation rule): flags a failure some restart undoes, nothing else', () => {
+    const restarts = (success: number[], restartSuccess: number[][]) =>
+      pick(attackFailureIndicators({ attack: 'APGD-CE L∞', success, restartSuccess }), 'non-converging-restarts');
+    // Must flag: the first run failed on images 1 and 2; the one restart fooled image 2.
+    expect(restarts([1, 0, 0], [[0, 0, 1]])).toMatchObject({ measured: true, triggered: true, images: 1, of: 2 });
+    expect(restarts([1, 0, 0], [[0, 0, 1]]).message).toMatch(/1 of 2 images \(fooled by one more random start after the first run failed\)/);
+    // Must not flag: restarts that disagree only where the first run already succeeded, or that all fail too.
+    expect(restarts([1, 1, 0], [[0, 1, 0], [1, 0, 0]])).toMatchObject({ measured: true, triggered: false, images: 0, of: 1 });
+    // Every image fooled by the first run: nothing to look at, nothing flagged.
+    expect(restarts([1, 1], [[0, 0]])).toMatchObject({ measured: true, triggered: false, of: 0 });
+    expect(() => restarts([1, 0], [[1]])).toThrow(/restartSuccess\[0\] has 1 entries, expected 2/);
   });
 
   it('refuses arrays of the wrong length and empty runs with a clear message', () => {

@@ -15,8 +15,12 @@
  *    over the last iterations; their I2, read as in their break-point test: the curve has not flattened);
  *  - unbounded attack below 100%: `unboundedSuccess`, success of the same attack without a budget
  *    (ε = ∞ or a minimization attack); anything short of 100% is a bug or masking, not robustness;
- *  - non-converging restarts: `restartSuccess`, success per random restart (restarts of one attack that
- *    disagree: the outcome hangs on the starting point; their I6, "bad initialisation");
+ *  - non-converging restarts: `restartSuccess`, success of the same attack rerun from other random starts;
+ *    an image is flagged when the reported run failed on it and some restart fooled it (the outcome hangs
+ *    on the starting point). The rule is their code's first release, `bad_init_indicator` in
+ *    src/indicators/indicators.py of github.com/pralab/IndicatorsOfAttackFailure (commit 2123240): "the
+ *    attack failed and at least one restart from a random point in the ε-ball succeeded"; written from
+ *    that description, no code copied;
  *  - unstable predictions: `noisyPredictions`, the model's predictions at the image under a few small random
  *    perturbations (the prediction flips: randomness or shattered gradients; their I5);
  *  - zero gradients: `zeroGradientSteps` of `gradientSteps` (their I4, "unavailable gradients").
@@ -46,7 +50,10 @@ export interface AttackRunData {
   lossDirection?: 'ascend' | 'descend';
   /** Success of the same attack run without a budget. */
   unboundedSuccess?: ArrayLike<number | boolean>;
-  /** Success per restart: restartSuccess[r][i]. Restarts of one attack from different random starts only. */
+  /**
+   * Success of each restart, restartSuccess[r][i]: the same attack from another random start, beside the
+   * reported run (`success`). Entries of images the reported run fooled are not read (a restart may skip them).
+   */
   restartSuccess?: readonly ArrayLike<number | boolean>[];
   /** The clean prediction and the predictions under small random noise: noisy[k][i]. */
   noisyPredictions?: { clean: ArrayLike<number>; noisy: readonly ArrayLike<number>[] };
@@ -99,7 +106,7 @@ export const INDICATORS: Record<IndicatorId, { name: string; meaning: string }> 
   },
   'non-converging-restarts': {
     name: 'Non-converging restarts',
-    meaning: 'Runs from different random starts disagree on whether an image can be fooled: the result depends on luck, so one run is not a measurement.',
+    meaning: 'The same attack started again from another random point fooled an image its first run had left alone: the result depends on where the attack starts, so one run is not a measurement.',
   },
   'unstable-predictions': {
     name: 'Unstable predictions',
@@ -177,17 +184,14 @@ export function attackFailureIndicators(run: AttackRunData, thresholds: Indicato
     out.push(indicator('unbounded-below-100', run.attack, short, n, short ? `${(100 * (n - short) / n).toFixed(1)}% success without a budget` : ''));
   } else out.push(indicator('unbounded-below-100', run.attack, null, n, 'a run without a budget'));
 
-  if (run.restartSuccess && run.restartSuccess.length >= 2) {
-    run.restartSuccess.forEach((r, k) => checkLength(`restartSuccess[${k}]`, r, n));
-    let disagree = 0;
-    let lost = 0;
-    for (let i = 0; i < n; i++) {
-      const wins = run.restartSuccess.filter((r) => truthy(r[i])).length;
-      if (wins > 0 && wins < run.restartSuccess.length) disagree++;
-      if (wins > 0 && !truthy(run.success[i])) lost++;
-    }
-    out.push(indicator('non-converging-restarts', run.attack, disagree, n, lost ? `${lost} fooled by some restart but reported robust` : 'restarts disagree'));
-  } else out.push(indicator('non-converging-restarts', run.attack, null, n, 'two or more random restarts'));
+  // Non-converging restarts: among the images the reported run failed on, those some restart fooled.
+  if (run.restartSuccess && run.restartSuccess.length >= 1) {
+    const restarts = run.restartSuccess;
+    restarts.forEach((r, k) => checkLength(`restartSuccess[${k}]`, r, n));
+    const lost = failed.filter((i) => restarts.some((r) => truthy(r[i]))).length;
+    const words = restarts.length === 1 ? 'one more random start' : `${restarts.length} more random starts`;
+    out.push(indicator('non-converging-restarts', run.attack, lost, failed.length, `fooled by ${words} after the first run failed`));
+  } else out.push(indicator('non-converging-restarts', run.attack, null, failed.length, 'a restart from another random start'));
 
   if (run.noisyPredictions && run.noisyPredictions.noisy.length > 0) {
     const { clean, noisy } = run.noisyPredictions;

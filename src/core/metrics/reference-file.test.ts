@@ -63,6 +63,25 @@ describe('reference results (npm run reproduce output)', () => {
     expect(() => parseReference({ ...base, adaptive: [{ ...section, robustAccuracy: bad }] }, 'c.json', 'm')).toThrow(/c\.json.*robustAccuracy/);
   });
 
+  it('reads the randomized model\'s EOT section and the APGD restarts setting; files without them still read; a row without draws is refused', () => {
+    const base = { version: 1, model: 'm', count: 10, whiteBox: [] };
+    const row = {
+      epsilon: 0.3, units: 'pixel', label: '0.3', gradientMode: 'exact', robustAccuracy: 0.5, cleanAccuracy: 0.9, count: 10,
+      brokenBy: { 'APGD-CE': 4 }, attacks: 'APGD-CE (10 steps, 1 restart, exact, EOT 5) → APGD-T → Square (100 queries)', drawAccuracies: [0.4, 0.5, 0.6],
+    };
+    const adaptiveRandomized = { b: 1, seed: 0, eotSamples: 5, draws: 3, settings: { steps: 10, targetClasses: 3, queries: 100, restarts: 1 }, rows: [row] };
+    const r = parseReference({ ...base, adaptiveRandomized }, 'r.json', 'm');
+    expect(r.adaptiveRandomized).toMatchObject({ b: 1, draws: 3, settings: { restarts: 1 } });
+    expect(r.adaptiveRandomized!.rows[0].drawAccuracies).toEqual([0.4, 0.5, 0.6]);
+    expect(parseReference(base, 'o.json', 'm').adaptiveRandomized).toBeUndefined();
+    // Written before restarts and the section's settings existed: still read.
+    const { settings: _old, ...older } = adaptiveRandomized;
+    expect(parseReference({ ...base, adaptiveRandomized: older }, 'o.json', 'm').adaptiveRandomized?.settings).toBeUndefined();
+    const { drawAccuracies: _d, ...oneDraw } = row;
+    expect(() => parseReference({ ...base, adaptiveRandomized: { ...adaptiveRandomized, rows: [oneDraw] } }, 'q.json', 'm')).toThrow(/q\.json.*adaptiveRandomized\.rows\.0\.drawAccuracies/);
+    expect(() => parseReference({ ...base, adaptiveRandomized: { ...adaptiveRandomized, b: 0 } }, 'q.json', 'm')).toThrow(/q\.json.*adaptiveRandomized\.b/);
+  });
+
   it('reads the detection section (reproduce --detection) when present, a row not measured as NaN; files without it still read', () => {
     const base = { version: 1, model: 'm', count: 10, whiteBox: [] };
     expect(parseReference(base, 'x.json', 'm').detection).toBeUndefined();

@@ -4,13 +4,14 @@
  * the panels show (`ReferenceResults`). The file is validated, not trusted: a missing file is "no reference", a
  * malformed one, one written for another model, or one with an accuracy or rate outside [0, 1] is an error
  * naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of,
- * red flags) is read when present.
+ * red flags) and the randomized model's EOT section (`adaptiveRandomized`) are read when present.
  */
 import { z } from 'zod';
 import type { DatasetName } from '../data/manifest';
 import type { DetectionTableRow } from '../detection/detection-table';
 import type { AdaptiveSection } from './adaptive-suite';
 import type { Indicator } from './attack-failure';
+import type { RandomizedEnsemble } from './randomized-ensemble';
 import type { EnsembleSettings, RobustAccuracyRow } from './robust-accuracy';
 import { exactSummary, parseExactSection, type ExactSummary } from './exact-gap';
 import type { ColumnKey, TableProtocol } from './paper-protocol';
@@ -32,6 +33,11 @@ export interface ReferenceFile {
   seconds: number;
   /** "Is the defence real?" per κ (reproduce --adaptive). */
   adaptive?: AdaptiveSection[];
+  /**
+   * The randomized JumpReLU under the fixed-ε ensemble with EOT, judged over several κ draws (reproduce
+   * --adaptive with a randomized white-box row or --randomized <b>; randomized-ensemble.ts).
+   */
+  adaptiveRandomized?: RandomizedEnsemble;
   /** Table 3: the LID detector's AUC per attack and κ (reproduce --detection). */
   detection?: DetectionSection;
 }
@@ -62,6 +68,8 @@ export interface ReferenceResults {
   grayBox: ReferenceRow[];
   /** "Is the defence real?" per κ (reproduce --adaptive). */
   adaptive?: AdaptiveReference[];
+  /** The randomized model's EOT rows (absent in files written before them, or without a randomized row). */
+  adaptiveRandomized?: RandomizedEnsemble;
   /** The exact minimal L∞ perturbations against the attacks (scripts/exact-verify.ts; exact-gap.ts). */
   exact?: ExactSummary;
   /** Table 3 (reproduce --detection); absent in files written before it. */
@@ -128,6 +136,36 @@ const indicator = z.object({
   images: z.number().int().nonnegative(), of: z.number().int().nonnegative(), meaning: z.string(), message: z.string(),
 });
 
+const ensembleSettings = z.object({
+  steps: z.number().int().nonnegative(), targetClasses: z.number().int().positive(), queries: z.number().int().positive(),
+  // Absent in files written before APGD-CE's restarts (2026-12-06): none were run.
+  restarts: z.number().int().nonnegative().optional(),
+});
+
+const robustRow = z.object({
+  epsilon: z.number().positive(),
+  units: z.enum(['pixel', 'normalised']),
+  label: z.string(),
+  gradientMode: z.enum(['exact', 'straight-through', 'smoothed']),
+  robustAccuracy: fraction,
+  cleanAccuracy: fraction,
+  count: z.number().int().positive(),
+  brokenBy: z.record(z.string(), z.number().int().nonnegative()),
+  attacks: z.string(),
+  drawAccuracies: z.array(fraction).optional(),
+  indicators: z.record(z.string(), z.array(indicator)).optional(),
+});
+
+const randomizedSection = z.object({
+  b: z.number().positive(),
+  seed: z.number().int(),
+  eotSamples: z.number().int().positive(),
+  draws: z.number().int().positive(),
+  settings: ensembleSettings.optional(),
+  // Every randomized row is judged on its draws (the type keeps drawAccuracies optional, as for fixed κ).
+  rows: z.array(robustRow.refine((r) => (r.drawAccuracies?.length ?? 0) > 0, { message: 'a randomized row needs its accuracy per κ draw', path: ['drawAccuracies'] })),
+});
+
 const adaptiveSection = z.object({
   kappa: z.number(),
   count: z.number().int().positive(),
@@ -141,21 +179,7 @@ const adaptiveSection = z.object({
   })),
   bestOf: z.object({ rhoL2: num, rhoLinf: num, foolRate: num, robustAccuracy: z.object({ l2: curve, linf: curve }).optional() }),
   redFlags: z.record(z.string(), z.object({ flagged: z.boolean(), explanation: z.string() })),
-  robustAccuracy: z.object({
-    settings: z.object({ steps: z.number().int().nonnegative(), targetClasses: z.number().int().positive(), queries: z.number().int().positive() }),
-    rows: z.array(z.object({
-      epsilon: z.number().positive(),
-      units: z.enum(['pixel', 'normalised']),
-      label: z.string(),
-      gradientMode: z.enum(['exact', 'straight-through', 'smoothed']),
-      robustAccuracy: fraction,
-      cleanAccuracy: fraction,
-      count: z.number().int().positive(),
-      brokenBy: z.record(z.string(), z.number().int().nonnegative()),
-      attacks: z.string(),
-      indicators: z.record(z.string(), z.array(indicator)).optional(),
-    })),
-  }).optional(),
+  robustAccuracy: z.object({ settings: ensembleSettings, rows: z.array(robustRow) }).optional(),
   failureIndicators: z.array(indicator).optional(),
 });
 
@@ -179,6 +203,7 @@ const file = z.object({
   whiteBox: z.array(row),
   grayBox: z.array(row).optional(),
   adaptive: z.array(adaptiveSection).optional(),
+  adaptiveRandomized: randomizedSection.optional(),
   detection: detectionSection.optional(),
 });
 
@@ -218,6 +243,7 @@ export function parseReference(json: unknown, path: string, modelId: string): Re
       ...a,
       cells: Object.fromEntries(Object.entries(a.cells).map(([k, c]) => [k, { ...c, gradientMode: c.gradientMode ?? null, distance: c.distance ?? null }])),
     })),
+    ...(f.adaptiveRandomized ? { adaptiveRandomized: f.adaptiveRandomized } : {}),
     ...(f.detection ? { detection: {
       n: f.detection.n, batch: f.detection.batch,
       rows: f.detection.rows.map((r) => ({ attack: r.attack, title: r.title, kappa: r.kappa, auc: r.auc, used: r.used, testPerSet: r.testPerSet, ...(r.error ? { error: r.error } : {}) })),

@@ -120,6 +120,52 @@ describe('robust accuracy from the APGD-CE / APGD-T / Square ensemble (affine cl
     await expect(ensembleRobustAccuracy(model, set, eps, 'exact', SETTINGS, { draws: 0 })).rejects.toThrow(/draws must be a whole number ≥ 1/);
   });
 
+  it('APGD-CE restarts: none flagged on the affine model (APGD\'s first run already finds every reachable image)', async () => {
+    const correct = Array.from(minimal).map((_, i) => i).filter((i) => i > 1);
+    const eps = correct.map((i) => minimal[i]).sort((a, b) => a - b)[Math.floor(correct.length / 2)];
+    const before = tf.memory().numTensors;
+    const once = await ensembleRobustAccuracy(model, set, { epsilon: eps, units: 'pixel', label: 'px' }, 'exact', SETTINGS);
+    const twice = await ensembleRobustAccuracy(model, set, { epsilon: eps, units: 'pixel', label: 'px' }, 'exact', { ...SETTINGS, restarts: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    const restart = (r: typeof once) => r.row.indicators!['APGD-CE'].find((i) => i.id === 'non-converging-restarts')!;
+    expect(restart(once).measured).toBe(false);
+    expect(restart(twice)).toMatchObject({ measured: true, triggered: false, images: 0, of: 22 - once.row.brokenBy['APGD-CE'] });
+    expect(twice.row.brokenBy['APGD-CE']).toBe(once.row.brokenBy['APGD-CE']);
+    expect(twice.row.attacks).toMatch(/APGD-CE \(30 steps, 2 restarts, exact\)/);
+    await expect(ensembleRobustAccuracy(model, set, { epsilon: eps, units: 'pixel', label: 'px' }, 'exact', { ...SETTINGS, restarts: 0.5 })).rejects.toThrow(/restarts must be a whole number ≥ 0/);
+  });
+
+  it('APGD-CE restarts: flagged where only the random start decides (a flat loss: the attack never moves from its start)', async () => {
+    // Class 1 wins exactly when the image's mean rises above 0; its gradient is zero everywhere (sign), so APGD-CE
+    // stays where its random start put it and fools about half the images; another start fools about half the rest.
+    const flat = {
+      ...model,
+      logits: (x: tf.Tensor4D) => tf.tidy(() => {
+        const up = tf.sub(tf.mul(tf.sign(tf.mean(x, [1, 2, 3])), 10), 1);
+        return tf.stack([tf.zerosLike(up), up, tf.fill(up.shape, -5)], 1) as tf.Tensor2D;
+      }),
+    };
+    const zeros: EvalSet = { x: tf.zeros([24, 4, 4, 1]) as tf.Tensor4D, labels: new Int32Array(24), indices: Int32Array.from({ length: 24 }, (_, i) => i) };
+    const eps = { epsilon: 0.5, units: 'normalised' as const, label: '0.5' };
+    const before = tf.memory().numTensors;
+    try {
+      const once = await ensembleRobustAccuracy(flat, zeros, eps, 'exact', { ...SETTINGS, steps: 5 });
+      const twice = await ensembleRobustAccuracy(flat, zeros, eps, 'exact', { ...SETTINGS, steps: 5, restarts: 1 });
+      expect(tf.memory().numTensors).toBe(before);
+      const first = once.row.brokenBy['APGD-CE'];
+      const restart = twice.row.indicators!['APGD-CE'].find((i) => i.id === 'non-converging-restarts')!;
+      expect(first).toBeGreaterThan(3);
+      expect(first).toBeLessThan(21);
+      // The first run is the same (seed 0): the restart looks at what it left, and what it breaks is counted as broken.
+      expect(restart).toMatchObject({ measured: true, triggered: true, of: 24 - first });
+      expect(restart.images).toBeGreaterThan(0);
+      expect(twice.row.brokenBy['APGD-CE']).toBe(first + restart.images);
+      expect(restart.message).toMatch(/^APGD-CE L∞, exact gradients, ε 0\.5: non-converging restarts on \d+ of \d+ images \(fooled by one more random start after the first run failed\)\.$/);
+    } finally {
+      zeros.x.dispose();
+    }
+  });
+
   it('refuses a bad ε by name', async () => {
     await expect(ensembleRobustAccuracy(model, set, { epsilon: 0, units: 'pixel', label: '0' }, 'exact', SETTINGS)).rejects.toThrow(/ε must be a positive number/);
   });

@@ -42,6 +42,12 @@ export interface EnsembleSettings {
   targetClasses: number;
   /** Square's queries per image (AutoAttack: 5000). */
   queries: number;
+  /**
+   * APGD-CE restarts from other random starts (seeds 1, 2, …) on the images its first run (seed 0) did not
+   * break; what they break counts as broken (AutoAttack's n_restarts), and they give the non-converging-
+   * restarts indicator. Absent or 0: none (sections written before 2026-12-06 have none).
+   */
+  restarts?: number;
 }
 
 /** The field's L∞ grid per data set, pixel units (AutoAttack's MNIST 0.3 and CIFAR-10 8/255 the largest). */
@@ -120,7 +126,9 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
   options: { batchSize?: number; signal?: AbortSignal; smoothingTau?: number; eotSamples?: number; draws?: number } = {}): Promise<RobustAccuracyResult> {
   const draws = options.draws ?? 1;
   const eot = options.eotSamples ?? 1;
+  const restarts = s.restarts ?? 0;
   if (!Number.isInteger(draws) || draws < 1) throw new Error(`robust accuracy: draws must be a whole number ≥ 1, got ${draws}`);
+  if (!Number.isInteger(restarts) || restarts < 0) throw new Error(`robust accuracy: APGD-CE restarts must be a whole number ≥ 0, got ${restarts}`);
   if (!(eps.epsilon > 0) || !Number.isFinite(eps.epsilon)) throw new Error(`robust accuracy: ε must be a positive number, got ${eps.epsilon}`);
   const n = set.labels.length;
   const { mean, std } = classifier.normalization;
@@ -144,29 +152,23 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
   const brokenBy: Record<string, number> = {};
   const indicators: Record<string, Indicator[]> = {};
   const words: string[] = [];
-  for (const a of ENSEMBLE_ATTACKS) {
-    const attack = getAttack(a.id) as AttackDefinition<object>;
-    const attackOptions: Record<string, unknown> = a.id === 'square-linf'
-      ? { epsilon: eps.epsilon, queries: s.queries }
-      : { epsilon: eps.epsilon, steps: s.steps, ...(a.id === 'apgd-t-linf' ? { targetClasses: s.targetClasses } : {}),
-        gradientMode, ...(options.smoothingTau !== undefined ? { smoothingTau: options.smoothingTau } : {}), ...(eot > 1 ? { eotSamples: eot } : {}) };
-    const eotWords = eot > 1 ? `, EOT ${eot}` : '';
-    words.push(a.id === 'square-linf' ? `Square (${s.queries} queries)` : a.id === 'apgd-t-linf' ? `APGD-T (${s.steps} steps × ${s.targetClasses} targets, ${gradientMode}${eotWords})` : `APGD-CE (${s.steps} steps, ${gradientMode}${eotWords})`);
-    brokenBy[a.name] = 0;
-    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => !broken[i]);
-    if (rows.length === 0) continue;
+  /**
+   * One run of `attack` (the table's `name`) on the images `rows` (set order): broken ones are recorded (norms,
+   * final points, brokenBy), `each(j, success)` per attacked row, and APGD's indicator data per batch into `perBatch`.
+   */
+  const attackRows = async (attack: AttackDefinition<object>, name: string, runName: string, rows: number[], attackOptions: Record<string, unknown>,
+    each: (j: number, success: number) => void, perBatch: Indicator[][] | null): Promise<void> => {
     const xNorm = gatherRows(set.x, rows);
     const xAttack = toAttackSpace(xNorm);
-    const perBatch: Indicator[][] = [];
-    const runName = `${a.name} L∞, ${gradientMode} gradients, ε ${eps.label}`;
     try {
       const sub: EvalSet = { x: xAttack, labels: Int32Array.from(rows, (i) => set.labels[i]), indices: Int32Array.from(rows, (i) => set.indices[i]) };
       await attackSet(attack, attackOptions, attacked, sub, {
         batchSize: options.batchSize, clip: 'pixel', signal: options.signal,
         eachBatch: async ({ result, start }) => {
           const size = result.success.length;
+          for (let j = 0; j < size; j++) each(start + j, result.success[j]);
           // APGD records what it saw per attacked row: silent success, the loss trace, zero gradients.
-          if (result.record && result.record.rows.length) {
+          if (perBatch && result.record && result.record.rows.length) {
             const { rows: attackedRows, data } = result.record;
             perBatch.push(attackFailureIndicators(apgdRunData(runName, data, attackedRows.map((j) => result.success[j]))));
           }
@@ -187,7 +189,7 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
               if (!result.success[j]) continue;
               const i = rows[start + j];
               broken[i] = 1;
-              brokenBy[a.name]++;
+              brokenBy[name]++;
               outcome.success[i] = 1;
               outcome.l2[i] = norms.l2[j];
               outcome.linf[i] = norms.linf[j];
@@ -202,7 +204,40 @@ export async function ensembleRobustAccuracy(classifier: Classifier, set: EvalSe
     } finally {
       tf.dispose([xNorm, xAttack]);
     }
-    if (perBatch.length) indicators[a.name] = mergeIndicators(runName, perBatch);
+  };
+  for (const a of ENSEMBLE_ATTACKS) {
+    const attack = getAttack(a.id) as AttackDefinition<object>;
+    const attackOptions: Record<string, unknown> = a.id === 'square-linf'
+      ? { epsilon: eps.epsilon, queries: s.queries }
+      : { epsilon: eps.epsilon, steps: s.steps, ...(a.id === 'apgd-t-linf' ? { targetClasses: s.targetClasses } : {}),
+        gradientMode, ...(options.smoothingTau !== undefined ? { smoothingTau: options.smoothingTau } : {}), ...(eot > 1 ? { eotSamples: eot } : {}) };
+    const eotWords = eot > 1 ? `, EOT ${eot}` : '';
+    const restartWords = restarts > 0 ? `, ${restarts} restart${restarts > 1 ? 's' : ''}` : '';
+    words.push(a.id === 'square-linf' ? `Square (${s.queries} queries)` : a.id === 'apgd-t-linf' ? `APGD-T (${s.steps} steps × ${s.targetClasses} targets, ${gradientMode}${eotWords})` : `APGD-CE (${s.steps} steps${restartWords}, ${gradientMode}${eotWords})`);
+    brokenBy[a.name] = 0;
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => !broken[i]);
+    if (rows.length === 0) continue;
+    const runName = `${a.name} L∞, ${gradientMode} gradients, ε ${eps.label}`;
+    // APGD-CE's first run, then its restarts on what that run left: per image of `rows`, each run's success.
+    const runs = a.id === 'apgd-ce-linf' ? 1 + restarts : 1;
+    const runSuccess: Uint8Array[] = [];
+    const perBatch: Indicator[][] = [];
+    for (let r = 0; r < runs; r++) {
+      const ok = new Uint8Array(rows.length);
+      runSuccess.push(ok);
+      const left = rows.map((_, k) => k).filter((k) => !broken[rows[k]]);
+      if (left.length === 0) continue;
+      await attackRows(attack, a.name, runName, left.map((k) => rows[k]), r === 0 ? attackOptions : { ...attackOptions, seed: r }, (j, success) => { ok[left[j]] = success; }, r === 0 ? perBatch : null);
+    }
+    if (perBatch.length) {
+      const merged = mergeIndicators(runName, perBatch);
+      if (runs > 1) {
+        // Non-converging restarts over every image the first run attacked (attack-failure.ts: Pintor et al.).
+        const restart = attackFailureIndicators({ attack: runName, success: runSuccess[0], restartSuccess: runSuccess.slice(1) })
+          .find((x) => x.id === 'non-converging-restarts')!;
+        indicators[a.name] = merged.map((x) => (x.id === restart.id ? restart : x));
+      } else indicators[a.name] = merged;
+    }
   }
   let robust = n ? 1 - broken.reduce((a, v) => a + v, 0) / n : NaN;
   let drawAccuracies: number[] | undefined;

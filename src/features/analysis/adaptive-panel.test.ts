@@ -62,6 +62,8 @@ describe('adaptive panel exports', () => {
     expect(ensembleWords(both[0])).toMatch(/^APGD-CE \(10 steps\) → APGD-T, DLR loss \(10 steps × 3 target classes\) → Square \(100 queries\)/);
     expect(robustAccuracyRows(sections)).toEqual([]);
     expect(ensembleWords(sections[0])).toBeNull();
+    expect(ensembleWords({ robustAccuracy: { settings: { steps: 10, targetClasses: 3, queries: 100, restarts: 1 }, rows: [] } }))
+      .toMatch(/^APGD-CE \(10 steps, 1 more random start on what it left\) → APGD-T/);
     const { rows: csv } = adaptiveCsv({ kind: 'adaptive', sections: both, queries: 10, count: 4 } as unknown as AdaptiveResult);
     const fixed = csv.filter((r) => r[0] === 'fixed-eps');
     expect(fixed).toHaveLength(6);

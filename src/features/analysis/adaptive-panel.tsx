@@ -112,7 +112,8 @@ type RobustRow = NonNullable<AdaptiveSection['robustAccuracy']>['rows'][number];
 /** The ensemble's attacks and budgets, in the table's words (every robust-accuracy number names them). */
 export function ensembleWords(s: Pick<AdaptiveSection, 'robustAccuracy'>): string | null {
   const st = s.robustAccuracy?.settings;
-  return st ? `APGD-CE (${st.steps} steps) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
+  const restarts = st?.restarts ? `, ${st.restarts} more random start${st.restarts > 1 ? 's' : ''} on what it left` : '';
+  return st ? `APGD-CE (${st.steps} steps${restarts}) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
 }
 
 /**
@@ -386,7 +387,7 @@ export function AdaptivePanel() {
   const reference = useAppStore(selectReference);
   return (
     <AnalysisFrame kind="adaptive" title="Is the defence real? Adaptive and gradient-free attacks" runLabel="Run adaptive attacks"
-      cost="eight attacks plus a 5× longer DeepFool, then APGD-CE, APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ: a few minutes on wasm with the default 50 MNIST images (fewer APGD steps or images: faster)"
+      cost="eight attacks plus a 5× longer DeepFool, then APGD-CE (and once more from another random start on what it left), APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ: a few minutes on wasm with the default 50 MNIST images (fewer APGD steps or images: faster)"
       csv={result ? adaptiveCsv(result) : null} fileBase="jumprelu-adaptive"
       explain={<>
         <p>The paper's numbers come from attacks that use JumpReLU's exact gradient. That gradient ignores the jump at z = κ, so it can

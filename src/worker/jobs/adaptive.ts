@@ -1,6 +1,6 @@
 /** adaptive: "Is the defence real?": the adaptive suite (core/metrics/adaptive-protocol.ts) at κ = 0 and κ. */
 import type { AdaptiveSection } from '../../core/metrics/adaptive-suite';
-import type { RobustAccuracyRow } from '../../core/metrics/robust-accuracy';
+import type { RandomizedEnsemble } from '../../core/metrics/randomized-ensemble';
 import { analysis, setting, type SplitInfo } from './contract';
 
 /**
@@ -16,14 +16,7 @@ export interface AdaptiveRequest {
 }
 
 /** The randomized model's robust accuracy at fixed ε: EOT-APGD and Square, judged over several κ draws. */
-export interface RandomizedEnsemble {
-  b: number; seed: number;
-  /** κ draws averaged per APGD gradient (EOT). */
-  eotSamples: number;
-  /** Fresh κ draws each image's final point is classified on (the row's accuracy is their mean). */
-  draws: number;
-  rows: RobustAccuracyRow[];
-}
+export type { RandomizedEnsemble } from '../../core/metrics/randomized-ensemble';
 
 export interface AdaptiveResult {
   kind: 'adaptive'; request: AdaptiveRequest;
