@@ -28,7 +28,7 @@ import { bestOf } from '../src/core/metrics/best-of';
 import { refineToBoundary } from '../src/core/metrics/boundary-refinement';
 import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retrofit';
 import { epsilonBisection } from '../src/core/metrics/epsilon-bisection';
-import { attackGaps, kappaVerdict, median, type ExactAttackRow, type ExactSection, type ExactSolution } from '../src/core/metrics/exact-gap';
+import { attackGaps, kappaVerdict, median, trusted, type ExactAttackRow, type ExactSection, type ExactSolution } from '../src/core/metrics/exact-gap';
 import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import type { GradientMode } from '../src/core/op/gradient-mode';
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
       }
       // APGD (see APGD_BISECTION) on the images with a trusted exact ε, bracketed by what the attacks above found.
       const above = bestOf(outcomes, n);
-      const attempted = row.solutions.map((s) => s.status === 'optimal' && s.verified === true && s.eps !== null && s.eps > 0);
+      const attempted = row.solutions.map(trusted);
       const rowsIn = idx.flatMap((_, i) => (attempted[i] ? [i] : []));
       const upper = rowsIn.map((i) => (Number.isFinite(above.linf[i]) ? above.linf[i] : (2 * row.solutions[i].eps!) / std));
       const xIn = rowsIn.length ? gatherRows(x, rowsIn) : null;

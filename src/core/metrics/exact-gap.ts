@@ -118,7 +118,7 @@ export function median(values: number[]): number {
 }
 
 /** The images whose truth is known: solved to optimality and verified in TF.js. */
-const trusted = (s: ExactSolution) => s.status === 'optimal' && s.verified === true && s.eps !== null && s.eps > 0;
+export const trusted = (s: ExactSolution) => s.status === 'optimal' && s.verified === true && s.eps !== null && s.eps > 0;
 
 export interface AttackGap {
   key: string;
