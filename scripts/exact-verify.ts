@@ -2,9 +2,13 @@
  * Checks training/exact_mip.py's exact minimal L∞ perturbations in TF.js (Node, wasm) and writes them into
  * public/reference/<id>.json as its `exact` section; with --attacks also runs the app's L∞ attacks on the same
  * images (DeepFool L∞ with exact and straight-through gradients, FMN L∞ both ways, Square L∞; each refined to
- * the boundary; pixel clipping, the MILP's box) and records each one's per-image ε and the best of them.
+ * the boundary; pixel clipping, the MILP's box) and records each one's per-image ε and the best of them; then
+ * APGD-CE L∞ and APGD-T L∞ (both gradient modes), fixed-budget attacks whose ε per image is the smallest budget
+ * at which they fool, by bisection (see APGD_BISECTION), on the images with a trusted exact ε only.
  *
- *   node --import tsx scripts/exact-verify.ts --model mnist-mlp-base [--attacks]
+ *   node --import tsx scripts/exact-verify.ts --model mnist-mlp-base [--attacks] [--count N]
+ *
+ * --count N: only the first N images (by index) per κ, for a quick look; the section written then holds only those.
  *
  * Reads every training/exact/<id>*.jsonl. For each solved image and κ: the exact adversarial image (float32)
  * must lie in [0, 1] within ε of the clean image, be misclassified by the retrofitted network at κ, and the
@@ -19,10 +23,12 @@ import { parseArgs } from 'node:util';
 import { getAttack, runAnyAttack, type AttackId } from '../src/core/attacks/index';
 import { NORMALIZATION } from '../src/core/data/normalization';
 import { loadShardNode } from '../src/core/data/shard-node';
+import { gatherRows } from '../src/core/attacks/batch';
 import { bestOf } from '../src/core/metrics/best-of';
 import { refineToBoundary } from '../src/core/metrics/boundary-refinement';
 import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retrofit';
-import { attackGaps, kappaVerdict, median, type ExactAttackRow, type ExactSection, type ExactSolution } from '../src/core/metrics/exact-gap';
+import { epsilonBisection } from '../src/core/metrics/epsilon-bisection';
+import { attackGaps, kappaVerdict, median, trusted, type ExactAttackRow, type ExactSection, type ExactSolution } from '../src/core/metrics/exact-gap';
 import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import type { GradientMode } from '../src/core/op/gradient-mode';
@@ -45,14 +51,35 @@ const ATTACKS: { key: string; attack: AttackId; gradientMode?: GradientMode; opt
   { key: 'square-linf', attack: 'square-linf', options: { epsilon: 0.3 / 0.3081, queries: 1000 } },
 ];
 
+/**
+ * APGD's per-image ε: the smallest budget at which it fools (core/metrics/epsilon-bisection.ts), then refined
+ * to the boundary along its δ like the rows above. Bracket [0, u] with u the smallest ‖δ‖∞ the attacks above
+ * found on the image (their best-of, refined), or 2·ε* where none fooled it; if APGD fails at u, once more at
+ * 2u, and if that fails too it counts as not fooled. 10 halvings: resolution u/1024 (2u/1024 after the
+ * expansion), about 0.1% of ε where u is near ε*. Each run: AutoAttack's 100 iterations; APGD-T its 9 target
+ * classes. Only on images with a trusted exact ε (the gap needs it; each costs ~12 runs per row).
+ */
+const APGD_BISECTION = { steps: 10, expand: 2 } as const;
+const APGD: { key: string; attack: AttackId; gradientMode: GradientMode; options: Record<string, unknown> }[] = [
+  { key: 'apgd-ce-linf+exact', attack: 'apgd-ce-linf', gradientMode: 'exact', options: { steps: 100 } },
+  { key: 'apgd-ce-linf+straight-through', attack: 'apgd-ce-linf', gradientMode: 'straight-through', options: { steps: 100 } },
+  { key: 'apgd-t-linf+exact', attack: 'apgd-t-linf', gradientMode: 'exact', options: { steps: 100, targetClasses: 9 } },
+  { key: 'apgd-t-linf+straight-through', attack: 'apgd-t-linf', gradientMode: 'straight-through', options: { steps: 100, targetClasses: 9 } },
+];
+const APGD_METHOD = `smallest budget at which it fools, by bisection: bracket [0, u], u = the other attacks' best ε on the image `
+  + `(2·ε* where none fooled it; 2u if APGD fails at u), ${APGD_BISECTION.steps} halvings (resolution u/${2 ** APGD_BISECTION.steps}), `
+  + '100 iterations per run (APGD-T: 9 target classes), then refined to the boundary along its δ';
+
 function decode(b64: string): Float32Array {
   const buf = Buffer.from(b64, 'base64');
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, attacks: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({ options: { model: { type: 'string' }, attacks: { type: 'boolean', default: false }, count: { type: 'string' } }, strict: true });
   const id = values.model ?? fail('--model <id> is required');
+  const count = values.count === undefined ? Infinity : Number(values.count);
+  if (!(Number.isInteger(count) && count >= 1) && count !== Infinity) fail(`--count must be an integer ≥ 1, got ${String(values.count)}`);
   const dir = 'training/exact';
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(id) && f.endsWith('.jsonl')) : [];
   if (!files.length) fail(`no ${dir}/${id}*.jsonl: run /usr/bin/python3 training/exact_mip.py ${id} first`);
@@ -91,7 +118,7 @@ async function main(): Promise<void> {
   const rows: ExactSection['rows'] = [];
   for (const k of kappas) {
     const solutions: ExactSolution[] = [];
-    for (const l of lines.filter((q) => q.kappa === k).sort((a, b) => a.index - b.index)) {
+    for (const l of lines.filter((q) => q.kappa === k).sort((a, b) => a.index - b.index).slice(0, count)) {
       const x0 = Float64Array.from(shard.images.subarray(l.index * size, (l.index + 1) * size), (v) => v / 255);
       const sol: ExactSolution = { index: l.index, label: l.label, status: l.status, eps: null, seconds: l.seconds ?? null,
         upperBound: l.pgdEps ?? null, unstable: l.unstable ?? null, adversarial: null, verified: null };
@@ -146,6 +173,35 @@ async function main(): Promise<void> {
         row.attacks.push({ key: spec.key, attack: spec.attack, gradientMode: spec.gradientMode ?? null, eps, seconds } satisfies ExactAttackRow);
         console.log(`κ ${row.kappa}: ${spec.key} fooled ${eps.filter((e) => e !== null).length}/${n} (${seconds.toFixed(1)} s)`);
       }
+      // APGD (see APGD_BISECTION) on the images with a trusted exact ε, bracketed by what the attacks above found.
+      const above = bestOf(outcomes, n);
+      const attempted = row.solutions.map(trusted);
+      const rowsIn = idx.flatMap((_, i) => (attempted[i] ? [i] : []));
+      const upper = rowsIn.map((i) => (Number.isFinite(above.linf[i]) ? above.linf[i] : (2 * row.solutions[i].eps!) / std));
+      const xIn = rowsIn.length ? gatherRows(x, rowsIn) : null;
+      const labelsIn = Int32Array.from(rowsIn, (i) => labels[i]);
+      for (const spec of APGD) {
+        if (!xIn) {
+          row.attacks.push({ key: spec.key, attack: spec.attack, gradientMode: spec.gradientMode, eps: idx.map(() => null), seconds: 0, attempted, method: APGD_METHOD });
+          continue;
+        }
+        const t0 = performance.now();
+        const bis = await epsilonBisection(getAttack(spec.attack), clf, xIn, labelsIn,
+          { upper, ...APGD_BISECTION, attackOptions: { ...spec.options, gradientMode: spec.gradientMode, clip: 'pixel' } });
+        const ref = await refineToBoundary(clf, xIn, bis.adversarial, labelsIn, bis.success, {});
+        const at = new Map(rowsIn.map((i, j) => [i, j]));
+        const pick = (a: ArrayLike<number>, i: number) => (at.has(i) && bis.success[at.get(i)!] ? a[at.get(i)!] : 0);
+        const success = Uint8Array.from(idx, (_, i) => (at.has(i) ? bis.success[at.get(i)!] : 0));
+        outcomes.push({ success, l2: idx.map((_, i) => pick(ref.l2, i)), linf: idx.map((_, i) => pick(ref.linf, i)),
+          rhoL2: idx.map((_, i) => pick(ref.rhoL2, i)), rhoLinf: idx.map((_, i) => pick(ref.rhoLinf, i)) });
+        const eps = idx.map((_, i) => (success[i] ? pick(ref.linf, i) * std : null));
+        tf.dispose([ref.adversarial, bis.adversarial]);
+        const seconds = (performance.now() - t0) / 1000;
+        row.attacks.push({ key: spec.key, attack: spec.attack, gradientMode: spec.gradientMode, eps, seconds, attempted, method: APGD_METHOD } satisfies ExactAttackRow);
+        console.log(`κ ${row.kappa}: ${spec.key} fooled ${eps.filter((e) => e !== null).length}/${rowsIn.length} attempted `
+          + `(${seconds.toFixed(1)} s, ${(seconds / Math.max(1, rowsIn.length)).toFixed(1)} s per image, ${bis.runs} runs)`);
+      }
+      xIn?.dispose();
       const best = bestOf(outcomes, n);
       row.attacks.push({ key: 'best-of', attack: 'best-of', gradientMode: null, eps: Array.from(best.linf, (v) => (Number.isFinite(v) ? v * std : null)), seconds: null });
       x.dispose();
@@ -177,6 +233,7 @@ async function main(): Promise<void> {
       console.log(`| κ = ${row.kappa} | ${g.key} | fooled ${g.fooled}/${g.compared} | median gap ${pc(g.medianGap)} | worst ${pc(g.worstGap)}${g.belowTruth ? ` | BELOW THE TRUTH on ${g.belowTruth}` : ''} |`);
     }
   }
+  if (values.attacks) console.log(`APGD rows: ε = the ${APGD_METHOD}.`);
   const base = rows.find((r) => r.kappa === 0);
   if (base) for (const row of rows.filter((r) => r.kappa > 0)) console.log(kappaVerdict(base, row).sentence);
 

@@ -33,6 +33,26 @@ describe('attackGaps', () => {
     expect(b).toMatchObject({ fooled: 3, medianGap: 0, worstGap: 0, belowTruth: 0 });
   });
 
+  it('an attack run only on some images (APGD, bisected) is compared on those; its method travels with the gap', () => {
+    const row: ExactRow = {
+      kappa: 1,
+      solutions: [sol(0, 0.1), sol(1, 0.2), sol(2, 0.05), sol(3, null)],
+      attacks: [
+        { key: 'apgd-ce-linf+exact', attack: 'apgd-ce-linf', gradientMode: 'exact', eps: [0.102, null, null, null], seconds: 9,
+          attempted: [true, true, false, false], method: 'bisection on ε' },
+        { key: 'best-of', attack: 'best-of', gradientMode: null, eps: [0.1, 0.21, 0.06, 0.3], seconds: null },
+      ],
+    };
+    const [apgd, best] = attackGaps(row);
+    // Image 2 not attempted: neither fooled nor robust; image 1 attempted and not fooled.
+    expect(apgd).toMatchObject({ compared: 2, fooled: 1, belowTruth: 0, method: 'bisection on ε' });
+    expect(apgd.medianGap).toBeCloseTo(0.02, 12);
+    expect(apgd.worstGap).toBeCloseTo(0.02, 12);
+    expect(best.compared).toBe(3);
+    expect(best.worstGap).toBeCloseTo(0.2, 12);
+    expect(best.method).toBeUndefined();
+  });
+
   it('an attack below the truth is counted (it would mean a wrong exact ε)', () => {
     const row: ExactRow = { kappa: 0, solutions: [sol(0, 0.1)], attacks: [{ key: 'x', attack: 'x', gradientMode: null, eps: [0.09], seconds: 1 }] };
     expect(attackGaps(row)[0].belowTruth).toBe(1);
@@ -89,5 +109,14 @@ describe('parseExactSection', () => {
     expect(() => parseExactSection(short)).toThrow(/1 ε for 2 images/);
     const negative = { ...good, rows: [{ ...good.rows[0], kappa: -1 }] };
     expect(() => parseExactSection(negative)).toThrow(/κ must be/);
+  });
+
+  it('checks the optional per-image `attempted` and `method` of a row (APGD), and accepts rows without them', () => {
+    const withApgd = (a: Record<string, unknown>) => ({ ...good, rows: [{ ...good.rows[0], attacks: [{ key: 'apgd', eps: [0.2, null], ...a }] }] });
+    expect(parseExactSection(withApgd({ attempted: [true, false], method: 'bisection' })).rows[0].attacks[0].attempted).toEqual([true, false]);
+    expect(() => parseExactSection(withApgd({ attempted: [true] }))).toThrow(/attacks\[0\]\.attempted: must be 2 true\/false values/);
+    expect(() => parseExactSection(withApgd({ attempted: [1, 0] }))).toThrow(/attempted: must be 2 true\/false values/);
+    expect(() => parseExactSection(withApgd({ attempted: [false, true] }))).toThrow(/an image not attempted carries an ε/);
+    expect(() => parseExactSection(withApgd({ method: 3 }))).toThrow(/method: must be text/);
   });
 });

@@ -29,9 +29,16 @@ export interface ExactAttackRow {
   key: string;
   attack: string;
   gradientMode: string | null;
-  /** Per image (same order as the solutions), pixel units, refined to the boundary; null: not fooled. */
+  /** Per image (same order as the solutions), pixel units, refined to the boundary; null: not fooled (or not attempted). */
   eps: (number | null)[];
   seconds: number | null;
+  /**
+   * Per image: whether the attack ran on it. Absent: on every image. A costly attack (APGD, bisected) runs
+   * only on the images with a trusted exact ε; the others are neither fooled nor robust, just not compared.
+   */
+  attempted?: boolean[];
+  /** How the ε was obtained when not by one run (APGD: bisection on its budget, the bracket and resolution). */
+  method?: string;
 }
 
 export interface ExactRow {
@@ -90,6 +97,14 @@ export function parseExactSection(raw: unknown): ExactSection {
       const eps = (a as Record<string, unknown>).eps as unknown[];
       if (eps.length !== sols.length) bad(at, `${eps.length} ε for ${sols.length} images`);
       if (!eps.every((e) => finiteOrNull(e) && (e === null || (e as number) >= 0))) bad(at, 'ε must be ≥ 0 or null');
+      const { attempted, method } = a as Record<string, unknown>;
+      if (attempted !== undefined) {
+        if (!Array.isArray(attempted) || attempted.length !== sols.length || !attempted.every((v) => typeof v === 'boolean')) {
+          bad(`${at}.attempted`, `must be ${sols.length} true/false values, one per image`);
+        }
+        if (eps.some((e, i) => e !== null && !(attempted as boolean[])[i])) bad(`${at}.attempted`, 'an image not attempted carries an ε');
+      }
+      if (method !== undefined && typeof method !== 'string') bad(`${at}.method`, 'must be text');
     });
   });
   return raw as unknown as ExactSection;
@@ -103,11 +118,11 @@ export function median(values: number[]): number {
 }
 
 /** The images whose truth is known: solved to optimality and verified in TF.js. */
-const trusted = (s: ExactSolution) => s.status === 'optimal' && s.verified === true && s.eps !== null && s.eps > 0;
+export const trusted = (s: ExactSolution) => s.status === 'optimal' && s.verified === true && s.eps !== null && s.eps > 0;
 
 export interface AttackGap {
   key: string;
-  /** Images with a trusted exact ε. */
+  /** Images with a trusted exact ε that the attack ran on. */
   compared: number;
   /** Of those, the attack fooled (so it has an ε). */
   fooled: number;
@@ -116,6 +131,8 @@ export interface AttackGap {
   worstGap: number;
   /** Fooled images where the attack's ε is below the truth by more than the tolerance: must be 0 (a bug otherwise). */
   belowTruth: number;
+  /** The row's `method`, when it says how ε was obtained. */
+  method?: string;
 }
 
 /** Per attack: how far above the truth its ε sits, on the images whose exact ε is trusted. */
@@ -125,7 +142,7 @@ export function attackGaps(row: ExactRow): AttackGap[] {
     let compared = 0;
     let below = 0;
     row.solutions.forEach((s, i) => {
-      if (!trusted(s)) return;
+      if (!trusted(s) || a.attempted?.[i] === false) return;
       compared++;
       const e = a.eps[i];
       if (e === null) return;
@@ -133,7 +150,10 @@ export function attackGaps(row: ExactRow): AttackGap[] {
       if (g < -SAME_EPS_TOLERANCE) below++;
       gaps.push(g);
     });
-    return { key: a.key, compared, fooled: gaps.length, medianGap: median(gaps), worstGap: gaps.length ? Math.max(...gaps) : NaN, belowTruth: below };
+    return {
+      key: a.key, compared, fooled: gaps.length, medianGap: median(gaps), worstGap: gaps.length ? Math.max(...gaps) : NaN, belowTruth: below,
+      ...(a.method ? { method: a.method } : {}),
+    };
   });
 }
 

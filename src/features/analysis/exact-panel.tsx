@@ -17,6 +17,9 @@ export function ExactPanel() {
   if (!exact) return null;
   const name = (key: string) => (key === 'best-of' ? 'best of these attacks, per image' : cellName(key));
   const keys = exact.rows[0]?.gaps.map((g) => g.key) ?? [];
+  // Rows whose ε is not one run's result (APGD: bisection on its budget) carry a mark and a note on how.
+  const method = (key: string) => exact.rows.flatMap((r) => r.gaps).find((g) => g.key === key && g.method)?.method;
+  const methods = [...new Set(keys.map(method).filter((m): m is string => Boolean(m)))];
   return (
     <section className="panel analysis exact-panel" data-testid="exact-panel" aria-labelledby="exact-h">
       <h3 id="exact-h">Ground truth: the exact smallest perturbation, and how close each attack gets</h3>
@@ -39,7 +42,7 @@ export function ExactPanel() {
             <tr><th>exact ε* (solved / tried)</th>{exact.rows.map((r) => <td key={r.kappa}>{r.medianEps.toFixed(4)} ({r.solved} / {r.tried})</td>)}</tr>
             {keys.map((key) => (
               <tr key={key} className={key === 'best-of' ? 'current' : ''}>
-                <th>{name(key)}</th>
+                <th>{name(key)}{method(key) ? <sup title={method(key)}>{'†'.repeat(methods.indexOf(method(key)!) + 1)}</sup> : null}</th>
                 {exact.rows.map((r) => {
                   const g = r.gaps.find((x) => x.key === key);
                   return <td key={r.kappa}>{g ? <>{gapText(g.medianGap)} / {gapText(g.worstGap)}{g.fooled < g.compared ? <span className="warn"> (fooled {g.fooled} / {g.compared})</span> : null}</> : '—'}</td>;
@@ -49,6 +52,10 @@ export function ExactPanel() {
           </tbody>
         </table>
       </div>
+      {methods.map((m, j) => (
+        <p key={m} className="muted small" data-testid="exact-method">{'†'.repeat(j + 1)} A fixed-budget attack (APGD): its ε on an image is the {m}. It ran
+          only on the images solved exactly (the only ones compared here).</p>
+      ))}
       <p className="muted small">Solved images lean towards the easier ones (a hard image is the one that times out). Rerun:
         {' '}<code>{exact.command}</code>, then <code>npm run exact-verify -- --model mnist-mlp-base --attacks</code>.
         {' '}Share of images solved at κ = 0: {pct(exact.rows[0] ? exact.rows[0].solved / Math.max(1, exact.rows[0].tried) : NaN, 0)}.</p>

@@ -12,6 +12,7 @@ const maxOf = (a: Float32Array) => { let m = 0; for (const v of a) if (v > m) m 
 
 export function ExactBeside({ r, shape }: { r: AttackPairResult; shape: [number, number, number] }) {
   const exact = useAppStore((s) => selectReference(s)?.exact);
+  const fixedBudget = useAppStore((s) => s.attacks.find((a) => a.id === r.request.attackId)?.kind === 'fixed-epsilon');
   if (!exact || r.request.ownPixels || r.request.randomized) return null;
   const sides: [string, AttackSide][] = [['unprotected (κ = 0)', r.unprotected], [`retrofitted (κ = ${r.request.kappa})`, r.protected]];
   const rows = sides.flatMap(([name, side]) => {
@@ -36,7 +37,9 @@ export function ExactBeside({ r, shape }: { r: AttackPairResult; shape: [number,
           );
         })}
       </div>
-      <p className="muted small">No attack can need less than ε*; an L2 attack's ‖Δ‖∞ is not what it minimises, so compare L∞ attacks with it.</p>
+      <p className="muted small">No attack can need less than ε*; an L2 attack's ‖Δ‖∞ is not what it minimises, so compare L∞ attacks with it.
+        {fixedBudget ? <> A fixed-budget attack spends its ε rather than minimising it: the ground-truth table in the analysis section gives APGD's
+          smallest fooling budget per image (bisection) instead.</> : null}</p>
     </div>
   );
 }
