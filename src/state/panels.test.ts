@@ -5,7 +5,7 @@ import { EMBED_HEIGHTS, EMBED_PANELS, figureCaption } from './panels';
 describe('per-analysis records read from the contracts', () => {
   it('give every embeddable panel a height, the analyses theirs from the contract', () => {
     for (const id of EMBED_PANELS) expect(EMBED_HEIGHTS[id].open, id).toBeGreaterThan(100);
-    expect(EMBED_HEIGHTS.adaptive).toEqual({ open: 498, grows: 520 });
+    expect(EMBED_HEIGHTS.adaptive).toEqual({ open: 648, grows: 520 });
   });
 
   it("caption a figure from what ran (the result's request), not from the settings on screen", () => {

@@ -32,11 +32,12 @@ export function figureCaption(r: AnalysisResult): string {
 }
 
 /**
- * Height of each panel in an embed 720 px wide as it opens (measured in Chromium on the built app), less the
+ * Height of each panel in an embed 720 px wide as it opens (measured in Chromium on the built app, 2026-12-06), less the
  * embed's footer, plus room for what a Run adds (the attack's result, an analysis's chart), which a fixed
  * frame must hold; each analysis's contract gives its own.
  */
 export const EMBED_HEIGHTS: Readonly<Record<EmbedPanelId, { open: number; grows: number }>> = {
-  model: { open: 380, grows: 0 }, slider: { open: 417, grows: 0 }, gallery: { open: 598, grows: 0 }, attack: { open: 119, grows: 720 },
+  // The model card starts closed (152 px); opening it adds its 228.
+  model: { open: 152, grows: 228 }, slider: { open: 417, grows: 0 }, gallery: { open: 600, grows: 0 }, attack: { open: 119, grows: 720 },
   ...(Object.fromEntries(ANALYSES.map((c) => [c.kind, c.embedHeight])) as Record<AnalysisPanelId, { open: number; grows: number }>),
 };

@@ -37,7 +37,7 @@ export const adaptive = analysis<AdaptiveRequest, AdaptiveResult, AdaptiveSettin
   kind: 'adaptive',
   title: 'Is the defence real? (adaptive attacks)',
   caption: (r) => `adaptive suite (DeepFool × gradient modes, FMN, Square ${r.queries} queries) at κ = 0 and ${r.request.kappa}; n = ${r.count}`,
-  embedHeight: { open: 498, grows: 520 },
+  embedHeight: { open: 648, grows: 520 },
   // The ensemble's defaults are a browser's budget, far below AutoAttack's 100 steps × 9 targets and 5000 queries.
   defaults: { adaptiveN: 50, adaptiveQueries: 1000, adaptiveApgdSteps: 10, adaptiveApgdTargets: 3, adaptiveEnsembleQueries: 100 },
   metas: {

@@ -37,8 +37,7 @@ export const detection = analysis<DetectionRequest, DetectionResult, DetectionSe
   kind: 'detection',
   title: 'Would a detector catch it? (Table 3)',
   caption: (r) => `LID detector (k = ${r.k}, minibatch ${r.request.batch}) against ${[...new Set(r.rows.map((x) => x.title))].join(', ')} at κ = 0${r.request.kappa ? ` and ${r.request.kappa}` : ''}; n = ${r.request.sample} per row`,
-  // Estimated from the panel's parts (settings, a table of 4–12 rows, the ROC chart), not yet measured.
-  embedHeight: { open: 470, grows: 760 },
+  embedHeight: { open: 692, grows: 742 },
   defaults: { detN: 200, detBatch: 100, detSigma: null, detTrSteps: 0, detAwareSteps: 10 },
   metas: {
     detN: setting('detn', 'images per attack (whole minibatches)', 'integer', 50, 2000, 50,

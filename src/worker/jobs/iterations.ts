@@ -15,7 +15,7 @@ export const iterations = analysis<IterationsRequest, IterationsResult, Iteratio
   kind: 'iterations',
   title: 'Accuracy vs IFGSM iterations (Figure 8)',
   caption: (r) => `IFGSM, ${r.request.steps} steps, at κ = ${r.curves.map((c) => c.kappa).join(', ')}; n = ${r.count}`,
-  embedHeight: { open: 227, grows: 320 },
+  embedHeight: { open: 279, grows: 320 },
   defaults: { iterN: 100, iterSteps: 100 },
   metas: {
     iterN: setting('itn', 'images', 'integer', 10, 1000, 1, 'Evaluation images attacked.'),

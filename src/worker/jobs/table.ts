@@ -30,7 +30,7 @@ export const table = analysis<TableRequest, TableResult, TableSettings>()({
   kind: 'table',
   title: 'Robustness table (Tables 1 and 2)',
   caption: (r) => `IFGSM, DeepFool L∞/L2${r.request.trSteps ? ', Trust Region' : ''} at κ = 0 and ${r.request.randomized ? `randomized b = ${r.request.kappa}` : r.request.kappa}; n = ${r.count}`,
-  embedHeight: { open: 393, grows: 360 },
+  embedHeight: { open: 445, grows: 360 },
   defaults: { tableN: 100, tableTrSteps: 0 },
   metas: {
     tableN: setting('tabn', 'images', 'integer', 10, 1000, 1, 'Evaluation images every attack runs on.'),

@@ -34,7 +34,7 @@ export const tradeoff = analysis<TradeoffRequest, TradeoffResult, TradeoffSettin
   kind: 'tradeoff',
   title: 'Trade-off curve (Figure 4)',
   caption: (r) => `DeepFool L2 (exact and straight-through) at κ = ${kappaList(r.request.kappas)}; clean n = ${r.cleanCount}, ρ n = ${r.rhoCount}`,
-  embedHeight: { open: 409, grows: 320 },
+  embedHeight: { open: 462, grows: 320 },
   defaults: { tradeoffRhoN: 100, tradeoffCleanN: 1000, tradeoffMax: null, tradeoffStep: null },
   metas: {
     tradeoffRhoN: setting('ton', 'images for ρ', 'integer', 10, 1000, 1, 'Evaluation images DeepFool attacks at every κ.'),

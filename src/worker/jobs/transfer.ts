@@ -18,7 +18,7 @@ export const transfer = analysis<TransferRequest, TransferResult, TransferSettin
   kind: 'transfer',
   title: 'Transfer matrix (Figure 7)',
   caption: (r) => `IFGSM (${r.request.steps} steps) crafted at source κ, evaluated at target κ = ${kappaList(r.kappas)}; n = ${r.count}`,
-  embedHeight: { open: 291, grows: 320 },
+  embedHeight: { open: 363, grows: 320 },
   defaults: { transferN: 100, transferSteps: 200 },
   metas: {
     transferN: setting('txn', 'images', 'integer', 10, 1000, 1, 'Evaluation images crafted on at every source κ.'),

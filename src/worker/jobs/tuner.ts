@@ -55,7 +55,7 @@ export const tuner = analysis<TuneRequest, TuneResult, TunerSettings>()({
   kind: 'tuner',
   title: 'κ tuner',
   caption: (r) => `clean accuracy on the validation split, DeepFool L2 ρ on ${r.request.rhoSample} images; budget ${r.request.budget} points`,
-  embedHeight: { open: 383, grows: 300 },
+  embedHeight: { open: 518, grows: 300 },
   defaults: { tuneBudget: 0.5, tuneRhoN: 100, tuneCandidates: 3 },
   metas: {
     tuneBudget: setting('budget', 'accuracy budget (points lost vs κ = 0)', 'number', 0, 100, 0.05, 'Validation accuracy the proposed κ may lose, in percentage points.'),
