@@ -430,8 +430,11 @@ def main():
     ap.add_argument('--out', default=None)
     ap.add_argument('--time-mode', choices=('cpu', 'elapsed'), default='cpu',
                     help='what --time-limit counts: CPU seconds (default) or wall seconds')
-    ap.add_argument('--retry-timeouts', action='store_true',
-                    help='solve again the images that timed out under another --time-mode (their old lines are dropped)')
+    ap.add_argument('--retry-from', default=None,
+                    help='a results file: solve again, into --out, its images that timed out under another --time-mode '
+                         '(merge afterwards with --merge-retries)')
+    ap.add_argument('--merge-retries', default=None,
+                    help='a --retry-from output: its lines replace those of the same image and κ in --out, then exit')
     a = ap.parse_args()
     global TIME_MODE
     TIME_MODE = a.time_mode
@@ -441,19 +444,24 @@ def main():
     kappas = [float(k) for k in a.kappas.split(',')]
     path = a.out or os.path.join(root, 'training', 'exact', f'{a.model}.jsonl')
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    if a.merge_retries:
+        new = {(r['index'], r['kappa']): r for r in map(json.loads, open(a.merge_retries).read().splitlines())}
+        rows = [json.loads(line) for line in open(path).read().splitlines()]
+        merged = [new.pop((r['index'], r['kappa']), r) for r in rows]
+        with open(path, 'w') as f:
+            f.write(''.join(json.dumps(r) + '\n' for r in merged + list(new.values())))
+        print(f'{path}: {len(rows) + len(new)} lines, {sum(1 for r in merged if r.get("timeMode", "elapsed") == TIME_MODE)} of them under --time-mode {TIME_MODE}')
+        return 0
     done = set()
     if os.path.exists(path):
-        lines = open(path).read().splitlines()
-        stale = lambda r: (a.retry_timeouts and r['status'] == 'timeout'
-                           and r.get('timeMode', 'elapsed') != TIME_MODE)
-        kept = [line for line in lines if not stale(json.loads(line))]
-        if len(kept) != len(lines):
-            print(f'{len(lines) - len(kept)} timed-out lines ({path}) to solve again with --time-mode {TIME_MODE}', flush=True)
-            with open(path, 'w') as f:
-                f.write(''.join(line + '\n' for line in kept))
-        for line in kept:
+        for line in open(path):
             r = json.loads(line)
             done.add((r['index'], r['kappa']))
+    retry = None
+    if a.retry_from:  # only the images that timed out there under another time mode
+        retry = {(r['index'], r['kappa']) for r in map(json.loads, open(a.retry_from).read().splitlines())
+                 if r['status'] == 'timeout' and r.get('timeMode', 'elapsed') != TIME_MODE}
+        print(f'{len(retry - done)} timed-out image-κ pairs of {a.retry_from} to solve again with --time-mode {TIME_MODE}', flush=True)
     picked = []
     for i in range(len(labels)):  # the first n images the network classifies correctly at κ = 0
         if len(picked) == a.n:
@@ -465,7 +473,7 @@ def main():
     for idx in picked:
         x0, y = images[idx] / 255.0, int(labels[idx])
         for kappa in kappas:
-            if (idx, kappa) in done:
+            if (idx, kappa) in done or (retry is not None and (idx, kappa) not in retry):
                 continue
             rec = dict(index=idx, label=y, kappa=kappa, solver=solver, timeLimit=a.time_limit, timeMode=TIME_MODE,
                        onMargin=ON_MARGIN if kappa > 0 else 0.0, logitMargin=LOGIT_MARGIN, gapRel=GAP_REL)
