@@ -9,6 +9,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { DatasetName, DetectionResult, DetectionRow } from '../../worker/jobs';
+import type { DetectionReference } from '../../core/metrics/reference-file';
 import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { PAPER_TABLE3, PAPER_TABLE3_ASSUMED } from './paper-numbers';
 
@@ -127,6 +128,7 @@ function DetectionTable({ result, dataset }: { result: DetectionResult; dataset:
     ? <td className="warn small" title={r.error}>not measured</td>
     : <td title={`±${(100 * rowSe(r)).toFixed(1)} (Hanley–McNeil); ${r.used} images used, ${r.testPerSet} per set held out`}>{pct(r.auc)}</td>);
   return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="detector AUC per attack and κ">
     <table className="data-table" data-testid="detection-table">
       <thead>
         <tr>
@@ -150,6 +152,47 @@ function DetectionTable({ result, dataset }: { result: DetectionResult; dataset:
         })}
       </tbody>
     </table>
+    </div>
+  );
+}
+
+/**
+ * Before a run (or for another model's run): the model's reference file, measured offline by `npm run reproduce --
+ * --detection`, with the paper's column and the verdict its rows give — so a CIFAR-10 model shows Table 3 at once
+ * instead of after a run of tens of minutes.
+ */
+function ReferenceDetectionTable({ reference, dataset }: { reference: DetectionReference; dataset: DatasetName }) {
+  const kappa = Math.max(...reference.rows.map((r) => r.kappa));
+  const kappas = kappa === 0 ? [0] : [0, kappa];
+  const rows = reference.rows as unknown as DetectionRow[];
+  const attacks = ORDER.filter((a) => rows.some((r) => r.attack === a));
+  const verdict = detectionVerdict(rows, kappa);
+  return (
+    <>
+      <p className="muted small">Measured offline with <code>npm run reproduce -- --detection</code> on this model (n = {reference.n} per
+          row, minibatch {reference.batch}); press “Compute detection” to measure it here.</p>
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="detector AUC measured offline">
+      <table className="data-table" data-testid="detection-reference-table">
+        <thead>
+          <tr>
+            <th>attack</th>
+            {kappas.map((k) => <th key={`r${k}`}>reproduce, κ = {k}</th>)}
+            {kappas.map((k) => <th key={`p${k}`}>paper Table 3, {k === 0 ? 'LID' : 'LID + JumpReLU'}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {attacks.map((a) => (
+            <tr key={a}>
+              <th scope="row">{rows.find((r) => r.attack === a)!.title}</th>
+              {kappas.map((k) => <td key={`r${k}`}>{pct(rows.find((r) => r.attack === a && r.kappa === k)?.auc)}</td>)}
+              {kappas.map((k) => <td key={`p${k}`}>{pct(paperAuc(a, k, dataset))}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      </div>
+      {verdict ? <p className="summary" data-testid="detection-reference-verdict">{verdict}</p> : null}
+    </>
   );
 }
 
@@ -192,7 +235,7 @@ export function DetectionPanel() {
             {` ${(result.ms / 1000).toFixed(1)} s.`}
           </p>
         </>
-      ) : null}
+      ) : reference ? <ReferenceDetectionTable reference={reference} dataset={dataset} /> : null}
     </AnalysisFrame>
   );
 }

@@ -31,10 +31,11 @@ export function ExactPanel() {
       {exact.rows.filter((r) => r.verdict).map((r) => (
         <p key={r.kappa} className="summary" data-testid={`exact-verdict-${r.kappa}`}><strong>{r.verdict!.sentence}</strong></p>
       ))}
+      {/* The explanation sits outside the scrolling box: a <caption> is as wide as the table and scrolled away on a phone. */}
+      <p className="muted small" id="exact-table-note">Per κ: images solved exactly, their median ε* (pixel units), and each attack's ε on the same
+        images as a gap above the truth (median / worst); “fooled” counts the images where the attack found an adversarial at all.</p>
       <div className="table-scroll" tabIndex={0} role="region" aria-label="exact minimal perturbation against the attacks">
-        <table className="mini robustness" data-testid="exact-table">
-          <caption>Per κ: images solved exactly, their median ε* (pixel units), and each attack's ε on the same images as a gap
-            above the truth (median / worst); “fooled” counts the images where the attack found an adversarial at all.</caption>
+        <table className="mini robustness" data-testid="exact-table" aria-describedby="exact-table-note">
           <thead>
             <tr><th>attack</th>{exact.rows.map((r) => <th key={r.kappa} className={r.kappa === kappa ? 'current' : ''}>κ = {r.kappa}</th>)}</tr>
           </thead>
