@@ -100,7 +100,10 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   for (const norm of ['l2', 'linf']) await expect(panel.getByTestId(`adaptive-chart-${norm}`).locator('.recharts-line')).toHaveCount(2);
   // Robust accuracy at fixed ε (3 pixel ε + the paper's, exact and straight-through) with the attacks named; the indicators table.
   expect(res.sections[0].robustAccuracy!.rows).toHaveLength(8);
-  await expect(panel.getByTestId('adaptive-fixed-eps').locator('tbody tr')).toHaveCount(4);
+  // One row per ε, and under each the reference file's figure (its adaptive section holds robust accuracy since 2026-12-06).
+  await expect(panel.getByTestId('adaptive-fixed-eps').locator('tbody tr:not(.ref)')).toHaveCount(4);
+  await expect(panel.getByTestId('adaptive-fixed-eps').locator('tbody tr.ref')).toHaveCount(4);
+  await expect(panel.getByTestId('adaptive-fixed-eps').locator('tbody tr.ref').first()).toContainText('(n = 200)');
   await expect(panel.getByTestId('adaptive-fixed-eps')).toContainText('APGD-CE');
   await expect(panel.getByTestId('adaptive-indicators')).toContainText('Silent success');
   await expect(panel.getByTestId('adaptive-indicators')).toContainText('not measured');
