@@ -4,7 +4,7 @@
  * table puts our held-out AUC beside the paper's (CIFAR-10; the paper names neither network nor κ, we
  * assume AlexLike at κ = 0.4), the chart draws the ROC curves, and the verdict sentence reads both.
  */
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
@@ -119,41 +119,57 @@ function RocChart({ rows, kappa }: { rows: DetectionRow[]; kappa: number }) {
   );
 }
 
-function DetectionTable({ result, dataset }: { result: DetectionResult; dataset: DatasetName }) {
-  const kappa = result.request.kappa;
-  const kappas = kappa === 0 ? [0] : [0, kappa];
-  const reference = useAppStore((s) => selectReference(s)?.detection ?? null);
-  const attacks = ORDER.filter((a) => result.rows.some((r) => r.attack === a));
-  const cell = (r: DetectionRow | undefined) => (!r ? <td>—</td> : r.error
-    ? <td className="warn small" title={r.error}>not measured</td>
-    : <td title={`±${(100 * rowSe(r)).toFixed(1)} (Hanley–McNeil); ${r.used} images used, ${r.testPerSet} per set held out`}>{pct(r.auc)}</td>);
+/** One column group of an AUC table: a header and a cell per κ. */
+interface AucColumns { key: string; head(kappa: number): ReactNode; cell(attack: string, kappa: number): ReactNode }
+
+/** The attacks (rows, in the paper's order) against column groups per κ: the live run, the paper, the reference file. */
+function AucTable({ rows, kappas, columns, testId, label }: { rows: readonly { attack: string; title: string }[]; kappas: number[];
+  columns: AucColumns[]; testId: string; label: string }) {
+  const attacks = ORDER.filter((a) => rows.some((r) => r.attack === a));
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="detector AUC per attack and κ">
-    <table className="data-table" data-testid="detection-table">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
+    <table className="data-table" data-testid={testId}>
       <thead>
         <tr>
           <th>attack</th>
-          {kappas.map((k) => <th key={k}>AUC, κ = {k}</th>)}
-          {kappas.map((k) => <th key={`p${k}`}>paper Table 3, {k === 0 ? 'LID' : 'LID + JumpReLU'}</th>)}
-          {reference ? kappas.map((k) => <th key={`r${k}`}>reproduce, κ = {k}</th>) : null}
+          {columns.map((c) => kappas.map((k) => <th key={`${c.key}${k}`}>{c.head(k)}</th>))}
         </tr>
       </thead>
       <tbody>
-        {attacks.map((a) => {
-          const title = result.rows.find((r) => r.attack === a)!.title;
-          return (
-            <tr key={a}>
-              <th scope="row">{title}</th>
-              {kappas.map((k) => <Fragment key={k}>{cell(result.rows.find((r) => r.attack === a && r.kappa === k))}</Fragment>)}
-              {kappas.map((k) => <td key={`p${k}`}>{pct(paperAuc(a, k, dataset))}</td>)}
-              {reference ? kappas.map((k) => <td key={`r${k}`}>{pct(reference.rows.find((r) => r.attack === a && r.kappa === k)?.auc)}</td>) : null}
-            </tr>
-          );
-        })}
+        {attacks.map((a) => (
+          <tr key={a}>
+            <th scope="row">{rows.find((r) => r.attack === a)!.title}</th>
+            {columns.map((c) => kappas.map((k) => <Fragment key={`${c.key}${k}`}>{c.cell(a, k)}</Fragment>))}
+          </tr>
+        ))}
       </tbody>
     </table>
     </div>
   );
+}
+
+const auc = (rows: readonly { attack: string; kappa: number; auc: number }[], a: string, k: number) => pct(rows.find((r) => r.attack === a && r.kappa === k)?.auc);
+const paperColumns = (dataset: DatasetName): AucColumns => ({
+  key: 'p', head: (k) => <>paper Table 3, {k === 0 ? 'LID' : 'LID + JumpReLU'}</>, cell: (a, k) => <td>{pct(paperAuc(a, k, dataset))}</td>,
+});
+const referenceColumns = (reference: DetectionReference): AucColumns => ({
+  key: 'r', head: (k) => <>reproduce, κ = {k}</>, cell: (a, k) => <td>{auc(reference.rows, a, k)}</td>,
+});
+
+function DetectionTable({ result, dataset }: { result: DetectionResult; dataset: DatasetName }) {
+  const kappa = result.request.kappa;
+  const reference = useAppStore((s) => selectReference(s)?.detection ?? null);
+  const live: AucColumns = {
+    key: 'l', head: (k) => <>AUC, κ = {k}</>,
+    cell: (a, k) => {
+      const r = result.rows.find((x) => x.attack === a && x.kappa === k);
+      return !r ? <td>—</td> : r.error
+        ? <td className="warn small" title={r.error}>not measured</td>
+        : <td title={`±${(100 * rowSe(r)).toFixed(1)} (Hanley–McNeil); ${r.used} images used, ${r.testPerSet} per set held out`}>{pct(r.auc)}</td>;
+    },
+  };
+  return <AucTable rows={result.rows} kappas={kappa === 0 ? [0] : [0, kappa]} testId="detection-table" label="detector AUC per attack and κ"
+    columns={[live, paperColumns(dataset), ...(reference ? [referenceColumns(reference)] : [])]} />;
 }
 
 /**
@@ -163,34 +179,13 @@ function DetectionTable({ result, dataset }: { result: DetectionResult; dataset:
  */
 function ReferenceDetectionTable({ reference, dataset }: { reference: DetectionReference; dataset: DatasetName }) {
   const kappa = Math.max(...reference.rows.map((r) => r.kappa));
-  const kappas = kappa === 0 ? [0] : [0, kappa];
-  const rows = reference.rows as unknown as DetectionRow[];
-  const attacks = ORDER.filter((a) => rows.some((r) => r.attack === a));
-  const verdict = detectionVerdict(rows, kappa);
+  const verdict = detectionVerdict(reference.rows as unknown as DetectionRow[], kappa);
   return (
     <>
       <p className="muted small">Measured offline with <code>npm run reproduce -- --detection</code> on this model (n = {reference.n} per
           row, minibatch {reference.batch}); press “Compute detection” to measure it here.</p>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="detector AUC measured offline">
-      <table className="data-table" data-testid="detection-reference-table">
-        <thead>
-          <tr>
-            <th>attack</th>
-            {kappas.map((k) => <th key={`r${k}`}>reproduce, κ = {k}</th>)}
-            {kappas.map((k) => <th key={`p${k}`}>paper Table 3, {k === 0 ? 'LID' : 'LID + JumpReLU'}</th>)}
-          </tr>
-        </thead>
-        <tbody>
-          {attacks.map((a) => (
-            <tr key={a}>
-              <th scope="row">{rows.find((r) => r.attack === a)!.title}</th>
-              {kappas.map((k) => <td key={`r${k}`}>{pct(rows.find((r) => r.attack === a && r.kappa === k)?.auc)}</td>)}
-              {kappas.map((k) => <td key={`p${k}`}>{pct(paperAuc(a, k, dataset))}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </div>
+      <AucTable rows={reference.rows} kappas={kappa === 0 ? [0] : [0, kappa]} testId="detection-reference-table" label="detector AUC measured offline"
+        columns={[referenceColumns(reference), paperColumns(dataset)]} />
       {verdict ? <p className="summary" data-testid="detection-reference-verdict">{verdict}</p> : null}
     </>
   );
