@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../worker/jobs';
-import { EMBED_HEIGHTS, EMBED_PANELS, figureCaption } from './panels';
+import { ANALYSIS_PANELS, ANALYSIS_SETTINGS, EMBED_HEIGHTS, EMBED_PANELS, SETTINGS_OF, figureCaption } from './panels';
 
 describe('per-analysis records read from the contracts', () => {
   it('give every embeddable panel a height, the analyses theirs from the contract', () => {
     for (const id of EMBED_PANELS) expect(EMBED_HEIGHTS[id].open, id).toBeGreaterThan(100);
     expect(EMBED_HEIGHTS.adaptive).toEqual({ open: 648, grows: 520 });
+  });
+
+  it("list each panel's number boxes in its contract's order, every setting in exactly one panel", () => {
+    expect(SETTINGS_OF.adaptive).toEqual(['adaptiveN', 'adaptiveQueries', 'adaptiveApgdSteps', 'adaptiveApgdTargets', 'adaptiveEnsembleQueries']);
+    const all = ANALYSIS_PANELS.flatMap((k) => SETTINGS_OF[k]);
+    expect([...all].sort()).toEqual(Object.keys(ANALYSIS_SETTINGS).sort());
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it("caption a figure from what ran (the result's request), not from the settings on screen", () => {

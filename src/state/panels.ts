@@ -26,6 +26,10 @@ export const PANEL_TITLES: Record<EmbedPanelId, string> = {
 export const ANALYSIS_SETTINGS: Readonly<Record<keyof AnalysisParams, ParamSpec>> =
   Object.fromEntries(ANALYSES.flatMap((c) => c.settings.map((s) => [s.key, s]))) as never;
 
+/** Each analysis's settings in its contract's order: the inputs its panel shows (AnalysisFrame draws them). */
+export const SETTINGS_OF: Readonly<Record<AnalysisPanelId, readonly (keyof AnalysisParams)[]>> =
+  Object.fromEntries(ANALYSES.map((c) => [c.kind, c.settings.map((s) => s.key)])) as never;
+
 /** An exported figure's subtitle, written by the analysis's contract from the result (what ran, not the settings on screen). */
 export function figureCaption(r: AnalysisResult): string {
   return (CONTRACT[r.kind] as unknown as AnalysisContract<string, never, AnalysisResult>).caption(r);

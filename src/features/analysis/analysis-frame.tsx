@@ -1,5 +1,5 @@
 /**
- * What every analysis panel shares: title and explanation, its settings, Run / Cancel with progress, the
+ * What every analysis panel shares: title and explanation, its settings (from its contract), Run / Cancel with progress, the
  * error or cancelled state, and the exports (chart as PNG, data as CSV). Panels supply the chart and the
  * data; the frame never knows what an experiment computes.
  */
@@ -8,7 +8,7 @@ import { chartLegend, downloadBlob, downloadText, figureToPng, mainChart } from 
 import { ProgressBar } from '../../components/progress-bar';
 import { isBusy, modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
-import { ANALYSIS_SETTINGS, type AnalysisParams } from '../../state/panels';
+import { ANALYSIS_SETTINGS, SETTINGS_OF, type AnalysisParams } from '../../state/panels';
 import type { AnalysisKind, AnalysisResult } from '../../worker/jobs';
 import { toCsv, type CsvValue } from './csv';
 import { figureCaption } from '../../state/panels';
@@ -22,7 +22,6 @@ interface FrameProps {
   kind: AnalysisKind;
   title: string;
   explain: ReactNode;
-  settings?: ReactNode;
   /** Label of the run button, e.g. "Compute trade-off". */
   runLabel: string;
   /** Rough cost, shown before the first run so nobody starts a 5-minute job by surprise. */
@@ -35,7 +34,7 @@ interface FrameProps {
   children?: ReactNode;
 }
 
-export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, csv, fileBase, reference, children }: FrameProps) {
+export function AnalysisFrame({ kind, title, explain, runLabel, cost, csv, fileBase, reference, children }: FrameProps) {
   const run = useAppStore((s) => s.jobs[kind]);
   const ready = useAppStore(modelReady);
   const start = useAppStore((s) => s.runAnalysis);
@@ -64,7 +63,8 @@ export function AnalysisFrame({ kind, title, explain, settings, runLabel, cost, 
     <section className="panel analysis" aria-labelledby={`${kind}-h`} data-testid={`panel-${kind}`}>
       <h2 id={`${kind}-h`}>{title}</h2>
       <div className="explain">{explain}</div>
-      {settings ? <div className="analysis-settings">{settings}</div> : null}
+      {/* The contract's settings, in its order: a new setting needs no panel edit. */}
+      {SETTINGS_OF[kind].length ? <div className="analysis-settings">{SETTINGS_OF[kind].map((k) => <ParamInput key={k} name={k} />)}</div> : null}
       <div className="attack-actions">
         <button type="button" className="primary" disabled={!ready || busy} onClick={() => start(kind)}>{runLabel}</button>
         {busy ? <button type="button" onClick={() => cancel(kind)} disabled={run.status === 'cancelling'}>Cancel</button> : null}

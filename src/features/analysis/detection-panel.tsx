@@ -10,7 +10,7 @@ import { selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
 import type { DatasetName, DetectionResult, DetectionRow } from '../../worker/jobs';
 import type { DetectionReference } from '../../core/metrics/reference-file';
-import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
+import { AnalysisFrame, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { PAPER_TABLE3, PAPER_TABLE3_ASSUMED } from './paper-numbers';
 
 /** The attacks that ignore the detector (the paper's columns), then the attacker who knows it and its blind control. */
@@ -210,13 +210,6 @@ export function DetectionPanel() {
         jump) and the same attack blind to it. The paper's numbers are CIFAR-10 and name neither network nor κ: we assume
         {` ${PAPER_TABLE3_ASSUMED.network}`} at κ = {PAPER_TABLE3_ASSUMED.kappa}.{dataset !== 'cifar10' ? ' This model is not a CIFAR-10 one, so the paper column stays empty.' : ''}
         {' '}Trust Region is off by default (0 steps; the paper's 1000 take minutes).</>}
-      settings={<>
-        <ParamInput name="detN" />
-        <ParamInput name="detBatch" />
-        <ParamInput name="detSigma" />
-        <ParamInput name="detTrSteps" />
-        <ParamInput name="detAwareSteps" />
-      </>}
       reference={<ReferenceNote>{reference ? <>The “reproduce” columns come from <code>npm run reproduce -- --detection</code> (n = {reference.n} per row, minibatch {reference.batch}).</> : null}</ReferenceNote>}>
       {result ? (
         <>

@@ -2,7 +2,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import { AnalysisFrame, ParamInput, type CsvData } from './analysis-frame';
+import { AnalysisFrame, type CsvData } from './analysis-frame';
 
 const COLORS = ['#3456a8', '#b4231c', '#17803d', '#a15c00'];
 
@@ -23,11 +23,7 @@ export function IterationsPanel() {
     <AnalysisFrame kind="iterations" title="Accuracy vs IFGSM iterations (Figure 8)" runLabel="Compute curves" csv={csv} fileBase="jumprelu-iterations"
       cost="one IFGSM run per κ"
       explain={<>Each IFGSM step moves still-correct images by ε = {String(epsilon)} along the gradient sign; the curve is the accuracy left after t
-        steps. A retrofitted model needs more steps to be fooled.</>}
-      settings={<>
-        <ParamInput name="iterN" />
-        <ParamInput name="iterSteps" />
-      </>}>
+        steps. A retrofitted model needs more steps to be fooled.</>}>
       {result ? (
         <div className="chart" data-testid="iterations-chart">
           <ResponsiveContainer width="100%" height={280}>

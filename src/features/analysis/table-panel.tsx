@@ -7,7 +7,7 @@ import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
 import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/jobs';
-import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
+import { AnalysisFrame, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { paperNumbersFor, type PaperModelNumbers, type PaperRow } from './paper-numbers';
 
 type Columns = TableResult['columns'];
@@ -80,10 +80,6 @@ export function TablePanel() {
       cost="IFGSM and DeepFool at κ = 0 and the current κ: about a minute on wasm with 100 images"
       explain={<>The paper's protocol (ε = {String(epsilon)}, {String(steps)} steps) at κ = 0 and the current κ. Our models
         and sample are not the paper's: compare directions and ratios, not digits. Hover a cell for the fool rate.</>}
-      settings={<>
-        <ParamInput name="tableN" />
-        <ParamInput name="tableTrSteps" />
-      </>}
       reference={<ReferenceNote>{reference ? <>Rows marked “reference” come from <code>npm run reproduce</code> (n={reference.count}, {reference.backend}).</> : null}</ReferenceNote>}>
       {result ? (
         <>

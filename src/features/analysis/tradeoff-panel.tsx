@@ -6,7 +6,7 @@
  */
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
-import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData } from './analysis-frame';
+import { AnalysisFrame, pct, ReferenceNote, type CsvData } from './analysis-frame';
 
 export function TradeoffPanel() {
   const result = useAppStore((s) => (s.jobs.tradeoff.result?.request.modelId === s.modelId ? s.jobs.tradeoff.result : null));
@@ -26,12 +26,6 @@ export function TradeoffPanel() {
         The dashed line is a stronger attacker: the same DeepFool with straight-through gradients (ReLU's backward through JumpReLU,
         the real forward pass), each perturbation shrunk to the boundary. The gap between the two lines is robustness that only the
         exact gradients see — gradient masking, not a moved boundary. Click the chart to set κ there.</>}
-      settings={<>
-        <ParamInput name="tradeoffRhoN" />
-        <ParamInput name="tradeoffCleanN" />
-        <ParamInput name="tradeoffMax" />
-        <ParamInput name="tradeoffStep" />
-      </>}
       reference={<ReferenceNote>Reference results (npm run reproduce) are in the robustness table.</ReferenceNote>}>
       {result ? (
         <>

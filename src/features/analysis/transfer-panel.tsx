@@ -4,7 +4,7 @@
  */
 import { paperParam } from '../../state/attack-params';
 import { useAppStore } from '../../state/react';
-import { AnalysisFrame, ParamInput, pct, type CsvData } from './analysis-frame';
+import { AnalysisFrame, pct, type CsvData } from './analysis-frame';
 
 /** White (0 %) to deep blue (100 %): higher accuracy = the examples did not transfer. */
 function blues(t: number): string {
@@ -75,11 +75,7 @@ export function TransferPanel() {
       cost="one IFGSM run per source κ"
       explain={<>IFGSM examples (ε = {String(epsilon)} per step) crafted on the model at source κ attack the same weights at target κ. The paper
         reports them “unidirectional”: crafted at low κ they still fool high κ, crafted at high κ they fail at low κ. The sentence under
-        the matrix says whether this run agrees.</>}
-      settings={<>
-        <ParamInput name="transferN" />
-        <ParamInput name="transferSteps" />
-      </>}>
+        the matrix says whether this run agrees.</>}>
       {result ? (
         <>
           <Heatmap kappas={result.kappas} accuracy={result.accuracy} label={`transfer matrix, n = ${result.count}`} />

@@ -5,7 +5,7 @@
  */
 import { useAppStore } from '../../state/react';
 import type { TuneResult } from '../../worker/jobs';
-import { AnalysisFrame, ParamInput, pct, type CsvData } from './analysis-frame';
+import { AnalysisFrame, pct, type CsvData } from './analysis-frame';
 
 const ratio = (a: number, b: number) => (a > 0 && Number.isFinite(b) ? `${(b / a).toFixed(2)}×` : '—');
 
@@ -39,12 +39,7 @@ export function TunerPanel() {
         before the first κ that loses more than the budget against κ = 0, measured on the validation split — the last images of the
         test shard, which the other analysis panels never use. (The κ slider's “all test images” accuracy does include them.) Among
         the κ within budget it proposes the one where <em>straight-through</em> DeepFool (an attacker who knows about the jump) needs the
-        largest perturbation: the exact gradient ignores the jump and overstates the gain, so its number is shown beside, never ranked on.</>}
-      settings={<>
-        <ParamInput name="tuneBudget" />
-        <ParamInput name="tuneRhoN" />
-        <ParamInput name="tuneCandidates" />
-      </>}>
+        largest perturbation: the exact gradient ignores the jump and overstates the gain, so its number is shown beside, never ranked on.</>}>
       {result ? (
         <div data-testid="tuner-result">
           <p className="summary" data-testid="tuner-summary">{tunerSentence(result)}{' '}
