@@ -19,6 +19,7 @@
  * With a randomized κ (--randomized <b>, or a randomized white-box row in the --update file) --adaptive
  * also writes `adaptiveRandomized` (randomized-ensemble.ts): the same ensemble on κ ~ U[0.6b, b] with EOT
  * (5 κ draws per APGD gradient), each image's final point judged on 5 fresh draws.
+ * --randomized-only --update <file> --randomized <b> runs only `adaptiveRandomized` and keeps the file's adaptive section.
  * --adaptive-only --update <file> runs only that section and writes it into an existing result file in
  * place (model, dataset, seed and clip read from the file; κ from --kappa or the file's white-box rows):
  *   npm run reproduce -- --adaptive-only --update public/reference/mnist-lenetlike-base.json
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       'no-gray': { type: 'boolean', default: false },
       adaptive: { type: 'boolean', default: false },
       'adaptive-only': { type: 'boolean', default: false },
+      'randomized-only': { type: 'boolean', default: false },
       'adaptive-n': { type: 'string' },
       'apgd-steps': { type: 'string' },
       'apgd-targets': { type: 'string' },
@@ -86,8 +88,9 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (values['adaptive-only'] && values['detection-only']) fail('--adaptive-only and --detection-only: one section per --update run');
-  if ((values['adaptive-only'] || values['detection-only']) !== (values.update !== undefined)) fail('--adaptive-only or --detection-only and --update <file> go together');
+  const only = (['adaptive-only', 'randomized-only', 'detection-only'] as const).filter((k) => values[k]);
+  if (only.length > 1) fail(`--${only.join(' and --')}: one section per --update run`);
+  if ((only.length === 1) !== (values.update !== undefined)) fail('--adaptive-only, --randomized-only or --detection-only and --update <file> go together');
   // The file being updated decides what the section is measured on, so it matches the rest of the file.
   const existing = values.update ? await readResult(values.update) : null;
   if (existing) {
@@ -139,14 +142,14 @@ async function main(): Promise<void> {
   if (randomizedB !== null && !(randomizedB > 0)) fail(`--randomized must be a positive κ bound b (κ ~ U[0.6b, b]), got ${values.randomized}`);
   const adaptiveProtocol = ensemble.steps > 0 ? { ...ADAPTIVE_PROTOCOL[dataset], ensemble: ensembleFor(dataset, ensemble) } : ADAPTIVE_PROTOCOL[dataset];
   /** Per κ the adaptive section; with a randomized κ and the ensemble on, the randomized model's EOT rows too. */
-  const runAdaptive = async (): Promise<{ sections: AdaptiveSection[]; randomized: RandomizedEnsemble | null }> => {
+  const runAdaptive = async (perKappa = true): Promise<{ sections: AdaptiveSection[]; randomized: RandomizedEnsemble | null }> => {
     const sub = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, Math.min(adaptiveN, n), seed);
     const subject: ExperimentSubject = { retrofitted, normalization, set: sub };
     const sections: AdaptiveSection[] = [];
     let randomized: RandomizedEnsemble | null = null;
     const t0 = Date.now();
     try {
-      for (const kappa of kappas) {
+      for (const kappa of perKappa ? kappas : []) {
         let stage = '';
         sections.push(await adaptiveSuite(subject, kappa, adaptiveProtocol, {
           batchSize, clip,
@@ -195,6 +198,14 @@ async function main(): Promise<void> {
     const detection = await runDetection();
     await writeFile(values.update, `${JSON.stringify({ ...existing.json, detection }, null, 1)}\n`);
     console.error(`reproduce: wrote the detection section into ${values.update}`);
+    set.x.dispose();
+    return;
+  } else if (existing && values.update && values['randomized-only']) {
+    if (randomizedB === null || ensemble.steps === 0) fail('--randomized-only needs --randomized <b> (or a randomized white-box row in the file) and --apgd-steps > 0');
+    console.error(`reproduce: randomized model's EOT section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), b = ${randomizedB}, into ${values.update}`);
+    const { randomized } = await runAdaptive(false);
+    await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptiveRandomized: randomized }, null, 1)}\n`);
+    console.error(`reproduce: wrote the randomized model's EOT section into ${values.update}`);
     set.x.dispose();
     return;
   } else if (existing && values.update) {

@@ -8,7 +8,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
 import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/jobs';
-import { AnalysisFrame, ParamInput, pct, ReferenceNote, type CsvData, useCellName } from './analysis-frame';
+import { AnalysisFrame, pct, ReferenceNote, type CsvData, useCellName } from './analysis-frame';
 import type { CsvValue } from './csv';
 
 type FlagKey = keyof AdaptiveSection['redFlags'];
@@ -225,19 +225,40 @@ export function randomizedVerdict(result: Pick<AdaptiveResult, 'sections' | 'ran
     + (fixed ? `, against ${p(fixed.robustAccuracy)} for the fixed κ = ${r.b} under the same attacks without EOT.` : '.');
 }
 
-function RandomizedTable({ r, verdict }: { r: NonNullable<AdaptiveResult['randomized']>; verdict: string | null }) {
-  const rows = randomizedRows(r);
+type Randomized = NonNullable<AdaptiveResult['randomized']>;
+
+/**
+ * The randomized model's table: the live run's rows and, under each, the reference file's row for the same b,
+ * ε and gradient mode (`reproduce --randomized-only`); the reference's rows alone when the run had randomized κ off.
+ */
+function RandomizedTable({ r, reference, verdict }: { r: Randomized | null; reference?: Randomized; verdict: string | null }) {
+  const ref = reference && (!r || reference.b === r.b) ? reference : undefined;
+  const shown = r ?? ref;
+  if (!shown) return null;
+  const refRows = ref ? randomizedRows(ref) : [];
+  const refAt = (label: string, mode: string) => refRows.find((x) => x.label === label && x.mode === mode);
+  const refLine = (x: ReturnType<typeof randomizedRows>[number] | undefined, key: string) => (
+    <tr key={key} className="ref" title={x?.attacks}>
+      <td>reference</td><td />{x ? <><td>{pct(x.mean, 1)} (n = {ref!.rows[0]?.count})</td><td>{pct(x.min, 1)} – {pct(x.max, 1)}</td></> : <><td>—</td><td /></>}
+    </tr>
+  );
   return (<>
     {verdict ? <p className="summary" data-testid="adaptive-randomized-verdict"><strong>{verdict}</strong></p> : null}
     <table className="mini robustness" data-testid="adaptive-randomized">
-      <caption>Randomized JumpReLU, κ ~ U[{+(0.6 * r.b).toFixed(4)}, {r.b}] per forward pass (seed {r.seed}): robust accuracy at fixed ε against
-        APGD-CE and APGD-T with EOT ({r.eotSamples} κ draws averaged per gradient) and Square; each image's final point is then classified
-        on {r.draws} fresh κ draws — the mean, and the lowest and highest draw (one draw alone would flatter a randomized defence).</caption>
-      <thead><tr><th>ε</th><th>gradients</th><th>robust accuracy, mean of {r.draws} draws</th><th>lowest – highest draw</th></tr></thead>
+      <caption>Randomized JumpReLU, κ ~ U[{+(0.6 * shown.b).toFixed(4)}, {shown.b}] per forward pass (seed {shown.seed}): robust accuracy at fixed ε against
+        APGD-CE and APGD-T with EOT ({shown.eotSamples} κ draws averaged per gradient) and Square; each image's final point is then classified
+        on {shown.draws} fresh κ draws — the mean, and the lowest and highest draw (one draw alone would flatter a randomized defence).
+        {r ? null : <> Randomized κ was off in this run: the rows are the reference file's (<code>npm run reproduce -- --randomized-only</code>).</>}</caption>
+      <thead><tr><th>ε</th><th>gradients</th><th>robust accuracy, mean of {shown.draws} draws</th><th>lowest – highest draw</th></tr></thead>
       <tbody>
-        {rows.map((x) => (
+        {r ? randomizedRows(r).map((x) => [
           <tr key={`${x.label}${x.mode}`} title={x.attacks}>
             <th>{x.label}</th><td>{x.mode}</td><td>{pct(x.mean, 1)} <span className="muted small">(EOT-APGD + Square)</span></td><td>{pct(x.min, 1)} – {pct(x.max, 1)}</td>
+          </tr>,
+          ref ? refLine(refAt(x.label, x.mode), `${x.label}${x.mode}-ref`) : null,
+        ]) : refRows.map((x) => (
+          <tr key={`${x.label}${x.mode}`} className="ref" title={x.attacks}>
+            <th>{x.label}</th><td>{x.mode}</td><td>{pct(x.mean, 1)} (reference, n = {ref!.rows[0]?.count})</td><td>{pct(x.min, 1)} – {pct(x.max, 1)}</td>
           </tr>
         ))}
       </tbody>
@@ -399,13 +420,6 @@ export function AdaptivePanel() {
         {randomized ? <p className="small">Randomized κ is on: the minimum-norm suite and its verdict below are for the fixed κ; the fixed-ε ensemble
           also attacks the randomized model with EOT and judges it over several κ draws (its own table).</p> : null}
       </>}
-      settings={<>
-        <ParamInput name="adaptiveN" />
-        <ParamInput name="adaptiveQueries" />
-        <ParamInput name="adaptiveApgdSteps" />
-        <ParamInput name="adaptiveApgdTargets" />
-        <ParamInput name="adaptiveEnsembleQueries" />
-      </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>
         : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}</ReferenceNote>}>
@@ -420,7 +434,7 @@ export function AdaptivePanel() {
           </div>
           <h3>Robust accuracy at fixed ε: the field's AutoAttack-style ensemble</h3>
           <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
-          {result.randomized ? <RandomizedTable r={result.randomized} verdict={randomizedVerdict(result)} /> : null}
+          <RandomizedTable r={result.randomized ?? null} reference={reference?.adaptiveRandomized} verdict={randomizedVerdict(result)} />
           <FailureIndicators sections={result.sections} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
