@@ -1,17 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadShardNode } from '../core/data/shard-node';
-import { NORMALIZATION } from '../core/data/normalization';
-import type { Shard } from '../core/data/shard';
 import { ADAPTIVE_PROTOCOL } from '../core/metrics/adaptive-protocol';
-import { loadModelNode } from '../core/models/load-node';
-import type { ModelCard } from '../core/models/card';
-import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
-import { useBackend } from '../testing/backends';
+import { shippedMnistContext } from '../testing/shipped-mnist-context';
 import { adaptiveProtocolFor } from './adaptive';
-import { adaptive, type AnalysisContext } from './analysis';
+import { adaptive } from './analysis';
 import type { AdaptiveRequest, Progress } from './jobs';
-import { splitFor } from './splits';
 
 // analysis.ts reaches session.ts, whose wasm asset URLs need a page (self.location); Node's wasm backend needs none.
 vi.mock('../lib/wasm-assets', () => ({ WASM_PATHS: {} }));
@@ -43,19 +36,9 @@ describe('the adaptive protocol the panel runs', () => {
 });
 
 describe('the adaptive analysis body on the shipped MNIST model (wasm)', () => {
-  let net: RetrofittedModel;
-  let shard: Shard;
-  let card: ModelCard;
-  beforeAll(async () => {
-    await useBackend('wasm');
-    const loaded = await loadModelNode('mnist-lenetlike-base');
-    card = loaded.card;
-    net = await retrofit(loaded.model, 0);
-    shard = await loadShardNode('mnist');
-  });
-  const context = (signal: AbortSignal, onProgress: (p: Progress) => void): AnalysisContext => ({
-    net, card, shard, normalization: NORMALIZATION.mnist, split: splitFor('mnist', shard.manifest.count), signal, onProgress, allCards: async () => [],
-  });
+  const mnist = shippedMnistContext();
+  beforeAll(() => mnist.load());
+  const context = (signal: AbortSignal, onProgress: (p: Progress) => void) => mnist.context(signal, onProgress);
   const req: AdaptiveRequest = { kind: 'adaptive', modelId: 'mnist-lenetlike-base', kappa: 1, sample: 2, queries: 10, apgdSteps: 2, apgdTargets: 1, ensembleQueries: 5 };
 
   it('κ = 0 and κ: every cell with raw and refined ρ, best of, both robust curves, five flags; no leak', async () => {

@@ -1,35 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadShardNode } from '../core/data/shard-node';
-import { NORMALIZATION } from '../core/data/normalization';
-import type { Shard } from '../core/data/shard';
-import { loadModelNode } from '../core/models/load-node';
-import type { ModelCard } from '../core/models/card';
-import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
-import { useBackend } from '../testing/backends';
-import { tune, type AnalysisContext } from './analysis';
-import { splitFor } from './splits';
+import { shippedMnistContext } from '../testing/shipped-mnist-context';
+import { tune } from './analysis';
 
 // analysis.ts reaches session.ts, whose wasm asset URLs need a page (self.location); Node's wasm backend needs none.
 vi.mock('../lib/wasm-assets', () => ({ WASM_PATHS: {} }));
 
 describe('the κ tuner body on the shipped MNIST model (wasm)', () => {
-  let net: RetrofittedModel;
-  let shard: Shard;
-  let card: ModelCard;
-  beforeAll(async () => {
-    await useBackend('wasm');
-    const loaded = await loadModelNode('mnist-lenetlike-base');
-    card = loaded.card;
-    net = await retrofit(loaded.model, 0);
-    shard = await loadShardNode('mnist');
-  });
+  const mnist = shippedMnistContext();
+  beforeAll(() => mnist.load());
 
   it('ranks the within-budget κ by straight-through DeepFool ρ, the exact-gradient ρ beside it; no leak', async () => {
-    const ctx: AnalysisContext = {
-      net, card, shard, normalization: NORMALIZATION.mnist, split: splitFor('mnist', shard.manifest.count),
-      signal: new AbortController().signal, onProgress: () => undefined, allCards: async () => [],
-    };
+    const ctx = mnist.context();
     const before = tf.memory().numTensors;
     const r = await tune(ctx, { kind: 'tuner', modelId: 'mnist-lenetlike-base', budget: 0.5, rhoSample: 10, candidates: 2 });
     expect(tf.memory().numTensors).toBe(before);
