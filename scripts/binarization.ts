@@ -8,11 +8,15 @@
  * Options: --model <id>, --n <images> (the first n test images), --kappa <list> (default: 0 and the card's
  * paper κ), --eps <pixel units> (L∞ radius in [0, 1] pixel units; default 0.3 MNIST, 8/255 CIFAR-10;
  * divided by the data set's mean std into normalised units), --steps <PGD steps> (default 100),
- * --inner <random inner points> (default 49), --seed <int>.
+ * --inner <random inner points> (default 49), --seed <int>, --update <reference file> (writes the pass rates into
+ * it as its `binarization` section, which the adaptive panel shows; the file must be the model's):
+ *   npm run binarization -- --model mnist-lenetlike-base --n 200 --update public/reference/mnist-lenetlike-base.json
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { apgdCeLinf } from '../src/core/attacks/apgd-ce';
 import { deepFoolLinf } from '../src/core/attacks/deepfool';
 import { fgsm } from '../src/core/attacks/fgsm';
 import { pgd } from '../src/core/attacks/pgd';
@@ -25,6 +29,7 @@ import { makeEvalSet } from '../src/core/metrics/eval-set';
 import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
+import type { BinarizationSection } from '../src/core/metrics/reference-file';
 import { failer, runMain, numberOption, type Fail } from './cli';
 
 const fail: Fail = failer('binarization');
@@ -40,6 +45,7 @@ async function main() {
       steps: { type: 'string' },
       inner: { type: 'string' },
       seed: { type: 'string' },
+      update: { type: 'string' },
     },
     strict: true,
   });
@@ -48,6 +54,8 @@ async function main() {
   const inner = num('inner', values.inner, 49, true);
   const seed = num('seed', values.seed, 0, true);
   if (n < 1 || steps < 1 || inner < 0) fail('--n and --steps must be ≥ 1, --inner ≥ 0');
+  // Read the file first, so a wrong path or another model's file fails before an hour of work.
+  const existing = values.update === undefined ? null : await readReference(values.update, values.model!);
 
   await tf.setBackend('wasm');
   await tf.ready();
@@ -70,9 +78,13 @@ async function main() {
     { label: `PGD L∞ (${steps} steps), exact gradients`, attack: pgd as AttackDefinition<object>, options: { steps, stepSize, seed }, gradientMode: 'exact' },
     { label: `PGD L∞ (${steps} steps), straight-through gradients`, attack: pgd as AttackDefinition<object>, options: { steps, stepSize, seed }, gradientMode: 'straight-through' },
     { label: 'DeepFool L∞ (‖Δ‖∞ ≤ ε), exact gradients', attack: deepFoolLinf as AttackDefinition<object>, gradientMode: 'exact' },
+    // AutoAttack's first attack. APGD-T is left out: its DLR loss divides by z_π1 − z_π3 and the binarized readout has 2 classes.
+    { label: `APGD-CE L∞ (${steps} steps), exact gradients`, attack: apgdCeLinf as AttackDefinition<object>, options: { steps, seed }, gradientMode: 'exact' },
+    { label: `APGD-CE L∞ (${steps} steps), straight-through gradients`, attack: apgdCeLinf as AttackDefinition<object>, options: { steps, seed }, gradientMode: 'straight-through' },
   ];
   console.log(`Binarization test (Zimmermann et al. 2022), ${values.model}, first ${n} test images, L∞ ε = ${epsPixel.toFixed(4)} pixel = ${epsilon.toFixed(4)} normalised, ${inner} inner points + x, 1 boundary point, seed ${seed}, wasm`);
   const rows: string[][] = [];
+  const perKappa: BinarizationSection['kappas'] = [];
   const t0 = Date.now();
   for (const kappa of kappas) {
     const t = Date.now();
@@ -85,6 +97,7 @@ async function main() {
     const secs = ((Date.now() - t) / 1000).toFixed(0);
     console.log(`κ = ${kappa}: ${res.valid} valid of ${res.samples} (${res.misclassified} misclassified, ${res.invalid} readout not separable), mean readout epochs ${res.meanEpochs.toFixed(0)}, ${secs} s`);
     for (const a of res.attacks) rows.push([String(kappa), a.label, `${a.passed}/${a.valid}`, `${(100 * a.rate).toFixed(0)}%`]);
+    perKappa.push({ kappa, samples: res.samples, misclassified: res.misclassified, invalid: res.invalid, valid: res.valid, attacks: res.attacks });
   }
   const head = ['κ', 'attack', 'passed', 'pass rate'];
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j].length)));
@@ -92,8 +105,25 @@ async function main() {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   rows.forEach((row) => console.log(line(row)));
-  console.log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`total ${seconds.toFixed(0)} s`);
   set.x.dispose();
+  if (existing && values.update) {
+    const binarization: BinarizationSection = { n, epsPixel, epsilon, steps, inner, seed, kappas: perKappa, seconds };
+    await writeFile(values.update, `${JSON.stringify({ ...existing, binarization }, null, 1)}\n`);
+    console.error(`binarization: wrote the pass rates into ${values.update}`);
+  }
+}
+
+async function readReference(path: string, model: string): Promise<Record<string, unknown>> {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    return fail(`--update ${path}: cannot read it as JSON (${(e as Error).message})`);
+  }
+  if (json.model !== model) fail(`--update ${path}: a file for ${JSON.stringify(json.model)}, not ${model}`);
+  return json;
 }
 
 runMain('binarization', main);

@@ -100,6 +100,19 @@ describe('reference results (npm run reproduce output)', () => {
     expect(() => parseReference({ ...base, detection: { ...detection, rows: [{ ...detection.rows[0], auc: 1.5 }] } }, 'x.json', 'm')).toThrow(/detection\.rows\.0\.auc/);
   });
 
+  it('reads the binarization section (npm run binarization -- --update); refuses counts that do not add up', () => {
+    const base = { version: 1, model: 'm', count: 10, whiteBox: [] };
+    const attacks = [{ label: 'PGD', passed: 3, valid: 4, rate: 0.75 }];
+    const binarization = { n: 5, epsPixel: 0.3, epsilon: 0.97, steps: 100, inner: 49, seed: 0, seconds: 9,
+      kappas: [{ kappa: 1, samples: 5, misclassified: 1, invalid: 0, valid: 4, attacks }] };
+    expect(parseReference({ ...base, binarization }, 'x.json', 'm').binarization?.kappas[0].attacks[0].rate).toBe(0.75);
+    expect(parseReference(base, 'x.json', 'm').binarization).toBeUndefined();
+    const over = { ...binarization, kappas: [{ ...binarization.kappas[0], attacks: [{ ...attacks[0], passed: 5 }] }] };
+    expect(() => parseReference({ ...base, binarization: over }, 'x.json', 'm')).toThrow(/binarization\.kappas\.0\.attacks\.0: an attack passed on more samples than were valid/);
+    const lost = { ...binarization, kappas: [{ ...binarization.kappas[0], valid: 3 }] };
+    expect(() => parseReference({ ...base, binarization: lost }, 'x.json', 'm')).toThrow(/valid \+ invalid \+ misclassified must equal the samples/);
+  });
+
   it('rejects a file that is not a reproduce result, naming it', () => {
     expect(() => parseReference({ version: 2 }, 'public/reference/m.json', 'm')).toThrow(/public\/reference\/m\.json/);
     expect(() => parseReference({ version: 1, model: 'm', count: 1, whiteBox: [{ kappa: 'x', clean: 1, cells: {} }] }, 'f', 'm')).toThrow();

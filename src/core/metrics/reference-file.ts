@@ -4,12 +4,14 @@
  * the panels show (`ReferenceResults`). The file is validated, not trusted: a missing file is "no reference", a
  * malformed one, one written for another model, or one with an accuracy or rate outside [0, 1] is an error
  * naming it. The adaptive section (`reproduce --adaptive`: attacks × gradient modes, refined ρ, best of,
- * red flags) and the randomized model's EOT section (`adaptiveRandomized`) are read when present.
+ * red flags), the randomized model's EOT section (`adaptiveRandomized`) and the binarization test's pass rates
+ * (`binarization`) are read when present.
  */
 import { z } from 'zod';
 import type { DatasetName } from '../data/manifest';
 import type { DetectionTableRow } from '../detection/detection-table';
 import type { AdaptiveSection } from './adaptive-suite';
+import type { AttackPassRate } from './binarization-test';
 import type { Indicator } from './attack-failure';
 import type { RandomizedEnsemble } from './randomized-ensemble';
 import type { EnsembleSettings, RobustAccuracyRow } from './robust-accuracy';
@@ -40,6 +42,23 @@ export interface ReferenceFile {
   adaptiveRandomized?: RandomizedEnsemble;
   /** Table 3: the LID detector's AUC per attack and κ (reproduce --detection). */
   detection?: DetectionSection;
+  /** The binarization test's pass rates per κ and attack (npm run binarization -- --update <file>). */
+  binarization?: BinarizationSection;
+}
+
+/** What `npm run binarization -- --update` writes (core/metrics/binarization-test.ts, Zimmermann et al. 2022). */
+export interface BinarizationSection {
+  /** The first n test images; each correctly classified one gets its own readout. */
+  n: number;
+  /** The L∞ radius in pixel units [0, 1] and in the model's normalised units. */
+  epsPixel: number;
+  epsilon: number;
+  /** PGD and APGD-CE steps; random inner points per sample. */
+  steps: number;
+  inner: number;
+  seed: number;
+  kappas: { kappa: number; samples: number; misclassified: number; invalid: number; valid: number; attacks: AttackPassRate[] }[];
+  seconds: number;
 }
 
 /** What reproduce --detection writes: the settings and core/detection/detection-table.ts's rows. */
@@ -74,6 +93,8 @@ export interface ReferenceResults {
   exact?: ExactSummary;
   /** Table 3 (reproduce --detection); absent in files written before it. */
   detection?: DetectionReference;
+  /** The binarization test (npm run binarization -- --update); absent in files written before it. */
+  binarization?: BinarizationSection;
 }
 
 export interface DetectionReference {
@@ -194,6 +215,22 @@ const detectionSection = z.object({
   })),
 });
 
+const count = z.number().int().nonnegative();
+const binarizationSection = z.object({
+  n: z.number().int().positive(),
+  epsPixel: z.number().positive(),
+  epsilon: z.number().positive(),
+  steps: z.number().int().positive(),
+  inner: count,
+  seed: z.number().int(),
+  kappas: z.array(z.object({
+    kappa: z.number(), samples: count, misclassified: count, invalid: count, valid: count,
+    attacks: z.array(z.object({ label: z.string(), passed: count, valid: count, rate: z.number().min(0).max(1) })
+      .refine((a) => a.passed <= a.valid, { message: 'an attack passed on more samples than were valid' })),
+  }).refine((k) => k.valid + k.invalid + k.misclassified === k.samples, { message: 'valid + invalid + misclassified must equal the samples' })),
+  seconds: z.number().nonnegative(),
+});
+
 const file = z.object({
   version: z.literal(1),
   model: z.string(),
@@ -205,6 +242,7 @@ const file = z.object({
   adaptive: z.array(adaptiveSection).optional(),
   adaptiveRandomized: randomizedSection.optional(),
   detection: detectionSection.optional(),
+  binarization: binarizationSection.optional(),
 });
 
 /** Every file reproduce writes is one the schema reads: a compile-time check that the two stay one format. */
@@ -248,6 +286,7 @@ export function parseReference(json: unknown, path: string, modelId: string): Re
       n: f.detection.n, batch: f.detection.batch,
       rows: f.detection.rows.map((r) => ({ attack: r.attack, title: r.title, kappa: r.kappa, auc: r.auc, used: r.used, testPerSet: r.testPerSet, ...(r.error ? { error: r.error } : {}) })),
     } } : {}),
+    ...(f.binarization ? { binarization: f.binarization } : {}),
   };
 }
 

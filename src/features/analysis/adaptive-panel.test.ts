@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
-import { adaptiveCsv, adaptiveHeadline, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, binarizationVerdict, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -102,5 +102,15 @@ describe('adaptive panel exports', () => {
     expect(randomizedVerdict({ sections })).toBeNull();
     const { rows } = adaptiveCsv({ kind: 'adaptive', sections, randomized, queries: 10, count: 4 } as unknown as AdaptiveResult);
     expect(rows.filter((r) => r[0] === 'randomized-fixed-eps')).toHaveLength(2);
+  });
+
+  it('binarization: names the attacks that missed a guaranteed adversarial example at the largest κ, and those that never did', () => {
+    const k = (kappa: number, rates: [string, number, number][]) => ({ kappa, samples: 4, misclassified: 0, invalid: 0, valid: 4,
+      attacks: rates.map(([label, passed, valid]) => ({ label, passed, valid, rate: passed / valid })) });
+    const b = { n: 4, epsPixel: 0.3, epsilon: 0.97, steps: 100, inner: 49, seed: 0, seconds: 1,
+      kappas: [k(0, [['FGSM', 2, 4], ['PGD', 4, 4]]), k(1, [['FGSM', 1, 4], ['PGD', 3, 4], ['APGD-CE', 4, 4]])] };
+    expect(binarizationVerdict(b)).toBe('At κ = 1 FGSM (25%), PGD (75%) missed an adversarial example that is known to exist — too weak to judge this model with; APGD-CE found it every time.');
+    expect(binarizationVerdict({ ...b, kappas: [k(0, [['PGD', 4, 4]])] })).toBe('At κ = 0 every attack found the adversarial example the test guarantees on all 4 samples: none of them is too weak here.');
+    expect(binarizationVerdict({ ...b, kappas: [] })).toBeNull();
   });
 });

@@ -266,6 +266,58 @@ function RandomizedTable({ r, reference, verdict }: { r: Randomized | null; refe
   </>);
 }
 
+type Binarization = NonNullable<NonNullable<ReturnType<typeof selectReference>>['binarization']>;
+
+/** Attack labels in the order the file lists them, over every κ. */
+const binarizationAttacks = (b: Binarization): string[] => [...new Set(b.kappas.flatMap((k) => k.attacks.map((a) => a.label)))];
+
+/**
+ * One sentence per file: at the largest κ, which attacks missed an adversarial example the construction guarantees
+ * (they are too weak to judge this model with), and which found it every time.
+ */
+export function binarizationVerdict(b: Binarization): string | null {
+  const top = b.kappas.at(-1);
+  if (!top || !top.valid) return null;
+  const failed = top.attacks.filter((a) => a.passed < a.valid);
+  const passed = top.attacks.filter((a) => a.valid > 0 && a.passed === a.valid);
+  const at = top.kappa === 0 ? 'At κ = 0' : `At κ = ${top.kappa}`;
+  if (!failed.length) return `${at} every attack found the adversarial example the test guarantees on all ${top.valid} samples: none of them is too weak here.`;
+  const list = failed.map((a) => `${a.label} (${Math.round(100 * a.rate)}%)`).join(', ');
+  return `${at} ${list} missed an adversarial example that is known to exist — too weak to judge this model with`
+    + (passed.length ? `; ${passed.map((a) => a.label).join(', ')} found it every time.` : '; no attack found it every time.');
+}
+
+/** The reference file's binarization test (npm run binarization -- --update): pass rate per attack and κ. */
+function BinarizationTable({ b }: { b: Binarization }) {
+  const attacks = binarizationAttacks(b);
+  const verdict = binarizationVerdict(b);
+  return (
+    <div data-testid="binarization-reference">
+      <h3>Can the attacks find an adversarial example that is known to exist? The binarization test (Zimmermann et al., NeurIPS 2022)</h3>
+      {verdict ? <p className="summary" data-testid="binarization-verdict"><strong>{verdict}</strong></p> : null}
+      <table className="mini robustness">
+        <caption>Per image, a new two-class readout on the network's last features is fitted so that {b.inner} random points in the
+          L∞ ball of ε = {+b.epsPixel.toFixed(4)} px around it (and the image) stay its class and one point on the ball's edge does not:
+          an adversarial example within ε then exists by construction. The pass rate is the share of such images where the attack finds
+          one ({b.steps} steps for PGD and APGD-CE). Below 100% the attack is too weak for this model, whatever it reports elsewhere. From
+          <code> npm run binarization</code>, the first {b.n} test images (images the network gets wrong, or whose readout would not separate, are not tested).</caption>
+        <thead><tr><th>attack</th>{b.kappas.map((k) => <th key={k.kappa}>{kappaLabel(k.kappa)} ({k.valid} tested)</th>)}</tr></thead>
+        <tbody>
+          {attacks.map((label) => (
+            <tr key={label}>
+              <th>{label}</th>
+              {b.kappas.map((k) => {
+                const a = k.attacks.find((x) => x.label === label);
+                return <td key={k.kappa}>{a ? <>{a.passed < a.valid ? '⚑ ' : ''}{pct(a.rate, 0)} <span className="muted small">({a.passed} of {a.valid})</span></> : '—'}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function FailureIndicators({ sections }: { sections: AdaptiveSection[] }) {
   const tables = sections.map((s) => ({ s, t: indicatorRows(s) })).filter((x) => x.t);
   if (!tables.length) return null;
@@ -422,7 +474,8 @@ export function AdaptivePanel() {
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>
-        : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}</ReferenceNote>}>
+        : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}
+        {reference?.binarization ? <BinarizationTable b={reference.binarization} /> : null}</ReferenceNote>}>
       {result ? (
         <>
           {adaptiveHeadline(result.sections) ? <p className="summary" data-testid="adaptive-headline"><strong>{adaptiveHeadline(result.sections)}</strong></p> : null}
