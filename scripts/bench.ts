@@ -14,7 +14,8 @@
  * bench/results.json; with --no-browser, Node only; --images <n> runs on n images and only prints.
  *
  * Plus DeepFool L2 in TF.js wasm vs PyTorch CPU, one thread each (scripts/bench-torch.ts; `--torch-only`
- * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it; `--torch-only --profile`
+ * runs that row alone and updates its key in bench/results.json, `--no-torch` skips it; `--conv-parts` times the parts
+ * of a Winograd convolution built from TF.js ops against tf.conv2d (core/bench/conv-parts.ts); `--torch-only --profile`
  * adds the TF.js side's time per kernel; `--torch-only --model <id>` runs and updates only that model's row).
  * --app-only: only the app's κ-change rows with their main-thread long tasks, printed, results.json untouched.
  */
@@ -29,6 +30,7 @@ import { CHROMIUM } from '../playwright.config';
 import { benchApp, type AppBenchRow } from './bench-app';
 import { benchClassroom, type ClassroomRow } from './bench-classroom';
 import { benchModels } from './bench-models';
+import { benchConvParts } from '../src/core/bench/conv-parts';
 import { benchTorch, profileDeepFool, TORCH_MODELS, type TorchRow } from './bench-torch';
 import type { DeepFoolRow, ForwardRow, KappaRow } from '../src/core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../src/core/bench/adaptive-bench';
@@ -340,6 +342,12 @@ async function main(): Promise<void> {
     const order = (r: TorchRow) => TORCH_MODELS.findIndex((m) => m.id === r.model);
     writeFileSync('bench/results.json', JSON.stringify({ ...previous, torch: { date: new Date().toISOString(), rows: [...kept, ...torch].sort((a, b) => order(a) - order(b)) } }, null, 1) + '\n');
     console.log('updated the torch rows of bench/results.json');
+    return;
+  }
+  if (args.includes('--conv-parts')) {
+    await tf.setBackend('wasm');
+    console.log('Winograd F(4×4, 3×3) from TF.js ops, part by part, against tf.conv2d on the ResNet-20 stage shapes (Node wasm, one thread; ratio = part / convolution):');
+    console.table((await benchConvParts()).map(fmt));
     return;
   }
   if (args.includes('--slider-only')) {
