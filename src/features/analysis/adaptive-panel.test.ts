@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
-import { adaptiveCsv, adaptiveHeadline, binarizationVerdict, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
+import { adaptiveCsv, adaptiveHeadline, binarizationVerdict, referenceEnsemble, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
 const curve = { epsilons: [0, 1, 2], accuracy: [1, 0.5, 0] };
@@ -112,5 +112,12 @@ describe('adaptive panel exports', () => {
     expect(binarizationVerdict(b)).toBe('At κ = 1 FGSM (25%), PGD (75%) missed an adversarial example that is known to exist — too weak to judge this model with; APGD-CE found it every time.');
     expect(binarizationVerdict({ ...b, kappas: [k(0, [['PGD', 4, 4]])] })).toBe('At κ = 0 every attack found the adversarial example the test guarantees on all 4 samples: none of them is too weak here.');
     expect(binarizationVerdict({ ...b, kappas: [] })).toBeNull();
+  });
+
+  it("states the reference file's ensemble budgets (they can differ from the run's), none without fixed-ε rows", () => {
+    const settings = { steps: 100, targetClasses: 9, queries: 1000, restarts: 1 };
+    expect(referenceEnsemble([{}, { robustAccuracy: { settings, rows: [] } }] as never)).toBe(
+      'APGD-CE (100 steps, 1 more random start on what it left) → APGD-T, DLR loss (100 steps × 9 target classes) → Square (1000 queries), L∞; an image counts as broken if any of them fools it');
+    expect(referenceEnsemble([{}] as never)).toBeNull();
   });
 });

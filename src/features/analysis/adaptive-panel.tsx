@@ -116,6 +116,12 @@ export function ensembleWords(s: Pick<AdaptiveSection, 'robustAccuracy'>): strin
   return st ? `APGD-CE (${st.steps} steps${restarts}) → APGD-T, DLR loss (${st.steps} steps × ${st.targetClasses} target classes) → Square (${st.queries} queries), L∞; an image counts as broken if any of them fools it` : null;
 }
 
+/** The reference's fixed-ε ensemble in words (its budgets can differ from this run's settings), or null without one. */
+export function referenceEnsemble(reference: readonly Pick<AdaptiveSection, 'robustAccuracy'>[]): string | null {
+  const s = reference.find((a) => a.robustAccuracy);
+  return s ? ensembleWords(s) : null;
+}
+
 /**
  * The fixed-ε table: one line per ε, one column per κ and gradient mode; each entry the share of all images
  * still classified correctly after the ensemble, with the attack that broke the most images named.
@@ -473,7 +479,8 @@ export function AdaptivePanel() {
           also attacks the randomized model with EOT and judges it over several κ draws (its own table).</p> : null}
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
-        ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).</>
+        ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).
+          {referenceEnsemble(reference.adaptive) ? <> Its fixed-ε rows: {referenceEnsemble(reference.adaptive)}.</> : null}</>
         : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}
         {reference?.binarization ? <BinarizationTable b={reference.binarization} /> : null}</ReferenceNote>}>
       {result ? (
