@@ -57,9 +57,36 @@ function Table({ mode, columns, rows, reference, paper, paperRandomized }: { mod
             ) : null,
           ];
         })}
+        {mode === 'white-box' && !rows.some((r) => r.randomized) ? <RandomizedAside columns={columns} reference={reference?.find((r) => r.randomized)} paper={paperRandomized} /> : null}
       </tbody>
     </table>
   );
+}
+
+/**
+ * Table 4 when this run had randomized κ off: the reference file's randomized row and the paper's (R) row, under a
+ * line that says ours was not run (the κ panel's “randomized” box turns it on), so the paper's last robustness table is
+ * never missing from the panel.
+ */
+function RandomizedAside({ columns, reference, paper }: { columns: Columns; reference?: ReferenceRow; paper?: PaperModelNumbers['randomized'] }) {
+  if (!reference && !paper) return null;
+  return (<>
+    <tr className="aside" data-testid="table4-aside">
+      <th>rand.</th><td colSpan={columns.length + 2} className="muted">randomized κ (Table 4) not run here — tick “randomized” under the κ slider to measure it</td>
+    </tr>
+    {reference ? (
+      <tr className="ref">
+        <th /><td>reference</td><td>{pct(reference.clean, 2)}</td>
+        {columns.map((c) => <td key={c.key}>{reference.cells[c.key] ? pct(reference.cells[c.key]![metric('white-box', c.key)]) : '—'}</td>)}
+      </tr>
+    ) : null}
+    {paper ? (
+      <tr className="paper">
+        <th /><td>paper (Table 4, b = {paper.kappa})</td><td>{pct(paper.clean, 2)}</td>
+        {columns.map((c) => <td key={c.key}>{pct(paper.cells[c.key])}</td>)}
+      </tr>
+    ) : null}
+  </>);
 }
 
 export function TablePanel() {
