@@ -127,3 +127,13 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   await expect.poll(async () => (await memory(page)).numTensors, { timeout: 30_000 }).toBe(base.numTensors);
   expect(errors).toEqual([]);
 });
+
+test('the binarization test from the reference file is on screen before any run: pass rates per attack and κ, a verdict naming the weak attacks', async ({ page }) => {
+  await page.goto('?backend=wasm&panels=adaptive');
+  const b = page.getByTestId('binarization-reference');
+  await expect(b).toBeVisible({ timeout: 90_000 });
+  // public/reference/mnist-lenetlike-base.json, n = 200: 7 attacks; at κ = 1 exact-gradient PGD passes 185 of 199, straight-through all.
+  await expect(b.locator('tbody tr')).toHaveCount(7);
+  await expect(b.locator('tbody tr', { hasText: 'PGD L∞ (100 steps), exact gradients' })).toContainText(/100%.*\(200\/200\).*⚑ 93%.*\(185\/199\)/);
+  await expect(page.getByTestId('binarization-verdict')).toHaveText(/^At κ = 1 PGD L∞ \(100 steps\), exact gradients \(93%\), DeepFool L∞ \(‖Δ‖∞ ≤ ε\), exact gradients \(79%\), APGD-CE L∞ \(100 steps\), exact gradients \(96%\) miss an adversarial example that is known to exist, which they found on every image at κ = 0 — the jump misleads them, a sign of gradient masking; PGD L∞ \(100 steps\), straight-through gradients, APGD-CE L∞ \(100 steps\), straight-through gradients still find it every time\. \(FGSM, exact gradients 53%, FGSM, straight-through gradients 67%: short of 100% at κ = 0 too\.\)$/);
+});

@@ -109,8 +109,13 @@ describe('adaptive panel exports', () => {
       attacks: rates.map(([label, passed, valid]) => ({ label, passed, valid, rate: passed / valid })) });
     const b = { n: 4, epsPixel: 0.3, epsilon: 0.97, steps: 100, inner: 49, seed: 0, seconds: 1,
       kappas: [k(0, [['FGSM', 2, 4], ['PGD', 4, 4]]), k(1, [['FGSM', 1, 4], ['PGD', 3, 4], ['APGD-CE', 4, 4]])] };
-    expect(binarizationVerdict(b)).toBe('At κ = 1 FGSM (25%), PGD (75%) missed an adversarial example that is known to exist — too weak to judge this model with; APGD-CE found it every time.');
-    expect(binarizationVerdict({ ...b, kappas: [k(0, [['PGD', 4, 4]])] })).toBe('At κ = 0 every attack found the adversarial example the test guarantees on all 4 samples: none of them is too weak here.');
+    expect(binarizationVerdict(b)).toBe('At κ = 1 PGD (75%) misses an adversarial example that is known to exist, which it found on every image at κ = 0 — '
+      + 'the jump misleads it, a sign of gradient masking; APGD-CE still finds it every time. (FGSM 25%: short of 100% at κ = 0 too.)');
+    expect(binarizationVerdict({ ...b, kappas: [k(0, [['PGD', 4, 4]])] })).toBe('At κ = 0 every attack found the adversarial example the test guarantees on all 4 images: none of them is too weak here.');
+    expect(binarizationVerdict({ ...b, kappas: [k(0.5, [['PGD', 3, 4], ['APGD-CE', 4, 4]])] })).toBe(
+      'At κ = 0.5 PGD (75%) misses an adversarial example that is known to exist — too weak to judge this model with; APGD-CE still finds it every time.');
+    expect(binarizationVerdict({ ...b, kappas: [k(0, [['FGSM', 2, 4]]), k(1, [['FGSM', 2, 4]])] })).toBe(
+      'At κ = 1 no attack does worse than at κ = 0; no attack finds it every time. (FGSM 50%: short of 100% at κ = 0 too.)');
     expect(binarizationVerdict({ ...b, kappas: [] })).toBeNull();
   });
 
