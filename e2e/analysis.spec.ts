@@ -214,6 +214,8 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
   await expect(table.getByTestId('table4-aside')).toContainText('not run here');
   await expect(table.getByTestId('table-white-box').locator('tr.paper')).toHaveCount(3);
   await expect(table.getByTestId('table-white-box').locator('tr.paper').last()).toContainText(/paper \(Table 4, b = 1\)\s*99\.57%\s*83\.5%/);
+  // … and the reference file's randomized row (reproduce --table4-only, n = 1000: clean 99.40%, IFGSM 92.1%).
+  await expect(table.getByTestId('table-white-box').locator('tr.ref').last()).toContainText(/reference\s*99\.40%\s*92\.1%/);
   await expectFigurePng(page, table, 'jumprelu-robustness.png');
 
   const transfer = page.getByTestId('panel-transfer');
