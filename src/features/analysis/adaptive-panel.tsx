@@ -217,7 +217,7 @@ export function randomizedRows(r: NonNullable<AdaptiveResult['randomized']>): { 
  * The randomized model's verdict in one sentence: at the largest pixel ε with straight-through gradients, its
  * mean over draws (and lowest draw) beside the fixed κ = b under the same ensemble without EOT.
  */
-export function randomizedVerdict(result: Pick<AdaptiveResult, 'sections' | 'randomized'>): string | null {
+export function randomizedVerdict(result: { sections: readonly Pick<AdaptiveSection, 'robustAccuracy'>[]; randomized?: AdaptiveResult['randomized'] }): string | null {
   const r = result.randomized;
   if (!r) return null;
   const pixel = r.rows.filter((x) => x.units === 'pixel' && x.gradientMode === 'straight-through');
@@ -232,6 +232,8 @@ export function randomizedVerdict(result: Pick<AdaptiveResult, 'sections' | 'ran
 }
 
 type Randomized = NonNullable<AdaptiveResult['randomized']>;
+
+const prefixed = (prefix: string, text: string | null): string | null => (text ? prefix + text : null);
 
 /**
  * The randomized model's table: the live run's rows and, under each, the reference file's row for the same b,
@@ -506,7 +508,10 @@ export function AdaptivePanel() {
           </div>
           <h3>Robust accuracy at fixed ε: the field's AutoAttack-style ensemble</h3>
           <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
-          <RandomizedTable r={result.randomized ?? null} reference={reference?.adaptiveRandomized} verdict={randomizedVerdict(result)} />
+          {/* The verdict from what ran; with randomized κ off, the reference file's, named as such. */}
+          <RandomizedTable r={result.randomized ?? null} reference={reference?.adaptiveRandomized}
+            verdict={result.randomized ? randomizedVerdict(result)
+              : reference?.adaptiveRandomized && reference.adaptive ? prefixed('Reference file: ', randomizedVerdict({ sections: reference.adaptive, randomized: reference.adaptiveRandomized })) : null} />
           <FailureIndicators sections={result.sections} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
