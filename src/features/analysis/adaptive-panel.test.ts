@@ -100,6 +100,11 @@ describe('adaptive panel exports', () => {
     expect(randomizedRows(result.randomized!)[0]).toMatchObject({ mean: 0.5, min: 0.25, max: 0.75 });
     expect(randomizedVerdict(result)).toBe('Randomized κ ~ U[0.6, 1] at ε = 0.3 px: EOT-APGD (5 draws per gradient) and Square leave 25.0% robust on average over 4 κ draws (lowest draw 0.0%), against 50.0% for the fixed κ = 1 under the same attacks without EOT.');
     expect(randomizedVerdict({ sections })).toBeNull();
+    // The largest ε where the randomized model keeps ≥ 5% (0.3 px is all zeros), beside the fixed κ and ReLU.
+    const zeroAt03 = { ...randomized, rows: [row('0.1', 'pixel', 'straight-through', 0.75, [0.5, 1]), row('0.3', 'pixel', 'straight-through', 0.01, [0, 0.02])] };
+    const ra = (a: number, b: number) => ({ settings: { steps: 1, targetClasses: 1, queries: 1 }, rows: [row('0.1', 'pixel', 'straight-through', a), row('0.3', 'pixel', 'straight-through', b)] });
+    const both = [{ kappa: 0, robustAccuracy: ra(0.5, 0) }, { kappa: 1, robustAccuracy: ra(0.625, 0) }] as unknown as AdaptiveSection[];
+    expect(randomizedVerdict({ sections: both, randomized: zeroAt03 } as never)).toBe('Randomized κ ~ U[0.6, 1] at ε = 0.1 px: EOT-APGD (5 draws per gradient) and Square leave 75.0% robust on average over 4 κ draws (lowest draw 50.0%), against 62.5% for the fixed κ = 1 and 50.0% for ReLU (κ = 0) under the same attacks without EOT.');
     const { rows } = adaptiveCsv({ kind: 'adaptive', sections, randomized, queries: 10, count: 4 } as unknown as AdaptiveResult);
     expect(rows.filter((r) => r[0] === 'randomized-fixed-eps')).toHaveLength(2);
   });

@@ -214,21 +214,25 @@ export function randomizedRows(r: NonNullable<AdaptiveResult['randomized']>): { 
 }
 
 /**
- * The randomized model's verdict in one sentence: at the largest pixel ε with straight-through gradients, its
- * mean over draws (and lowest draw) beside the fixed κ = b under the same ensemble without EOT.
+ * The randomized model's verdict in one sentence, with straight-through gradients at the largest pixel ε where it
+ * keeps ≥ 5% robust (the smallest ε when none does: a larger one is all zeros and says nothing): its mean over
+ * draws and lowest draw, beside the fixed κ = b and ReLU (κ = 0) under the same ensemble without EOT.
  */
-export function randomizedVerdict(result: { sections: readonly Pick<AdaptiveSection, 'robustAccuracy'>[]; randomized?: AdaptiveResult['randomized'] }): string | null {
+export function randomizedVerdict(result: { sections: readonly Pick<AdaptiveSection, 'kappa' | 'robustAccuracy'>[]; randomized?: AdaptiveResult['randomized'] }): string | null {
   const r = result.randomized;
   if (!r) return null;
   const pixel = r.rows.filter((x) => x.units === 'pixel' && x.gradientMode === 'straight-through');
-  const row = pixel.at(-1);
+  const row = pixel.filter((x) => x.robustAccuracy >= 0.05).at(-1) ?? pixel[0];
   if (!row) return null;
-  const fixed = result.sections.at(-1)?.robustAccuracy?.rows.find((x) => x.label === row.label && x.gradientMode === row.gradientMode);
+  const at = (s: Pick<AdaptiveSection, 'robustAccuracy'> | undefined) => s?.robustAccuracy?.rows.find((x) => x.label === row.label && x.gradientMode === row.gradientMode);
+  const fixed = at(result.sections.at(-1));
+  const relu = result.sections.length > 1 && result.sections[0].kappa === 0 ? at(result.sections[0]) : undefined;
   const d = row.drawAccuracies ?? [row.robustAccuracy];
   const p = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const beside = [fixed ? `${p(fixed.robustAccuracy)} for the fixed κ = ${r.b}` : null, relu ? `${p(relu.robustAccuracy)} for ReLU (κ = 0)` : null].filter(Boolean).join(' and ');
   return `Randomized κ ~ U[${+(0.6 * r.b).toFixed(4)}, ${r.b}] at ε = ${row.label} px: EOT-APGD (${r.eotSamples} draws per gradient) and Square leave ${p(row.robustAccuracy)} `
     + `robust on average over ${r.draws} κ draws (lowest draw ${p(Math.min(...d))})`
-    + (fixed ? `, against ${p(fixed.robustAccuracy)} for the fixed κ = ${r.b} under the same attacks without EOT.` : '.');
+    + (beside ? `, against ${beside} under the same attacks without EOT.` : '.');
 }
 
 type Randomized = NonNullable<AdaptiveResult['randomized']>;
