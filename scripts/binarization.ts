@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { apgdCeLinf } from '../src/core/attacks/apgd-ce';
+import { passRate } from '../src/features/analysis/pass-rate';
 import { deepFoolLinf } from '../src/core/attacks/deepfool';
 import { fgsm } from '../src/core/attacks/fgsm';
 import { pgd } from '../src/core/attacks/pgd';
@@ -96,7 +97,7 @@ async function main() {
     });
     const secs = ((Date.now() - t) / 1000).toFixed(0);
     console.log(`κ = ${kappa}: ${res.valid} valid of ${res.samples} (${res.misclassified} misclassified, ${res.invalid} readout not separable), mean readout epochs ${res.meanEpochs.toFixed(0)}, ${secs} s`);
-    for (const a of res.attacks) rows.push([String(kappa), a.label, `${a.passed}/${a.valid}`, `${(100 * a.rate).toFixed(0)}%`]);
+    for (const a of res.attacks) rows.push([String(kappa), a.label, `${a.passed}/${a.valid}`, passRate(a)]);
     perKappa.push({ kappa, samples: res.samples, misclassified: res.misclassified, invalid: res.invalid, valid: res.valid, attacks: res.attacks });
   }
   const head = ['κ', 'attack', 'passed', 'pass rate'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdaptiveResult, AdaptiveSection } from '../../worker/jobs';
+import { passRate } from './pass-rate';
 import { adaptiveCsv, adaptiveHeadline, binarizationVerdict, referenceEnsemble, adaptiveVerdict, ensembleWords, indicatorRows, indicatorText, mainBreaker, randomizedRows, randomizedVerdict, robustAccuracyRows } from './adaptive-panel';
 
 const flag = (flagged: boolean) => ({ flagged, value: {}, explanation: flagged ? 'raised' : 'clear' });
@@ -129,5 +130,10 @@ describe('adaptive panel exports', () => {
     expect(referenceEnsemble([{}, { robustAccuracy: { settings, rows: [] } }] as never)).toBe(
       'APGD-CE (100 steps, 1 more random start on what it left) → APGD-T, DLR loss (100 steps × 9 target classes) → Square (1000 queries), L∞; an image counts as broken if any of them fools it');
     expect(referenceEnsemble([{}] as never)).toBeNull();
+  });
+
+  it('a pass rate never rounds to 100% or 0% when it is not', () => {
+    expect([passRate({ passed: 199, valid: 200 }), passRate({ passed: 200, valid: 200 }), passRate({ passed: 185, valid: 199 }), passRate({ passed: 1, valid: 300 }), passRate({ passed: 0, valid: 0 })])
+      .toEqual(['99.5%', '100%', '93%', '0.3%', '0%']);
   });
 });

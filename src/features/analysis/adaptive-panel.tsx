@@ -8,6 +8,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
 import type { AdaptiveResult, AdaptiveSection, AdaptiveReference } from '../../worker/jobs';
+import { passRate } from './pass-rate';
 import { AnalysisFrame, pct, ReferenceNote, type CsvData, useCellName } from './analysis-frame';
 import type { CsvValue } from './csv';
 
@@ -293,7 +294,6 @@ export function binarizationVerdict(b: Binarization): string | null {
   if (!top || !top.valid) return null;
   const base = b.kappas.length > 1 ? b.kappas.find((k) => k.kappa === 0) : undefined;
   const full = (a: { passed: number; valid: number }) => a.valid > 0 && a.passed === a.valid;
-  const rate = (a: { rate: number }) => `${Math.round(100 * a.rate)}%`;
   const names = (xs: { label: string }[]) => xs.map((a) => a.label).join(', ');
   const failed = top.attacks.filter((a) => !full(a));
   const passed = top.attacks.filter(full);
@@ -303,10 +303,10 @@ export function binarizationVerdict(b: Binarization): string | null {
   const misled = base ? failed.filter((a) => fullAtZero(a.label)) : failed;
   const weakAnyway = base ? failed.filter((a) => !fullAtZero(a.label)) : [];
   const still = passed.length ? `; ${names(passed)} still find${passed.length === 1 ? 's' : ''} it every time` : '; no attack finds it every time';
-  const anyway = weakAnyway.length ? ` (${weakAnyway.map((a) => `${a.label} ${rate(a)}`).join(', ')}: short of 100% at κ = 0 too.)` : '';
+  const anyway = weakAnyway.length ? ` (${weakAnyway.map((a) => `${a.label} ${passRate(a)}`).join(', ')}: short of 100% at κ = 0 too.)` : '';
   if (!misled.length) return `${at} no attack does worse than at κ = 0${still}.${anyway}`;
   const one = misled.length === 1;
-  return `${at} ${misled.map((a) => `${a.label} (${rate(a)})`).join(', ')} miss${one ? 'es' : ''} an adversarial example that is known to exist`
+  return `${at} ${misled.map((a) => `${a.label} (${passRate(a)})`).join(', ')} miss${one ? 'es' : ''} an adversarial example that is known to exist`
     + (base ? `, which ${one ? 'it' : 'they'} found on every image at κ = 0 — the jump misleads ${one ? 'it' : 'them'}, a sign of gradient masking` : ' — too weak to judge this model with')
     + `${still}.${anyway}`;
 }
@@ -332,7 +332,7 @@ function BinarizationTable({ b }: { b: Binarization }) {
               <th>{label}</th>
               {b.kappas.map((k) => {
                 const a = k.attacks.find((x) => x.label === label);
-                return <td key={k.kappa}>{a ? <>{a.passed < a.valid ? '⚑ ' : ''}{pct(a.rate, 0)} <span className="muted small">({a.passed}/{a.valid})</span></> : '—'}</td>;
+                return <td key={k.kappa}>{a ? <>{a.passed < a.valid ? '⚑ ' : ''}{passRate(a)} <span className="muted small">({a.passed}/{a.valid})</span></> : '—'}</td>;
               })}
             </tr>
           ))}
