@@ -16,6 +16,10 @@ type Mode = 'white-box' | 'gray-box';
 /** What a cell shows: Table 2 prints ρ for the minimal-perturbation attacks, Table 1 accuracy everywhere. */
 const metric = (mode: Mode, key: ColumnKey): 'accuracy' | 'rho' => (mode === 'gray-box' || key === 'pgd' ? 'accuracy' : 'rho');
 
+/** A reference cell's hover text: how many attacked images the attack fooled (a randomized κ leaves many unfooled). */
+const foolTitle = (c: { foolRate: number } | undefined): string | undefined =>
+  c && Number.isFinite(c.foolRate) ? `fooled ${pct(c.foolRate, 0)} of attacked images` : undefined;
+
 function findRow<T extends { kappa: number }>(rows: T[] | undefined, kappa: number, randomized = false): T | undefined {
   return rows?.find((r) => Math.abs(r.kappa - kappa) < 1e-9 && (!('randomized' in r) || (r as { randomized: boolean }).randomized === randomized));
 }
@@ -43,7 +47,7 @@ function Table({ mode, columns, rows, reference, paper, paperRandomized }: { mod
             ref ? (
               <tr key={`${label}-ref`} className="ref">
                 <th /><td>reference</td><td>{pct(ref.clean, 2)}</td>
-                {columns.map((c) => <td key={c.key}>{ref.cells[c.key] ? pct(ref.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
+                {columns.map((c) => <td key={c.key} title={foolTitle(ref.cells[c.key])}>{ref.cells[c.key] ? pct(ref.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
               </tr>
             ) : null,
             pap ? (
@@ -77,7 +81,7 @@ function RandomizedAside({ columns, reference, paper }: { columns: Columns; refe
     {reference ? (
       <tr className="ref">
         <th /><td>reference</td><td>{pct(reference.clean, 2)}</td>
-        {columns.map((c) => <td key={c.key}>{reference.cells[c.key] ? pct(reference.cells[c.key]![metric('white-box', c.key)]) : '—'}</td>)}
+        {columns.map((c) => <td key={c.key} title={foolTitle(reference.cells[c.key])}>{reference.cells[c.key] ? pct(reference.cells[c.key]![metric('white-box', c.key)]) : '—'}</td>)}
       </tr>
     ) : null}
     {paper ? (
