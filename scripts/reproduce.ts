@@ -198,12 +198,16 @@ async function main(): Promise<void> {
       sub.x.dispose();
     }
   };
+  /** An --update run: the new sections merged into the file (the rest kept), said on stderr, the set released. */
+  const writeSections = async (sections: Record<string, unknown>, what: string): Promise<void> => {
+    await writeFile(values.update!, `${JSON.stringify({ ...existing!.json, ...sections }, null, 1)}\n`);
+    console.error(`reproduce: wrote ${what} into ${values.update}`);
+    set.x.dispose();
+  };
   if (existing && values.update && values['detection-only']) {
     console.error(`reproduce: detection section only, ${modelId}, n = ${detectionN} per row, κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
     const detection = await runDetection();
-    await writeFile(values.update, `${JSON.stringify({ ...existing.json, detection }, null, 1)}\n`);
-    console.error(`reproduce: wrote the detection section into ${values.update}`);
-    set.x.dispose();
+    await writeSections({ detection }, 'the detection section');
     return;
   } else if (existing && values.update && values['table4-only']) {
     if (randomizedB === null) fail('--table4-only needs --randomized <b> (the paper\'s Table 4 b: MNIST 1, AlexLike 0.5, WideResNet 0.09, MobileNetV2 0.08)');
@@ -218,24 +222,18 @@ async function main(): Promise<void> {
     });
     console.log(formatTable(table.whiteBox, own, `White-box, randomized JumpReLU (Table 4): ${modelId}, n = ${table.count}`));
     const rows = (existing.json.whiteBox as { kappa: unknown }[]).filter((r) => typeof r.kappa === 'number');
-    await writeFile(values.update, `${JSON.stringify({ ...existing.json, whiteBox: [...rows, ...table.whiteBox] }, null, 1)}\n`);
-    console.error(`reproduce: wrote the randomized white-box row into ${values.update} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    set.x.dispose();
+    await writeSections({ whiteBox: [...rows, ...table.whiteBox] }, `the randomized white-box row (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     return;
   } else if (existing && values.update && values['randomized-only']) {
     if (randomizedB === null || ensemble.steps === 0) fail('--randomized-only needs --randomized <b> (or a randomized white-box row in the file) and --apgd-steps > 0');
     console.error(`reproduce: randomized model's EOT section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), b = ${randomizedB}, into ${values.update}`);
     const { randomized } = await runAdaptive(false);
-    await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptiveRandomized: randomized }, null, 1)}\n`);
-    console.error(`reproduce: wrote the randomized model's EOT section into ${values.update}`);
-    set.x.dispose();
+    await writeSections({ adaptiveRandomized: randomized }, 'the randomized model\'s EOT section');
     return;
   } else if (existing && values.update) {
     console.error(`reproduce: adaptive section only, ${modelId}, ${Math.min(adaptiveN, n)} images (seed ${seed}), κ ∈ {${kappas.join(', ')}}, into ${values.update}`);
     const { sections: adaptive, randomized } = await runAdaptive();
-    await writeFile(values.update, `${JSON.stringify({ ...existing.json, adaptive, ...(randomized ? { adaptiveRandomized: randomized } : {}) }, null, 1)}\n`);
-    console.error(`reproduce: wrote the adaptive section${randomized ? ' and the randomized model\'s EOT section' : ''} into ${values.update}`);
-    set.x.dispose();
+    await writeSections({ adaptive, ...(randomized ? { adaptiveRandomized: randomized } : {}) }, `the adaptive section${randomized ? ' and the randomized model\'s EOT section' : ''}`);
     return;
   }
 
