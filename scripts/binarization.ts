@@ -14,7 +14,7 @@
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { apgdCeLinf } from '../src/core/attacks/apgd-ce';
 import { passRate } from '../src/features/analysis/pass-rate';
@@ -31,7 +31,7 @@ import { loadModelNode } from '../src/core/models/load-node';
 import { registerKernels } from '../src/core/op/register';
 import { retrofit } from '../src/core/retrofit/retrofit';
 import type { BinarizationSection } from '../src/core/metrics/reference-file';
-import { failer, runMain, numberOption, type Fail } from './cli';
+import { failer, readJsonOption, runMain, numberOption, type Fail } from './cli';
 
 const fail: Fail = failer('binarization');
 const num = numberOption(fail);
@@ -56,7 +56,7 @@ async function main() {
   const seed = num('seed', values.seed, 0, true);
   if (n < 1 || steps < 1 || inner < 0) fail('--n and --steps must be ≥ 1, --inner ≥ 0');
   // Read the file first, so a wrong path or another model's file fails before an hour of work.
-  const existing = values.update === undefined ? null : await readReference(values.update, values.model!);
+  const existing = values.update === undefined ? null : readReference(values.update, values.model!);
 
   await tf.setBackend('wasm');
   await tf.ready();
@@ -116,13 +116,8 @@ async function main() {
   }
 }
 
-async function readReference(path: string, model: string): Promise<Record<string, unknown>> {
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    return fail(`--update ${path}: cannot read it as JSON (${(e as Error).message})`);
-  }
+function readReference(path: string, model: string): Record<string, unknown> {
+  const json = readJsonOption(fail, 'update', path);
   if (json.model !== model) fail(`--update ${path}: a file for ${JSON.stringify(json.model)}, not ${model}`);
   return json;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** The scripts' one way to refuse bad arguments: a message naming the command, exit code 2. */
 export type Fail = (message: string) => never;
 
@@ -17,6 +19,15 @@ export function numberOption(fail: Fail) {
     if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) fail(`--${name} must be a${integer ? 'n integer' : ' number'}, got "${value}"`);
     return v;
   };
+}
+
+/** The JSON file an option names, or a refusal naming the option, the file and why (`hint` appended). */
+export function readJsonOption(fail: Fail, option: string, path: string, hint = ''): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    return fail(`--${option} ${path}: cannot read it as JSON (${(e as Error).message})${hint}`);
+  }
 }
 
 /**

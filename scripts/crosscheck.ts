@@ -31,6 +31,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readJsonOption } from './cli';
 import { parseArgs } from 'node:util';
 import { NORMALIZATION, pixelRange } from '../src/core/data/normalization';
 import type { DatasetName } from '../src/core/data/manifest';
@@ -253,12 +254,7 @@ function exactMode(ids: string[], count: number): never {
 
 /** --detection: the sklearn/PyTorch check of a detection.ts result file; exits with its status. */
 function detectionMain(file: string, tol: string | undefined): never {
-  let rows: unknown;
-  try {
-    rows = (JSON.parse(readFileSync(file, 'utf8')) as { rows?: unknown }).rows;
-  } catch (e) {
-    fail(`--detection ${file}: cannot read it as JSON (${(e as Error).message}); write one with npm run detection -- --out ${file}`);
-  }
+  const rows: unknown = readJsonOption(fail, 'detection', file, `; write one with npm run detection -- --out ${file}`).rows;
   if (!Array.isArray(rows) || !rows.length) fail(`--detection ${file}: not a detection result (no rows); write one with npm run detection -- --out ${file}`);
   const r = spawnSync(PYTHON, ['scripts/crosscheck_lid.py', file, ...(tol ? ['--tol', tol] : [])], { stdio: 'inherit' });
   process.exit(r.status ?? 1);

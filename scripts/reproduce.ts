@@ -34,7 +34,7 @@
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DatasetName } from '../src/core/data/manifest';
 import { NORMALIZATION } from '../src/core/data/normalization';
@@ -55,7 +55,7 @@ import type { DetectionSection, ReferenceFile } from '../src/core/metrics/refere
 import { detectionTable } from '../src/core/detection/detection-table';
 import { LID_BATCH } from '../src/core/detection/lid';
 import { PAPER_TABLE3 } from '../src/features/analysis/paper-numbers';
-import { failer, runMain, numberOption, type Fail } from './cli';
+import { failer, readJsonOption, runMain, numberOption, type Fail } from './cli';
 
 const fail: Fail = failer('reproduce');
 const num = numberOption(fail);
@@ -291,12 +291,7 @@ async function main(): Promise<void> {
 
 /** An existing result file: its JSON and what the adaptive section must be measured on. */
 async function readResult(path: string) {
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    fail(`--update ${path}: cannot read it as JSON (${(e as Error).message})`);
-  }
+  const json = readJsonOption(fail, 'update', path);
   const { model, dataset, seed, clip, whiteBox } = json as { model?: unknown; dataset?: unknown; seed?: unknown; clip?: unknown; whiteBox?: { kappa: unknown }[] };
   if (typeof model !== 'string' || typeof dataset !== 'string' || !Array.isArray(whiteBox)) fail(`--update ${path}: not a reproduce result (needs model, dataset, whiteBox)`);
   // A randomized white-box row (κ ~ U[0.6b, b]) asks for the randomized model's EOT section too.
