@@ -24,6 +24,29 @@ function findRow<T extends { kappa: number }>(rows: T[] | undefined, kappa: numb
   return rows?.find((r) => Math.abs(r.kappa - kappa) < 1e-9 && (!('randomized' in r) || (r as { randomized: boolean }).randomized === randomized));
 }
 
+/** The reference file's line under a row: its metric per column, the fooled share on hover. */
+function ReferenceLine({ mode, columns, row }: { mode: Mode; columns: Columns; row: ReferenceRow }) {
+  return (
+    <tr className="ref">
+      <th /><td>reference</td><td>{pct(row.clean, 2)}</td>
+      {columns.map((c) => <td key={c.key} title={foolTitle(row.cells[c.key])}>{row.cells[c.key] ? pct(row.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
+    </tr>
+  );
+}
+
+/** The paper's line under a row; Table 4's (R) rows say on hover how many images the paper's attack left unfooled. */
+function PaperLine({ columns, row, label }: { columns: Columns; row: PaperRow | PaperModelNumbers['randomized']; label: string }) {
+  return (
+    <tr className="paper">
+      <th /><td>{label}</td><td>{pct(row.clean, 2)}</td>
+      {columns.map((c) => {
+        const unfooled = 'unfooled' in row && c.key !== 'pgd' ? row.unfooled[c.key] : undefined;
+        return <td key={c.key} title={unfooled !== undefined ? `the paper's attack left ${pct(unfooled, 2)} of images unfooled` : undefined}>{pct(row.cells[c.key])}</td>;
+      })}
+    </tr>
+  );
+}
+
 function Table({ mode, columns, rows, reference, paper, paperRandomized }: { mode: Mode; columns: Columns; rows: TableRowView[]; reference?: ReferenceRow[]; paper?: PaperRow[]; paperRandomized?: PaperModelNumbers['randomized'] }) {
   return (
     <table className="mini robustness" data-testid={`table-${mode}`}>
@@ -44,21 +67,8 @@ function Table({ mode, columns, rows, reference, paper, paperRandomized }: { mod
               {columns.map((c) => <td key={c.key} title={r.cells[c.key] ? `fooled ${pct(r.cells[c.key]!.foolRate, 0)} of attacked images` : undefined}>
                 {r.cells[c.key] ? pct(r.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
             </tr>,
-            ref ? (
-              <tr key={`${label}-ref`} className="ref">
-                <th /><td>reference</td><td>{pct(ref.clean, 2)}</td>
-                {columns.map((c) => <td key={c.key} title={foolTitle(ref.cells[c.key])}>{ref.cells[c.key] ? pct(ref.cells[c.key]![metric(mode, c.key)]) : '—'}</td>)}
-              </tr>
-            ) : null,
-            pap ? (
-              <tr key={`${label}-paper`} className="paper">
-                <th /><td>{r.randomized ? `paper (Table 4, b = ${pap.kappa})` : 'paper'}</td><td>{pct(pap.clean, 2)}</td>
-                {columns.map((c) => {
-                  const unfooled = 'unfooled' in pap && c.key !== 'pgd' ? (pap as PaperModelNumbers['randomized']).unfooled[c.key] : undefined;
-                  return <td key={c.key} title={unfooled !== undefined ? `the paper's attack left ${pct(unfooled, 2)} of images unfooled` : undefined}>{pct(pap.cells[c.key])}</td>;
-                })}
-              </tr>
-            ) : null,
+            ref ? <ReferenceLine key={`${label}-ref`} mode={mode} columns={columns} row={ref} /> : null,
+            pap ? <PaperLine key={`${label}-paper`} columns={columns} row={pap} label={r.randomized ? `paper (Table 4, b = ${pap.kappa})` : 'paper'} /> : null,
           ];
         })}
         {mode === 'white-box' && !rows.some((r) => r.randomized) ? <RandomizedAside columns={columns} reference={reference?.find((r) => r.randomized)} paper={paperRandomized} /> : null}
@@ -78,18 +88,8 @@ function RandomizedAside({ columns, reference, paper }: { columns: Columns; refe
     <tr className="aside" data-testid="table4-aside">
       <th>rand.</th><td colSpan={columns.length + 2} className="muted">randomized κ (Table 4) not run here — tick “randomized” under the κ slider to measure it</td>
     </tr>
-    {reference ? (
-      <tr className="ref">
-        <th /><td>reference</td><td>{pct(reference.clean, 2)}</td>
-        {columns.map((c) => <td key={c.key} title={foolTitle(reference.cells[c.key])}>{reference.cells[c.key] ? pct(reference.cells[c.key]![metric('white-box', c.key)]) : '—'}</td>)}
-      </tr>
-    ) : null}
-    {paper ? (
-      <tr className="paper">
-        <th /><td>paper (Table 4, b = {paper.kappa})</td><td>{pct(paper.clean, 2)}</td>
-        {columns.map((c) => <td key={c.key}>{pct(paper.cells[c.key])}</td>)}
-      </tr>
-    ) : null}
+    {reference ? <ReferenceLine mode="white-box" columns={columns} row={reference} /> : null}
+    {paper ? <PaperLine columns={columns} row={paper} label={`paper (Table 4, b = ${paper.kappa})`} /> : null}
   </>);
 }
 
