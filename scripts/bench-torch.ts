@@ -16,6 +16,7 @@ import { classifierFromRetrofit } from '../src/core/metrics/classifier-from-retr
 import { loadModelNode } from '../src/core/models/load-node';
 import { shardBatch } from '../src/core/data/shard-batch';
 import { retrofit } from '../src/core/retrofit/retrofit';
+import { winogradConv3x3Applies } from '../src/core/op/winograd-conv3x3';
 import { runTorch, torchAvailable, TORCH_HINT } from './crosscheck';
 
 export interface TorchRow {
@@ -29,6 +30,11 @@ export interface TorchRow {
   torchMsPerImageIter: number;
   tfjsImageIters: number;
   torchImageIters: number;
+  /**
+   * TF.js time with the Winograd 3×3 convolution / without it (XNNPACK's direct convolution), paired in the
+   * same run; null where no convolution of the model takes the Winograd route.
+   */
+  winogradRatio: number | null;
 }
 
 /** The TF.js side of the row: DeepFool L2 at the paper's settings on the first `images` test images of `id`. */
@@ -49,7 +55,17 @@ async function deepFoolSubject(id: string, images: number) {
   const warm = tf.slice(x, 0, 2);
   await attack(warm, 2);
   warm.dispose();
-  return { x, attack, dispose: () => { x.dispose(); model.dispose(); r.model.dispose(); } };
+  return { x, attack, winograd: usesWinograd(model), dispose: () => { x.dispose(); model.dispose(); r.model.dispose(); } };
+}
+
+/** Whether some convolution of the model takes the Winograd route (a 3×3, stride-1, 'same' Conv2D it handles). */
+function usesWinograd(model: tf.LayersModel): boolean {
+  return model.layers.some((l) => {
+    if (l.getClassName() !== 'Conv2D') return false;
+    const cfg = l.getConfig() as { strides: number[]; padding: string };
+    const [, h, w, c] = (l.input as tf.SymbolicTensor).shape as number[];
+    return cfg.padding === 'same' && cfg.strides.every((v) => v === 1) && winogradConv3x3Applies([1, h, w, c], l.getWeights()[0].shape);
+  });
 }
 
 export async function benchTorch(models: { id: string; images: number }[], rounds = 3): Promise<TorchRow[] | string> {
@@ -59,7 +75,7 @@ export async function benchTorch(models: { id: string; images: number }[], round
   if (getThreadsCount() !== 1) return `the wasm backend runs ${getThreadsCount()} threads here; this row compares one thread each`;
   const rows: TorchRow[] = [];
   for (const { id, images } of models) {
-    const { x, attack, dispose } = await deepFoolSubject(id, images);
+    const { x, attack, winograd, dispose } = await deepFoolSubject(id, images);
     try {
       let tfjsIters = 0;
       let torchIters = 0;
@@ -77,8 +93,23 @@ export async function benchTorch(models: { id: string; images: number }[], round
         },
         rounds,
       );
+      // Before/after for the Winograd route, in the same run (the flag is read per convolution call).
+      let winogradRatio: number | null = null;
+      if (winograd) {
+        const withFlag = (on: boolean) => async () => {
+          tf.env().set('JUMPRELU_WINOGRAD', on);
+          try {
+            const t0 = performance.now();
+            await attack(x, images);
+            return performance.now() - t0;
+          } finally {
+            tf.env().set('JUMPRELU_WINOGRAD', true);
+          }
+        };
+        winogradRatio = (await pairedRatio(withFlag(false), withFlag(true), rounds)).ratio;
+      }
       rows.push({ model: id, images, tfjsMs: timed.oursMs, torchMs: timed.baseMs, ratio: timed.ratio,
-        tfjsMsPerImageIter: timed.oursMs / tfjsIters, torchMsPerImageIter: timed.baseMs / torchIters, tfjsImageIters: tfjsIters, torchImageIters: torchIters });
+        tfjsMsPerImageIter: timed.oursMs / tfjsIters, torchMsPerImageIter: timed.baseMs / torchIters, tfjsImageIters: tfjsIters, torchImageIters: torchIters, winogradRatio });
     } finally {
       dispose();
     }

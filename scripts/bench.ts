@@ -345,6 +345,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.includes('--conv-parts')) {
+    registerKernels();
     await tf.setBackend('wasm');
     console.log('Winograd F(4×4, 3×3) from TF.js ops, part by part, against tf.conv2d on the ResNet-20 stage shapes (Node wasm, one thread; ratio = part / convolution):');
     console.table((await benchConvParts()).map(fmt));

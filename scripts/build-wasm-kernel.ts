@@ -12,7 +12,7 @@ import wabt from 'wabt';
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'op', 'kernels');
 
 /** The modules, by file name without extension. */
-export const WASM_MODULES = ['jump-relu', 'pooled-conv-input-grad'] as const;
+export const WASM_MODULES = ['jump-relu', 'pooled-conv-input-grad', 'winograd-conv3x3'] as const;
 export type WasmModuleName = (typeof WASM_MODULES)[number];
 
 export const bytesFile = (name: WasmModuleName): string => join(DIR, `${name}.wasm-bytes.ts`);

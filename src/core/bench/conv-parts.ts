@@ -8,9 +8,11 @@
  *   - the channel mixing as 36 batched products [tiles, C] × [C, C] (tf.matMul on rank 3),
  *   - the same multiply-adds as one 2D product (a lower bound: the layout a batched product avoids).
  * A part slower than the whole direct convolution rules the route out before the output transform is even
- * written. Ratios are part time / convolution time, paired in the same run (bench/paired.ts).
+ * written. The last row is the route the project took instead: all parts fused in one SIMD kernel
+ * (op/winograd-conv3x3.ts), timed as a whole. Ratios are part time / convolution time, paired in the same run (bench/paired.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { winogradConv3x3, winogradConv3x3Applies } from '../op/winograd-conv3x3';
 import { pairedRatio } from './paired';
 
 export interface ConvPartRow {
@@ -59,6 +61,10 @@ export async function benchConvParts(batch = 90, rounds = 5, reps = 3): Promise<
       ['layout [tiles, C, 36] → [36, tiles, C]', () => tf.transpose(tf.reshape(t.u, [tiles, c, 36]), [2, 0, 1]), null],
       ['channel mixing, batched matMul', () => tf.matMul(t.a3, t.b3), mixMacs],
       ['channel mixing as one 2D matMul (lower bound)', () => tf.matMul(t.a2, t.b2), mixMacs],
+      // What the project ships instead: the whole convolution in one hand-written SIMD kernel (all parts fused).
+      ...(winogradConv3x3Applies(t.x.shape, t.w.shape)
+        ? [['whole convolution, hand-written wasm kernel (winograd-conv3x3.wat)', () => winogradConv3x3(t.x, t.w), null] as [string, () => tf.Tensor, number | null]]
+        : []),
     ];
     await timeOf(conv, 2);
     for (const [part, f, macs] of parts) {

@@ -1,0 +1,27 @@
+import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { setWinogradReady, winogradConv3x3Shape, winogradScratchFloats } from '../winograd-conv3x3';
+import { defineWinogradConv3x3Kernel } from './define-kernel';
+import { moduleOnBackendMemory } from './wasm-module';
+import { WINOGRAD_CONV3X3_WASM_PLAIN, WINOGRAD_CONV3X3_WASM_SHARED } from './winograd-conv3x3.wasm-bytes';
+
+type Conv = (...args: number[]) => void;
+const VARIANTS = { plain: WINOGRAD_CONV3X3_WASM_PLAIN, shared: WINOGRAD_CONV3X3_WASM_SHARED };
+
+const simd = (backend: BackendWasm): Conv | null => (moduleOnBackendMemory(backend, VARIANTS)?.winogradConv3x3 as Conv | undefined) ?? null;
+
+// No scalar fallback: without the SIMD module (or with several threads, where XNNPACK parallelises and this
+// kernel would not) callers keep tf.conv2d.
+setWinogradReady(() => tf.getBackend() === 'wasm' && getThreadsCount() === 1 && simd(tf.backend() as BackendWasm) !== null);
+
+export const winogradConv3x3WasmConfig = defineWinogradConv3x3Kernel<BackendWasm>('wasm', ({ inputs, backend, attrs }) => {
+  const s = winogradConv3x3Shape(inputs, attrs);
+  const run = simd(backend);
+  if (!run) throw new Error('WinogradConv3x3: the wasm SIMD module is not available on this backend');
+  const out = backend.makeOutput([s.n, s.h, s.w, s.k], 'float32');
+  const scratch = backend.makeOutput([winogradScratchFloats(s.tileBlock, s.c, s.k)], 'float32');
+  const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+  run(at(inputs.x), at(inputs.u), at(out), at(scratch), s.n, s.h, s.w, s.c, s.k, s.tileBlock);
+  backend.disposeData(scratch.dataId);
+  return out;
+});
