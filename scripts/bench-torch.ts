@@ -58,13 +58,13 @@ async function deepFoolSubject(id: string, images: number) {
   return { x, attack, winograd: usesWinograd(model), dispose: () => { x.dispose(); model.dispose(); r.model.dispose(); } };
 }
 
-/** Whether some convolution of the model takes the Winograd route (a 3×3, stride-1, 'same' Conv2D it handles). */
+/** Whether some convolution of the model takes the Winograd route (a 3×3, stride-1 Conv2D it handles). */
 function usesWinograd(model: tf.LayersModel): boolean {
   return model.layers.some((l) => {
     if (l.getClassName() !== 'Conv2D') return false;
-    const cfg = l.getConfig() as { strides: number[]; padding: string };
+    const cfg = l.getConfig() as { strides: number[] };
     const [, h, w, c] = (l.input as tf.SymbolicTensor).shape as number[];
-    return cfg.padding === 'same' && cfg.strides.every((v) => v === 1) && winogradConv3x3Applies([1, h, w, c], l.getWeights()[0].shape);
+    return cfg.strides.every((v) => v === 1) && winogradConv3x3Applies([1, h, w, c], l.getWeights()[0].shape);
   });
 }
 

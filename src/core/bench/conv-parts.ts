@@ -63,7 +63,7 @@ export async function benchConvParts(batch = 90, rounds = 5, reps = 3): Promise<
       ['channel mixing as one 2D matMul (lower bound)', () => tf.matMul(t.a2, t.b2), mixMacs],
       // What the project ships instead: the whole convolution in one hand-written SIMD kernel (all parts fused).
       ...(winogradConv3x3Applies(t.x.shape, t.w.shape)
-        ? [['whole convolution, hand-written wasm kernel (winograd-conv3x3.wat)', () => winogradConv3x3(t.x, t.w), null] as [string, () => tf.Tensor, number | null]]
+        ? [['whole convolution, hand-written wasm kernel (winograd-conv3x3.wat)', () => winogradConv3x3(t.x, t.w, [1, 1, 1, 1]), null] as [string, () => tf.Tensor, number | null]]
         : []),
     ];
     await timeOf(conv, 2);

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine';
-import { winogradConv3x3, winogradConv3x3Applies } from '../op/winograd-conv3x3';
+import { paddingOf, winogradConv3x3, winogradConv3x3Applies } from '../op/winograd-conv3x3';
 
 type Pad = 'valid' | 'same';
 
@@ -110,9 +110,9 @@ export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pad: Pad
     const [kh, kw] = kernel.shape;
     const c = dy.shape[3];
     if (strides[0] !== 1 || strides[1] !== 1) return phaseInputGradient(dy, kernel, pad, strides, inputSize ?? [dy.shape[1], dy.shape[2]]);
-    // A 3×3 'same' kernel's input gradient is a 3×3 'same' correlation too: Winograd where it applies.
-    if (pad === 'same' && winogradConv3x3Applies(dy.shape, kernel.shape, true)) return winogradConv3x3(dy, kernel, true);
     const { g, padding } = correlationInput(dy, [kh, kw], pad, strides, inputSize);
+    // A 3×3 kernel's input gradient is a 3×3 stride-1 correlation too: Winograd where it applies.
+    if (winogradConv3x3Applies(dy.shape, kernel.shape, true)) return winogradConv3x3(g, kernel, [padding[1][0], padding[1][1], padding[2][0], padding[2][1]], true);
     if (kernel.shape[2] === 1) {
       // One input channel (a grayscale first layer): a convolution with one output channel is XNNPACK's
       // worst case on wasm (2.4 GFLOP/s, a third of DeepFool's MNIST kernel time); a depthwise correlation
@@ -168,7 +168,7 @@ export function conv2dInputGrad(
   dilations: [number, number],
 ): tf.Tensor4D {
   if (!isUnitDilation(dilations)) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
-  const winograd = pad === 'same' && strides[0] === 1 && strides[1] === 1 && winogradConv3x3Applies(x.shape, kernel.shape);
-  return withInputGradient(x, (t) => (winograd ? winogradConv3x3(t, kernel) : tf.conv2d(t, kernel, strides, pad)),
+  const winograd = strides[0] === 1 && strides[1] === 1 && winogradConv3x3Applies(x.shape, kernel.shape);
+  return withInputGradient(x, (t) => (winograd ? winogradConv3x3(t, kernel, paddingOf(pad)) : tf.conv2d(t, kernel, strides, pad)),
     (dy, size) => convInputGradient(dy, kernel, pad, strides, size));
 }

@@ -18,10 +18,10 @@ export const winogradConv3x3WasmConfig = defineWinogradConv3x3Kernel<BackendWasm
   const s = winogradConv3x3Shape(inputs, attrs);
   const run = simd(backend);
   if (!run) throw new Error('WinogradConv3x3: the wasm SIMD module is not available on this backend');
-  const out = backend.makeOutput([s.n, s.h, s.w, s.k], 'float32');
+  const out = backend.makeOutput([s.n, s.oh, s.ow, s.k], 'float32');
   const scratch = backend.makeOutput([winogradScratchFloats(s.tileBlock, s.c, s.k)], 'float32');
   const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
-  run(at(inputs.x), at(inputs.u), at(out), at(scratch), s.n, s.h, s.w, s.c, s.k, s.tileBlock);
+  run(at(inputs.x), at(inputs.u), at(out), at(scratch), s.n, s.h, s.w, s.c, s.k, s.tileBlock, s.oh, s.ow, s.pt, s.pl);
   backend.disposeData(scratch.dataId);
   return out;
 });

@@ -1,4 +1,4 @@
-;; A 3×3, stride-1, 'same' (one pixel of zeros each side) correlation of NHWC float32 tensors by Winograd's
+;; A 3×3, stride-1 correlation (any zero padding) of NHWC float32 tensors by Winograd's
 ;; F(4×4, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016), on arrays in the
 ;; TF.js wasm backend's memory.
 ;;
@@ -12,8 +12,11 @@
 ;;   1. V[ξ][t][c] = (Bᵀ d B)[ξ] for the block's tiles, 4 channels per v128;
 ;;   2. M[ξ][t][k] = Σ_c V[ξ][t][c] · U[ξ][c][k]: 36 products [tb × c] · [c × k], 4 rows × 8 columns per step;
 ;;   3. y = Aᵀ M A per tile, 4 output channels per v128.
-;; Layouts: x [n, h, w, c], u [36, c, k], y [n, h, w, k]; scratch: V [36, tb, c], M [36, tb, k], then 60 v128
-;; of patch space. Preconditions (checked by the caller): h, w multiples of 4, c a multiple of 4, k of 8, tb of 4.
+;; Layouts: x [n, h, w, c], u [36, c, k], y [n, oh, ow, k] with oh = h + pt + pb − 2 (pt, pl: the zero rows and
+;; columns before the first; those after follow from oh, ow); output tile (ty, tx) reads input rows 4ty − pt …
+;; 4ty − pt + 5. Scratch: V [36, tb, c], M [36, tb, k], then 76 v128 of patch space. Tiles past the output's last
+;; row or column are computed and not stored. Preconditions (checked by the caller): c a multiple of 4, k of 8,
+;; tb of 4.
 ;; The memory import line is rewritten for the threaded (shared-memory) build by scripts/build-wasm-kernel.ts.
 (module
   (import "env" "memory" (memory 1))
@@ -147,18 +150,22 @@
   (func (export "winogradConv3x3")
     (param $x i32) (param $u i32) (param $y i32) (param $scratch i32)
     (param $n i32) (param $h i32) (param $w i32) (param $c i32) (param $k i32) (param $tb i32)
+    (param $oh i32) (param $ow i32) (param $pt i32) (param $pl i32)
+    (local $iy0 i32) (local $ix0 i32) (local $o i32) (local $r i32)
     (local $th i32) (local $tw i32) (local $tiles i32) (local $t0 i32) (local $cnt i32) (local $rows i32)
     (local $t i32) (local $tl i32) (local $b i32) (local $ty i32) (local $tx i32) (local $g i32)
     (local $vb i32) (local $mb i32) (local $patch i32) (local $q i32)
     (local $a i32) (local $col i32) (local $iy i32) (local $ix i32) (local $dst i32) (local $xi i32)
     (local $vs i32) (local $ms i32)
-    (local.set $th (i32.shr_u (local.get $h) (i32.const 2)))
-    (local.set $tw (i32.shr_u (local.get $w) (i32.const 2)))
+    (local.set $th (i32.shr_u (i32.add (local.get $oh) (i32.const 3)) (i32.const 2)))
+    (local.set $tw (i32.shr_u (i32.add (local.get $ow) (i32.const 3)) (i32.const 2)))
     (local.set $tiles (i32.mul (local.get $n) (i32.mul (local.get $th) (local.get $tw))))
     (local.set $vb (local.get $scratch))
     (local.set $mb (i32.add (local.get $vb) (i32.shl (i32.mul (i32.const 36) (i32.mul (local.get $tb) (local.get $c))) (i32.const 2))))
     (local.set $patch (i32.add (local.get $mb) (i32.shl (i32.mul (i32.const 36) (i32.mul (local.get $tb) (local.get $k))) (i32.const 2))))
     (local.set $q (i32.add (local.get $patch) (i32.const 576)))
+    ;; a 4×4 output tile of one channel group, for tiles cut by the output's edge
+    (local.set $o (i32.add (local.get $q) (i32.const 384)))
     ;; byte strides between consecutive ξ in V and in M
     (local.set $vs (i32.shl (i32.mul (local.get $tb) (local.get $c)) (i32.const 2)))
     (local.set $ms (i32.shl (i32.mul (local.get $tb) (local.get $k)) (i32.const 2)))
@@ -189,22 +196,24 @@
             (local.set $b (i32.div_u (local.get $t) (i32.mul (local.get $th) (local.get $tw))))
             (local.set $ty (i32.div_u (i32.rem_u (local.get $t) (i32.mul (local.get $th) (local.get $tw))) (local.get $tw)))
             (local.set $tx (i32.rem_u (local.get $t) (local.get $tw)))
+            (local.set $iy0 (i32.sub (i32.shl (local.get $ty) (i32.const 2)) (local.get $pt)))
+            (local.set $ix0 (i32.sub (i32.shl (local.get $tx) (i32.const 2)) (local.get $pl)))
             (local.set $g (i32.const 0))
             (block $gDone
               (loop $groups
                 (br_if $gDone (i32.ge_u (local.get $g) (local.get $c)))
-                ;; Bᵀ d along each column into the patch space (6×6 v128, 96 bytes a row). An interior tile reads
-                ;; x in place; a tile on the border is gathered first, with zeros outside.
+                ;; Bᵀ d along each column into the patch space (6×6 v128, 96 bytes a row). A tile whose patch lies
+                ;; inside x reads x in place; one that reaches past an edge is gathered first, with zeros outside.
                 (if (i32.and
-                      (i32.and (i32.gt_u (local.get $ty) (i32.const 0)) (i32.lt_u (local.get $ty) (i32.sub (local.get $th) (i32.const 1))))
-                      (i32.and (i32.gt_u (local.get $tx) (i32.const 0)) (i32.lt_u (local.get $tx) (i32.sub (local.get $tw) (i32.const 1)))))
+                      (i32.and (i32.ge_s (local.get $iy0) (i32.const 0)) (i32.le_s (i32.add (local.get $iy0) (i32.const 6)) (local.get $h)))
+                      (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (i32.const 6)) (local.get $w))))
                   (then
                     (local.set $col (i32.const 0))
                     (loop $tcx
                       (call $bt6
                         (i32.add (local.get $x)
-                          (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.sub (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $ty) (i32.const 2))) (i32.const 1)) (local.get $w))
-                                                              (i32.add (i32.sub (i32.shl (local.get $tx) (i32.const 2)) (i32.const 1)) (local.get $col)))
+                          (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy0)) (local.get $w))
+                                                              (i32.add (local.get $ix0) (local.get $col)))
                                                       (local.get $c))
                                              (local.get $g))
                                    (i32.const 2)))
@@ -213,13 +222,13 @@
                       (local.set $col (i32.add (local.get $col) (i32.const 1)))
                       (br_if $tcx (i32.lt_u (local.get $col) (i32.const 6)))))
                   (else
-                    ;; Gather the 6×6 patch (rows 4ty − 1 … 4ty + 4, columns 4tx − 1 … 4tx + 4), zeros outside.
+                    ;; Gather the 6×6 patch (rows iy0 … iy0 + 5, columns ix0 … ix0 + 5), zeros outside.
                     (local.set $a (i32.const 0))
                     (loop $pr
-                      (local.set $iy (i32.sub (i32.add (i32.shl (local.get $ty) (i32.const 2)) (local.get $a)) (i32.const 1)))
+                      (local.set $iy (i32.add (local.get $iy0) (local.get $a)))
                       (local.set $col (i32.const 0))
                       (loop $pc
-                        (local.set $ix (i32.sub (i32.add (i32.shl (local.get $tx) (i32.const 2)) (local.get $col)) (i32.const 1)))
+                        (local.set $ix (i32.add (local.get $ix0) (local.get $col)))
                         (local.set $dst (i32.add (local.get $patch) (i32.shl (i32.add (i32.mul (local.get $a) (i32.const 6)) (local.get $col)) (i32.const 4))))
                         (if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
                           (then
@@ -286,20 +295,50 @@
                     (i32.add (local.get $q) (i32.shl (local.get $a) (i32.const 6))) (i32.const 16))
                   (local.set $a (i32.add (local.get $a) (i32.const 1)))
                   (br_if $oi (i32.lt_u (local.get $a) (i32.const 6))))
-                ;; Aᵀ (m A) along i for each output column: four output rows of y.
-                (local.set $col (i32.const 0))
-                (loop $oc
-                  (call $at6
-                    (i32.add (local.get $q) (i32.shl (local.get $col) (i32.const 4))) (i32.const 64)
-                    (i32.add (local.get $y)
-                      (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $ty) (i32.const 2))) (local.get $w))
-                                                  (i32.add (i32.shl (local.get $tx) (i32.const 2)) (local.get $col)))
-                                                  (local.get $k))
-                                        (local.get $g))
-                               (i32.const 2)))
-                    (i32.shl (i32.mul (local.get $w) (local.get $k)) (i32.const 2)))
-                  (local.set $col (i32.add (local.get $col) (i32.const 1)))
-                  (br_if $oc (i32.lt_u (local.get $col) (i32.const 4))))
+                ;; Aᵀ (m A) along i for each output column: four output rows of y, straight into y for a whole tile,
+                ;; through the 4×4 tile space for one cut by the output's last row or column.
+                (if (i32.and (i32.le_u (i32.shl (i32.add (local.get $ty) (i32.const 1)) (i32.const 2)) (local.get $oh))
+                             (i32.le_u (i32.shl (i32.add (local.get $tx) (i32.const 1)) (i32.const 2)) (local.get $ow)))
+                  (then
+                    (local.set $col (i32.const 0))
+                    (loop $oc
+                      (call $at6
+                        (i32.add (local.get $q) (i32.shl (local.get $col) (i32.const 4))) (i32.const 64)
+                        (i32.add (local.get $y)
+                          (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (i32.shl (local.get $ty) (i32.const 2))) (local.get $ow))
+                                                      (i32.add (i32.shl (local.get $tx) (i32.const 2)) (local.get $col)))
+                                                      (local.get $k))
+                                            (local.get $g))
+                                   (i32.const 2)))
+                        (i32.shl (i32.mul (local.get $ow) (local.get $k)) (i32.const 2)))
+                      (local.set $col (i32.add (local.get $col) (i32.const 1)))
+                      (br_if $oc (i32.lt_u (local.get $col) (i32.const 4)))))
+                  (else
+                    (local.set $col (i32.const 0))
+                    (loop $ocp
+                      (call $at6 (i32.add (local.get $q) (i32.shl (local.get $col) (i32.const 4))) (i32.const 64)
+                                 (i32.add (local.get $o) (i32.shl (local.get $col) (i32.const 4))) (i32.const 64))
+                      (local.set $col (i32.add (local.get $col) (i32.const 1)))
+                      (br_if $ocp (i32.lt_u (local.get $col) (i32.const 4))))
+                    (local.set $r (i32.const 0))
+                    (loop $cr
+                      (local.set $col (i32.const 0))
+                      (loop $cc
+                        (if (i32.and (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 2)) (local.get $r)) (local.get $oh))
+                                     (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 2)) (local.get $col)) (local.get $ow)))
+                          (then
+                            (v128.store align=4
+                              (i32.add (local.get $y)
+                                (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (i32.add (i32.shl (local.get $ty) (i32.const 2)) (local.get $r))) (local.get $ow))
+                                                            (i32.add (i32.shl (local.get $tx) (i32.const 2)) (local.get $col)))
+                                                    (local.get $k))
+                                          (local.get $g))
+                                         (i32.const 2)))
+                              (v128.load align=4 (i32.add (local.get $o) (i32.add (i32.shl (local.get $r) (i32.const 6)) (i32.shl (local.get $col) (i32.const 4))))))))
+                        (local.set $col (i32.add (local.get $col) (i32.const 1)))
+                        (br_if $cc (i32.lt_u (local.get $col) (i32.const 4))))
+                      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                      (br_if $cr (i32.lt_u (local.get $r) (i32.const 4))))))
                 (local.set $g (i32.add (local.get $g) (i32.const 4)))
                 (br $kGroups)))
             (local.set $tl (i32.add (local.get $tl) (i32.const 1)))
