@@ -81,6 +81,8 @@
       (f32x4.add (f32x4.add (local.get $m12) (f32x4.mul (f32x4.splat (f32.const 8)) (local.get $m34))) (local.get $m5))))
 
   ;; M[t, 0:k] = V[t, 0:c] · U for rows [0, rows) of one ξ (rows a multiple of 4, k of 8). V, U, M: byte offsets.
+  ;; V is read by load32_splat (one broadcast load; ~20% faster than f32.load + f32x4.splat on the 32- and
+  ;; 64-channel stages here; unrolling the c loop by two was slower).
   (func $gemm (param $v i32) (param $u i32) (param $m i32) (param $rows i32) (param $c i32) (param $k i32)
     (local $r i32) (local $j i32) (local $ci i32)
     (local $cs i32) (local $ks i32)
@@ -111,16 +113,16 @@
             (loop $inner
               (local.set $u0 (v128.load align=4 (local.get $pu)))
               (local.set $u1 (v128.load offset=16 align=4 (local.get $pu)))
-              (local.set $s (f32x4.splat (f32.load (local.get $p0))))
+              (local.set $s (v128.load32_splat (local.get $p0)))
               (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $u0))))
               (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $u1))))
-              (local.set $s (f32x4.splat (f32.load (local.get $p1))))
+              (local.set $s (v128.load32_splat (local.get $p1)))
               (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $u0))))
               (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $u1))))
-              (local.set $s (f32x4.splat (f32.load (local.get $p2))))
+              (local.set $s (v128.load32_splat (local.get $p2)))
               (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $u0))))
               (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $u1))))
-              (local.set $s (f32x4.splat (f32.load (local.get $p3))))
+              (local.set $s (v128.load32_splat (local.get $p3)))
               (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $u0))))
               (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $u1))))
               (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
