@@ -13,6 +13,7 @@ import { benchKernel, type KernelBenchRow } from '../core/bench/kernel-bench';
 import { runParity, type ParityReport } from '../core/op/parity';
 import { WASM_PATHS } from '../lib/wasm-assets';
 import { conv2dInputGrad, depthwiseConv2dInputGrad } from '../core/retrofit/conv2d-input-grad';
+import { winogradConv3x3Applies } from '../core/op/winograd-conv3x3';
 import { runVjpParity, type VjpParityResult } from '../core/bench/vjp-parity';
 import { benchModel, type DeepFoolRow, type ForwardRow, type KappaRow } from '../core/bench/model-bench';
 import { benchAdaptive, type AdaptiveBenchRow } from '../core/bench/adaptive-bench';
@@ -29,7 +30,7 @@ import { ADAPTIVE_BENCH_IMAGES, readBenchSizes, readCount, type DiagnosticsCount
 
 declare global {
   interface Window {
-    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult; invertedVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
+    __parity?: (ParityReport & { convInputGrad: { maxAbsError: number; winograd: boolean; threads: number | null }; candidateVjp: VjpParityResult; residualVjp: VjpParityResult; invertedVjp: VjpParityResult; candidateVjpModes: Record<'straight-through' | 'smoothed', VjpParityResult> }) | { error: string };
     __bench?: { rows: KernelBenchRow[]; adapter: unknown; wasm: unknown } | { error: string };
     __attackParity?: { backend: string; model: string; kappa: number; images: number; budget: string; rows: AttackParityRow[]; leaked: number } | { error: string };
     __modelBench?: { forward: ForwardRow | null; kappa: KappaRow | null; deepfool: DeepFoolRow | null; adapter: unknown; wasm: unknown; threads: number | null } | { error: string };
@@ -40,19 +41,26 @@ declare global {
 
 /**
  * ∇x through the attacks' convolution (conv2d-input-grad.ts: a forward convolution with explicit padding)
- * against TF.js's own Conv2DBackpropInput on this backend, 'valid' and 'same'.
+ * against TF.js's own Conv2DBackpropInput on this backend, 'valid' and 'same'; with 8 → 16 channels too, the
+ * shapes that take the Winograd kernel on wasm (`winograd`: whether they did here).
  */
-function convInputGradError(): number {
-  return tf.tidy(() => {
+function convInputGradError(): { maxAbsError: number; winograd: boolean; threads: number | null } {
+  const winograd = winogradConv3x3Applies([2, 9, 8, 8], [3, 3, 8, 16]);
+  const threads = tf.getBackend() === 'wasm' ? getThreadsCount() : null;
+  const worst = tf.tidy(() => {
     let worst = 0;
+    const shapes: [number, number, number, number][][] = [[[2, 9, 8, 3], [5, 3, 3, 4]], [[2, 9, 8, 8], [3, 3, 8, 16]]];
     for (const pad of ['valid', 'same'] as const) {
+      for (const [xShape, kShape] of shapes) {
+        const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
+        const k = tf.randomNormal(kShape, 0, 1, 'float32', 2) as tf.Tensor4D;
+        const r = tf.randomNormal(tf.conv2d(x, k, 1, pad).shape, 0, 1, 'float32', 3);
+        const g = (f: (t: tf.Tensor4D) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t as tf.Tensor4D), r)))(x);
+        const ours = g((t) => conv2dInputGrad(t, k, [1, 1], pad, [1, 1]));
+        const theirs = g((t) => tf.conv2d(t, k, 1, pad));
+        worst = Math.max(worst, tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]);
+      }
       const x = tf.randomNormal([2, 9, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const k = tf.randomNormal([5, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
-      const r = tf.randomNormal(tf.conv2d(x, k, 1, pad).shape, 0, 1, 'float32', 3);
-      const g = (f: (t: tf.Tensor4D) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t as tf.Tensor4D), r)))(x);
-      const ours = g((t) => conv2dInputGrad(t, k, [1, 1], pad, [1, 1]));
-      const theirs = g((t) => tf.conv2d(t, k, 1, pad));
-      worst = Math.max(worst, tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]);
       // The depthwise convolution's (MobileNetV2), stride 2, against TF.js's own gradient of the dense convolution
       // with the block-diagonal kernel it equals (wasm has no DepthwiseConv2dNativeBackpropInput).
       const kd = tf.randomNormal([3, 3, 3, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
@@ -65,6 +73,7 @@ function convInputGradError(): number {
     }
     return worst;
   });
+  return { maxAbsError: worst, winograd, threads };
 }
 
 /** A shipped model by id, refused with the list of shipped ones when unknown. */
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
   const large = params.get('large') === '1';
   const before = tf.memory().numTensors;
   const report = await runParity({ large });
-  const convInputGrad = { maxAbsError: convInputGradError() };
+  const convInputGrad = convInputGradError();
   const candidateVjp = await runVjpParity();
   const residualVjp = await runVjpParity(0.05, 'exact', 'residual');
   const invertedVjp = await runVjpParity(0.05, 'exact', 'inverted');
