@@ -6,8 +6,9 @@
  *
  * The kernel (kernels/winograd-conv3x3.wat) takes the transformed kernel U = G g Gᵀ [36, c, k], computed here
  * in float64 from the kernel's values and kept per kernel tensor (a Float32Array, not a tensor: nothing to
- * dispose). Only the wasm backend has the kernel, with one thread (XNNPACK parallelises, this kernel does not)
- * and channel counts it handles (c a multiple of 4, k of 8); `winogradConv3x3Applies` says when, and callers
+ * dispose). Only the wasm backend has the kernel, with at most 2 threads (the kernel runs on one; XNNPACK's
+ * convolutions parallelise, see kernels/winograd-conv3x3.wasm.ts) and channel counts it handles (c a multiple of
+ * 4, k of 8); `winogradConv3x3Applies` says when, and callers
  * use tf.conv2d otherwise. Float32 Winograd rounds differently from the direct sum (relative error ~1e-6 of
  * the output's scale, tested); the flag JUMPRELU_WINOGRAD (default on) turns it off, for the paired bench.
  */
@@ -77,7 +78,7 @@ const transformed = new WeakMap<object, { forward?: Float32Array; inputGradient?
 
 type Ready = () => boolean;
 let ready: Ready = () => false;
-/** Set by the wasm kernel module: whether the active backend can run the kernel now (SIMD module, one thread). */
+/** Set by the wasm kernel module: whether the active backend can run the kernel now (SIMD module, ≤ 2 threads). */
 export const setWinogradReady = (f: Ready): void => { ready = f; };
 
 /**

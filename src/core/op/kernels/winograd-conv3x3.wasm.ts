@@ -10,9 +10,12 @@ const VARIANTS = { plain: WINOGRAD_CONV3X3_WASM_PLAIN, shared: WINOGRAD_CONV3X3_
 
 const simd = (backend: BackendWasm): Conv | null => (moduleOnBackendMemory(backend, VARIANTS)?.winogradConv3x3 as Conv | undefined) ?? null;
 
-// No scalar fallback: without the SIMD module (or with several threads, where XNNPACK parallelises and this
-// kernel would not) callers keep tf.conv2d.
-setWinogradReady(() => tf.getBackend() === 'wasm' && getThreadsCount() === 1 && simd(tf.backend() as BackendWasm) !== null);
+// No scalar fallback: without the SIMD module callers keep tf.conv2d. The kernel runs on one thread; XNNPACK's
+// convolutions parallelise. Measured in Chromium (`npm run bench -- --slider-only`, κ change on 1,000 images): with
+// 2 threads, taking the kernel was as fast (ResNet-20) or 20% faster (AlexLike) than leaving the convolutions to
+// XNNPACK's two threads; with more threads (4-core machines and up) XNNPACK keeps them (not measured here).
+export const WINOGRAD_MAX_THREADS = 2;
+setWinogradReady(() => tf.getBackend() === 'wasm' && getThreadsCount() <= WINOGRAD_MAX_THREADS && simd(tf.backend() as BackendWasm) !== null);
 
 export const winogradConv3x3WasmConfig = defineWinogradConv3x3Kernel<BackendWasm>('wasm', ({ inputs, backend, attrs }) => {
   const s = winogradConv3x3Shape(inputs, attrs);
