@@ -4,6 +4,7 @@
  * what each means, robust accuracy vs ε from the per-image minima for both models, and robust accuracy at
  * fixed ε from the APGD-CE / APGD-T / Square ensemble.
  */
+import { adaptiveCostHint } from './adaptive-cost';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';
@@ -419,9 +420,11 @@ export function AdaptivePanel() {
   const result = useAppStore((s) => (s.jobs.adaptive.result?.request.modelId === s.modelId ? s.jobs.adaptive.result : null));
   const randomized = useAppStore((s) => s.randomized);
   const reference = useAppStore(selectReference);
+  const architecture = useAppStore((s) => s.card?.architecture);
+  const images = useAppStore((s) => s.analysisParams.adaptiveN) as number | null;
   return (
     <AnalysisFrame kind="adaptive" title="Is the defence real? Adaptive and gradient-free attacks" runLabel="Run adaptive attacks"
-      cost="eight attacks plus a 5× longer DeepFool, then APGD-CE (and once more from another random start on what it left), APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ: a few minutes on wasm with the default 50 MNIST images (fewer APGD steps or images: faster)"
+      cost={adaptiveCostHint(architecture, images)}
       csv={result ? adaptiveCsv(result) : null} fileBase="jumprelu-adaptive"
       explain={<>
         <p>The paper's numbers come from attacks that use JumpReLU's exact gradient. That gradient ignores the jump at z = κ, so it can

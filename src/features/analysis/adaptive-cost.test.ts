@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { adaptiveCostHint, roughDuration } from './adaptive-cost';
+
+describe('the adaptive panel cost hint', () => {
+  it('scales with the model and the image count', () => {
+    expect(adaptiveCostHint('LeNetLike', 50)).toMatch(/on 50 images: about 50 s on wasm for this network/);
+    expect(adaptiveCostHint('PreActResNet', 50)).toMatch(/on 50 images: about 7 min on wasm for this network/);
+    expect(adaptiveCostHint('AlexLike', 10)).toMatch(/about 35 s/);
+    expect(adaptiveCostHint('MLP', 1)).toMatch(/about 5 s/);
+  });
+
+  it('says when it does not know', () => {
+    expect(adaptiveCostHint('user', 50)).toMatch(/not measured for your own model/);
+    expect(adaptiveCostHint(undefined, 50)).toMatch(/not measured/);
+  });
+
+  it('gives the cost per image while the image field holds no valid number', () => {
+    expect(adaptiveCostHint('PreActResNet', null)).toMatch(/κ = 0 and κ: about 10 s per image on wasm/);
+  });
+
+  it('rounds up and never says 0', () => {
+    expect(roughDuration(0)).toBe('about 5 s');
+    expect(roughDuration(61)).toBe('about 2 min');
+    expect(roughDuration(60)).toBe('about 1 min');
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The adaptive panel's cost hint, from measured time per image rather than a fixed sentence (a CIFAR-10 ResNet
+ * takes ~8× an MNIST LeNet's time). Seconds per evaluation image for the whole job at the panel's default
+ * budgets (both κ, minimum-norm suite and fixed-ε ensemble), per architecture, the adversarially trained
+ * network's time (the slower of base and robust: more images survive, so the ensemble runs longer). Measured
+ * 2026-12-06 on a quiet 2-core machine, Node wasm one thread, 10 images at the card κ:
+ * `npm run reproduce -- --adaptive-only --update <copy> --adaptive-n 10 --apgd-steps 10 --apgd-targets 3
+ * --ensemble-queries 100` (MLP 3.0 s, LeNetLike 8.8 / 11.8 s, AlexLike 26 / 36 s, ResNet-20 53 / 84 s for base /
+ * robust, about 2 s of it start-up). The browser's wasm runs at about the same speed (README, "Speed").
+ */
+import type { ModelCard } from '../../core/models/card';
+
+export const ADAPTIVE_SECONDS_PER_IMAGE: Record<Exclude<ModelCard['architecture'], 'user'>, number> = {
+  MLP: 0.1,
+  LeNetLike: 1.0,
+  AlexLike: 3.4,
+  PreActResNet: 8.2,
+};
+
+/** "about 50 s", "about 7 min": rounded up, never "0". */
+export function roughDuration(seconds: number): string {
+  if (seconds < 60) return `about ${Math.max(5, Math.ceil(seconds / 5) * 5)} s`;
+  return `about ${Math.ceil(seconds / 60)} min`;
+}
+
+/**
+ * What a run costs on this model with `images` evaluation images at the default budgets, or why it is not known.
+ * `images` null (the field holds no valid number yet): the cost per image.
+ */
+export function adaptiveCostHint(architecture: ModelCard['architecture'] | undefined, images: number | null): string {
+  const work = 'eight attacks plus a 5× longer DeepFool, then APGD-CE (and once more from another random start on what it left), APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ';
+  const perImage = architecture && architecture !== 'user' ? ADAPTIVE_SECONDS_PER_IMAGE[architecture] : undefined;
+  const on = images === null ? '' : `, on ${images} images`;
+  if (perImage === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 8 s per image on wasm); the progress bar shows how far it is`;
+  const time = images === null ? `${roughDuration(perImage)} per image` : roughDuration(perImage * images);
+  return `${work}${on}: ${time} on wasm for this network at the default budgets (more APGD steps, targets or queries: longer)`;
+}
