@@ -15,7 +15,7 @@ import { stageTracker } from './experiment';
 import { cellKey, type AdaptiveCellSpec, type AdaptiveProtocol } from './adaptive-protocol';
 import { beatsExactGradients, notConverged, silencedUnits, unboundedNotFooled, zeroGradients, type CellOutcome, type RedFlag } from './red-flags';
 import { relativePerturbation } from './relative-perturbation';
-import { ensembleRobustAccuracy, type EnsembleSettings, type RobustAccuracyRow } from './robust-accuracy';
+import { asStraightThrough, ensembleRobustAccuracy, type EnsembleSettings, type RobustAccuracyRow } from './robust-accuracy';
 import type { PerImageOutcome } from './best-of';
 import { attackFailureIndicators, mergeIndicators, type Indicator } from './attack-failure';
 import * as tf from '@tensorflow/tfjs';
@@ -103,6 +103,8 @@ export async function runCell(subject: ExperimentSubject, kappa: number, spec: A
   };
 }
 
+type EnsembleRun = Awaited<ReturnType<typeof ensembleRobustAccuracy>>;
+
 export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, protocol: AdaptiveProtocol, options: ExperimentOptions = {}): Promise<AdaptiveSection> {
   const { set } = subject;
   const n = set.labels.length;
@@ -131,10 +133,15 @@ export async function adaptiveSuite(subject: ExperimentSubject, kappa: number, p
   const rows: RobustAccuracyRow[] = [];
   if (ens) {
     for (const eps of ens.epsilons) {
+      let exact: EnsembleRun | null = null;
       for (const mode of ens.modes) {
         const stage = track.batch(`adaptive κ=${kappa}: robust accuracy at ε ${eps.label} (${mode})`);
         stage.onProgress({ done: 0, total: n });
-        const r = await ensembleRobustAccuracy(classifier, set, eps, mode, ens.settings, { batchSize: options.batchSize, signal: options.signal });
+        // At κ = 0 the straight-through run would repeat the exact one bit for bit: reused (asStraightThrough).
+        const r: EnsembleRun = kappa === 0 && mode === 'straight-through' && exact
+          ? { row: asStraightThrough(exact.row), outcome: exact.outcome }
+          : await ensembleRobustAccuracy(classifier, set, eps, mode, ens.settings, { batchSize: options.batchSize, signal: options.signal });
+        if (mode === 'exact') exact = r;
         stage.onProgress({ done: n, total: n });
         rows.push(r.row);
         fixedEps.push(r.outcome);

@@ -6,7 +6,7 @@ import { apgdCeLinf } from '../attacks/apgd-ce';
 import { runAttack } from '../attacks/run-attack';
 import { squareLinf } from '../attacks/square';
 import type { EvalSet } from './eval-set';
-import { ensembleRobustAccuracy, pixelSpaceClassifier, robustEpsilons } from './robust-accuracy';
+import { asStraightThrough, ensembleRobustAccuracy, pixelSpaceClassifier, robustEpsilons } from './robust-accuracy';
 
 // TEST_NORMALIZATION: mean 0.5, std 0.25 — a pixel ε is 4× as large in normalised units.
 const STD = 0.25;
@@ -164,6 +164,18 @@ describe('robust accuracy from the APGD-CE / APGD-T / Square ensemble (affine cl
     } finally {
       zeros.x.dispose();
     }
+  });
+
+  it('an exact row in the straight-through words equals a real straight-through run where the modes cannot differ', async () => {
+    // An affine model has no ReLU: both backwards are the same, so the two runs differ only in their words,
+    // as the κ = 0 runs of a JumpReLU network do (adaptive-suite.ts reuses the exact run there).
+    const eps = { epsilon: 0.05, units: 'pixel' as const, label: 'px' };
+    const exact = await ensembleRobustAccuracy(model, set, eps, 'exact', { ...SETTINGS, restarts: 1 });
+    const st = await ensembleRobustAccuracy(model, set, eps, 'straight-through', { ...SETTINGS, restarts: 1 });
+    expect(JSON.stringify(st.row)).toContain('straight-through');
+    expect(asStraightThrough(exact.row)).toEqual(st.row);
+    expect(() => asStraightThrough(st.row)).toThrow(/a straight-through row, not an exact one/);
+    expect(st.outcome).toEqual(exact.outcome);
   });
 
   it('refuses a bad ε by name', async () => {
