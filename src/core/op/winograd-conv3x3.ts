@@ -1,6 +1,6 @@
 /**
- * A 3×3, stride-1 convolution with any zero padding (and so its input gradient) by Winograd's F(4×4, 3×3) on the wasm backend:
- * 36 multiply-adds per 16 outputs and channel pair where the direct convolution does 144 (Lavin & Gray, CVPR
+ * A 3×3, stride-1 convolution with zero padding up to 2 (and so its input gradient) by Winograd's F(4×4, 3×3) on
+ * the wasm backend: 36 multiply-adds per 16 outputs and channel pair where the direct convolution does 144 (Lavin & Gray, CVPR
  * 2016). Why: XNNPACK's direct convolution already runs near wasm SIMD's peak here (wasm has no fused
  * multiply-add), and the CIFAR-10 networks' DeepFool is mostly such convolutions (issue 29 item 6; README "Speed").
  *
@@ -8,9 +8,9 @@
  * in float64 from the kernel's values and kept per kernel tensor (a Float32Array, not a tensor: nothing to
  * dispose). Only the wasm backend has the kernel, with at most 2 threads (the kernel runs on one; XNNPACK's
  * convolutions parallelise, see kernels/winograd-conv3x3.wasm.ts) and channel counts it handles (c a multiple of
- * 4, k of 8); `winogradConv3x3Applies` says when, and callers
- * use tf.conv2d otherwise. Float32 Winograd rounds differently from the direct sum (relative error ~1e-6 of
- * the output's scale, tested); the flag JUMPRELU_WINOGRAD (default on) turns it off, for the paired bench.
+ * 4, k of 8); `winogradConv3x3Applies` says when, and callers use tf.conv2d otherwise. Float32 Winograd rounds
+ * differently from the direct sum (within 2e-5 of the output's scale, tested against float64); the flag
+ * JUMPRELU_WINOGRAD (default on) turns it off, for the paired bench.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
