@@ -1,7 +1,7 @@
 /**
  * A 3×3, stride-1 convolution with zero padding up to 2 (and so its input gradient) by Winograd's F(4×4, 3×3) on
- * the wasm backend: 36 multiply-adds per 16 outputs and channel pair where the direct convolution does 144 (Lavin & Gray, CVPR
- * 2016). Why: XNNPACK's direct convolution already runs near wasm SIMD's peak here (wasm has no fused
+ * the wasm backend: 36 multiply-adds per 16 outputs and channel pair where the direct convolution does 144
+ * (Lavin & Gray, CVPR 2016). Why: XNNPACK's direct convolution already runs near wasm SIMD's peak here (wasm has no fused
  * multiply-add), and the CIFAR-10 networks' DeepFool is mostly such convolutions (issue 29 item 6; README "Speed").
  *
  * The kernel (kernels/winograd-conv3x3.wat) takes the transformed kernel U = G g Gᵀ [36, c, k], computed here
