@@ -109,6 +109,9 @@ test('"Is the defence real?" on 10 images: table, red flags, robust-accuracy cha
   await expect(panel.getByTestId('adaptive-randomized').locator('tbody tr.ref')).toHaveCount(8);
   await expect(panel.getByTestId('adaptive-randomized')).toContainText('Randomized κ was off in this run');
   await expect(panel.getByTestId('adaptive-randomized-verdict')).toHaveText(/^Reference file: Randomized κ ~ U\[0\.6, 1\] at ε = 0\.1 px: .* leave 74\.3% robust on average over 5 κ draws \(lowest draw 73\.5%\), against 69\.5% for the fixed κ = 1 and 63\.0% for ReLU \(κ = 0\)/);
+  // The same sentence stands in the reference note, there before any run; the two samples are equal (n = 200), so no caveat.
+  await expect(panel.getByTestId('adaptive-randomized-reference')).toContainText('first 200 images): Randomized κ ~ U[0.6, 1] at ε = 0.1 px');
+  await expect(panel.getByTestId('adaptive-randomized-reference')).not.toContainText('different samples');
   await expect(panel.getByTestId('adaptive-indicators')).toContainText('Silent success');
   await expect(panel.getByTestId('adaptive-indicators')).toContainText('not measured');
   await page.screenshot({ path: `${SHOTS}/21-adaptive-panel.png`, fullPage: true });

@@ -218,7 +218,8 @@ export function randomizedRows(r: NonNullable<AdaptiveResult['randomized']>): { 
 /**
  * The randomized model's verdict in one sentence, with straight-through gradients at the largest pixel ε where it
  * keeps ≥ 5% robust (the smallest ε when none does: a larger one is all zeros and says nothing): its mean over
- * draws and lowest draw, beside the fixed κ = b and ReLU (κ = 0) under the same ensemble without EOT.
+ * draws and lowest draw, beside the fixed κ (the last section's, named: a reference file's may differ from b) and
+ * ReLU (κ = 0) under the same ensemble without EOT.
  */
 export function randomizedVerdict(result: { sections: readonly Pick<AdaptiveSection, 'kappa' | 'robustAccuracy'>[]; randomized?: AdaptiveResult['randomized'] }): string | null {
   const r = result.randomized;
@@ -227,14 +228,18 @@ export function randomizedVerdict(result: { sections: readonly Pick<AdaptiveSect
   const row = pixel.filter((x) => x.robustAccuracy >= 0.05).at(-1) ?? pixel[0];
   if (!row) return null;
   const at = (s: Pick<AdaptiveSection, 'robustAccuracy'> | undefined) => s?.robustAccuracy?.rows.find((x) => x.label === row.label && x.gradientMode === row.gradientMode);
-  const fixed = at(result.sections.at(-1));
+  const fixedSection = result.sections.at(-1);
+  const fixed = fixedSection && fixedSection.kappa > 0 ? at(fixedSection) : undefined;
   const relu = result.sections.length > 1 && result.sections[0].kappa === 0 ? at(result.sections[0]) : undefined;
   const d = row.drawAccuracies ?? [row.robustAccuracy];
   const p = (v: number) => `${(100 * v).toFixed(1)}%`;
-  const beside = [fixed ? `${p(fixed.robustAccuracy)} for the fixed κ = ${r.b}` : null, relu ? `${p(relu.robustAccuracy)} for ReLU (κ = 0)` : null].filter(Boolean).join(' and ');
+  // A reference file's EOT rows may rest on fewer images than its fixed-κ sections (a live run's never do).
+  const differ = [fixed, relu].find((x) => x && x.count !== row.count)?.count;
+  const beside = [fixed ? `${p(fixed.robustAccuracy)} for the fixed κ = ${fixedSection!.kappa}` : null, relu ? `${p(relu.robustAccuracy)} for ReLU (κ = 0)` : null].filter(Boolean).join(' and ');
   return `Randomized κ ~ U[${+(0.6 * r.b).toFixed(4)}, ${r.b}] at ε = ${row.label} px: EOT-APGD (${r.eotSamples} draws per gradient) and Square leave ${p(row.robustAccuracy)} `
     + `robust on average over ${r.draws} κ draws (lowest draw ${p(Math.min(...d))})`
-    + (beside ? `, against ${beside} under the same attacks without EOT.` : '.');
+    + (beside ? `, against ${beside} under the same attacks without EOT.` : '.')
+    + (differ ? ` The two rest on different samples (n = ${row.count} vs ${differ}): read them side by side, not as a difference.` : '');
 }
 
 type Randomized = NonNullable<AdaptiveResult['randomized']>;
@@ -438,7 +443,8 @@ export function AdaptivePanel() {
       </>}
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).
-          {referenceEnsemble(reference.adaptive) ? <> Its fixed-ε rows: {referenceEnsemble(reference.adaptive)}.</> : null}</>
+          {referenceEnsemble(reference.adaptive) ? <> Its fixed-ε rows: {referenceEnsemble(reference.adaptive)}.</> : null}
+          {reference.adaptiveRandomized ? <span data-testid="adaptive-randomized-reference"> Its randomized model (<code>--randomized-only</code>, first {reference.adaptiveRandomized.rows[0]?.count} images): {randomizedVerdict({ sections: reference.adaptive, randomized: reference.adaptiveRandomized })}</span> : null}</>
         : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}
         {reference?.binarization ? <BinarizationTable b={reference.binarization} /> : null}</ReferenceNote>}>
       {result ? (
