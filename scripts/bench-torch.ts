@@ -152,4 +152,5 @@ export const TORCH_MODELS = [
   { id: 'mnist-lenetlike-base', images: 200 },
   { id: 'cifar10-alexlike-base', images: 100 },
   { id: 'cifar10-resnet20-base', images: 100 },
+  { id: 'cifar10-mobilenetv2-base', images: 100 },
 ];

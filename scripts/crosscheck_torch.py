@@ -48,7 +48,7 @@ def tf_same_pad(size, k, stride):
 
 class TfjsModel(torch.nn.Module):
     """A TF.js layers model, Sequential or functional (model.json's `inbound_nodes`), NCHW inside. Layers:
-    InputLayer, Conv2D (any stride, 'valid'/'same', with or without bias), Dense, MaxPooling2D ('valid'),
+    InputLayer, Conv2D and DepthwiseConv2D (any stride and depth multiplier, 'valid'/'same', with or without bias), Dense, MaxPooling2D ('valid'),
     BatchNormalization (inference: moving statistics, channel axis), Activation, Add, GlobalAveragePooling2D,
     Flatten, Dropout. Every ReLU, standalone or fused into Conv2D/Dense, becomes JumpReLU at `self.kappa`."""
 
@@ -98,7 +98,17 @@ class TfjsModel(torch.nn.Module):
                     raise SystemExit(f'crosscheck: {name}: only unit dilations are supported')
                 # TF.js kernel [kh, kw, in, out] → torch [out, in, kh, kw].
                 bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
-                op = ('conv', weights[f'{name}/kernel'].permute(3, 2, 0, 1).contiguous(), bias, cfg['padding'], tuple(cfg['strides']))
+                op = ('conv', weights[f'{name}/kernel'].permute(3, 2, 0, 1).contiguous(), bias, cfg['padding'], tuple(cfg['strides']), 1)
+                self._add(name, op, inputs, cfg.get('activation'))
+            elif cls == 'DepthwiseConv2D':
+                if tuple(cfg.get('dilation_rate', [1, 1])) != (1, 1):
+                    raise SystemExit(f'crosscheck: {name}: only unit dilations are supported')
+                # TF.js depthwise kernel [kh, kw, in, multiplier]; output channel c·multiplier + m reads input
+                # channel c, which is PyTorch's grouped convolution (groups = in) with weight [in·multiplier, 1, kh, kw].
+                k = weights[f'{name}/depthwise_kernel']
+                kh, kw, cin, mult = k.shape
+                bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
+                op = ('conv', k.permute(2, 3, 0, 1).reshape(cin * mult, 1, kh, kw).contiguous(), bias, cfg['padding'], tuple(cfg['strides']), cin)
                 self._add(name, op, inputs, cfg.get('activation'))
             elif cls == 'Dense':
                 bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
@@ -155,13 +165,13 @@ class TfjsModel(torch.nn.Module):
             args = [values[i] for i in inputs]
             h = args[0]
             if kind == 'conv':
-                _, w, b, padding, stride = op
+                _, w, b, padding, stride, groups = op
                 if padding == 'same':
                     kh, kw = w.shape[2], w.shape[3]
                     top, bottom = tf_same_pad(h.shape[2], kh, stride[0])
                     left, right = tf_same_pad(h.shape[3], kw, stride[1])
                     h = F.pad(h, (left, right, top, bottom))
-                h = F.conv2d(h, w, b, stride)
+                h = F.conv2d(h, w, b, stride, groups=groups)
             elif kind == 'dense':
                 h = h @ op[1] + (op[2] if op[2] is not None else 0)
             elif kind == 'pool':
