@@ -425,6 +425,9 @@ export function AdaptivePanel() {
   const result = useAppStore((s) => (s.jobs.adaptive.result?.request.modelId === s.modelId ? s.jobs.adaptive.result : null));
   const randomized = useAppStore((s) => s.randomized);
   const reference = useAppStore(selectReference);
+  // The reference file's randomized verdict: in the reference note, and above the table when the run had randomized κ off.
+  const referenceRandomized = reference?.adaptiveRandomized && reference.adaptive
+    ? randomizedVerdict({ sections: reference.adaptive, randomized: reference.adaptiveRandomized }) : null;
   const architecture = useAppStore((s) => s.card?.architecture);
   const images = useAppStore((s) => s.analysisParams.adaptiveN) as number | null;
   return (
@@ -444,7 +447,7 @@ export function AdaptivePanel() {
       reference={<ReferenceNote>{reference?.adaptive?.length
         ? <>Rows marked “reference” come from <code>npm run reproduce -- --adaptive</code> (n = {reference.adaptive.map((a) => a.count).filter((c, i, all) => all.indexOf(c) === i).join(' / ')} per κ, {reference.backend}).
           {referenceEnsemble(reference.adaptive) ? <> Its fixed-ε rows: {referenceEnsemble(reference.adaptive)}.</> : null}
-          {reference.adaptiveRandomized ? <span data-testid="adaptive-randomized-reference"> Its randomized model (<code>--randomized-only</code>, first {reference.adaptiveRandomized.rows[0]?.count} images): {randomizedVerdict({ sections: reference.adaptive, randomized: reference.adaptiveRandomized })}</span> : null}</>
+          {referenceRandomized ? <span data-testid="adaptive-randomized-reference"> Its randomized model (<code>--randomized-only</code>, first {reference.adaptiveRandomized?.rows[0]?.count} images): {referenceRandomized}</span> : null}</>
         : <>The reference file (npm run reproduce, n={reference?.count}) has no adaptive section yet.</>}
         {reference?.binarization ? <BinarizationTable b={reference.binarization} /> : null}</ReferenceNote>}>
       {result ? (
@@ -460,8 +463,7 @@ export function AdaptivePanel() {
           <RobustAccuracyTable sections={result.sections} reference={reference?.adaptive} />
           {/* The verdict from what ran; with randomized κ off, the reference file's, named as such. */}
           <RandomizedTable r={result.randomized ?? null} reference={reference?.adaptiveRandomized}
-            verdict={result.randomized ? randomizedVerdict(result)
-              : reference?.adaptiveRandomized && reference.adaptive ? prefixed('Reference file: ', randomizedVerdict({ sections: reference.adaptive, randomized: reference.adaptiveRandomized })) : null} />
+            verdict={result.randomized ? randomizedVerdict(result) : prefixed('Reference file: ', referenceRandomized)} />
           <FailureIndicators sections={result.sections} />
           <RedFlags sections={result.sections} />
           {adaptiveVerdict(result.sections) ? <p className="summary" data-testid="adaptive-verdict"><strong>{adaptiveVerdict(result.sections)}</strong></p> : null}
