@@ -93,22 +93,19 @@ class TfjsModel(torch.nn.Module):
                 inputs = ['<input>']
             if cfg.get('data_format', 'channels_last') != 'channels_last':
                 raise SystemExit(f'crosscheck: {name}: only channels_last is supported')
-            if cls == 'Conv2D':
+            if cls in ('Conv2D', 'DepthwiseConv2D'):
                 if tuple(cfg.get('dilation_rate', [1, 1])) != (1, 1):
                     raise SystemExit(f'crosscheck: {name}: only unit dilations are supported')
-                # TF.js kernel [kh, kw, in, out] → torch [out, in, kh, kw].
+                if cls == 'Conv2D':  # TF.js kernel [kh, kw, in, out] → torch [out, in, kh, kw].
+                    w, groups = weights[f'{name}/kernel'].permute(3, 2, 0, 1), 1
+                else:
+                    # TF.js depthwise kernel [kh, kw, in, multiplier]; output channel c·multiplier + m reads input
+                    # channel c: PyTorch's grouped convolution (groups = in), weight [in·multiplier, 1, kh, kw].
+                    k = weights[f'{name}/depthwise_kernel']
+                    kh, kw, cin, mult = k.shape
+                    w, groups = k.permute(2, 3, 0, 1).reshape(cin * mult, 1, kh, kw), cin
                 bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
-                op = ('conv', weights[f'{name}/kernel'].permute(3, 2, 0, 1).contiguous(), bias, cfg['padding'], tuple(cfg['strides']), 1)
-                self._add(name, op, inputs, cfg.get('activation'))
-            elif cls == 'DepthwiseConv2D':
-                if tuple(cfg.get('dilation_rate', [1, 1])) != (1, 1):
-                    raise SystemExit(f'crosscheck: {name}: only unit dilations are supported')
-                # TF.js depthwise kernel [kh, kw, in, multiplier]; output channel c·multiplier + m reads input
-                # channel c, which is PyTorch's grouped convolution (groups = in) with weight [in·multiplier, 1, kh, kw].
-                k = weights[f'{name}/depthwise_kernel']
-                kh, kw, cin, mult = k.shape
-                bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
-                op = ('conv', k.permute(2, 3, 0, 1).reshape(cin * mult, 1, kh, kw).contiguous(), bias, cfg['padding'], tuple(cfg['strides']), cin)
+                op = ('conv', w.contiguous(), bias, cfg['padding'], tuple(cfg['strides']), groups)
                 self._add(name, op, inputs, cfg.get('activation'))
             elif cls == 'Dense':
                 bias = weights[f'{name}/bias'] if cfg.get('use_bias', True) else None
