@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { wasmHeapExhausted } from '../src/core/models/batch-budget';
 
 /** The scripts' one way to refuse bad arguments: a message naming the command, exit code 2. */
 export type Fail = (message: string) => never;
@@ -36,8 +37,9 @@ export function readJsonOption(fail: Fail, option: string, path: string, hint = 
  */
 export function runMain(command: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    console.error(`${command}: ${process.env.DEBUG ? (e.stack ?? e.message) : e.message}`);
+    const raw = err instanceof Error ? err : new Error(String(err));
+    const e = wasmHeapExhausted(raw, 'lower --batch') ?? raw;
+    console.error(`${command}: ${process.env.DEBUG ? (raw.stack ?? raw.message) : e.message}`);
     process.exit(1);
   });
 }

@@ -54,6 +54,7 @@ import type { ExperimentSubject } from '../src/core/metrics/experiment';
 import type { DetectionSection, ReferenceFile } from '../src/core/metrics/reference-file';
 import { detectionTable } from '../src/core/detection/detection-table';
 import { LID_BATCH } from '../src/core/detection/lid';
+import { batchWithinBudget, NODE_BATCH_BUDGET } from '../src/core/models/batch-budget';
 import { PAPER_TABLE3 } from '../src/features/analysis/paper-numbers';
 import { failer, readJsonOption, runMain, numberOption, type Fail } from './cli';
 
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   if (kappas.some((k) => k < 0)) fail('--kappa values must be ≥ 0');
   const n = num('n', values.n, 1000, true);
   const seed = num('seed', values.seed, 0, true);
-  const batchSize = num('batch', values.batch, 250, true);
+  const requestedBatch = num('batch', values.batch, 250, true);
   if (values.clip !== 'paper' && values.clip !== 'pixel') fail('--clip must be paper or pixel');
   const clip = values.clip;
 
@@ -127,6 +128,9 @@ async function main(): Promise<void> {
   const shard = await loadShardNode(dataset);
   const set = makeEvalSet({ images: shard.images, labels: shard.labels, shape: shard.manifest.shape }, normalization, n, seed);
   const retrofitted = await retrofit(model, 0);
+  // The wasm heap stops at 2 GB: a large network's attack batch is capped by its activations (batch-budget.ts).
+  const batchSize = batchWithinBudget(model, requestedBatch, NODE_BATCH_BUDGET);
+  if (batchSize < requestedBatch) console.error(`reproduce: attack batches of ${batchSize} images (not ${requestedBatch}): ${modelId}'s activations would pass the wasm heap's budget`);
 
   const protocol = PAPER_PROTOCOL[dataset].map((c) =>
     c.key === 'trust-region' && values['tr-steps'] !== undefined ? { ...c, options: { ...c.options, steps: num('tr-steps', values['tr-steps'], 1000, true) } } : c,

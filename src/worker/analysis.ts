@@ -26,6 +26,7 @@ import {
   type TransferRequest, type TransferResult, type TuneCandidate, type TuneRequest, type TuneResult,
 } from './jobs';
 import { kappaSetting } from '../core/retrofit/kappa';
+import { batchWithinBudget, BROWSER_BATCH_BUDGET } from '../core/models/batch-budget';
 import { splitSource } from './splits';
 
 export interface AnalysisContext {
@@ -44,6 +45,8 @@ export interface AnalysisContext {
 
 /** Images per attack batch: small enough that progress moves and a cancel lands within seconds. */
 const BATCH = 50;
+/** BATCH, lowered for a network whose activations at 50 images would crowd the wasm heap (the MobileNetV2: 24). */
+const batchFor = (ctx: AnalysisContext): number => batchWithinBudget(ctx.net.model, BATCH, BROWSER_BATCH_BUDGET);
 
 const DF2 = (p: TableProtocol) => p.filter((c) => c.key === 'deepfool-l2');
 
@@ -107,14 +110,14 @@ export async function tradeoff(ctx: AnalysisContext, req: TradeoffRequest): Prom
     p.next(1);
     const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: norm, set: rhoSet };
     const sweep = await kappaSweep(subject, kappas,
-      DF2(PAPER_PROTOCOL[ctx.card.dataset]), { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+      DF2(PAPER_PROTOCOL[ctx.card.dataset]), { batchSize: batchFor(ctx), signal: ctx.signal, onProgress: (e) => p.experiment(e) });
     // The stronger attacker on the same images: straight-through gradients, refined to the boundary.
     p.next(2);
     const stronger: { rho: number; foolRate: number }[] = [];
     for (let i = 0; i < kappas.length; i++) {
       const label = `straight-through DeepFool at κ = ${kappas[i]}`;
       stronger.push(await strongerRho(subject, ctx.card.dataset, kappas[i], {
-        batchSize: BATCH, signal: ctx.signal,
+        batchSize: batchFor(ctx), signal: ctx.signal,
         onProgress: (q) => p.report((i + q.done / Math.max(1, q.total)) / kappas.length, `${label} (${q.done} / ${q.total} images)`),
       }));
     }
@@ -145,7 +148,7 @@ export async function table(ctx: AnalysisContext, req: TableRequest): Promise<Ta
     p.next(0);
     const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: ctx.normalization, set };
     const t = await robustnessTable(subject, kappas, protocol, {
-      batchSize: BATCH, signal: ctx.signal, grayBox: true, onProgress: (e) => p.experiment(e),
+      batchSize: batchFor(ctx), signal: ctx.signal, grayBox: true, onProgress: (e) => p.experiment(e),
     });
     return {
       kind: 'table', request: req, count: t.count, whiteBox: t.whiteBox.map(rowView), grayBox: t.grayBox.map(rowView),
@@ -168,7 +171,7 @@ async function overKappas<T>(ctx: AnalysisContext, split: SplitInfo, sample: num
     const p = phases(ctx.onProgress, [1]);
     p.next(0);
     const out = await run({ retrofitted: ctx.net, normalization: ctx.normalization, set }, kappas,
-      { batchSize: BATCH, signal: ctx.signal, onProgress: (e: ExperimentProgress) => p.experiment(e) });
+      { batchSize: batchFor(ctx), signal: ctx.signal, onProgress: (e: ExperimentProgress) => p.experiment(e) });
     return { out, kappas, count: set.labels.length, ms: performance.now() - t0 };
   });
 }
@@ -224,7 +227,7 @@ export async function tune(ctx: AnalysisContext, req: TuneRequest): Promise<Tune
     for (let i = 0; i < kappas.length; i++) {
       const k = kappas[i];
       p.report(i / kappas.length, `DeepFool L2 at κ = ${k}: straight-through and exact gradients (${rhoSet.labels.length} images)`);
-      const opts = { batchSize: BATCH, signal: ctx.signal };
+      const opts = { batchSize: batchFor(ctx), signal: ctx.signal };
       const st = await runCell(subject, k, { attack: 'deepfool-l2', options: df2, gradientMode: 'straight-through' }, opts);
       const exact = await runCell(subject, k, { attack: 'deepfool-l2', options: df2, gradientMode: 'exact' }, opts);
       const view = classifierFromRetrofit(ctx.net, norm, k);
@@ -261,10 +264,10 @@ export async function adaptive(ctx: AnalysisContext, req: AdaptiveRequest): Prom
     const p = phases(ctx.onProgress, withRandomized ? [...weights, 1] : weights);
     const subject: ExperimentSubject = { retrofitted: ctx.net, normalization: ctx.normalization, set };
     const sections = await adaptiveSections(subject, ctx.card.dataset, req, {
-      batchSize: BATCH, signal: ctx.signal, onKappa: (i) => p.next(i), onProgress: (e) => p.experiment(e),
+      batchSize: batchFor(ctx), signal: ctx.signal, onKappa: (i) => p.next(i), onProgress: (e) => p.experiment(e),
     });
     if (withRandomized) p.next(weights.length);
-    const randomized = await randomizedFor(subject, ctx.card.dataset, req, { batchSize: BATCH, signal: ctx.signal, onProgress: (e) => p.experiment(e) });
+    const randomized = await randomizedFor(subject, ctx.card.dataset, req, { batchSize: batchFor(ctx), signal: ctx.signal, onProgress: (e) => p.experiment(e) });
     return {
       kind: 'adaptive', request: req, sections, ...(randomized ? { randomized } : {}), queries: req.queries, count: set.labels.length, split, ms: performance.now() - t0,
     };

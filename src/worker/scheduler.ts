@@ -3,6 +3,7 @@
  * out. A new job aborts the jobs its kind supersedes (jobs.ts) and starts once they have settled, so a
  * load never disposes a model that an evaluation is still reading.
  */
+import { wasmHeapExhausted } from '../core/models/batch-budget';
 import { JobCancelledError, SUPERSEDES, type JobKind } from './jobs';
 
 export type JobBody<T> = (signal: AbortSignal) => Promise<T>;
@@ -28,7 +29,7 @@ export class Scheduler {
       } catch (e) {
         // However a body stops on its signal (core's AbortError, a check between steps), it ends as one error.
         if (ctl.signal.aborted) throw new JobCancelledError(kind);
-        throw e;
+        throw wasmHeapExhausted(e, 'try fewer images, or the WebGL or WebGPU backend') ?? e;
       }
     }).finally(() => this.live.delete(id));
     this.tails.set(kind, run.catch(() => undefined));
