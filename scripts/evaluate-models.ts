@@ -26,7 +26,7 @@ import { retrofit } from '../src/core/retrofit/retrofit';
 
 const FILES = ['model.json', 'weights.bin'];
 const ORDER = ['mnist-lenetlike-base', 'mnist-lenetlike-robust', 'mnist-mlp-base', 'cifar10-alexlike-base', 'cifar10-alexlike-robust',
-  'cifar10-resnet20-base', 'cifar10-resnet20-robust'];
+  'cifar10-resnet20-base', 'cifar10-resnet20-robust', 'cifar10-mobilenetv2-base', 'cifar10-mobilenetv2-robust'];
 /** Index order: ORDER first (its first entry is the app's default model), then any other id by name. */
 const rank = (id: string) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);
 
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     model.dispose();
     r.model.dispose();
   }
-  writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify(index, null, 1) + '\n');
+  writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify(index, null, 2) + '\n');
 }
 
 main().catch((e: unknown) => {
