@@ -77,7 +77,7 @@ function Column({ r, side, other, title, names, max, shape }: {
           {other && r.companion ? (
             <tr data-testid="companion"><th>{modeName(r.companion.gradientMode, r.request.smoothingTau)}</th>
               <td>ρ <span data-testid="companion-rho">{rhoText(other.rho)}</span>, refined <span data-testid="companion-rho-refined">{rhoText(other.rhoRefined)}</span>
-                {other.success ? '' : ' (not fooled)'}; {other.iterations} iterations</td></tr>
+                {other.success ? '' : ' (not fooled)'}; {other.iterations} {other.iterations === 1 ? 'iteration' : 'iterations'}</td></tr>
           ) : null}
         </tbody>
       </table>
