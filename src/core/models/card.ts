@@ -10,7 +10,7 @@ export interface ModelCard {
   name: string;
   dataset: DatasetName;
   /** 'user': a model the user loaded (see `user`); nothing about its training is known. */
-  architecture: 'LeNetLike' | 'AlexLike' | 'PreActResNet' | 'MLP' | 'user';
+  architecture: 'LeNetLike' | 'AlexLike' | 'PreActResNet' | 'MobileNetV2' | 'MLP' | 'user';
   variant: 'base' | 'robust' | 'user';
   /** Conv-channel multiplier relative to the paper's network (1 = full width). */
   width: number;

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ModelIndex } from '../../core/models/card';
 import { adaptiveCostHint, roughDuration } from './adaptive-cost';
 
 describe('the adaptive panel cost hint', () => {
@@ -7,6 +10,11 @@ describe('the adaptive panel cost hint', () => {
     expect(adaptiveCostHint('PreActResNet', 50)).toMatch(/on 50 images: about 7 min on wasm for this network/);
     expect(adaptiveCostHint('AlexLike', 10)).toMatch(/about 35 s/);
     expect(adaptiveCostHint('MLP', 1)).toMatch(/about 5 s/);
+  });
+
+  it('has a measured cost for every shipped architecture (a new network is not "your own model")', () => {
+    const index = JSON.parse(readFileSync(join(import.meta.dirname, '../../../public/models/index.json'), 'utf8')) as ModelIndex;
+    for (const m of index.models) expect(adaptiveCostHint(m.architecture, 10), m.id).toMatch(/on wasm for this network/);
   });
 
   it('says when it does not know', () => {
