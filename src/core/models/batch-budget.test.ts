@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../testing/backends';
 import { activationElementsPerImage, batchWithinBudget, wasmHeapExhausted } from './batch-budget';
 
-/** conv 3×3 'same' (8 × 8 × 4 = 256) → flatten (256) → dense (10): 522 activation elements per image. */
+/** input (64) → conv 3×3 'same' (8 × 8 × 4 = 256) → flatten (256) → dense (10): 586 activation elements per image. */
 function small(): tf.LayersModel {
   const input = tf.input({ shape: [8, 8, 1] });
   const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor;
@@ -17,7 +17,6 @@ describe('batch budget', () => {
 
   it('counts every layer output per image, the batch dimension excluded', () => {
     const m = small();
-    // The input layer's 64 elements count too: the attack keeps the input and its gradient.
     expect(activationElementsPerImage(m)).toBe(64 + 256 + 256 + 10);
     m.dispose();
   });

@@ -13,7 +13,7 @@ import type * as tf from '@tensorflow/tfjs';
 /** Bytes of float32 activations kept per image, counted twice: the forward outputs and their cotangents. */
 const BYTES_PER_ELEMENT = 2 * 4;
 
-/** The sum of every layer's output size for one image (the input excluded: it is one layer's output too). */
+/** The sum of every layer's output size for one image, the input layer's included (the attack keeps x and its gradient). */
 export function activationElementsPerImage(model: tf.LayersModel): number {
   let elements = 0;
   for (const layer of model.layers) {
@@ -37,8 +37,8 @@ export const NODE_BATCH_BUDGET = 2 ** 30;
 export const BROWSER_BATCH_BUDGET = 2 ** 29;
 
 /**
- * tfjs-backend-wasm's way of running out of heap (see above), named for a person: null for any other error.
- * `hint` says what the caller can lower.
+ * tfjs-backend-wasm's way of running out of heap (see above), in words a user can act on; null for any other
+ * error. `hint` says what the caller can lower.
  */
 export function wasmHeapExhausted(e: unknown, hint: string): Error | null {
   if (!(e instanceof Error) || !/memory access out of bounds/.test(e.message)) return null;
