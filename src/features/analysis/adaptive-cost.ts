@@ -15,7 +15,7 @@ export const ADAPTIVE_SECONDS_PER_IMAGE: Record<Exclude<ModelCard['architecture'
   LeNetLike: 1.0,
   AlexLike: 3.4,
   PreActResNet: 8.2,
-  // The base's 75 s (2026-12-07, trainer paused): the robust variant, slower like the ResNet's, is not shipped yet.
+  // The base's 75 s (2026-12-07, trainer paused); the robust variant, likely slower as the ResNet's is, not measured yet.
   MobileNetV2: 7.3,
 };
 
