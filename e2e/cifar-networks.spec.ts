@@ -7,11 +7,13 @@ import { memory, ready, watchErrors } from './support';
  * convolutions and linear bottlenecks) on wasm, as a student meets them: chosen from the picker, loaded, the
  * clean accuracy at the paper's κ, then a DeepFool L2 run on one image through the plain forward pass and its
  * hand-written backward (the depthwise input gradient included), the worker's tensors back at baseline.
- * One test per network that public/models/index.json lists; the ResNet must be there.
+ * One test per network that public/models/index.json lists (the MobileNetV2's robust variant too: the
+ * picker's variant step on a depthwise network); the ResNet must be there.
  */
 const NETWORKS = [
-  { id: 'cifar10-resnet20-base', architecture: 'PreActResNet', card: 'PreActResNet-20', paperKappa: 0.07 },
-  { id: 'cifar10-mobilenetv2-base', architecture: 'MobileNetV2', card: 'MobileNetV2', paperKappa: 0.06 },
+  { id: 'cifar10-resnet20-base', architecture: 'PreActResNet', variant: 'base', card: 'PreActResNet-20', paperKappa: 0.07 },
+  { id: 'cifar10-mobilenetv2-base', architecture: 'MobileNetV2', variant: 'base', card: 'MobileNetV2', paperKappa: 0.06 },
+  { id: 'cifar10-mobilenetv2-robust', architecture: 'MobileNetV2', variant: 'robust', card: 'MobileNetV2', paperKappa: 0.06 },
 ];
 const SHIPPED = new Set((JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { models: { id: string }[] }).models.map((m) => m.id));
 
@@ -20,7 +22,7 @@ test('the ResNet ships, so its test below runs', () => {
 });
 
 for (const n of NETWORKS.filter((x) => SHIPPED.has(x.id))) {
-  test(`${n.architecture}: picked from the picker, accuracy at the paper κ, DeepFool L2 on one image, no leak`, async ({ page }) => {
+  test(`${n.architecture} ${n.variant}: picked from the picker, accuracy at the paper κ, DeepFool L2 on one image, no leak`, async ({ page }) => {
     test.setTimeout(300_000);
     const errors = watchErrors(page);
     const settled = () => page.waitForFunction(() => document.querySelector('[data-testid=accuracy]')?.getAttribute('data-stale') === 'false', undefined, { timeout: 120_000 });
@@ -29,6 +31,7 @@ for (const n of NETWORKS.filter((x) => SHIPPED.has(x.id))) {
     await ready(page);
     await page.getByRole('combobox', { name: 'Dataset' }).selectOption('cifar10');
     await page.getByRole('combobox', { name: 'Network' }).selectOption(n.architecture);
+    await page.getByRole('combobox', { name: 'Variant' }).selectOption(n.variant);
     await expect(page.getByTestId('model-card')).toContainText(n.card);
     await expect.poll(() => page.evaluate(() => window.__jumprelu!.getState().modelId)).toBe(n.id);
     await ready(page);
