@@ -12,7 +12,7 @@ import { classifierFromRetrofit } from '../core/metrics/classifier-from-retrofit
 import { loadModelNode } from '../core/models/load-node';
 import { retrofit, type RetrofittedModel } from '../core/retrofit/retrofit';
 import { useBackend } from '../testing/backends';
-import { evaluateAccuracy, firstBatchRate, firstBatchSize } from './evaluate';
+import { evaluateAccuracy, firstBatchSize } from './evaluate';
 import type { Progress } from './jobs';
 
 let shard: Shard;
@@ -57,13 +57,11 @@ describe('progressive evaluation', () => {
     expect(firstBatchSize(0.1, 35)).toBe(35);
   });
 
-  it('sizes it from the slower of the bulk rate and the first batch\'s own: a network slow in small batches gets fewer images', () => {
-    expect(firstBatchRate(undefined, undefined)).toBe(6); // unmeasured: the slowest shipped network's guess
-    expect(firstBatchRate(3.3, undefined)).toBe(3.3);
-    expect(firstBatchRate(3.3, 5)).toBe(5); // the MobileNetV2: 30 images at 3.3 ms, 20 at its small-batch 5 ms
-    expect(firstBatchSize(firstBatchRate(3.3, undefined), 1000)).toBe(30);
-    expect(firstBatchSize(firstBatchRate(3.3, 5), 1000)).toBe(20);
-    expect(firstBatchRate(0.2, 0.15)).toBe(0.2); // a first batch faster than the bulk never enlarges it
+  it('leaves the batch\'s fixed cost out of the images\' share: a deep network with per-op overhead gets fewer images', () => {
+    expect(firstBatchSize(3.3, 1000)).toBe(30); // the MobileNetV2's bulk rate alone
+    expect(firstBatchSize(3.3, 1000, 50)).toBe(20); // with its ~50 ms of fixed cost: 50 + 66 ms
+    expect(firstBatchSize(3.3, 1000, 500)).toBe(10); // never less than one round
+    expect(firstBatchSize(0.1, 1000, 100)).toBe(200);
   });
 
   it('a cancel stops the sweep at a batch boundary and leaks nothing', async () => {

@@ -22,25 +22,24 @@ export const EVAL_BATCH = DEFAULT_BATCH_SIZE;
 const FIRST_BATCH_MS = 120;
 /** The first batch holds whole rounds of the ten classes, at least one. */
 const ROUND = 10;
-/** Before any measurement: ~5–6 ms per image is the slowest shipped network (the MobileNetV2) in small batches on 2-core wasm. */
+/** Before any measurement: ~5 ms per image, the slowest shipped networks' small batches on 2-core wasm. */
 const UNMEASURED_MS_PER_IMAGE = 6;
 
 /** Milliseconds per image of each model, from its last sweep's later batches (the first includes warm-up). */
 const speed = new Map<string, number>();
 /**
- * Milliseconds per image of each model's last first batch, once warm: a small batch runs slower per image than
- * the 250-image ones (the MobileNetV2: ~5 against 3.3 ms), and it is the small batch that must fit the budget.
+ * Each model's fixed cost of a batch in ms, once warm: its last first batch's time beyond its images at the bulk
+ * rate. Per-op dispatch does not shrink with the batch, so a deep network's small batch costs more than its
+ * images (the MobileNetV2: ~50 ms on top of 3.3 ms per image); sizing by rate alone overran the budget.
  */
-const headSpeed = new Map<string, number>();
+const overhead = new Map<string, number>();
 
-/** The rate a first batch is sized from: the slower of the bulk rate and the first batch's own. */
-export function firstBatchRate(bulkMsPerImage: number | undefined, headMsPerImage: number | undefined): number {
-  return Math.max(bulkMsPerImage ?? UNMEASURED_MS_PER_IMAGE, headMsPerImage ?? 0);
-}
-
-/** First-batch size for a model: as many whole class rounds as fit FIRST_BATCH_MS at its measured speed. */
-export function firstBatchSize(msPerImage: number, total: number): number {
-  const rounds = Math.max(1, Math.floor(FIRST_BATCH_MS / (ROUND * Math.max(msPerImage, 1e-3))));
+/**
+ * First-batch size for a model: as many whole class rounds as fit FIRST_BATCH_MS, at least one, with `overheadMs`
+ * of it going to the batch's fixed cost and the rest to `msPerImage` per image.
+ */
+export function firstBatchSize(msPerImage: number, total: number, overheadMs = 0): number {
+  const rounds = Math.max(1, Math.floor((FIRST_BATCH_MS - overheadMs) / (ROUND * Math.max(msPerImage, 1e-3))));
   return Math.min(total, EVAL_BATCH, rounds * ROUND);
 }
 
@@ -74,15 +73,15 @@ export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req
   const galleryIdx = req.galleryIndices.filter((i) => i >= 0 && i < shard.manifest.count);
   const order = stratifiedOrder(shard.labels, total);
   const firstBatch = req.firstBatch !== undefined && Number.isInteger(req.firstBatch) && req.firstBatch > 0
-    ? Math.min(total, EVAL_BATCH, req.firstBatch) : firstBatchSize(firstBatchRate(speed.get(req.modelId), headSpeed.get(req.modelId)), total);
-  const warm = speed.has(req.modelId);
+    ? Math.min(total, EVAL_BATCH, req.firstBatch) : firstBatchSize(speed.get(req.modelId) ?? UNMEASURED_MS_PER_IMAGE, total, overhead.get(req.modelId));
+  const bulkRate = speed.get(req.modelId);
   const norm = classifier.normalization;
 
   // The first estimate, then the gallery (with the estimate's progress), then the rest in doubling batches.
   const head = await accuracyOver(classifier, orderedShardSource(shard, norm, order.subarray(0, firstBatch)), { batchSize: firstBatch, signal });
   let right = head.correct.reduce((a, v) => a + v, 0);
   const firstMs = performance.now() - t0;
-  if (warm && req.firstBatch === undefined) headSpeed.set(req.modelId, firstMs / firstBatch);
+  if (bulkRate !== undefined) overhead.set(req.modelId, Math.max(0, firstMs - bulkRate * firstBatch));
   onProgress({ done: firstBatch, total, correct: right });
   throwIfAborted(signal);
   const gallery = await galleryPredictions(classifier, shard, galleryIdx);
