@@ -5,8 +5,8 @@
  * network's time (the slower of base and robust: more images survive, so the ensemble runs longer). Measured
  * 2026-12-06 on a quiet 2-core machine, Node wasm one thread, 10 images at the card κ:
  * `npm run reproduce -- --adaptive-only --update <copy> --adaptive-n 10 --apgd-steps 10 --apgd-targets 3
- * --ensemble-queries 100` (MLP 3.0 s, LeNetLike 8.8 / 11.8 s, AlexLike 26 / 36 s, ResNet-20 53 / 84 s for base /
- * robust, about 2 s of it start-up). The browser's wasm runs at about the same speed (README, "Speed").
+ * --ensemble-queries 100` (MLP 3.0 s, LeNetLike 8.8 / 11.8 s, AlexLike 26 / 36 s, ResNet-20 53 / 84 s, MobileNetV2
+ * 75 / 114 s for base / robust, about 2 s of it start-up; the MobileNetV2s 2026-12-07). The browser's wasm runs at about the same speed (README, "Speed").
  */
 import type { ModelCard } from '../../core/models/card';
 
@@ -15,8 +15,7 @@ export const ADAPTIVE_SECONDS_PER_IMAGE: Record<Exclude<ModelCard['architecture'
   LeNetLike: 1.0,
   AlexLike: 3.4,
   PreActResNet: 8.2,
-  // The base's 75 s (2026-12-07, trainer paused); the robust variant, likely slower as the ResNet's is, not measured yet.
-  MobileNetV2: 7.3,
+  MobileNetV2: 11.2,
 };
 
 /** "about 50 s", "about 7 min": rounded up, never "0". */
