@@ -59,7 +59,7 @@ describe('progressive evaluation', () => {
 
   it('leaves the batch\'s fixed cost out of the images\' share: a deep network with per-op overhead gets fewer images', () => {
     expect(firstBatchSize(3.3, 1000)).toBe(30); // the MobileNetV2's bulk rate alone
-    expect(firstBatchSize(3.3, 1000, 50)).toBe(20); // with its ~50 ms of fixed cost: 50 + 66 ms
+    expect(firstBatchSize(3.3, 1000, 50)).toBe(20); // with 50 ms of fixed cost: 50 + 66 ms
     expect(firstBatchSize(3.3, 1000, 500)).toBe(10); // never less than one round
     expect(firstBatchSize(0.1, 1000, 100)).toBe(200);
   });

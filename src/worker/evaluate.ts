@@ -30,7 +30,8 @@ const speed = new Map<string, number>();
 /**
  * Each model's fixed cost of a batch in ms, once warm: its last first batch's time beyond its images at the bulk
  * rate. Per-op dispatch does not shrink with the batch, so a deep network's small batch costs more than its
- * images (the MobileNetV2: ~50 ms on top of 3.3 ms per image); sizing by rate alone overran the budget.
+ * images (the MobileNetV2's 30-image first estimate took ~195 ms at 3.3 ms per image); sizing by rate alone overran
+ * the budget.
  */
 const overhead = new Map<string, number>();
 

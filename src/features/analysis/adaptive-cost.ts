@@ -6,7 +6,8 @@
  * 2026-12-06 on a quiet 2-core machine, Node wasm one thread, 10 images at the card κ:
  * `npm run reproduce -- --adaptive-only --update <copy> --adaptive-n 10 --apgd-steps 10 --apgd-targets 3
  * --ensemble-queries 100` (MLP 3.0 s, LeNetLike 8.8 / 11.8 s, AlexLike 26 / 36 s, ResNet-20 53 / 84 s, MobileNetV2
- * 75 / 114 s for base / robust, about 2 s of it start-up; the MobileNetV2s 2026-12-07). The browser's wasm runs at about the same speed (README, "Speed").
+ * 75 / 114 s for base / robust, about 2 s of it start-up; the MobileNetV2s 2026-12-07). The browser's wasm runs at
+ * about the same speed (README, "Speed").
  */
 import type { ModelCard } from '../../core/models/card';
 
