@@ -73,9 +73,9 @@ export async function evaluateAccuracy(classifier: Classifier, shard: Shard, req
   const total = Math.max(1, Math.min(req.sampleSize, shard.manifest.count));
   const galleryIdx = req.galleryIndices.filter((i) => i >= 0 && i < shard.manifest.count);
   const order = stratifiedOrder(shard.labels, total);
-  const firstBatch = req.firstBatch !== undefined && Number.isInteger(req.firstBatch) && req.firstBatch > 0
-    ? Math.min(total, EVAL_BATCH, req.firstBatch) : firstBatchSize(speed.get(req.modelId) ?? UNMEASURED_MS_PER_IMAGE, total, overhead.get(req.modelId));
   const bulkRate = speed.get(req.modelId);
+  const firstBatch = req.firstBatch !== undefined && Number.isInteger(req.firstBatch) && req.firstBatch > 0
+    ? Math.min(total, EVAL_BATCH, req.firstBatch) : firstBatchSize(bulkRate ?? UNMEASURED_MS_PER_IMAGE, total, overhead.get(req.modelId));
   const norm = classifier.normalization;
 
   // The first estimate, then the gallery (with the estimate's progress), then the rest in doubling batches.
