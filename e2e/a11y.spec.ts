@@ -17,7 +17,7 @@ for (const [w, h, touch] of [[1280, 800, false], [375, 740, true]] as const) {
     test.setTimeout(180_000);
     const context = await browser.newContext({ viewport: { width: w, height: h }, hasTouch: touch });
     const page = await context.newPage();
-    await page.goto('?backend=wasm&p.steps=5');
+    await page.goto('?backend=wasm');
     await ready(page);
     await audit(page, 'on load');
     await page.locator('.thumb').first().click();

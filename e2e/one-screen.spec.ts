@@ -46,7 +46,7 @@ test('desktop: pick an image → the attack controls in view; Run → headline a
   test.setTimeout(120_000);
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto('?backend=wasm&p.steps=5');
+  await page.goto('?backend=wasm');
   await ready(page);
   await page.locator('.thumb').nth(2).click();
   const run = page.getByRole('button', { name: /^Run / });
@@ -78,7 +78,7 @@ test('phone 375×740 (touch): tap → picked image and Run next; Run → a row p
   test.setTimeout(150_000);
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, reducedMotion: 'reduce' });
   const page = await context.newPage();
-  await page.goto('?backend=wasm&p.steps=5');
+  await page.goto('?backend=wasm');
   await ready(page);
   await page.screenshot({ path: `${SHOTS}/one-screen-10-first-375.png` });
   expect(await smallControls(page), 'controls under 44 px on load').toEqual([]);

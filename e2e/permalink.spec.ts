@@ -30,7 +30,7 @@ for (const [w, h, touch] of [[1280, 800, false], [375, 740, true]] as const) {
     const sender = await browser.newContext(options);
     await sender.grantPermissions(['clipboard-read', 'clipboard-write']);
     const page = await sender.newPage();
-    await page.goto('?backend=wasm&p.steps=5');
+    await page.goto('?backend=wasm');
     await ready(page);
     await page.getByLabel('κ value').fill('0.5');
     await page.getByLabel('κ value').press('Enter');

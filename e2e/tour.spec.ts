@@ -39,7 +39,7 @@ for (const [w, h, touch] of [[1280, 800, false], [375, 740, true]] as const) {
       test.setTimeout(150_000);
       const context = await browser.newContext({ viewport: { width: w, height: h }, hasTouch: touch, isMobile: touch, reducedMotion: 'reduce' });
       const page = await context.newPage();
-      await page.goto(`?backend=wasm&p.steps=5&tour=${step}`);
+      await page.goto(`?backend=wasm&tour=${step}`);
       const target = await settledTarget(page, step);
       const card = await page.getByTestId('tour').boundingBox();
       expect(card).not.toBeNull();

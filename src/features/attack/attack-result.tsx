@@ -54,11 +54,13 @@ function Column({ r, side, other, title, names, max, shape }: {
         </figure>
         <figure>
           <PixelImage pixels={side.advPixels} shape={shape} size={IMG} label="adversarial image" />
-          <figcaption>adversarial → <strong className={side.success ? 'bad' : 'ok'}>{names[side.adversarial.predicted]}</strong>{' '}
-            <button type="button" className="link" title="The adversarial image at its native resolution"
-              onClick={() => void pixelsToPng(side.advPixels, shape).then((b) => downloadBlob(
-                `adversarial-${r.request.attackId}-${r.request.ownPixels ? 'own' : `img${r.request.imageIndex}`}-kappa${side.kappa}.png`, b))}>PNG</button></figcaption>
+          <figcaption>adversarial → <strong className={side.success ? 'bad' : 'ok'}>{names[side.adversarial.predicted]}</strong></figcaption>
           <Top p={side.adversarial} names={names} label={r.label} />
+          {/* Under the scores, not in the caption: a finger-sized button there would push this column's scores
+              below the clean image's. */}
+          <button type="button" className="link" title="The adversarial image at its native resolution"
+            onClick={() => void pixelsToPng(side.advPixels, shape).then((b) => downloadBlob(
+              `adversarial-${r.request.attackId}-${r.request.ownPixels ? 'own' : `img${r.request.imageIndex}`}-kappa${side.kappa}.png`, b))}>PNG</button>
         </figure>
         <figure>
           <RedsMap values={side.deltaAbs} height={h} width={w} max={max} size={IMG} label="perturbation magnitude" />

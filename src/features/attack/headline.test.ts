@@ -37,8 +37,10 @@ describe('attack headline', () => {
 
   it('says when a side was not fooled or not attacked, and never divides by a failure', () => {
     const failed = result({ protected: side(0.5, null, false), companion: { gradientMode: 'straight-through', unprotected: nums(0.2, 0.19), protected: nums(0.5, null, false) } });
-    expect(attackHeadline(failed, ctx('DeepFool L2'))).toBe('DeepFool L2 with exact gradients did not fool the retrofitted model within its budget (it fooled the unprotected one); with straight-through gradients did not fool the retrofitted model within its budget (it fooled the unprotected one).');
+    expect(attackHeadline(failed, ctx('DeepFool L2'))).toBe('DeepFool L2 with exact gradients did not fool the retrofitted model within its budget (it fooled the unprotected one); the same with straight-through gradients.');
     expect(attackHeadline(result({ unprotected: side(0, null, true, true) }), ctx('DeepFool L2'))).toMatch(/already misclassified/);
+    const differs = result({ protected: side(0.5, null, false), companion: { gradientMode: 'straight-through', unprotected: nums(0.2, 0.19, false), protected: nums(0.5, 0.4) } });
+    expect(attackHeadline(differs, ctx('DeepFool L2'))).toMatch(/; with straight-through gradients it fooled the retrofitted model, but not the unprotected one, so there is no ratio\.$/);
   });
 
   it('a fixed-budget attack states which model the budget fooled, never a ratio of budgets; gray-box says whether the transfer fools', () => {

@@ -55,5 +55,10 @@ export function attackHeadline(r: AttackPairResult, ctx: HeadlineContext): strin
   const main = `${goal}${ctx.label} with ${modeName(q.gradientMode, q.smoothingTau)} ${what}`;
   if (!r.companion) return `${main}.`;
   const c = r.companion;
-  return `${main}; with ${modeName(c.gradientMode, q.smoothingTau)} ${ratioText(c.unprotected, c.protected, false)}.`;
+  const other = modeName(c.gradientMode, q.smoothingTau);
+  const companion = ratioText(c.unprotected, c.protected, false);
+  // A ratio reads on from "with … gradients"; an outcome needs its subject, and the same outcome is said once.
+  if (/^\d/.test(companion)) return `${main}; with ${other} ${companion}.`;
+  if (ctx.kind === 'minimization' && companion === ratioText(unprotected, prot, false)) return `${main}; the same with ${other}.`;
+  return `${main}; with ${other} it ${companion}.`;
 }
