@@ -218,7 +218,7 @@ test('robustness tables, transfer matrix and iteration curves compute on tiny sa
   await expect(table.getByTestId('table-white-box').locator('tr.ref').last()).toContainText(/reference\s*99\.40%\s*92\.1%/);
   // Trust Region left 90.5% of them unfooled under randomized κ: the hover says so.
   await expect(table.getByTestId('table-white-box').locator('tr.ref').last().locator('td').last()).toHaveAttribute('title', 'fooled 9% of attacked images');
-  await expectFigurePng(page, table, 'jumprelu-robustness.png');
+  await expectFigurePng(page, table, 'jumprelu-robustness.png', await table.locator('table tr').count());
 
   const transfer = page.getByTestId('panel-transfer');
   await transfer.getByRole('button', { name: 'Compute matrix' }).click();

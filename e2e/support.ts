@@ -26,9 +26,10 @@ export function watchErrors(page: Page): string[] {
 /**
  * Clicks a panel's "Download PNG" and checks the figure a slide needs: a PNG larger than 400×250 CSS pixels
  * at 2× (so > 800×500 stored), not blank, and below its title lines a drawing over 300×80 CSS px (the chart or
- * the table). A legend marker (28×28) or a silent no-op fails it. Returns the stored size.
+ * the table). A legend marker (28×28) or a silent no-op fails it. With `tableRows`, the figure must draw that many
+ * table rows (the panel's own, header rows included). Returns the stored size.
  */
-export async function expectFigurePng(page: Page, panel: Locator, name: string): Promise<{ width: number; height: number }> {
+export async function expectFigurePng(page: Page, panel: Locator, name: string, tableRows?: number): Promise<{ width: number; height: number }> {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), panel.getByRole('button', { name: 'Download PNG' }).click()]);
   expect(download.suggestedFilename()).toBe(name);
   const bytes = await readFile((await download.path())!);
@@ -54,8 +55,18 @@ export async function expectFigurePng(page: Page, panel: Locator, name: string):
         if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) { n++; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
       }
     }
-    return { share: n / (bmp.width * (bmp.height - 140)), boxWidth: x1 - x0, boxHeight: y1 - y0 };
+    // The table rule under each row (#d5dae3, 2 stored px), counted down a column near the left edge.
+    let rules = 0;
+    for (let y = 140, on = false; y < bmp.height; y++) {
+      const i = 4 * (y * bmp.width + 40);
+      const rule = Math.abs(d[i] - 213) < 4 && Math.abs(d[i + 1] - 218) < 4 && Math.abs(d[i + 2] - 227) < 4;
+      if (rule && !on) rules++;
+      on = rule;
+    }
+    return { share: n / (bmp.width * (bmp.height - 140)), boxWidth: x1 - x0, boxHeight: y1 - y0, rules };
   }, Array.from(bytes));
+  // A table figure draws every row the panel shows (ours, reference, paper), not the CSV's rows.
+  if (tableRows !== undefined) expect(ink.rules, `${name}: table rows drawn`).toBe(tableRows);
   expect(ink.share, `${name}: share of drawn pixels`).toBeGreaterThan(0.005);
   expect(ink.share).toBeLessThan(0.9);
   expect(ink.boxWidth, `${name}: width of what is drawn below the title`).toBeGreaterThan(600);

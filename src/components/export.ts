@@ -75,7 +75,45 @@ export interface FigureSource {
   chart?: SVGSVGElement | null;
   /** The chart's legend (Recharts draws it as HTML beside the SVG): label and colour per series. */
   legend?: { label: string; color: string; dashed: boolean }[];
-  table?: { header: string[]; rows: readonly (readonly unknown[])[] };
+  /** Drawn when there is no chart: the panel's tables as it shows them (`domTables`), or its data (`csvTable`). */
+  tables?: FigureTable[];
+}
+
+/** A table as the figure draws it: a caption, a header row, body rows (reference and paper rows in grey). */
+export interface FigureTable {
+  caption?: string;
+  header: FigureCell[];
+  rows: { cells: FigureCell[]; muted: boolean }[];
+}
+/** A cell's text and how many columns it spans. */
+export interface FigureCell { text: string; span: number }
+
+const cellsOf = (tr: Element): FigureCell[] => [...tr.children].map((c) => ({
+  text: (c.textContent ?? '').replace(/\s+/g, ' ').trim(), span: Math.max(1, (c as HTMLTableCellElement).colSpan || 1),
+}));
+
+/**
+ * The tables inside `root` as the page shows them — column titles, "ours / reference / paper" rows, the
+ * caption — so a slide shows what the panel shows, not the CSV's machine column names.
+ */
+export function domTables(root: Element): FigureTable[] {
+  // What the panel shows: a table folded away in a closed <details> stays out of the figure too.
+  return [...root.querySelectorAll('table')].filter((t) => !t.closest('details:not([open])')).flatMap((t) => {
+    const head = t.tHead?.rows[0] ?? null;
+    const body = [...t.tBodies].flatMap((b) => [...b.rows]);
+    if (!head || !body.length) return [];
+    return [{
+      caption: t.caption?.textContent?.replace(/\s+/g, ' ').trim() || undefined,
+      header: cellsOf(head),
+      rows: body.map((tr) => ({ cells: cellsOf(tr), muted: tr.classList.contains('ref') || tr.classList.contains('paper') || tr.classList.contains('aside') })),
+    }];
+  });
+}
+
+/** A panel's CSV data as one figure table (shares as percentages). */
+export function csvTable(header: string[], rows: readonly (readonly unknown[])[]): FigureTable {
+  const one = (text: string): FigureCell => ({ text, span: 1 });
+  return { header: header.map(one), rows: rows.map((r) => ({ cells: r.map((v, j) => one(cellText(header[j] ?? '', v))), muted: false })) };
 }
 
 /** The legend entries of the Recharts legends inside `root`, as the figure draws them. */
@@ -99,6 +137,17 @@ function cellText(header: string, v: unknown): string {
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
+/** `text` broken at spaces into lines no wider than `width` in the context's current font. */
+function wrapText(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(next).width > width) { lines.push(line); line = word; } else line = next;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /**
  * The figure a teacher puts on a slide, as a PNG at `scale`×: a title line (and a subtitle) above the chart,
  * or above the panel's data drawn as a table when the panel has no chart (tables, the κ tuner). Drawn on a
@@ -110,18 +159,34 @@ export async function figureToPng(src: FigureSource, scale = 2): Promise<Blob> {
   const subH = src.subtitle ? 20 : 0;
   const chart = src.chart ? await svgImage(src.chart) : null;
   const rowH = 22;
+  const capH = 18;
+  const gap = 14;
   const measure = document.createElement('canvas').getContext('2d')!;
-  measure.font = `13px ${FONT}`;
-  const rows = src.table ? src.table.rows.map((r) => r.map((v, j) => cellText(src.table!.header[j] ?? '', v))) : [];
-  const cols = src.table ? src.table.header.map((h, j) => Math.min(320, 16 + Math.max(
-    measure.measureText(h).width, ...rows.map((r) => measure.measureText(r[j] ?? '').width)))) : [];
+  const tables = chart ? [] : src.tables ?? [];
+  // Column widths per table from its single-column cells (bold header, 13 px body); spanning cells get the sum.
+  const widths = tables.map((t) => {
+    const n = Math.max(...[t.header, ...t.rows.map((r) => r.cells)].map((cells) => cells.reduce((a, c) => a + c.span, 0)));
+    const cols = new Array<number>(n).fill(24);
+    [t.header, ...t.rows.map((r) => r.cells)].forEach((cells, i) => {
+      measure.font = `${i === 0 ? 'bold ' : ''}13px ${FONT}`;
+      let j = 0;
+      for (const c of cells) {
+        if (c.span === 1) cols[j] = Math.min(320, Math.max(cols[j], 16 + measure.measureText(c.text).width));
+        j += c.span;
+      }
+    });
+    return cols;
+  });
+  const tableW = Math.max(0, ...widths.map((cols) => cols.reduce((a, b) => a + b, 0)));
   const legendH = chart && src.legend?.length ? 22 : 0;
-  const tableW = cols.reduce((a, b) => a + b, 0);
-  const tableH = src.table && !chart ? rowH * (src.table.rows.length + 1) : 0;
   measure.font = `bold 16px ${FONT}`;
   // At least 640×360 (a 16:9 slide's figure), whatever a small table or chart needs.
   const width = Math.max(640, Math.ceil(chart?.width ?? tableW) + 2 * pad, Math.ceil(measure.measureText(src.title).width) + 2 * pad);
-  const height = Math.max(360, pad + titleH + subH + legendH + 8 + Math.ceil(chart?.height ?? tableH) + pad);
+  // Captions wrap to the figure's width rather than being squeezed onto one line.
+  measure.font = `italic 13px ${FONT}`;
+  const captions = tables.map((t) => (t.caption ? wrapText(measure, t.caption, width - 2 * pad) : []));
+  const tablesH = tables.reduce((h, t, i) => h + (i ? gap : 0) + captions[i].length * capH + rowH * (t.rows.length + 1), 0);
+  const height = Math.max(360, pad + titleH + subH + legendH + 8 + Math.ceil(chart?.height ?? tablesH) + pad);
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
@@ -156,22 +221,35 @@ export async function figureToPng(src: FigureSource, scale = 2): Promise<Blob> {
     ctx.textBaseline = 'top';
     ctx.lineWidth = 1;
   }
-  const top = pad + titleH + subH + legendH + 8;
-  if (chart) {
-    ctx.drawImage(chart.img, pad, top, chart.width, chart.height);
-  } else if (src.table) {
-    ctx.font = `13px ${FONT}`;
-    [src.table.header, ...rows].forEach((row, i) => {
-      const y = top + i * rowH;
-      if (i === 0) { ctx.fillStyle = '#eef1f6'; ctx.fillRect(pad, y, tableW, rowH); }
-      ctx.fillStyle = '#1b1f27';
+  let y = pad + titleH + subH + legendH + 8;
+  if (chart) ctx.drawImage(chart.img, pad, y, chart.width, chart.height);
+  tables.forEach((t, k) => {
+    const cols = widths[k];
+    const w = cols.reduce((a, b) => a + b, 0);
+    if (k) y += gap;
+    ctx.font = `italic 13px ${FONT}`;
+    ctx.fillStyle = '#5a6272';
+    for (const line of captions[k]) {
+      ctx.fillText(line, pad, y + 3);
+      y += capH;
+    }
+    [t.header, ...t.rows.map((r) => r.cells)].forEach((cells, i) => {
+      if (i === 0) { ctx.fillStyle = '#eef1f6'; ctx.fillRect(pad, y, w, rowH); }
+      ctx.fillStyle = i > 0 && t.rows[i - 1].muted ? '#5a6272' : '#1b1f27';
       ctx.font = `${i === 0 ? 'bold ' : ''}13px ${FONT}`;
       let x = pad;
-      row.forEach((cell, j) => { ctx.fillText(cell, x + 8, y + 4, cols[j] - 12); x += cols[j]; });
+      let j = 0;
+      for (const c of cells) {
+        const cw = cols.slice(j, j + c.span).reduce((a, b) => a + b, 0);
+        if (c.text) ctx.fillText(c.text, x + 8, y + 4, cw - 12);
+        x += cw;
+        j += c.span;
+      }
       ctx.strokeStyle = '#d5dae3';
-      ctx.beginPath(); ctx.moveTo(pad, y + rowH); ctx.lineTo(pad + tableW, y + rowH); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(pad, y + rowH); ctx.lineTo(pad + w, y + rowH); ctx.stroke();
+      y += rowH;
     });
-  }
+  });
   return canvasBlob(canvas);
 }
 

@@ -4,7 +4,7 @@
  * data; the frame never knows what an experiment computes.
  */
 import { useRef, useState, type ReactNode } from 'react';
-import { chartLegend, downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
+import { chartLegend, csvTable, domTables, downloadBlob, downloadText, figureToPng, mainChart } from '../../components/export';
 import { ProgressBar } from '../../components/progress-bar';
 import { isBusy, modelReady, selectReference } from '../../state/selectors';
 import { useAppStore } from '../../state/react';
@@ -45,16 +45,19 @@ export function AnalysisFrame({ kind, title, explain, runLabel, cost, csv, fileB
 
   const modelName = useAppStore((s) => s.card?.name ?? s.modelId ?? '');
   // The figure a slide needs: title line (panel, model), what ran (attack, κ, n), then the chart — or the data
-  // drawn as a table for panels without one (tables, the κ tuner). Never a legend marker, never nothing.
+  // tables as the panel shows them (or its data) for panels without one. Never a legend marker, never nothing.
   const png = () => {
     if (!csv) return;
     setExportError(null);
     const result = run.result as AnalysisResult | null;
-    const chart = chartRef.current ? mainChart(chartRef.current) : null;
+    const box = chartRef.current;
+    const chart = box ? mainChart(box) : null;
+    const shown = box ? domTables(box) : [];
     const source = {
       title: `${title} — ${modelName}`,
       subtitle: result ? figureCaption(result) : undefined,
-      ...(chart && chart.getBoundingClientRect().width >= 200 ? { chart, legend: chartLegend(chartRef.current!) } : { table: csv }),
+      ...(chart && box && chart.getBoundingClientRect().width >= 200 ? { chart, legend: chartLegend(box) }
+        : { tables: shown.length ? shown : [csvTable(csv.header, csv.rows)] }),
     };
     figureToPng(source).then((b) => downloadBlob(`${fileBase}.png`, b), (e: unknown) => setExportError((e as Error).message));
   };
