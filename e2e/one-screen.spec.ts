@@ -42,6 +42,24 @@ test('desktop: κ slider, its accuracy and the gallery in the first screen', asy
   await page.screenshot({ path: `${SHOTS}/one-screen-00-first-1280.png` });
 });
 
+test('CIFAR-10 at 1280×800 and 375×740: every gallery caption stays inside its thumbnail ("automobile 100.0%" was cut at both ends)', async ({ browser }) => {
+  for (const [w, h] of [[1280, 800], [375, 740]] as const) {
+    const context = await browser.newContext({ viewport: { width: w, height: h }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    await page.goto('?backend=wasm&model=cifar10-resnet20-base');
+    await ready(page);
+    const outside = await page.locator('.thumb').evaluateAll((thumbs) => thumbs.flatMap((t) => {
+      const r = t.getBoundingClientRect();
+      return [...t.querySelectorAll('.pred, .pred *')].flatMap((e) => {
+        const b = e.getBoundingClientRect();
+        return b.left < r.left - 0.5 || b.right > r.right + 0.5 ? [`${e.textContent} ${Math.round(b.left)}–${Math.round(b.right)} in ${Math.round(r.left)}–${Math.round(r.right)}`] : [];
+      });
+    }));
+    expect(outside, `${w}×${h}`).toEqual([]);
+    await context.close();
+  }
+});
+
 test('desktop: pick an image → the attack controls in view; Run → headline and both adversarial images in view', async ({ page }) => {
   test.setTimeout(120_000);
   await page.emulateMedia({ reducedMotion: 'reduce' });

@@ -43,10 +43,13 @@ export function Gallery({ attackIn }: { attackIn?: (index: number) => string } =
   };
   const byIndex = new Map<number, GalleryPrediction>((predictions ?? []).map((g) => [g.index, g]));
   const names = dataset.classNames;
+  const longNames = names.some((n) => n.length > 3);
   return (
     <section className="panel" aria-labelledby="gallery-h">
       <h2 id="gallery-h">3 · Test images <span className="muted">— {attackIn ? 'click one to attack it in the full lab (new tab)' : 'click one to attack it'}</span></h2>
-      <ul className={`gallery${stale ? ' stale' : ''}`} data-testid="gallery" data-stale={stale ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
+      {/* Long class names (CIFAR-10's "automobile") put the confidence on a line of its own in every thumbnail, so
+          no caption is clipped and the rows keep one height. */}
+      <ul className={`gallery${stale ? ' stale' : ''}${longNames ? ' two-line' : ''}`} data-testid="gallery" data-stale={stale ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
         {gallery.map((g, i) => {
           const p = byIndex.get(g.index);
           return (
@@ -54,10 +57,10 @@ export function Gallery({ attackIn }: { attackIn?: (index: number) => string } =
               <button type="button" className={`thumb ${selected === g.index ? 'selected' : ''} ${p ? (p.correct ? 'right' : 'wrong') : ''}`}
                 aria-pressed={selected === g.index} data-index={g.index} tabIndex={i === stop ? 0 : -1} onFocus={() => setFocused(i)}
                 aria-label={`test image ${g.index}, true class ${names[g.label]}${p ? `, predicted ${names[p.predicted]}` : ''}`}
-                onClick={() => selectImage(g.index)}>
+                title={`true class: ${names[g.label]}${p ? ` · predicted: ${names[p.predicted]}` : ''}`} onClick={() => selectImage(g.index)}>
                 <PixelImage pixels={g.pixels} shape={dataset.shape} size={72} label="" />
                 <span className="pred" data-testid="prediction">
-                  {p ? <>{p.correct ? '✓' : '✗'} {names[p.predicted]} <small>{(100 * p.confidence).toFixed(1)}%</small></> : '…'}
+                  {p ? <><span className="pred-name">{p.correct ? '✓' : '✗'} {names[p.predicted]}</span> <small>{(100 * p.confidence).toFixed(1)}%</small></> : '…'}
                 </span>
               </button>
             </li>
