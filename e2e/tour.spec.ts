@@ -74,3 +74,19 @@ for (const [w, h, touch] of [[1280, 800, false], [375, 740, true]] as const) {
     });
   }
 }
+
+test('on CIFAR-10 the tour speaks of photos: no digit to draw, the upload panel at its last step', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  await page.goto('?backend=wasm&model=cifar10-alexlike-base&tour=0');
+  const tour = page.getByTestId('tour');
+  for (let step = 0; step < STEPS; step++) {
+    await settledTarget(page, step);
+    expect(await tour.textContent(), `step ${step + 1}`).not.toMatch(/digit|draw/i);
+    if (step === 0) await expect(tour.locator('h2')).toContainText('recognises photos');
+    if (step === STEPS - 1) await expect(tour).toContainText('Upload or paste a photo');
+    else await tour.getByRole('button', { name: 'Next' }).click();
+  }
+  await context.close();
+});

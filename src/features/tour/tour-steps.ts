@@ -6,14 +6,20 @@
  */
 import type { AppState } from '../../state/store';
 
-/** How the page is laid out where the step is shown: the two sides of a result beside each other or stacked. */
+/**
+ * What the step is shown on: the two sides of a result beside each other or stacked, and whether the images are
+ * digits one can draw (MNIST) or photos one can only upload (CIFAR-10).
+ */
 export interface TourLayout {
   stacked: boolean;
+  digits: boolean;
 }
 
+type Words = string | ((layout: TourLayout) => string);
+
 export interface TourStep {
-  title: string;
-  text: string | ((layout: TourLayout) => string);
+  title: Words;
+  text: Words;
   /**
    * What the step talks about: CSS selectors, the first one present wins (a result once it exists, else the
    * section it will appear in). The tour scrolls it into view and highlights it.
@@ -33,14 +39,14 @@ function ensureImage(s: AppState): void {
 
 export const TOUR_STEPS: readonly TourStep[] = [
   {
-    title: 'A network that reads digits',
+    title: ({ digits }) => (digits ? 'A network that reads digits' : 'A network that recognises photos'),
     text: 'These are test images the network never saw while it learned. Under each one: what the network says, and how sure it is. It is right almost every time.',
     target: ['section[aria-labelledby=gallery-h]'],
     enter: (s) => s.setKappa(0),
   },
   {
     title: 'Fooling it with a tiny change',
-    text: 'An adversarial example is an image changed so slightly that you still see the same digit — yet the network now says something else. Let us try it on the first test image with DeepFool, which looks for the smallest change that works.',
+    text: ({ digits }) => `An adversarial example is an image changed so slightly that you still see the same ${digits ? 'digit' : 'picture'} — yet the network now says something else. Let us try it on the first test image with DeepFool, which looks for the smallest change that works.`,
     target: ['[data-testid=attack-result]', ATTACK],
     enter: (s) => {
       s.selectImage(s.gallery[0]?.index ?? 0);
@@ -90,9 +96,13 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     title: 'Your turn',
-    text: 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8? Share what you found with "Copy link". The analysis section further down ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper\'s own protocol.',
+    text: ({ digits }) => `${digits
+      ? 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8?'
+      : 'Upload or paste a photo of your own (a plane, a cat, a truck…), press "Attack this image", and pick a class it should become: can you turn your cat into a truck?'} Share what you found with "Copy link". The analysis section further down ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper's own protocol.`,
     target: ['section[aria-labelledby=own-h]'],
   },
 ];
 
-export const stepText = (step: TourStep, layout: TourLayout): string => (typeof step.text === 'function' ? step.text(layout) : step.text);
+const say = (words: Words, layout: TourLayout): string => (typeof words === 'function' ? words(layout) : words);
+export const stepText = (step: TourStep, layout: TourLayout): string => say(step.text, layout);
+export const stepTitle = (step: TourStep, layout: TourLayout): string => say(step.title, layout);

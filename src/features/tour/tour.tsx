@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { reveal } from '../../components/reveal';
 import { useAppStore, useAppStoreApi } from '../../state/react';
 import { modelReady } from '../../state/selectors';
-import { stepText, TOUR_STEPS, type TourStep } from './tour-steps';
+import { stepText, stepTitle, TOUR_STEPS, type TourStep } from './tour-steps';
 
 /** The breakpoint at which the two sides of a result stack (app.css, `.sides`). */
 const STACKED = '(max-width: 1100px)';
@@ -52,6 +52,7 @@ export function Tour() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [collapsed, setCollapsed] = useState(false);
   const stacked = useMedia(STACKED);
+  const digits = useAppStore((s) => s.dataset?.dataset !== 'cifar10');
   const index = step === null ? null : Math.min(step, TOUR_STEPS.length - 1);
   const [entry, setEntry] = useState(0);
   useEffect(() => {
@@ -98,13 +99,13 @@ export function Tour() {
   return (
     <aside className={`tour${collapsed ? ' collapsed' : ''}`} aria-labelledby="tour-h" data-testid="tour" data-step={index}>
       <div className="tour-head">
-        <h2 id="tour-h" tabIndex={-1} ref={heading}><span className="muted tour-count">Tour {index + 1}/{TOUR_STEPS.length} · </span>{s.title}</h2>
+        <h2 id="tour-h" tabIndex={-1} ref={heading}><span className="muted tour-count">Tour {index + 1}/{TOUR_STEPS.length} · </span>{stepTitle(s, { stacked, digits })}</h2>
         <button type="button" className="tour-fold" aria-expanded={!collapsed} aria-controls="tour-body"
           onClick={() => setCollapsed((c) => !c)}>{collapsed ? 'Show' : 'Hide'}<span className="visually-hidden"> the tour text</span></button>
         {collapsed ? <button type="button" className="primary" onClick={() => setTourStep(last ? null : index + 1)}>{last ? 'Finish' : 'Next'}</button> : null}
       </div>
       <div id="tour-body" className="tour-body" hidden={collapsed}>
-        <p>{stepText(s, { stacked })}</p>
+        <p>{stepText(s, { stacked, digits })}</p>
       </div>
       {collapsed ? null : (
         <div className="tour-actions">
