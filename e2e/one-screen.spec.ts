@@ -42,6 +42,20 @@ test('desktop: κ slider, its accuracy and the gallery in the first screen', asy
   await page.screenshot({ path: `${SHOTS}/one-screen-00-first-1280.png` });
 });
 
+test('while the model list loads, the Dataset box says so (it showed "Your own model…")', async ({ page }) => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/models/index.json', async (route) => { await held; await route.continue(); });
+  await page.goto('?backend=wasm');
+  const dataset = page.getByLabel('Dataset');
+  await expect(dataset).toBeVisible();
+  expect(await dataset.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toBe('loading the list…');
+  release();
+  await ready(page);
+  expect(await dataset.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toMatch(/MNIST/);
+  await expect(dataset.locator('option[disabled]')).toHaveCount(0);
+});
+
 test('CIFAR-10 at 1280×800 and 375×740: every gallery caption stays inside its thumbnail ("automobile 100.0%" was cut at both ends)', async ({ browser }) => {
   for (const [w, h] of [[1280, 800], [375, 740]] as const) {
     const context = await browser.newContext({ viewport: { width: w, height: h }, reducedMotion: 'reduce' });

@@ -48,6 +48,8 @@ export function ModelPicker() {
         <label>Dataset
           <select value={showOwn ? OWN : current?.dataset ?? ''}
             onChange={(e) => (e.target.value === OWN ? setOwnOpen(true) : go({ dataset: e.target.value as ModelIndexEntry['dataset'] }))}>
+            {/* Until the model list is in, say so: with no matching option the select would show its first one. */}
+            {!current && !showOwn ? <option value="" disabled>loading the list…</option> : null}
             {datasets.map((d) => <option key={d} value={d}>{DATASET_LABEL[d] ?? d}</option>)}
             <option value={OWN}>Your own model…</option>
           </select>
