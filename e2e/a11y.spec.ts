@@ -27,3 +27,18 @@ for (const [w, h, touch] of [[1280, 800, false], [375, 740, true]] as const) {
     await context.close();
   });
 }
+
+test('skip link: the first Tab stop, shown when focused, leads past the header to the test images', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('?backend=wasm');
+  await ready(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to the test images' });
+  await expect(skip).toBeFocused();
+  const b = (await skip.boundingBox())!;
+  expect(b.y).toBeGreaterThanOrEqual(0);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#gallery-h')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.thumb').first()).toBeFocused();
+});

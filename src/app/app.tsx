@@ -19,6 +19,8 @@ export function App() {
   if (embed) return <EmbedLayout panels={embed} />;
   return (
     <div className="app">
+      {/* First Tab stop: past the header's backend and share controls, straight to the test images. */}
+      <a className="skip-link" href="#gallery-h">Skip to the test images</a>
       {/* One compact line of chrome: on a laptop the κ slider, its live accuracy and the gallery share the first screen. */}
       <header className="top">
         <div className="brand">

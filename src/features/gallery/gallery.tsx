@@ -46,7 +46,7 @@ export function Gallery({ attackIn }: { attackIn?: (index: number) => string } =
   const longNames = names.some((n) => n.length > 3);
   return (
     <section className="panel" aria-labelledby="gallery-h">
-      <h2 id="gallery-h">3 · Test images <span className="muted">— {attackIn ? 'click one to attack it in the full lab (new tab)' : 'click one to attack it'}</span></h2>
+      <h2 id="gallery-h" tabIndex={-1}>3 · Test images <span className="muted">— {attackIn ? 'click one to attack it in the full lab (new tab)' : 'click one to attack it'}</span></h2>
       {/* Long class names (CIFAR-10's "automobile") put the confidence on a line of its own in every thumbnail, so
           no caption is clipped and the rows keep one height. */}
       <ul className={`gallery${stale ? ' stale' : ''}${longNames ? ' two-line' : ''}`} data-testid="gallery" data-stale={stale ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown} aria-describedby="gallery-keys">
