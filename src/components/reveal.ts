@@ -9,3 +9,15 @@ export function reveal(target: string | Element | null, block: ScrollLogicalPosi
   const el = typeof target === 'string' ? document.querySelector(`[data-reveal="${target}"]`) : target;
   el?.scrollIntoView({ block, behavior: behavior() });
 }
+
+/**
+ * Scrolls the page so `el` starts `margin` px below the top of the screen, or closer when that lets all of it sit
+ * above `room` (the top of a card docked at the bottom, in viewport px) — a target just shorter than the room
+ * otherwise ends a few pixels under the card.
+ */
+export function revealAbove(el: Element | null, room: number, margin = 12): void {
+  if (!el) return;
+  const r = el.getBoundingClientRect();
+  const y = r.height + 1 <= room ? Math.max(0, Math.min(margin, room - r.height - 1)) : margin;
+  window.scrollTo({ top: window.scrollY + r.top - y, behavior: behavior() });
+}

@@ -5,7 +5,7 @@
  * the bottom of the screen (on a phone at most a quarter of it) and folds to one line.
  */
 import { useEffect, useRef, useState } from 'react';
-import { reveal } from '../../components/reveal';
+import { revealAbove } from '../../components/reveal';
 import { useAppStore, useAppStoreApi } from '../../state/react';
 import { modelReady } from '../../state/selectors';
 import { stepText, stepTitle, TOUR_STEPS, type TourStep } from './tour-steps';
@@ -50,6 +50,7 @@ export function Tour() {
   const store = useAppStoreApi();
   const entered = useRef<number | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const card = useRef<HTMLElement>(null);
   const [collapsed, setCollapsed] = useState(false);
   const stacked = useMedia(STACKED);
   const digits = useAppStore((s) => s.dataset?.dataset !== 'cifar10');
@@ -71,10 +72,12 @@ export function Tour() {
     // started can still move its target for a moment (the attack controls open above it, κ re-evaluates, the
     // histograms arrive): keep the target in view while the page settles, then leave the scroll to the user.
     const step = TOUR_STEPS[index];
-    reveal(findTarget(step));
+    // Above the docked card: all of the target when it fits there.
+    const show = () => revealAbove(findTarget(step), card.current?.getBoundingClientRect().top ?? innerHeight);
+    show();
     const page = document.querySelector('main');
     if (!page || typeof ResizeObserver !== 'function') return;
-    const watch = new ResizeObserver(() => reveal(findTarget(step)));
+    const watch = new ResizeObserver(show);
     watch.observe(page);
     const stop = setTimeout(() => watch.disconnect(), SETTLE_MS);
     return () => {
@@ -97,7 +100,7 @@ export function Tour() {
   const s = TOUR_STEPS[index];
   const last = index === TOUR_STEPS.length - 1;
   return (
-    <aside className={`tour${collapsed ? ' collapsed' : ''}`} aria-labelledby="tour-h" data-testid="tour" data-step={index}>
+    <aside ref={card} className={`tour${collapsed ? ' collapsed' : ''}`} aria-labelledby="tour-h" data-testid="tour" data-step={index}>
       <div className="tour-head">
         <h2 id="tour-h" tabIndex={-1} ref={heading}><span className="muted tour-count">Tour {index + 1}/{TOUR_STEPS.length} · </span>{stepTitle(s, { stacked, digits })}</h2>
         <button type="button" className="tour-fold" aria-expanded={!collapsed} aria-controls="tour-body"
