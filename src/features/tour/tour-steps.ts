@@ -85,7 +85,10 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     title: 'Is the defence real?',
-    text: "An attacker who knows about the jump can adapt. DeepFool follows the gradient (the network's slope), and the slope says nothing about the jump itself, so DeepFool misjudges how far away the boundary is. Here we attack again with gradients computed as if the jump were a plain ReLU (\"straight-through\"; the network itself still jumps). Compare \"ρ refined\", the smallest change along the found direction that still fools: on most images the gap between the two networks shrinks a lot. A defence that mostly confuses the attacker's gradients is called gradient masking.",
+    // Stacked (a phone, a narrow window): the card is a quarter of the screen, so the same point in fewer words.
+    text: ({ stacked }) => (stacked
+      ? "An attacker who knows about the jump adapts. DeepFool follows the network's slope, which says nothing about the jump, so it misjudges the distance. Here we attack again as if the jump were a plain ReLU (\"straight-through\"). Compare \"ρ refined\": the gap between the two networks shrinks a lot. That is gradient masking."
+      : "An attacker who knows about the jump can adapt. DeepFool follows the gradient (the network's slope), and the slope says nothing about the jump itself, so DeepFool misjudges how far away the boundary is. Here we attack again with gradients computed as if the jump were a plain ReLU (\"straight-through\"; the network itself still jumps). Compare \"ρ refined\", the smallest change along the found direction that still fools: on most images the gap between the two networks shrinks a lot. A defence that mostly confuses the attacker's gradients is called gradient masking."),
     target: [RESULT_SIDES, ATTACK],
     enter: (s) => {
       ensureImage(s);
@@ -96,9 +99,9 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     title: 'Your turn',
-    text: ({ digits }) => `${digits
+    text: ({ digits, stacked }) => `${digits
       ? 'Draw your own digit (or upload a picture), press "Attack this image", and pick a class it should become: can you turn your 3 into an 8?'
-      : 'Upload or paste a photo of your own (a plane, a cat, a truck…), press "Attack this image", and pick a class it should become: can you turn your cat into a truck?'} Share what you found with "Copy link". The analysis section further down ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper's own protocol.`,
+      : 'Upload or paste a photo of your own (a plane, a cat, a truck…), press "Attack this image", and pick a class it should become: can you turn your cat into a truck?'} Share what you found with "Copy link".${stacked ? '' : ' The analysis section further down ("Is the defence real?") runs the stronger attacks on many images at once, beside the paper\'s own protocol.'}`,
     target: ['section[aria-labelledby=own-h]'],
   },
 ];
