@@ -113,6 +113,10 @@ describe('adaptive panel exports', () => {
     expect(randomizedVerdict({ sections: both, randomized: zeroAt03 } as never)).not.toContain('different samples');
     const more = both.map((x) => ({ ...x, robustAccuracy: { ...x.robustAccuracy!, rows: x.robustAccuracy!.rows.map((q) => ({ ...q, count: 100 })) } }));
     expect(randomizedVerdict({ sections: more, randomized: zeroAt03 } as never)).toMatch(/without EOT\. The two rest on different samples \(n = 4 vs 100\)/);
+    // Fixed-κ sections run at smaller budgets than the EOT rows (cifar10-mobilenetv2-robust's file): said, with both.
+    const full = { ...zeroAt03, settings: { steps: 100, targetClasses: 9, queries: 1000, restarts: 1 } };
+    expect(randomizedVerdict({ sections: both, randomized: full } as never)).toContain('under the same attacks without EOT and at other budgets (1 APGD steps, 1 target classes, 1 Square queries; the EOT rows 100 APGD steps, 9 target classes, 1000 Square queries).');
+    expect(randomizedVerdict({ sections: both, randomized: { ...full, settings: { steps: 1, targetClasses: 1, queries: 1, restarts: 1 } } } as never)).not.toContain('other budgets');
     const { rows } = adaptiveCsv({ kind: 'adaptive', sections, randomized, queries: 10, count: 4 } as unknown as AdaptiveResult);
     expect(rows.filter((r) => r[0] === 'randomized-fixed-eps')).toHaveLength(2);
   });

@@ -236,9 +236,13 @@ export function randomizedVerdict(result: { sections: readonly Pick<AdaptiveSect
   // A reference file's EOT rows may rest on fewer images than its fixed-κ sections (a live run's never do).
   const differ = [fixed, relu].find((x) => x && x.count !== row.count)?.count;
   const beside = [fixed ? `${p(fixed.robustAccuracy)} for the fixed κ = ${fixedSection!.kappa}` : null, relu ? `${p(relu.robustAccuracy)} for ReLU (κ = 0)` : null].filter(Boolean).join(' and ');
+  // A reference file's fixed-κ sections may also have run at smaller budgets than its EOT rows: then say so.
+  const budget = (e: NonNullable<Randomized['settings']>) => `${e.steps} APGD steps, ${e.targetClasses} target classes, ${e.queries} Square queries`;
+  const theirs = (fixedSection ?? result.sections[0])?.robustAccuracy?.settings;
+  const sameBudget = !theirs || !r.settings || (theirs.steps === r.settings.steps && theirs.targetClasses === r.settings.targetClasses && theirs.queries === r.settings.queries);
   return `Randomized κ ~ U[${+(0.6 * r.b).toFixed(4)}, ${r.b}] at ε = ${row.label} px: EOT-APGD (${r.eotSamples} draws per gradient) and Square leave ${p(row.robustAccuracy)} `
     + `robust on average over ${r.draws} κ draws (lowest draw ${p(Math.min(...d))})`
-    + (beside ? `, against ${beside} under the same attacks without EOT.` : '.')
+    + (beside ? `, against ${beside} under the same attacks without EOT${sameBudget ? '' : ` and at other budgets (${budget(theirs!)}; the EOT rows ${budget(r.settings!)})`}.` : '.')
     + (differ ? ` The two rest on different samples (n = ${row.count} vs ${differ}): read them side by side, not as a difference.` : '');
 }
 
