@@ -4,7 +4,7 @@
  * what each means, robust accuracy vs ε from the per-image minima for both models, and robust accuracy at
  * fixed ε from the APGD-CE / APGD-T / Square ensemble.
  */
-import { adaptiveCostHint } from './adaptive-cost';
+import { adaptiveCostHint } from './panel-cost';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAppStore } from '../../state/react';
 import { selectReference } from '../../state/selectors';

@@ -9,6 +9,7 @@ import { selectReference } from '../../state/selectors';
 import type { ColumnKey, ReferenceRow, TableResult, TableRowView } from '../../worker/jobs';
 import { AnalysisFrame, pct, ReferenceNote, type CsvData } from './analysis-frame';
 import { paperNumbersFor, type PaperModelNumbers, type PaperRow } from './paper-numbers';
+import { tableCostHint } from './panel-cost';
 
 type Columns = TableResult['columns'];
 
@@ -99,6 +100,8 @@ export function TablePanel() {
   const epsilon = useAppStore((s) => paperParam(s, 'ifgsm', 'epsilon'));
   const steps = useAppStore((s) => paperParam(s, 'ifgsm', 'steps'));
   const reference = useAppStore((s) => selectReference(s) ?? null);
+  const images = useAppStore((s) => s.analysisParams.tableN) as number | null;
+  const trSteps = useAppStore((s) => s.analysisParams.tableTrSteps) ?? 0;
   const paper = card ? paperNumbersFor(card.architecture, card.variant) : null;
   const csv: CsvData | null = result ? {
     header: ['mode', 'kappa', 'randomized', 'clean_accuracy', ...result.columns.flatMap((c) => [`${c.key}_accuracy`, `${c.key}_rho`]), 'n'],
@@ -108,7 +111,7 @@ export function TablePanel() {
   } : null;
   return (
     <AnalysisFrame kind="table" title="Robustness table (Tables 1 and 2)" runLabel="Compute tables" csv={csv} fileBase="jumprelu-robustness"
-      cost="IFGSM and DeepFool at κ = 0 and the current κ: about a minute on wasm with 100 images"
+      cost={tableCostHint(card?.architecture, images, trSteps)}
       explain={<>The paper's protocol (ε = {String(epsilon)}, {String(steps)} steps) at κ = 0 and the current κ. Our models
         and sample are not the paper's: compare directions and ratios, not digits. Hover a cell for the fool rate.</>}
       reference={<ReferenceNote>{reference ? <>Rows marked “reference” come from <code>npm run reproduce</code> (n={reference.count}, {reference.backend}).</> : null}</ReferenceNote>}>

@@ -1,6 +1,8 @@
 /**
- * The adaptive panel's cost hint, from measured time per image rather than a fixed sentence (a CIFAR-10 ResNet
- * takes ~8× an MNIST LeNet's time). Seconds per evaluation image for the whole job at the panel's default
+ * Analysis panels' cost hints, from measured time per image rather than a fixed sentence (a CIFAR-10 ResNet
+ * takes ~8× an MNIST LeNet's time), per architecture.
+ *
+ * The adaptive panel: seconds per evaluation image for the whole job at the panel's default
  * budgets (both κ, minimum-norm suite and fixed-ε ensemble), per architecture, the adversarially trained
  * network's time (the slower of base and robust: more images survive, so the ensemble runs longer). Measured
  * 2026-12-06 on a quiet 2-core machine, Node wasm one thread, 10 images at the card κ:
@@ -17,6 +19,21 @@ export const ADAPTIVE_SECONDS_PER_IMAGE: Record<Exclude<ModelCard['architecture'
   AlexLike: 3.4,
   PreActResNet: 8.2,
   MobileNetV2: 11.2,
+};
+
+/**
+ * The robustness table (IFGSM and DeepFool L∞/L2, white- and gray-box, at κ = 0 and κ; Trust Region off, the
+ * panel's default): seconds per evaluation image, the slower of base and robust. Measured 2026-12-07 in Chromium
+ * wasm (one thread), quiet 2-core machine, 100 images at the card κ, from Run to the job's done (so about 1 s of
+ * start-up is spread over the images): MLP 2.2 s, LeNetLike 5.6 / 5.0 s, AlexLike 6.9 / 6.7 s, ResNet-20 16.3 /
+ * 15.9 s, MobileNetV2 29.1 / 29.2 s (base / robust).
+ */
+export const TABLE_SECONDS_PER_IMAGE: Record<Exclude<ModelCard['architecture'], 'user'>, number> = {
+  MLP: 0.022,
+  LeNetLike: 0.056,
+  AlexLike: 0.069,
+  PreActResNet: 0.163,
+  MobileNetV2: 0.292,
 };
 
 /** "about 50 s", "about 7 min": rounded up, never "0". */
@@ -36,4 +53,15 @@ export function adaptiveCostHint(architecture: ModelCard['architecture'] | undef
   if (perImage === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 8 s per image on wasm); the progress bar shows how far it is`;
   const time = images === null ? `${roughDuration(perImage)} per image` : roughDuration(perImage * images);
   return `${work}${on}: ${time} on wasm for this network at the default budgets (more APGD steps, targets or queries: longer)`;
+}
+
+/** The robustness table's hint: its attacks, and what they cost on this model with `images` images (null: per image). */
+export function tableCostHint(architecture: ModelCard['architecture'] | undefined, images: number | null, trSteps: number): string {
+  const work = 'IFGSM and DeepFool L∞/L2, white- and gray-box, at κ = 0 and the current κ';
+  const perImage = architecture && architecture !== 'user' ? TABLE_SECONDS_PER_IMAGE[architecture] : undefined;
+  const on = images === null ? '' : `, on ${images} images`;
+  const tr = trSteps > 0 ? ` — plus Trust Region (${trSteps} steps), not in this estimate and often far longer` : '';
+  if (perImage === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 16 s per 100 images on wasm)${tr}`;
+  const time = images === null ? `${roughDuration(perImage)} per image` : roughDuration(perImage * images);
+  return `${work}${on}: ${time} on wasm for this network${tr}`;
 }
