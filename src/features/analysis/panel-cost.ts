@@ -42,26 +42,36 @@ export function roughDuration(seconds: number): string {
   return `about ${Math.ceil(seconds / 60)} min`;
 }
 
+type Architecture = ModelCard['architecture'] | undefined;
+
+/**
+ * The part both hints share: ", on N images" (nothing while the field holds no valid number) and the rounded
+ * time on this architecture from its measured seconds per image — per image when `images` is null — or no time
+ * for an architecture not measured (your own model).
+ */
+function estimate(perImageOf: Record<Exclude<ModelCard['architecture'], 'user'>, number>, architecture: Architecture, images: number | null): { on: string; time?: string } {
+  const perImage = architecture && architecture !== 'user' ? perImageOf[architecture] : undefined;
+  const on = images === null ? '' : `, on ${images} images`;
+  if (perImage === undefined) return { on };
+  return { on, time: images === null ? `${roughDuration(perImage)} per image` : roughDuration(perImage * images) };
+}
+
 /**
  * What a run costs on this model with `images` evaluation images at the default budgets, or why it is not known.
  * `images` null (the field holds no valid number yet): the cost per image.
  */
-export function adaptiveCostHint(architecture: ModelCard['architecture'] | undefined, images: number | null): string {
+export function adaptiveCostHint(architecture: Architecture, images: number | null): string {
   const work = 'eight attacks plus a 5× longer DeepFool, then APGD-CE (and once more from another random start on what it left), APGD-T and Square at 4 ε × 2 gradient modes, at κ = 0 and κ';
-  const perImage = architecture && architecture !== 'user' ? ADAPTIVE_SECONDS_PER_IMAGE[architecture] : undefined;
-  const on = images === null ? '' : `, on ${images} images`;
-  if (perImage === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 8 s per image on wasm); the progress bar shows how far it is`;
-  const time = images === null ? `${roughDuration(perImage)} per image` : roughDuration(perImage * images);
+  const { on, time } = estimate(ADAPTIVE_SECONDS_PER_IMAGE, architecture, images);
+  if (time === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 8 s per image on wasm); the progress bar shows how far it is`;
   return `${work}${on}: ${time} on wasm for this network at the default budgets (more APGD steps, targets or queries: longer)`;
 }
 
 /** The robustness table's hint: its attacks, and what they cost on this model with `images` images (null: per image). */
-export function tableCostHint(architecture: ModelCard['architecture'] | undefined, images: number | null, trSteps: number): string {
+export function tableCostHint(architecture: Architecture, images: number | null, trSteps: number): string {
   const work = 'IFGSM and DeepFool L∞/L2, white- and gray-box, at κ = 0 and the current κ';
-  const perImage = architecture && architecture !== 'user' ? TABLE_SECONDS_PER_IMAGE[architecture] : undefined;
-  const on = images === null ? '' : `, on ${images} images`;
+  const { on, time } = estimate(TABLE_SECONDS_PER_IMAGE, architecture, images);
   const tr = trSteps > 0 ? ` — plus Trust Region (${trSteps} steps), not in this estimate and often far longer` : '';
-  if (perImage === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 16 s per 100 images on wasm)${tr}`;
-  const time = images === null ? `${roughDuration(perImage)} per image` : roughDuration(perImage * images);
+  if (time === undefined) return `${work}${on}: not measured for your own model (a shipped CIFAR-10 ResNet-20 takes about 16 s per 100 images on wasm)${tr}`;
   return `${work}${on}: ${time} on wasm for this network${tr}`;
 }
