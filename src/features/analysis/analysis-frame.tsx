@@ -52,12 +52,12 @@ export function AnalysisFrame({ kind, title, explain, runLabel, cost, csv, fileB
     const result = run.result as AnalysisResult | null;
     const box = chartRef.current;
     const chart = box ? mainChart(box) : null;
-    const shown = box ? domTables(box) : [];
+    // The tables are read only for a figure without a chart.
+    const tables = () => { const shown = box ? domTables(box) : []; return shown.length ? shown : [csvTable(csv.header, csv.rows)]; };
     const source = {
       title: `${title} — ${modelName}`,
       subtitle: result ? figureCaption(result) : undefined,
-      ...(chart && box && chart.getBoundingClientRect().width >= 200 ? { chart, legend: chartLegend(box) }
-        : { tables: shown.length ? shown : [csvTable(csv.header, csv.rows)] }),
+      ...(chart && box && chart.getBoundingClientRect().width >= 200 ? { chart, legend: chartLegend(box) } : { tables: tables() }),
     };
     figureToPng(source).then((b) => downloadBlob(`${fileBase}.png`, b), (e: unknown) => setExportError((e as Error).message));
   };
